@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/**
+ * The environment, validated once at start-up. Every process (web, worker, scripts) reads its
+ * configuration from here and nowhere else; a missing or malformed variable stops the process with a
+ * message that names it.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.string().startsWith("postgres", "DATABASE_URL must be a postgres:// or postgresql:// URL"),
+  REDIS_URL: z.string().startsWith("redis", "REDIS_URL must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  /** Prefix of every BullMQ key, so several environments can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default("facto"),
+  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is the app's client id from the Partner dashboard"),
+  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is the app's client secret"),
+  SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the public https URL of this app"),
+  SCOPES: z.string().default("read_orders,write_orders,read_customers,write_customers,read_products,write_inventory,read_inventory"),
+  /**
+   * Where the Shopify Admin API is reached. Empty: the real `https://{shop}` host. Set to the fake
+   * Shopify (tests/fakes) for tests and the offline demo.
+   */
+  SHOPIFY_ADMIN_API_BASE_URL: z.url().optional(),
+  /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of secrets at rest. */
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, "ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
+  /** How many jobs one worker process runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(5).default(120),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const b = Buffer.from(value, "base64");
+  return b.length === 32 ? b : null;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

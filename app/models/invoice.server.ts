@@ -1,0 +1,37 @@
+import type { Db } from "~/db.server";
+
+export async function findShopByDomain(db: Db, platform: "SHOPIFY" | "WOOCOMMERCE", domain: string) {
+  return db.shop.findUnique({ where: { platform_domain: { platform, domain } } });
+}
+
+/** A page of a shop's invoices, newest first (keyset on number within the shop's series). */
+export async function listInvoices(db: Db, shopId: string, options: { take?: number; cursor?: string } = {}) {
+  const take = Math.min(Math.max(options.take ?? 50, 1), 200);
+  const rows = await db.invoice.findMany({
+    where: { shopId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      formattedNumber: true,
+      kind: true,
+      channelOrderName: true,
+      issueDate: true,
+      currency: true,
+      taxInclusiveTotal: true,
+      status: true,
+      buyer: true,
+      documents: { select: { format: true } },
+    },
+  });
+  return { invoices: rows.slice(0, take), nextCursor: rows.length > take ? rows[take - 1]?.id ?? null : null };
+}
+
+/** A document of one of the shop's invoices (the shop filter keeps shops apart). */
+export async function findInvoiceDocument(db: Db, shopId: string, invoiceId: string, format: "PDF" | "UBL") {
+  return db.document.findFirst({
+    where: { shopId, invoiceId, format },
+    select: { content: true, contentType: true, sha256: true, invoice: { select: { formattedNumber: true } } },
+  });
+}

@@ -1,0 +1,86 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { env } from "~/env.server";
+
+/**
+ * Queue names, job names and their payload schemas. Job ids are deterministic (derived from the
+ * row they act on), so enqueuing the same work twice collapses into one job.
+ */
+export const QueueName = {
+  inbox: "inbox",
+  documents: "documents",
+  shopifySync: "shopify-sync",
+  maintenance: "maintenance",
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const JobPayloads = {
+  "process-webhook": z.object({ eventId: z.uuid() }),
+  "render-documents": z.object({ invoiceId: z.uuid() }),
+  "tag-shopify-order": z.object({ invoiceId: z.uuid() }),
+  "reconcile-inbox": z.object({}),
+} as const;
+export type JobName = keyof typeof JobPayloads;
+export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
+
+export const JobQueue: Record<JobName, QueueName> = {
+  "process-webhook": QueueName.inbox,
+  "render-documents": QueueName.documents,
+  "tag-shopify-order": QueueName.shopifySync,
+  "reconcile-inbox": QueueName.maintenance,
+};
+
+/** Deterministic job ids: the same row never has two live jobs of one kind. */
+export const jobId = {
+  "process-webhook": (p: JobPayload<"process-webhook">) => `webhook-${p.eventId}`,
+  "render-documents": (p: JobPayload<"render-documents">) => `render-${p.invoiceId}`,
+  "tag-shopify-order": (p: JobPayload<"tag-shopify-order">) => `tag-order-${p.invoiceId}`,
+  "reconcile-inbox": () => "reconcile-inbox",
+} satisfies { [N in JobName]: (p: JobPayload<N>) => string };
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function redisConnection(purpose: "producer" | "worker"): ConnectionOptions {
+  const url = new URL(env().REDIS_URL);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username || undefined,
+    password: url.password || undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    // A web request must not hang while Redis is away: fail fast, the reconciler re-enqueues.
+    // Workers wait for Redis to come back instead.
+    ...(purpose === "producer"
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
+      : { maxRetriesPerRequest: null }),
+  };
+}
+
+const queues = new Map<QueueName, Queue>();
+
+export function getQueue(name: QueueName): Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    queue = new Queue(name, { connection: redisConnection("producer"), prefix: env().QUEUE_PREFIX, defaultJobOptions });
+    queue.on("error", () => {}); // connection errors surface on add(); avoid unhandled 'error' events
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+/** Adds a job with its deterministic id; a job with the same id already waiting is kept as is. */
+export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: JobsOptions = {}): Promise<void> {
+  const data = JobPayloads[name].parse(payload);
+  const id = (jobId[name] as (p: JobPayload<N>) => string)(data as JobPayload<N>);
+  await getQueue(JobQueue[name]).add(name, data, { jobId: id, ...options });
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+}

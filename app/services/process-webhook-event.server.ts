@@ -1,0 +1,148 @@
+import { z } from "zod";
+import type { Db } from "~/db.server";
+import { isAppError } from "~/errors/app-error";
+import type { WebhookEventStatus } from "~/generated/prisma/enums";
+import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
+import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
+import { logger } from "~/logger.server";
+import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
+import { issueInvoice } from "./issue-invoice.server";
+
+export interface ProcessDeps {
+  now: () => Date;
+  /** Schedules the write-back of the invoice number to the store. */
+  enqueueOrderTagging: (invoiceId: string) => Promise<void>;
+}
+
+export interface ProcessOutcome {
+  status: WebhookEventStatus | "ALREADY_DONE" | "MISSING";
+  note?: string;
+  invoiceId?: string;
+}
+
+type Handler = (db: Db, event: LoadedEvent, deps: ProcessDeps) => Promise<{ status: WebhookEventStatus; note?: string; invoiceId?: string }>;
+type LoadedEvent = NonNullable<Awaited<ReturnType<typeof loadEvent>>>;
+
+function loadEvent(db: Db, eventId: string) {
+  return db.webhookEvent.findUnique({ where: { id: eventId }, include: { shop: true } });
+}
+
+/**
+ * Processes one inbox row. Idempotent: a processed row is skipped, and every handler can run again
+ * after a crash without doing its work twice. A permanent problem (bad payload, incomplete shop
+ * settings) marks the row FAILED with the reason and does not retry; anything else is rethrown so
+ * the job retries with backoff.
+ */
+export async function processWebhookEvent(db: Db, eventId: string, deps: ProcessDeps): Promise<ProcessOutcome> {
+  const event = await loadEvent(db, eventId);
+  if (!event) return { status: "MISSING" };
+  if (event.status !== "RECEIVED") return { status: "ALREADY_DONE" };
+  const log = logger.child({ eventId, shop: event.shop.domain, topic: event.topic });
+  await db.webhookEvent.update({ where: { id: eventId }, data: { attempts: { increment: 1 } } });
+
+  const handler = event.provider === "SHOPIFY" ? SHOPIFY_HANDLERS[event.topic] : undefined;
+  try {
+    const result = handler
+      ? await handler(db, event, deps)
+      : { status: "IGNORED" as const, note: `no handler for ${event.provider} ${event.topic}` };
+    await db.webhookEvent.update({
+      where: { id: eventId },
+      data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null },
+    });
+    log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
+    return result;
+  } catch (error) {
+    const permanent = isAppError(error) ? !error.retryable : error instanceof z.ZodError;
+    const message = error instanceof z.ZodError ? `invalid payload: ${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
+    await db.webhookEvent.update({
+      where: { id: eventId },
+      data: permanent ? { status: "FAILED", processedAt: deps.now(), lastError: message } : { lastError: message },
+    });
+    if (permanent) {
+      log.warn({ err: error }, "webhook could not be processed (permanent)");
+      return { status: "FAILED", note: message };
+    }
+    log.error({ err: error }, "webhook processing failed; will retry");
+    throw error;
+  }
+}
+
+const handleOrder: Handler = async (db, event, deps) => {
+  const payload = ShopifyOrderPayload.parse(event.payload);
+  const due = invoiceDue(event.shop.invoiceTrigger, payload);
+  if (!due.due) return { status: "IGNORED", note: due.reason };
+  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now() });
+  await ensureInvoiceDocuments(db, issued.invoiceId);
+  await deps.enqueueOrderTagging(issued.invoiceId);
+  return {
+    status: "PROCESSED",
+    invoiceId: issued.invoiceId,
+    ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }),
+  };
+};
+
+/** Whether the merchant's invoice trigger says this order state gets its invoice now. */
+export function invoiceDue(
+  trigger: "ORDER_CREATED" | "ORDER_PAID" | "ORDER_FULFILLED",
+  order: Pick<ShopifyOrderPayload, "financial_status" | "fulfillment_status" | "cancelled_at">,
+): { due: true } | { due: false; reason: string } {
+  if (order.cancelled_at) return { due: false, reason: "order is cancelled" };
+  switch (trigger) {
+    case "ORDER_CREATED":
+      return { due: true };
+    case "ORDER_PAID":
+      return order.financial_status === "paid" || order.financial_status === "partially_refunded"
+        ? { due: true }
+        : { due: false, reason: `invoice on payment: order is ${order.financial_status ?? "unpaid"}` };
+    case "ORDER_FULFILLED":
+      return order.fulfillment_status === "fulfilled"
+        ? { due: true }
+        : { due: false, reason: `invoice on fulfilment: order is ${order.fulfillment_status ?? "unfulfilled"}` };
+  }
+}
+
+const notYet = (what: string): Handler => async () => ({ status: "IGNORED", note: `${what} are not implemented yet; the event is kept for reprocessing` });
+
+const ScopesUpdate = z.object({ current: z.array(z.string()) });
+const CustomersRedact = z.object({ customer: z.object({ id: z.union([z.number(), z.string()]).transform(String) }) });
+
+const SHOPIFY_HANDLERS: Record<string, Handler> = {
+  "orders/create": handleOrder,
+  "orders/updated": handleOrder,
+  "orders/paid": handleOrder,
+  "orders/cancelled": notYet("credit notes for cancelled orders"),
+  "refunds/create": notYet("credit notes for refunds"),
+  "app/uninstalled": async (db, event, deps) => {
+    // Webhooks can arrive after the shop re-installed: only the uninstall that is newer than the install counts.
+    if (event.triggeredAt && event.triggeredAt < event.shop.installedAt) return { status: "IGNORED", note: "stale uninstall" };
+    await db.$transaction([
+      db.session.deleteMany({ where: { shop: event.shop.domain } }),
+      db.shop.update({ where: { id: event.shopId }, data: { uninstalledAt: deps.now() } }),
+    ]);
+    return { status: "PROCESSED" };
+  },
+  "app/scopes_update": async (db, event) => {
+    const { current } = ScopesUpdate.parse(event.payload);
+    await db.session.updateMany({ where: { shop: event.shop.domain }, data: { scope: current.join(",") } });
+    return { status: "PROCESSED" };
+  },
+  "customers/data_request": async () => ({
+    status: "PROCESSED",
+    note: "data request acknowledged; the merchant's export is produced from the customer record",
+  }),
+  "customers/redact": async (db, event) => {
+    const { customer } = CustomersRedact.parse(event.payload);
+    // Issued invoices are kept 10 years by law (with the buyer data printed on them); a customer
+    // record without invoices is personal data we no longer need.
+    const deleted = await db.customer.deleteMany({
+      where: { shopId: event.shopId, channel: "SHOPIFY", externalId: customer.id, invoices: { none: {} } },
+    });
+    return { status: "PROCESSED", note: `${deleted.count} customer record(s) without invoices deleted` };
+  },
+  "shop/redact": async (db, event) => {
+    const deleted = await db.customer.deleteMany({ where: { shopId: event.shopId, invoices: { none: {} } } });
+    await db.session.deleteMany({ where: { shop: event.shop.domain } });
+    return { status: "PROCESSED", note: `${deleted.count} customer record(s) without invoices deleted; invoices kept for the legal 10 years` };
+  },
+};
+

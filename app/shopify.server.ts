@@ -1,0 +1,47 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { SHOPIFY_ADMIN_API_VERSION } from "~/integrations/shopify/api-version";
+import { logger } from "~/logger.server";
+
+export const SHOPIFY_API_VERSION = SHOPIFY_ADMIN_API_VERSION as ApiVersion;
+
+const config = env();
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  apiVersion: SHOPIFY_API_VERSION,
+  scopes: config.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
+  appUrl: config.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  // PrismaSessionStorage only uses the client's `session` delegate, which Prisma 7 keeps as is.
+  sessionStorage: new PrismaSessionStorage(prisma as never),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      // The shop row holds the merchant's settings; re-installing clears the uninstall mark.
+      await prisma.shop.upsert({
+        where: { platform_domain: { platform: "SHOPIFY", domain: session.shop } },
+        create: { platform: "SHOPIFY", domain: session.shop },
+        update: { uninstalledAt: null, installedAt: new Date() },
+      });
+      logger.info({ shop: session.shop }, "shop installed or re-authenticated");
+    },
+  },
+});
+
+export default shopify;
+export const apiVersion = SHOPIFY_API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

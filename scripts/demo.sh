@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The offline demo: installs what is missing, builds, migrates a local database, starts web +
+# worker + fake Shopify, sends Shopify's sample order and prints where its invoice PDF is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+[ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
+remix vite:build --logLevel warn
+exec node --import tsx scripts/demo.ts

@@ -1,0 +1,70 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createPrisma } from "~/db.server";
+import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
+import { seedShopifyShop } from "../tests/support/seed-shop";
+import { databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
+
+/**
+ * `npm start`: Facto running offline. Web on :3000, a worker, the fake Shopify, a database of its
+ * own (facto_demo, kept between runs), and one sample order turned into an invoice.
+ */
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const shop = "facto-demo.myshopify.com";
+
+const stack = await startStack({
+  label: "demo",
+  port: Number(process.env.PORT ?? 3000),
+  fakeShopifyPort: Number(process.env.FAKE_SHOPIFY_PORT ?? 3001),
+  databaseUrl: process.env.DATABASE_URL ?? databaseUrlFor("facto_demo"),
+  keepDatabase: true,
+});
+const db = createPrisma(stack.info.databaseUrl, 2);
+const { shopId } = await seedShopifyShop(db, { domain: shop });
+
+// Shopify's own sample order (#1001), with a fresh id so every run issues a new invoice.
+const order = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-450789469.json"), "utf8"));
+const orderId = Date.now();
+Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}` });
+const ack = await sendShopifyWebhook({
+  appUrl: stack.info.appUrl,
+  topic: "orders/create",
+  shop,
+  body: JSON.stringify(order),
+  secret: stack.info.shopifyApiSecret,
+});
+out(`orders/create webhook answered ${ack.status} in ${ack.ms.toFixed(1)} ms`);
+
+await waitFor(async () => (await db.document.count({ where: { shopId, invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice PDF");
+const doc = await db.document.findFirstOrThrow({
+  where: { shopId, format: "PDF", invoice: { channelOrderId: String(orderId) } },
+  include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true } } },
+});
+const dir = path.join(ROOT, "var/demo");
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `${doc.invoice.formattedNumber}.pdf`);
+writeFileSync(file, doc.content);
+
+out();
+out(`Invoice ${doc.invoice.formattedNumber} issued (${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)}), sha256 ${doc.sha256}`);
+out(`  PDF:           ${file}`);
+out(`  App (web):     ${stack.info.appUrl}  (health: ${stack.info.appUrl}/healthz)`);
+out(`  Admin URL:     https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/${stack.info.shopifyApiKey}  (needs a real dev store, see README)`);
+out(`  Fake Shopify:  ${stack.info.fakeShopifyUrl}  (state: ${stack.info.fakeShopifyUrl}/_state/${shop})`);
+out(`  Database:      ${stack.info.databaseUrl}`);
+out();
+out(`Send another order:  SHOPIFY_API_SECRET=${stack.info.shopifyApiSecret} npx tsx tests/fakes/send-webhook.ts --topic orders/create --file tests/fixtures/shopify/order-450789469.json --shop ${shop} --url ${stack.info.appUrl}`);
+out("Ctrl-C stops everything.");
+
+await db.$disconnect();
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stack.stop();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+// Demo mode for CI smoke checks: exit once the invoice exists.
+if (process.env.FACTO_DEMO_EXIT === "1") await stop();

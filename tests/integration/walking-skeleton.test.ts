@@ -1,0 +1,198 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { seedShopifyShop } from "../support/seed-shop";
+import { ROOT, waitFor } from "../support/stack";
+
+/**
+ * The walking skeleton across real processes: signed orders/create webhook → web (Remix) →
+ * inbox row → 200 → worker (BullMQ on Redis) → invoice 1 with lines and totals in PostgreSQL →
+ * PDF stored → invoice number written back to the (fake) Shopify order.
+ */
+const stack = inject("stack");
+const fixture = readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-450789469.json"), "utf8");
+let db: Db;
+
+function orderBody(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...JSON.parse(fixture), ...overrides });
+}
+
+function send(shop: string, topic: string, body: string, extra: { webhookId?: string; secret?: string } = {}) {
+  return sendShopifyWebhook({
+    appUrl: stack.appUrl,
+    topic,
+    shop,
+    body,
+    secret: extra.secret ?? stack.shopifyApiSecret,
+    webhookId: extra.webhookId ?? randomUUID(),
+  });
+}
+
+async function invoiceOf(shopId: string, orderId: string) {
+  return db.invoice.findFirst({
+    where: { shopId, channelOrderId: orderId },
+    include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true, documents: true },
+  });
+}
+
+beforeAll(() => {
+  db = createPrisma(stack.databaseUrl, 4);
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+describe("orders/create → invoice → PDF", () => {
+  it("issues invoice number 1 with exact totals and stores a PDF", async () => {
+    const shop = "skeleton-one.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+
+    const response = await send(shop, "orders/create", fixture);
+    expect(response.status).toBe(200);
+
+    const event = await db.webhookEvent.findFirstOrThrow({ where: { shopId, topic: "orders/create" } });
+    expect(event.provider).toBe("SHOPIFY");
+
+    await waitFor(async () => (await invoiceOf(shopId, "450789469"))?.documents.length === 1, 30_000, "the invoice PDF");
+    const invoice = (await invoiceOf(shopId, "450789469"))!;
+
+    expect(invoice.number).toBe(1);
+    expect(invoice.formattedNumber).toBe("INV-0001");
+    expect(invoice.channelOrderName).toBe("#1001");
+    expect(invoice.currency).toBe("USD");
+    // Shipped to Louisville, KY: an export outside the EU, exempt (category G).
+    expect(invoice.vatRegime).toBe("EXPORT");
+    expect(invoice.lines.map((l) => [l.description, l.lineNet.toFixed(2), l.vatCategory])).toEqual([
+      ["IPod Nano - 8gb - green", "195.66", "G"], // 199.00 − 3.34 discount
+      ["IPod Nano - 8gb - red", "195.67", "G"], // 199.00 − 3.33
+      ["IPod Nano - 8gb - black", "195.67", "G"],
+    ]);
+    expect(invoice.vatSubtotals.map((s) => [s.vatCategory, s.taxableAmount.toFixed(2), s.taxAmount.toFixed(2)])).toEqual([["G", "587.00", "0.00"]]);
+    expect(invoice.lineNetTotal.toFixed(2)).toBe("587.00");
+    expect(invoice.taxExclusiveTotal.toFixed(2)).toBe("587.00");
+    expect(invoice.vatTotal.toFixed(2)).toBe("0.00");
+    expect(invoice.taxInclusiveTotal.toFixed(2)).toBe("587.00");
+    expect(invoice.amountDue.toFixed(2)).toBe("587.00");
+    expect(invoice.paymentReference).toBe("+++000/0000/00101+++");
+
+    const pdf = invoice.documents[0]!;
+    expect(pdf.format).toBe("PDF");
+    expect(Buffer.from(pdf.content).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.sha256).toBe(createHash("sha256").update(pdf.content).digest("hex"));
+    expect(pdf.byteSize).toBe(pdf.content.length);
+
+    const processed = await db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(processed.status).toBe("PROCESSED");
+
+    // The write-back job tags the order in (fake) Shopify with the invoice number.
+    await waitFor(async () => {
+      const tags = stack && (await fetch(`${stack.fakeShopifyUrl}/_state/${shop}`).then((r) => r.json()));
+      return JSON.stringify(tags).includes("Facto INV-0001");
+    }, 20_000, "the order tag in the fake Shopify");
+  });
+
+  it("numbers the next order 2 and acknowledges fast", async () => {
+    const shop = "skeleton-one.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const response = await send(shop, "orders/create", orderBody({ id: 450789470, name: "#1002", admin_graphql_api_id: "gid://shopify/Order/450789470" }));
+    expect(response.status).toBe(200);
+    await waitFor(async () => !!(await invoiceOf(shopId, "450789470")), 30_000, "invoice 2");
+    expect((await invoiceOf(shopId, "450789470"))!.formattedNumber).toBe("INV-0002");
+  });
+});
+
+describe("exactly once", () => {
+  it("the same delivery twice yields one inbox row and one invoice", async () => {
+    const shop = "skeleton-dupes.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const webhookId = randomUUID();
+    const [a, b] = await Promise.all([send(shop, "orders/create", fixture, { webhookId }), send(shop, "orders/create", fixture, { webhookId })]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const again = await send(shop, "orders/create", fixture, { webhookId });
+    expect(again.status).toBe(200);
+    // A different delivery about the same order (orders/updated) must not issue a second invoice.
+    expect((await send(shop, "orders/updated", fixture)).status).toBe(200);
+
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shopId, status: "RECEIVED" } })) === 0, 30_000, "all events processed");
+    expect(await db.webhookEvent.count({ where: { shopId, deliveryId: webhookId } })).toBe(1);
+    expect(await db.webhookEvent.count({ where: { shopId } })).toBe(2);
+    expect(await db.invoice.count({ where: { shopId } })).toBe(1);
+    expect(await db.document.count({ where: { shopId } })).toBe(1);
+  });
+});
+
+describe("rejections", () => {
+  it("a forged HMAC gets 401 and writes nothing", async () => {
+    const shop = "forged-shop.myshopify.com";
+    const webhookId = randomUUID();
+    const response = await send(shop, "orders/create", fixture, { webhookId, secret: "not-the-app-secret" });
+    expect(response.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { deliveryId: webhookId } })).toBe(0);
+    expect(await db.shop.count({ where: { domain: shop } })).toBe(0);
+  });
+
+  it("a signed body that is not JSON gets 400 with a clear message and writes nothing", async () => {
+    const shop = "broken-json.myshopify.com";
+    const response = await send(shop, "orders/create", "{not json");
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: { code: "BAD_REQUEST", message: "Body is not valid JSON" } });
+    expect(await db.shop.count({ where: { domain: shop } })).toBe(0);
+  });
+
+  it("a topic that does not match the URL gets 400", async () => {
+    const response = await sendShopifyWebhook({
+      appUrl: stack.appUrl,
+      topic: "orders/paid",
+      path: "/webhooks/shopify/orders/create",
+      shop: "mismatch.myshopify.com",
+      body: fixture,
+      secret: stack.shopifyApiSecret,
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it("a shop without company settings gets no invoice and the event says why", async () => {
+    const shop = "not-onboarded.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop, withoutSettings: true });
+    expect((await send(shop, "orders/create", fixture)).status).toBe(200);
+    await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId } }))?.status === "FAILED", 30_000, "the event to fail");
+    const event = await db.webhookEvent.findFirstOrThrow({ where: { shopId } });
+    expect(event.lastError).toContain("VAT number");
+    expect(await db.invoice.count({ where: { shopId } })).toBe(0);
+  });
+});
+
+describe("app lifecycle and compliance topics", () => {
+  it("app/uninstalled removes the sessions and marks the shop", async () => {
+    const shop = "leaving-shop.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const response = await send(shop, "app/uninstalled", JSON.stringify({ id: 548380009, domain: shop }));
+    expect(response.status).toBe(200);
+    await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).uninstalledAt !== null, 30_000, "uninstall");
+    expect(await db.session.count({ where: { shop } })).toBe(0);
+  });
+
+  it.each([
+    ["customers/data_request", { shop_id: 1, shop_domain: "x", customer: { id: 207119551, email: "bob.norman@mail.example.com" }, orders_requested: [450789469] }],
+    ["customers/redact", { shop_id: 1, shop_domain: "x", customer: { id: 207119551, email: "bob.norman@mail.example.com" }, orders_to_redact: [450789469] }],
+    ["shop/redact", { shop_id: 1, shop_domain: "x" }],
+  ])("%s answers 200 when signed and 401 when forged", async (topic, payload) => {
+    const shop = "compliance-shop.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    expect((await send(shop, topic, JSON.stringify(payload))).status).toBe(200);
+    expect((await send(shop, topic, JSON.stringify(payload), { secret: "forged" })).status).toBe(401);
+    await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, topic } }))?.status === "PROCESSED", 30_000, `${topic} processed`);
+  });
+
+  it("customers/redact keeps customers that are on issued invoices", async () => {
+    const shop = "skeleton-one.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const payload = { shop_id: 1, shop_domain: shop, customer: { id: 207119551 }, orders_to_redact: [450789469] };
+    expect((await send(shop, "customers/redact", JSON.stringify(payload))).status).toBe(200);
+    await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, topic: "customers/redact" } }))?.status === "PROCESSED", 30_000, "redact processed");
+    expect(await db.customer.count({ where: { shopId, externalId: "207119551" } })).toBe(1);
+  });
+});

@@ -1,0 +1,17 @@
+import type { TestProject } from "vitest/node";
+import { startStack, type StackInfo } from "./stack";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+/** One running Facto (web + worker + fake Shopify + fresh database) for the integration tests. */
+export default async function setup(project: TestProject) {
+  const stack = await startStack({ label: "it" });
+  project.provide("stack", stack.info);
+  return async () => {
+    await stack.stop();
+  };
+}

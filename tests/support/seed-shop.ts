@@ -1,0 +1,51 @@
+import type { Db } from "~/db.server";
+
+export interface SeedShopOptions {
+  domain: string;
+  accessToken?: string;
+  /** Leave the company settings empty (a shop that has not finished onboarding). */
+  withoutSettings?: boolean;
+  invoiceTrigger?: "ORDER_CREATED" | "ORDER_PAID" | "ORDER_FULFILLED";
+}
+
+/**
+ * A Shopify shop as it is after install and onboarding: an offline session (what OAuth stores)
+ * and a Belgian merchant's company settings. Used by the integration tests and the offline demo.
+ */
+export async function seedShopifyShop(db: Db, options: SeedShopOptions): Promise<{ shopId: string }> {
+  const settings = options.withoutSettings
+    ? {}
+    : {
+        name: "Atelier Lumière",
+        legalName: "Atelier Lumière BV",
+        street: "Rue de la Loi 16",
+        postalCode: "1000",
+        city: "Brussel",
+        countryCode: "BE",
+        vatNumber: "BE0123456749",
+        enterpriseNumber: "0123456749",
+        iban: "BE68539007547034",
+        bic: "GKCCBEBB",
+        email: "facturen@atelier-lumiere.example",
+        defaultLanguage: "nl",
+        paymentTermDays: 14,
+      };
+  const shop = await db.shop.upsert({
+    where: { platform_domain: { platform: "SHOPIFY", domain: options.domain } },
+    create: { platform: "SHOPIFY", domain: options.domain, invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED", ...settings },
+    update: { uninstalledAt: null, invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED", ...settings },
+  });
+  await db.session.upsert({
+    where: { id: `offline_${options.domain}` },
+    create: {
+      id: `offline_${options.domain}`,
+      shop: options.domain,
+      state: "installed",
+      isOnline: false,
+      scope: "read_orders,write_orders,read_customers,write_customers,read_products,write_inventory,read_inventory",
+      accessToken: options.accessToken ?? "shpat_demo_token",
+    },
+    update: { accessToken: options.accessToken ?? "shpat_demo_token" },
+  });
+  return { shopId: shop.id };
+}

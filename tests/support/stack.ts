@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { createDatabaseIfMissing, dropDatabase, migrateDatabase } from "~/utils/migrate.server";
+import { startFakeShopify, type FakeShopify } from "../fakes/fake-shopify";
+
+/**
+ * Starts Facto as it runs in production — a web process and a worker process — against a fresh
+ * PostgreSQL database, the local Redis (own key prefix) and the fake Shopify. Used by the
+ * integration tests and by the offline demo (`npm start`).
+ */
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface StackInfo {
+  appUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  shopifyApiSecret: string;
+  shopifyApiKey: string;
+  fakeShopifyUrl: string;
+}
+
+export interface Stack {
+  info: StackInfo;
+  fakeShopify: FakeShopify;
+  env: Record<string, string>;
+  web: ChildProcess;
+  worker: ChildProcess;
+  startWorker: () => ChildProcess;
+  stop: () => Promise<void>;
+}
+
+export interface StackOptions {
+  label: string;
+  port?: number;
+  /** An existing database URL; otherwise a fresh one is created and dropped at stop. */
+  databaseUrl?: string;
+  keepDatabase?: boolean;
+  inheritOutput?: boolean;
+  fakeShopifyPort?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export function databaseUrlFor(name: string): string {
+  const base = new URL(process.env.TEST_DATABASE_BASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const suffix = randomBytes(4).toString("hex");
+  const databaseUrl = options.databaseUrl ?? databaseUrlFor(`facto_${options.label}_${suffix}`);
+  const createdDatabase = !options.databaseUrl;
+  await createDatabaseIfMissing(databaseUrl);
+  await migrateDatabase(databaseUrl, { log: () => {} });
+
+  const fakeShopify = await startFakeShopify({ port: options.fakeShopifyPort ?? 0 });
+  const port = options.port ?? (await freePort());
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const queuePrefix = `facto-${options.label}-${suffix}`;
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    SHOPIFY_API_KEY: "facto-test-api-key",
+    SHOPIFY_API_SECRET: `shpss_${randomBytes(16).toString("hex")}`,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    SHOPIFY_ADMIN_API_BASE_URL: fakeShopify.url,
+    ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    RECONCILE_AFTER_SECONDS: "5",
+  };
+
+  const spawnOpts = (name: string) => ({
+    cwd: ROOT,
+    env: { ...process.env, ...env, FACTO_PROCESS: name },
+    stdio: options.inheritOutput ? ("inherit" as const) : (["ignore", "pipe", "pipe"] as const),
+  });
+  const children: ChildProcess[] = [];
+  const track = (child: ChildProcess, name: string) => {
+    children.push(child);
+    const lines: string[] = [];
+    const keep = (chunk: Buffer) => {
+      lines.push(...chunk.toString().split("\n").filter(Boolean));
+      if (lines.length > 200) lines.splice(0, lines.length - 200);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.on("exit", (code, signal) => {
+      if (code && code !== 0) process.stderr.write(`[${name}] exited with ${code ?? signal}\n${lines.slice(-40).join("\n")}\n`);
+    });
+    return child;
+  };
+
+  const serverBuild = path.join(ROOT, "build/server/index.js");
+  if (!existsSync(serverBuild)) throw new Error("build/server/index.js is missing: run `npm run build` first");
+  const web = track(
+    spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), serverBuild], spawnOpts("web")),
+    "web",
+  );
+  const startWorker = () => track(spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
+  const worker = startWorker();
+
+  await waitFor(async () => (await fetch(`${env.SHOPIFY_APP_URL}/healthz`)).ok, 60_000, "the web process to answer /healthz");
+
+  return {
+    info: {
+      appUrl: env.SHOPIFY_APP_URL!,
+      databaseUrl,
+      redisUrl,
+      queuePrefix,
+      shopifyApiSecret: env.SHOPIFY_API_SECRET!,
+      shopifyApiKey: env.SHOPIFY_API_KEY!,
+      fakeShopifyUrl: fakeShopify.url,
+    },
+    fakeShopify,
+    env,
+    web,
+    worker,
+    startWorker,
+    stop: async () => {
+      await Promise.all(children.map((c) => stopChild(c)));
+      await fakeShopify.close();
+      await deleteRedisPrefix(redisUrl, queuePrefix);
+      if (createdDatabase && !options.keepDatabase) await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 35_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}

@@ -1,0 +1,53 @@
+import { Worker } from "bullmq";
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { logger } from "~/logger.server";
+import { closeQueues, enqueue, getQueue, QueueName, redisConnection } from "~/queues.server";
+import { runJob, type WorkerContext } from "./processors";
+
+/**
+ * The worker process: one BullMQ worker per queue, all running jobs through the registry in
+ * ./processors. SIGTERM/SIGINT stop taking new jobs, let the running ones finish, then exit.
+ */
+const config = env();
+const ctx: WorkerContext = { db: prisma, enqueue };
+const log = logger.child({ process: "worker", pid: process.pid });
+
+const workers = Object.values(QueueName).map((queueName) => {
+  const worker = new Worker(queueName, (job) => runJob(job, ctx), {
+    connection: redisConnection("worker"),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
+  worker.on("failed", (job, err) => log.warn({ queue: queueName, job: job?.name, jobId: job?.id, err: err.message }, "job failed"));
+  worker.on("error", (err) => log.error({ queue: queueName, err }, "worker error"));
+  return worker;
+});
+
+// The reconciler runs every minute on one of the workers (the scheduler is shared through Redis).
+await getQueue(QueueName.maintenance).upsertJobScheduler(
+  "reconcile-inbox",
+  { every: 60_000 },
+  { name: "reconcile-inbox", data: {} },
+);
+
+log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY }, "worker started");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "worker stopping: finishing running jobs");
+  const force = setTimeout(() => {
+    log.error("jobs did not finish within 30 s; exiting");
+    process.exit(1);
+  }, 30_000);
+  force.unref();
+  await Promise.all(workers.map((w) => w.close()));
+  await closeQueues();
+  await prisma.$disconnect();
+  log.info("worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,65 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
+import { isAppError } from "~/errors/app-error";
+import { logger } from "~/logger.server";
+import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
+import { processWebhookEvent } from "~/services/process-webhook-event.server";
+import { reconcileInbox } from "~/services/reconcile-inbox.server";
+import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
+import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
+import { ensureJob } from "./ensure-job";
+
+export interface WorkerContext {
+  db: Db;
+  enqueue: <N extends JobName>(name: N, payload: JobPayload<N>) => Promise<void>;
+}
+
+type Processor<N extends JobName> = (payload: JobPayload<N>, ctx: WorkerContext, job: Job) => Promise<unknown>;
+
+/** Job name → processor: each a thin call into a service. */
+export const processors: { [N in JobName]: Processor<N> } = {
+  "process-webhook": ({ eventId }, ctx) =>
+    processWebhookEvent(ctx.db, eventId, {
+      now: () => new Date(),
+      enqueueOrderTagging: (invoiceId) => ctx.enqueue("tag-shopify-order", { invoiceId }),
+    }),
+  "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
+  "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),
+  "reconcile-inbox": (_payload, ctx) =>
+    reconcileInbox(ctx.db, {
+      now: () => new Date(),
+      olderThanSeconds: env().RECONCILE_AFTER_SECONDS,
+      ensureWebhookJob: (eventId) => ensureJob("process-webhook", { eventId }),
+      ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
+    }),
+};
+
+/**
+ * The base processor: validates the payload with the job's zod schema and decides retry vs give-up.
+ * A payload that does not parse, or an AppError that is not retryable, ends the job for good
+ * (UnrecoverableError); every other error is retried with the queue's backoff.
+ */
+export async function runJob(job: Job, ctx: WorkerContext): Promise<unknown> {
+  const name = job.name as JobName;
+  const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+  const schema = JobPayloads[name];
+  if (!schema) throw new UnrecoverableError(`unknown job ${job.name}`);
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) {
+    log.error({ issues: parsed.error.issues }, "job payload rejected");
+    throw new UnrecoverableError(`invalid payload for ${job.name}`);
+  }
+  try {
+    const result = await (processors[name] as Processor<JobName>)(parsed.data, ctx, job);
+    log.debug({ result }, "job done");
+    return result;
+  } catch (error) {
+    if (isAppError(error) && !error.retryable) {
+      log.warn({ code: error.code, err: error }, "job gave up");
+      throw new UnrecoverableError(`${error.code}: ${error.message}`);
+    }
+    log.error({ err: error }, "job failed; will retry");
+    throw error;
+  }
+}
