@@ -1,10 +1,10 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { SHOPIFY_ADMIN_API_VERSION } from "~/integrations/shopify/api-version";
 import { logger } from "~/logger.server";
+import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export const SHOPIFY_API_VERSION = SHOPIFY_ADMIN_API_VERSION as ApiVersion;
 
@@ -17,8 +17,8 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  // PrismaSessionStorage only uses the client's `session` delegate, which Prisma 7 keeps as is.
-  sessionStorage: new PrismaSessionStorage(prisma as never),
+  // The template's Prisma session table, with tokens encrypted at rest (docs/decisions/004).
+  sessionStorage: new EncryptedSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

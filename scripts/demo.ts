@@ -3,7 +3,7 @@ import path from "node:path";
 import { createPrisma } from "~/db.server";
 import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
 import { seedShopifyShop } from "../tests/support/seed-shop";
-import { databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
+import { adoptStackEnv, databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
 
 /**
  * `npm start`: Facto running offline. Web on :3000, a worker, the fake Shopify, a database of its
@@ -19,6 +19,7 @@ const stack = await startStack({
   databaseUrl: process.env.DATABASE_URL ?? databaseUrlFor("facto_demo"),
   keepDatabase: true,
 });
+adoptStackEnv(stack.info);
 const db = createPrisma(stack.info.databaseUrl, 2);
 const { shopId } = await seedShopifyShop(db, { domain: shop });
 

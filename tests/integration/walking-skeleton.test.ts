@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
-import { ROOT, waitFor } from "../support/stack";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
 /**
  * The walking skeleton across real processes: signed orders/create webhook → web (Remix) →
@@ -39,6 +39,7 @@ async function invoiceOf(shopId: string, orderId: string) {
 }
 
 beforeAll(() => {
+  adoptStackEnv(stack);
   db = createPrisma(stack.databaseUrl, 4);
 });
 afterAll(async () => {

@@ -1,4 +1,6 @@
+import { Session } from "@shopify/shopify-api";
 import type { Db } from "~/db.server";
+import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export interface SeedShopOptions {
   domain: string;
@@ -35,17 +37,15 @@ export async function seedShopifyShop(db: Db, options: SeedShopOptions): Promise
     create: { platform: "SHOPIFY", domain: options.domain, invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED", ...settings },
     update: { uninstalledAt: null, invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED", ...settings },
   });
-  await db.session.upsert({
-    where: { id: `offline_${options.domain}` },
-    create: {
+  await new EncryptedSessionStorage(db).storeSession(
+    new Session({
       id: `offline_${options.domain}`,
       shop: options.domain,
       state: "installed",
       isOnline: false,
       scope: "read_orders,write_orders,read_customers,write_customers,read_products,write_inventory,read_inventory",
       accessToken: options.accessToken ?? "shpat_demo_token",
-    },
-    update: { accessToken: options.accessToken ?? "shpat_demo_token" },
-  });
+    }),
+  );
   return { shopId: shop.id };
 }

@@ -24,6 +24,8 @@ export interface StackInfo {
   shopifyApiSecret: string;
   shopifyApiKey: string;
   fakeShopifyUrl: string;
+  /** What the app processes run with; a test or script that seeds data through app code adopts it. */
+  processEnv: Record<string, string>;
 }
 
 export interface Stack {
@@ -132,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       shopifyApiSecret: env.SHOPIFY_API_SECRET!,
       shopifyApiKey: env.SHOPIFY_API_KEY!,
       fakeShopifyUrl: fakeShopify.url,
+      processEnv: env,
     },
     fakeShopify,
     env,
@@ -185,4 +188,10 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Makes app code in this process (seeding, queries) use the stack's configuration. */
+export function adoptStackEnv(info: StackInfo): void {
+  const { NODE_ENV: _ignored, ...rest } = info.processEnv;
+  Object.assign(process.env, rest);
 }

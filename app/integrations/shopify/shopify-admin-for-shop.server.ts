@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
+import { decryptSecret } from "~/utils/encryption.server";
 import { SHOPIFY_ADMIN_API_VERSION } from "./api-version";
 import { ShopifyAdminClient } from "./admin-graphql-client.server";
 
@@ -16,7 +17,7 @@ export async function shopifyAdminForShop(db: Db, shopDomain: string): Promise<S
   }
   return new ShopifyAdminClient({
     shop: shopDomain,
-    accessToken: session.accessToken,
+    accessToken: decryptSecret(session.accessToken),
     apiVersion: SHOPIFY_ADMIN_API_VERSION,
     baseUrl: env().SHOPIFY_ADMIN_API_BASE_URL,
   });
