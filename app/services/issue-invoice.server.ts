@@ -8,6 +8,7 @@ import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
+import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
 export const DEFAULT_INVOICE_SERIES = { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 } as const;
 
@@ -33,7 +34,7 @@ export async function issueInvoice(db: Db, input: { shopId: string; order: Chann
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
   const missing = missingInvoiceSettings(shop);
   if (missing.length > 0) {
-    throw new AppError("SHOP_SETTINGS_INCOMPLETE", `Invoice data incomplete: ${missing.join(", ")}`, { details: { missing } });
+    throw new AppError("SHOP_SETTINGS_INCOMPLETE", `${SETTINGS_INCOMPLETE_PREFIX}: ${missing.join(", ")}`, { details: { missing } });
   }
   const seller: SellerSettings = {
     name: shop.legalName ?? shop.name ?? shop.domain,

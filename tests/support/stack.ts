@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -93,10 +93,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     RECONCILE_AFTER_SECONDS: "5",
   };
 
-  const spawnOpts = (name: string) => ({
+  const spawnOpts = (name: string): SpawnOptions => ({
     cwd: ROOT,
     env: { ...process.env, ...env, FACTO_PROCESS: name },
-    stdio: options.inheritOutput ? ("inherit" as const) : (["ignore", "pipe", "pipe"] as const),
+    stdio: options.inheritOutput ? "inherit" : ["ignore", "pipe", "pipe"],
   });
   const children: ChildProcess[] = [];
   const track = (child: ChildProcess, name: string) => {

@@ -1,0 +1,133 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { prisma } from "~/db.server";
+import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
+import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
+import { findShopByDomain } from "~/models/invoice.server";
+import { enqueue } from "~/queues.server";
+import { updateShopSettings } from "~/services/update-shop-settings.server";
+import { authenticate } from "~/shopify.server";
+
+const FIELDS = [
+  "legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone",
+  "defaultLanguage", "paymentTermDays", "invoiceTrigger",
+] as const;
+type Field = (typeof FIELDS)[number];
+type Values = Record<Field, string>;
+
+async function currentShop(request: Request) {
+  const { session } = await authenticate.admin(request);
+  return (
+    (await findShopByDomain(prisma, "SHOPIFY", session.shop)) ??
+    (await prisma.shop.create({ data: { platform: "SHOPIFY", domain: session.shop } }))
+  );
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const shop = await currentShop(request);
+  const values = Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])) as Values;
+  return { values, missing: missingInvoiceSettings(shop) };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await currentShop(request);
+  const form = await request.formData();
+  const posted = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")])) as Values;
+  const parsed = ShopSettingsInput.safeParse(posted);
+  if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error), requeued: 0 };
+  const { requeued } = await updateShopSettings(prisma, shop.id, parsed.data, (eventId) => enqueue("process-webhook", { eventId }));
+  return { ok: true as const, errors: {} as Record<string, string>, requeued };
+};
+
+export default function Settings() {
+  const { values: initial, missing } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const saving = useNavigation().state === "submitting";
+  const [values, setValues] = useState<Values>(initial);
+  const errors: Record<string, string> = result?.errors ?? {};
+  const field = (name: Field, label: string, help?: string) => (
+    <TextField
+      label={label}
+      name={name}
+      value={values[name]}
+      onChange={(v) => setValues((s) => ({ ...s, [name]: v }))}
+      error={errors[name]}
+      helpText={help}
+      autoComplete="off"
+    />
+  );
+  return (
+    <Page title="Company details" backAction={{ url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.ok && (
+              <Banner tone="success" title="Settings saved">
+                {result.requeued > 0 ? <p>{result.requeued} waiting order(s) are being invoiced now.</p> : null}
+              </Banner>
+            )}
+            {!result?.ok && missing.length > 0 && (
+              <Banner tone="warning" title="Facto issues no invoice until these are filled in">
+                <p>Missing: {missing.join(", ")}. Orders received meanwhile wait and are invoiced as soon as you save.</p>
+              </Banner>
+            )}
+            {result && !result.ok && <Banner tone="critical" title="Some fields need your attention" />}
+            <Form method="post">
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">Seller on your invoices</Text>
+                  {field("legalName", "Legal name", "As registered, e.g. Atelier Lumière BV")}
+                  {field("street", "Street and number")}
+                  <FormLayout.Group>
+                    {field("postalCode", "Postal code")}
+                    {field("city", "City")}
+                    {field("countryCode", "Country (ISO code)", "BE for Belgium")}
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    {field("vatNumber", "VAT number", "BE0123456749")}
+                    {field("enterpriseNumber", "Enterprise number (KBO/BCE)", "Derived from the VAT number when empty")}
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    {field("iban", "IBAN", "Where customers pay by bank transfer")}
+                    {field("bic", "BIC")}
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    {field("email", "Invoice e-mail")}
+                    {field("phone", "Phone")}
+                  </FormLayout.Group>
+                  <Text as="h2" variant="headingMd">Invoicing</Text>
+                  <FormLayout.Group>
+                    <Select
+                      label="Default language"
+                      name="defaultLanguage"
+                      options={[{ label: "Nederlands", value: "nl" }, { label: "Français", value: "fr" }, { label: "English", value: "en" }, { label: "Deutsch", value: "de" }]}
+                      value={values.defaultLanguage || "nl"}
+                      onChange={(v) => setValues((s) => ({ ...s, defaultLanguage: v }))}
+                      error={errors.defaultLanguage}
+                    />
+                    {field("paymentTermDays", "Payment term (days)")}
+                    <Select
+                      label="Issue the invoice when"
+                      name="invoiceTrigger"
+                      options={[
+                        { label: "the order is created", value: "ORDER_CREATED" },
+                        { label: "the order is paid", value: "ORDER_PAID" },
+                        { label: "the order is fulfilled", value: "ORDER_FULFILLED" },
+                      ]}
+                      value={values.invoiceTrigger || "ORDER_CREATED"}
+                      onChange={(v) => setValues((s) => ({ ...s, invoiceTrigger: v }))}
+                      error={errors.invoiceTrigger}
+                    />
+                  </FormLayout.Group>
+                  <Button submit variant="primary" loading={saving}>Save</Button>
+                </FormLayout>
+              </Card>
+            </Form>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
