@@ -1,0 +1,196 @@
+import type { Language } from "../invoice/types";
+
+export interface PdfLabels {
+  invoice: string;
+  creditNote: string;
+  number: string;
+  issueDate: string;
+  dueDate: string;
+  orderReference: string;
+  billTo: string;
+  vatNumber: string;
+  enterpriseNumber: string;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  vatRate: string;
+  lineTotal: string;
+  vatBreakdown: string;
+  category: string;
+  taxableAmount: string;
+  vatAmount: string;
+  totalExclVat: string;
+  totalVat: string;
+  totalInclVat: string;
+  paid: string;
+  amountDue: string;
+  payment: string;
+  paymentInstruction: (amount: string, dueDate: string) => string;
+  structuredCommunication: string;
+  whyThisVat: string;
+  page: (page: number, pages: number) => string;
+  shipping: string;
+}
+
+const LABELS: Record<Language, PdfLabels> = {
+  nl: {
+    invoice: "Factuur",
+    creditNote: "Creditnota",
+    number: "Nummer",
+    issueDate: "Factuurdatum",
+    dueDate: "Vervaldatum",
+    orderReference: "Bestelling",
+    billTo: "Factuur aan",
+    vatNumber: "Btw-nummer",
+    enterpriseNumber: "Ondernemingsnummer",
+    description: "Omschrijving",
+    quantity: "Aantal",
+    unitPrice: "Eenheidsprijs excl. btw",
+    discount: "Korting",
+    vatRate: "Btw",
+    lineTotal: "Totaal excl. btw",
+    vatBreakdown: "Btw-overzicht",
+    category: "Categorie",
+    taxableAmount: "Maatstaf van heffing",
+    vatAmount: "Btw-bedrag",
+    totalExclVat: "Totaal excl. btw",
+    totalVat: "Btw",
+    totalInclVat: "Totaal incl. btw",
+    paid: "Reeds betaald",
+    amountDue: "Te betalen",
+    payment: "Betaling",
+    paymentInstruction: (amount, due) => `Gelieve ${amount} te betalen vóór ${due} met de gestructureerde mededeling hieronder.`,
+    structuredCommunication: "Gestructureerde mededeling",
+    whyThisVat: "Btw-regeling",
+    page: (p, n) => `Pagina ${p} van ${n}`,
+    shipping: "Verzending",
+  },
+  fr: {
+    invoice: "Facture",
+    creditNote: "Note de crédit",
+    number: "Numéro",
+    issueDate: "Date de facture",
+    dueDate: "Échéance",
+    orderReference: "Commande",
+    billTo: "Facturé à",
+    vatNumber: "N° TVA",
+    enterpriseNumber: "N° d'entreprise",
+    description: "Description",
+    quantity: "Quantité",
+    unitPrice: "Prix unitaire HTVA",
+    discount: "Remise",
+    vatRate: "TVA",
+    lineTotal: "Total HTVA",
+    vatBreakdown: "Récapitulatif TVA",
+    category: "Catégorie",
+    taxableAmount: "Base imposable",
+    vatAmount: "Montant TVA",
+    totalExclVat: "Total HTVA",
+    totalVat: "TVA",
+    totalInclVat: "Total TVAC",
+    paid: "Déjà payé",
+    amountDue: "À payer",
+    payment: "Paiement",
+    paymentInstruction: (amount, due) => `Merci de payer ${amount} avant le ${due} avec la communication structurée ci-dessous.`,
+    structuredCommunication: "Communication structurée",
+    whyThisVat: "Régime TVA",
+    page: (p, n) => `Page ${p} sur ${n}`,
+    shipping: "Livraison",
+  },
+  en: {
+    invoice: "Invoice",
+    creditNote: "Credit note",
+    number: "Number",
+    issueDate: "Invoice date",
+    dueDate: "Due date",
+    orderReference: "Order",
+    billTo: "Bill to",
+    vatNumber: "VAT number",
+    enterpriseNumber: "Enterprise number",
+    description: "Description",
+    quantity: "Qty",
+    unitPrice: "Unit price excl. VAT",
+    discount: "Discount",
+    vatRate: "VAT",
+    lineTotal: "Total excl. VAT",
+    vatBreakdown: "VAT summary",
+    category: "Category",
+    taxableAmount: "Taxable amount",
+    vatAmount: "VAT amount",
+    totalExclVat: "Total excl. VAT",
+    totalVat: "VAT",
+    totalInclVat: "Total incl. VAT",
+    paid: "Already paid",
+    amountDue: "Amount due",
+    payment: "Payment",
+    paymentInstruction: (amount, due) => `Please pay ${amount} by ${due} using the structured communication below.`,
+    structuredCommunication: "Structured communication",
+    whyThisVat: "VAT treatment",
+    page: (p, n) => `Page ${p} of ${n}`,
+    shipping: "Shipping",
+  },
+  de: {
+    invoice: "Rechnung",
+    creditNote: "Gutschrift",
+    number: "Nummer",
+    issueDate: "Rechnungsdatum",
+    dueDate: "Fällig am",
+    orderReference: "Bestellung",
+    billTo: "Rechnung an",
+    vatNumber: "USt-IdNr.",
+    enterpriseNumber: "Unternehmensnummer",
+    description: "Beschreibung",
+    quantity: "Menge",
+    unitPrice: "Einzelpreis netto",
+    discount: "Rabatt",
+    vatRate: "USt.",
+    lineTotal: "Gesamt netto",
+    vatBreakdown: "USt.-Übersicht",
+    category: "Kategorie",
+    taxableAmount: "Bemessungsgrundlage",
+    vatAmount: "USt.-Betrag",
+    totalExclVat: "Gesamt netto",
+    totalVat: "USt.",
+    totalInclVat: "Gesamt brutto",
+    paid: "Bereits bezahlt",
+    amountDue: "Zu zahlen",
+    payment: "Zahlung",
+    paymentInstruction: (amount, due) => `Bitte zahlen Sie ${amount} bis ${due} mit der unten stehenden strukturierten Mitteilung.`,
+    structuredCommunication: "Strukturierte Mitteilung",
+    whyThisVat: "Umsatzsteuer",
+    page: (p, n) => `Seite ${p} von ${n}`,
+    shipping: "Versand",
+  },
+};
+
+export function pdfLabels(language: Language): PdfLabels {
+  return LABELS[language] ?? LABELS.en;
+}
+
+const LOCALES: Record<Language, string> = { nl: "nl-BE", fr: "fr-BE", en: "en-GB", de: "de-BE" };
+
+/** Formats a decimal string ("1234.5") with the language's separators, without floats. */
+export function formatDecimal(value: string, language: Language, minFractionDigits = 2): string {
+  const negative = value.trim().startsWith("-");
+  const [intPart = "0", fracPart = ""] = value.trim().replace(/^[-+]/, "").split(".");
+  let frac = fracPart.replace(/0+$/, "");
+  if (frac.length < minFractionDigits) frac = frac.padEnd(minFractionDigits, "0");
+  const group = language === "en" ? "," : language === "fr" ? "\u202f" : ".";
+  const decimal = language === "en" ? "." : ",";
+  const grouped = intPart.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return `${negative ? "-" : ""}${grouped}${frac ? decimal + frac : ""}`;
+}
+
+export function formatMoney(value: string, currency: string, language: Language): string {
+  const amount = formatDecimal(value, language, 2);
+  return language === "en" ? `${currency} ${amount}` : `${amount} ${currency}`;
+}
+
+/** "2026-11-23" → "23/11/2026" (nl, fr), "23.11.2026" (de), "23 Nov 2026" (en). */
+export function formatDate(isoDate: string, language: Language): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  const options: Intl.DateTimeFormatOptions =
+    language === "en" ? { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" } : { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" };
+  return new Intl.DateTimeFormat(LOCALES[language], options).format(date);
+}

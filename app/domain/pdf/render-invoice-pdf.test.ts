@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { renderInvoicePdf } from "./render-invoice-pdf";
+import { sampleIssuedInvoice } from "./sample-invoice";
+
+const createdAt = new Date("2026-11-23T10:00:00Z");
+
+/** Text of a PDF through poppler's pdftotext (Debian poppler-utils; installed by .ci/run). */
+function pdfText(pdf: Buffer): string {
+  return execFileSync("pdftotext", ["-layout", "-", "-"], { input: pdf }).toString("utf8");
+}
+
+function pageCount(pdf: Buffer): number {
+  return (pdf.toString("latin1").match(/\/Type \/Page\b/g) ?? []).length;
+}
+
+describe("renderInvoicePdf", () => {
+  it("renders a one-page A4 PDF, byte for byte the same for the same input", async () => {
+    const a = await renderInvoicePdf(sampleIssuedInvoice(), { createdAt });
+    const b = await renderInvoicePdf(sampleIssuedInvoice(), { createdAt });
+    expect(a.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(a.equals(b)).toBe(true);
+    expect(pageCount(a)).toBe(1);
+    expect(a.toString("latin1")).toContain("/MediaBox [0 0 595.28 841.89]");
+  });
+
+  it("prints seller, buyer (Unicode), lines, VAT breakdown, totals and the payment reference", async () => {
+    const text = pdfText(await renderInvoicePdf(sampleIssuedInvoice(), { createdAt }));
+    for (const expected of [
+      "FACTUUR",
+      "INV-0042",
+      "Atelier Lumière BV",
+      "BE0123456749",
+      "BE68 5390 0754 7034",
+      "Straße Ćelić-Dupont",
+      "Łukasz Nováček",
+      "Kaarsen Őrség",
+      "158,60",
+      "201,58 EUR", // 21 % base: 158.60 + 37.19 + 5.79
+      "42,33 EUR", // 21 % of 201.58 = 42.3318
+      "1,70 EUR", // 6 % of 28.30
+      "273,91 EUR", // 229.88 + 44.03
+      "+++000/0000/04242+++",
+      "23/11/2026",
+      "Pagina 1 van 1",
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it("uses the customer's language for labels and number formats", async () => {
+    const fr = pdfText(await renderInvoicePdf(sampleIssuedInvoice({ language: "fr" }), { createdAt }));
+    expect(fr).toContain("FACTURE");
+    expect(fr).toContain("Communication structurée");
+    expect(fr).toContain("Total TVAC");
+    const en = pdfText(await renderInvoicePdf(sampleIssuedInvoice({ language: "en" }), { createdAt }));
+    expect(en).toContain("INVOICE");
+    expect(en).toContain("EUR 273.91");
+    expect(en).toContain("23 Nov 2026");
+    const de = pdfText(await renderInvoicePdf(sampleIssuedInvoice({ language: "de" }), { createdAt }));
+    expect(de).toContain("RECHNUNG");
+    expect(de).toContain("23.11.2026");
+  });
+
+  it("paginates long invoices with the header repeated and the totals on the last page", async () => {
+    const pdf = await renderInvoicePdf(sampleIssuedInvoice({ lineCount: 120 }), { createdAt });
+    const pages = pageCount(pdf);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const text = pdfText(pdf).split("\f");
+    expect(text[1]).toContain("Omschrijving");
+    expect(text[pages - 1]).toContain(`Pagina ${pages} van ${pages}`);
+    expect(text[pages - 1]).toContain("Totaal incl. btw");
+    expect(text[0]).not.toContain("Totaal incl. btw");
+  });
+});

@@ -1,0 +1,327 @@
+import PDFDocument from "pdfkit";
+import type { IssuedInvoice, InvoiceLineDraft } from "../invoice/types";
+import { dec } from "../money/money";
+import { invoiceFonts } from "./fonts";
+import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
+
+export interface RenderPdfOptions {
+  /** The document's creation time (an input, so the same invoice always renders the same bytes). */
+  createdAt: Date;
+  /** Accent colour of the merchant's theme. */
+  accentColor?: string;
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 48;
+const CONTENT_WIDTH = A4.width - 2 * MARGIN;
+const FOOTER_HEIGHT = 36;
+const BOTTOM = A4.height - MARGIN - FOOTER_HEIGHT;
+const GREY = "#5f6b7a";
+const TEXT = "#1b1f24";
+const RULE = "#d0d7de";
+
+/** Line table columns: x offset from the left margin and width. */
+const COLS = {
+  description: { x: 0, w: 205 },
+  quantity: { x: 205, w: 45 },
+  unitPrice: { x: 250, w: 80 },
+  discount: { x: 330, w: 60 },
+  vatRate: { x: 390, w: 40 },
+  total: { x: 430, w: CONTENT_WIDTH - 430 },
+};
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/**
+ * Renders an issued invoice (or credit note) as an A4 PDF: seller, buyer, lines, VAT breakdown,
+ * totals, the VAT regime and its legal mention, and the payment block. Long invoices continue on
+ * new pages with the table header repeated; every page says "page x of y".
+ */
+export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptions): Promise<Buffer> {
+  const L = pdfLabels(invoice.language);
+  const accent = options.accentColor ?? "#1f4e79";
+  const fonts = invoiceFonts();
+  const title = invoice.kind === "CREDIT_NOTE" ? L.creditNote : L.invoice;
+  const doc: Doc = new PDFDocument({
+    size: "A4",
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    autoFirstPage: true,
+    compress: true,
+    lang: invoice.language,
+    info: {
+      Title: `${title} ${invoice.formattedNumber}`,
+      Author: invoice.seller.name,
+      Subject: `${title} ${invoice.formattedNumber} — ${invoice.orderName}`,
+      Creator: "Facto",
+      Producer: "Facto",
+      CreationDate: options.createdAt,
+      ModDate: options.createdAt,
+    },
+  });
+  doc.registerFont("regular", fonts.regular);
+  doc.registerFont("bold", fonts.bold);
+
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  const money = (v: string) => formatMoney(v, invoice.currency, invoice.language);
+  const number = (v: string) => formatDecimal(v, invoice.language, 0);
+
+  let y = header(doc, invoice, L, title, accent);
+  y = lineTable(doc, invoice, L, accent, y, money, number);
+  y = summary(doc, invoice, L, accent, y, money);
+  footer(doc, invoice, L);
+
+  doc.end();
+  return done;
+}
+
+function text(doc: Doc, value: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions & { font?: "regular" | "bold"; size?: number; color?: string } = {}) {
+  const { font = "regular", size = 9, color = TEXT, ...rest } = opts;
+  doc.font(font).fontSize(size).fillColor(color).text(value, x, y, { lineBreak: true, ...rest });
+}
+
+function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string): number {
+  const s = inv.seller;
+  // Accent band
+  doc.rect(0, 0, A4.width, 6).fill(accent);
+
+  // Seller (left)
+  let y = MARGIN;
+  text(doc, s.companyName || s.name, MARGIN, y, { font: "bold", size: 14, width: 280 });
+  y = doc.y + 4;
+  const sellerLines = [
+    s.street,
+    [s.postalCode, s.city].filter(Boolean).join(" "),
+    countryName(s.countryCode, inv.language),
+    s.vatNumber ? `${L.vatNumber}: ${s.vatNumber}` : null,
+    s.enterpriseNumber ? `${L.enterpriseNumber}: ${s.enterpriseNumber}` : null,
+    s.iban ? `IBAN ${formatIbanGroups(s.iban)}${s.bic ? ` · BIC ${s.bic}` : ""}` : null,
+    s.email,
+  ].filter((l): l is string => !!l);
+  text(doc, sellerLines.join("\n"), MARGIN, y, { size: 8.5, color: GREY, width: 280, lineGap: 1.5 });
+  const sellerBottom = doc.y;
+
+  // Title and invoice facts (right)
+  const rightX = MARGIN + 300;
+  const rightW = CONTENT_WIDTH - 300;
+  text(doc, title.toUpperCase(), rightX, MARGIN - 2, { font: "bold", size: 20, color: accent, width: rightW, align: "right", characterSpacing: 1 });
+  let ry = doc.y + 6;
+  const facts: [string, string][] = [
+    [L.number, inv.formattedNumber],
+    [L.issueDate, formatDate(inv.issueDate, inv.language)],
+    ...(inv.dueDate ? ([[L.dueDate, formatDate(inv.dueDate, inv.language)]] as [string, string][]) : []),
+    [L.orderReference, inv.orderName],
+  ];
+  for (const [label, value] of facts) {
+    text(doc, label, rightX, ry, { size: 8.5, color: GREY, width: rightW / 2 });
+    text(doc, value, rightX + rightW / 2, ry, { font: "bold", size: 8.5, width: rightW / 2, align: "right" });
+    ry += 14;
+  }
+
+  // Buyer
+  y = Math.max(sellerBottom, ry) + 18;
+  const b = inv.buyer;
+  doc.roundedRect(MARGIN, y, 260, 0.1, 0).fill(RULE);
+  text(doc, L.billTo.toUpperCase(), MARGIN, y + 8, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
+  const buyerLines = [
+    b.companyName && b.companyName !== b.name ? b.companyName : null,
+    b.street,
+    [b.postalCode, b.city].filter(Boolean).join(" "),
+    countryName(b.countryCode, inv.language),
+    b.vatNumber ? `${L.vatNumber}: ${b.vatNumber}` : null,
+    b.email,
+  ].filter((l): l is string => !!l);
+  text(doc, b.name, MARGIN, y + 21, { font: "bold", size: 10.5, width: 260 });
+  text(doc, buyerLines.join("\n"), MARGIN, doc.y + 2, { size: 9, width: 260, lineGap: 1.5 });
+  return doc.y + 24;
+}
+
+function tableHeader(doc: Doc, L: PdfLabels, accent: string, y: number): number {
+  doc.rect(MARGIN, y, CONTENT_WIDTH, 26).fill(accent);
+  const cells: [keyof typeof COLS, string, "left" | "right"][] = [
+    ["description", L.description, "left"],
+    ["quantity", L.quantity, "right"],
+    ["unitPrice", L.unitPrice, "right"],
+    ["discount", L.discount, "right"],
+    ["vatRate", L.vatRate, "right"],
+    ["total", L.lineTotal, "right"],
+  ];
+  for (const [col, label, align] of cells) {
+    const c = COLS[col];
+    text(doc, label, MARGIN + c.x + 6, y + 5, { font: "bold", size: 7.5, color: "#ffffff", width: c.w - 12, align, height: 20, ellipsis: true });
+  }
+  return y + 26;
+}
+
+function lineTable(
+  doc: Doc,
+  inv: IssuedInvoice,
+  L: PdfLabels,
+  accent: string,
+  startY: number,
+  money: (v: string) => string,
+  number: (v: string) => string,
+): number {
+  let y = tableHeader(doc, L, accent, startY);
+  inv.lines.forEach((line, index) => {
+    const descriptionHeight = measureDescription(doc, line);
+    const rowHeight = Math.max(descriptionHeight, 12) + 10;
+    if (y + rowHeight > BOTTOM) {
+      doc.addPage();
+      y = tableHeader(doc, L, accent, MARGIN);
+    }
+    if (index % 2 === 1) doc.rect(MARGIN, y, CONTENT_WIDTH, rowHeight).fill("#f6f8fa");
+    const top = y + 5;
+    const d = COLS.description;
+    text(doc, line.description, MARGIN + d.x + 6, top, { size: 9, width: d.w - 12 });
+    if (line.sku) text(doc, line.sku, MARGIN + d.x + 6, doc.y + 1, { size: 7, color: GREY, width: d.w - 12 });
+    const right = (col: keyof typeof COLS, value: string, bold = false) =>
+      text(doc, value, MARGIN + COLS[col].x + 4, top, { size: 9, font: bold ? "bold" : "regular", width: COLS[col].w - 10, align: "right" });
+    right("quantity", number(line.quantity));
+    right("unitPrice", formatDecimal(dec(line.unitPriceNet).toDecimalPlaces(4).toString(), inv.language, 2));
+    right("discount", dec(line.discountAmount).isZero() ? "–" : money(line.discountAmount).replace(` ${inv.currency}`, "").replace(`${inv.currency} `, ""));
+    right("vatRate", line.vatCategory === "S" || line.vatCategory === "Z" ? `${number(line.vatRate)} %` : line.vatCategory);
+    right("total", formatDecimal(line.lineNet, inv.language, 2), true);
+    y += rowHeight;
+  });
+  doc.rect(MARGIN, y, CONTENT_WIDTH, 0.8).fill(RULE);
+  return y + 14;
+}
+
+function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
+  const w = COLS.description.w - 12;
+  doc.font("regular").fontSize(9);
+  let h = doc.heightOfString(line.description, { width: w });
+  if (line.sku) {
+    doc.fontSize(7);
+    h += doc.heightOfString(line.sku, { width: w }) + 1;
+  }
+  return h;
+}
+
+function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, startY: number, money: (v: string) => string): number {
+  const exemptions = [...new Set(inv.vatSubtotals.map((s) => s.exemptionReason).filter((r): r is string => !!r))];
+  const due = dec(inv.totals.amountDue);
+  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (due.greaterThan(0) && inv.paymentReference ? 110 : 0);
+  let y = startY;
+  if (y + needed > BOTTOM) {
+    doc.addPage();
+    y = MARGIN;
+  }
+
+  // VAT breakdown (left)
+  const leftW = 270;
+  text(doc, L.vatBreakdown.toUpperCase(), MARGIN, y, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
+  let by = y + 14;
+  const bcols = [
+    { label: L.category, w: 60, align: "left" as const },
+    { label: L.taxableAmount, w: 110, align: "right" as const },
+    { label: L.vatAmount, w: 100, align: "right" as const },
+  ];
+  let bx = MARGIN;
+  for (const c of bcols) {
+    text(doc, c.label, bx, by, { size: 7.5, color: GREY, width: c.w, align: c.align });
+    bx += c.w;
+  }
+  by += 13;
+  for (const s of inv.vatSubtotals) {
+    const label = s.vatCategory === "S" || s.vatCategory === "Z" ? `${formatDecimal(s.vatRate, inv.language, 0)} %` : `${s.vatCategory} 0 %`;
+    text(doc, label, MARGIN, by, { size: 9, width: 60 });
+    text(doc, money(s.taxableAmount), MARGIN + 60, by, { size: 9, width: 110, align: "right" });
+    text(doc, money(s.taxAmount), MARGIN + 170, by, { size: 9, width: 100, align: "right" });
+    by += 14;
+  }
+  for (const reason of exemptions) {
+    text(doc, reason, MARGIN, by + 2, { size: 7.5, color: TEXT, width: leftW });
+    by = doc.y + 4;
+  }
+  text(doc, `${L.whyThisVat}: ${inv.vatReason}`, MARGIN, by + 4, { size: 7, color: GREY, width: leftW });
+  by = doc.y;
+
+  // Totals (right)
+  const tx = MARGIN + 300;
+  const tw = CONTENT_WIDTH - 300;
+  let ty = y;
+  const row = (label: string, value: string, strong = false) => {
+    text(doc, label, tx, ty, { size: strong ? 10 : 9, font: strong ? "bold" : "regular", width: tw * 0.55 });
+    text(doc, value, tx + tw * 0.45, ty, { size: strong ? 10 : 9, font: strong ? "bold" : "regular", width: tw * 0.55, align: "right" });
+    ty += strong ? 18 : 15;
+  };
+  row(L.totalExclVat, money(inv.totals.taxExclusiveTotal));
+  row(L.totalVat, money(inv.totals.vatTotal));
+  doc.rect(tx, ty - 2, tw, 0.8).fill(RULE);
+  ty += 4;
+  row(L.totalInclVat, money(inv.totals.taxInclusiveTotal), true);
+  if (!dec(inv.totals.paidAmount).isZero()) row(L.paid, money(inv.totals.paidAmount));
+  doc.roundedRect(tx, ty, tw, 24, 3).fill(accent);
+  text(doc, L.amountDue, tx + 8, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.5 });
+  text(doc, money(inv.totals.amountDue), tx + tw * 0.4, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.6 - 8, align: "right" });
+  ty += 36;
+
+  y = Math.max(by, ty) + 10;
+
+  // Payment block
+  if (due.greaterThan(0) && inv.paymentReference) {
+    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, 86, 4).lineWidth(0.8).strokeColor(RULE).stroke();
+    text(doc, L.payment.toUpperCase(), MARGIN + 12, y + 10, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
+    text(doc, L.paymentInstruction(money(inv.totals.amountDue), inv.dueDate ? formatDate(inv.dueDate, inv.language) : "—"), MARGIN + 12, y + 24, {
+      size: 9,
+      width: CONTENT_WIDTH - 24,
+    });
+    const py = doc.y + 6;
+    const pairs: [string, string][] = [
+      ["IBAN", inv.seller.iban ? formatIbanGroups(inv.seller.iban) : "—"],
+      ["BIC", inv.seller.bic ?? "—"],
+      [L.structuredCommunication, inv.paymentReference],
+    ];
+    const colW = (CONTENT_WIDTH - 24) / 3;
+    pairs.forEach(([label, value], i) => {
+      text(doc, label, MARGIN + 12 + i * colW, py, { size: 7.5, color: GREY, width: colW - 8 });
+      text(doc, value, MARGIN + 12 + i * colW, py + 11, { font: "bold", size: 10, width: colW - 8 });
+    });
+    y += 96;
+  }
+  return y;
+}
+
+function footer(doc: Doc, inv: IssuedInvoice, L: PdfLabels) {
+  const range = doc.bufferedPageRange();
+  const s = inv.seller;
+  const line = [s.companyName || s.name, s.vatNumber, s.iban ? `IBAN ${formatIbanGroups(s.iban)}` : null].filter(Boolean).join("  ·  ");
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const y = A4.height - MARGIN - 12;
+    // Writing inside the bottom margin: lift it for the footer, or pdfkit would add a page.
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.rect(MARGIN, y - 8, CONTENT_WIDTH, 0.6).fill(RULE);
+    text(doc, line, MARGIN, y, { size: 7, color: GREY, width: CONTENT_WIDTH * 0.75, lineBreak: false, ellipsis: true });
+    text(doc, `${inv.formattedNumber} — ${L.page(i - range.start + 1, range.count)}`, MARGIN + CONTENT_WIDTH * 0.6, y, {
+      size: 7,
+      color: GREY,
+      width: CONTENT_WIDTH * 0.4,
+      align: "right",
+      lineBreak: false,
+    });
+    doc.page.margins.bottom = bottomMargin;
+  }
+}
+
+function formatIbanGroups(iban: string): string {
+  return iban.replace(/\s/g, "").replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+function countryName(code: string | null | undefined, language: string): string | null {
+  if (!code) return null;
+  try {
+    return new Intl.DisplayNames([language], { type: "region" }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}

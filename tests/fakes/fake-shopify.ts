@@ -1,0 +1,241 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A fake Shopify GraphQL Admin API on 127.0.0.1, following Shopify's documented contract:
+ * - `POST /<shop>/admin/api/<version>/graphql.json` (path-prefixed by shop, since every shop shares
+ *   this host) with `X-Shopify-Access-Token`; a bad token answers 401 with Shopify's error body.
+ * - Calculated query cost with a leaky bucket per shop (default: Standard plan, 2000 points,
+ *   100 points/s restore). Every answer carries `extensions.cost` with `throttleStatus`; a query the
+ *   bucket cannot afford is not executed and answers `THROTTLED`.
+ * - Cost rule (deterministic, close to Shopify's): a mutation costs 10; a query costs 1 plus, for
+ *   every connection, its `first:` size (variables resolved), capped at 1000.
+ * - Supported root fields: shop, orders, tagsAdd, orderMarkAsPaid, metafieldsSet. Others answer
+ *   the GraphQL "Field doesn't exist" error.
+ * - `GET /_state/<shop>` returns what the fake recorded for a shop (for tests and the demo).
+ */
+
+export interface FakeShopifyOptions {
+  port?: number;
+  bucketSize?: number;
+  restoreRate?: number;
+  /** shop domain → accepted token; when absent any non-empty token is accepted. */
+  accessTokens?: Record<string, string>;
+}
+
+export interface ShopState {
+  tags: Record<string, string[]>;
+  paidOrders: string[];
+  metafields: Record<string, Record<string, { type: string; value: string }>>;
+  orders: { id: number; name: string; created_at: string; updated_at: string }[];
+  bucket: { available: number; at: number };
+}
+
+export interface FakeShopifyState {
+  shops: Map<string, ShopState>;
+  requests: { shop: string; operation: string; cost: number; throttled: boolean }[];
+  throttledCount: number;
+  pointsSpent: number;
+}
+
+export interface FakeShopify {
+  url: string;
+  state: FakeShopifyState;
+  shop: (domain: string) => ShopState;
+  addOrder: (domain: string, order: { id: number; name: string; created_at?: string; updated_at?: string }) => void;
+  close: () => Promise<void>;
+}
+
+const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "orderMarkAsPaid", "metafieldsSet"] as const;
+
+export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
+  const bucketSize = options.bucketSize ?? 2000;
+  const restoreRate = options.restoreRate ?? 100;
+  const state: FakeShopifyState = { shops: new Map(), requests: [], throttledCount: 0, pointsSpent: 0 };
+
+  const shop = (domain: string): ShopState => {
+    let s = state.shops.get(domain);
+    if (!s) {
+      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], bucket: { available: bucketSize, at: Date.now() } };
+      state.shops.set(domain, s);
+    }
+    return s;
+  };
+
+  const available = (s: ShopState) => {
+    const now = Date.now();
+    s.bucket.available = Math.min(bucketSize, s.bucket.available + ((now - s.bucket.at) / 1000) * restoreRate);
+    s.bucket.at = now;
+    return s.bucket.available;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => send(res, 500, { errors: [{ message: String(error) }] }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const stateMatch = url.pathname.match(/^\/_state\/([^/]+)$/);
+    if (req.method === "GET" && stateMatch) {
+      const s = shop(decodeURIComponent(stateMatch[1]!));
+      return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, throttledCount: state.throttledCount });
+    }
+    const match = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/);
+    const domain = match?.[1] ?? req.headers["x-facto-shop-domain"]?.toString();
+    if (req.method !== "POST" || !domain) return send(res, 404, { errors: "Not Found" });
+
+    const token = req.headers["x-shopify-access-token"]?.toString() ?? "";
+    const expected = options.accessTokens?.[domain];
+    if (!token || (expected !== undefined && token !== expected)) {
+      return send(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    }
+    let body: { query?: unknown; variables?: Record<string, unknown> };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return send(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+    if (typeof body.query !== "string") return send(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    const query = body.query;
+    const variables = body.variables ?? {};
+    const s = shop(domain);
+
+    const isMutation = /^\s*mutation\b/.test(query);
+    const fields = rootFields(query);
+    const unknown = fields.find((f) => !(ROOT_FIELDS as readonly string[]).includes(f));
+    const cost = isMutation ? 10 : Math.min(1000, 1 + firstSizes(query, variables));
+    const operation = fields.join(",");
+    const costExtension = (actual: number | null) => ({
+      cost: {
+        requestedQueryCost: cost,
+        actualQueryCost: actual,
+        throttleStatus: { maximumAvailable: bucketSize, currentlyAvailable: Math.floor(s.bucket.available), restoreRate },
+      },
+    });
+
+    if (unknown) {
+      return send(res, 200, {
+        errors: [{ message: `Field '${unknown}' doesn't exist on type '${isMutation ? "Mutation" : "QueryRoot"}'`, extensions: { code: "undefinedField" } }],
+      });
+    }
+    if (available(s) < cost) {
+      state.throttledCount++;
+      state.requests.push({ shop: domain, operation, cost, throttled: true });
+      return send(res, 200, {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+        extensions: costExtension(null),
+      });
+    }
+    s.bucket.available -= cost;
+    state.pointsSpent += cost;
+    state.requests.push({ shop: domain, operation, cost, throttled: false });
+    const data: Record<string, unknown> = {};
+    for (const field of fields) data[field] = execute(field, variables, s, domain);
+    return send(res, 200, { data, extensions: costExtension(cost) });
+  }
+
+  function execute(field: string, variables: Record<string, unknown>, s: ShopState, domain: string): unknown {
+    switch (field) {
+      case "shop":
+        return {
+          name: domain.replace(".myshopify.com", ""),
+          email: `owner@${domain}`,
+          myshopifyDomain: domain,
+          currencyCode: "EUR",
+          billingAddress: { address1: "Rue de la Loi 16", address2: null, zip: "1000", city: "Brussel", countryCodeV2: "BE", company: null },
+        };
+      case "tagsAdd": {
+        const id = String(variables.id ?? "");
+        if (!/^gid:\/\/shopify\/\w+\/\d+$/.test(id)) return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+        const tags = (variables.tags as string[] | undefined) ?? [];
+        s.tags[id] = [...new Set([...(s.tags[id] ?? []), ...tags])];
+        return { node: { id }, userErrors: [] };
+      }
+      case "orderMarkAsPaid": {
+        const id = String((variables.input as { id?: string } | undefined)?.id ?? "");
+        if (!id.startsWith("gid://shopify/Order/")) return { order: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] };
+        if (s.paidOrders.includes(id)) return { order: null, userErrors: [{ field: ["id"], message: "Order cannot be marked as paid." }] };
+        s.paidOrders.push(id);
+        return { order: { id, displayFinancialStatus: "PAID" }, userErrors: [] };
+      }
+      case "metafieldsSet": {
+        const list = (variables.metafields as { ownerId: string; namespace: string; key: string; type: string; value: string }[] | undefined) ?? [];
+        if (list.length > 25) {
+          return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
+        }
+        for (const m of list) (s.metafields[m.ownerId] ??= {})[`${m.namespace}.${m.key}`] = { type: m.type, value: m.value };
+        return { metafields: list.map((m) => ({ key: m.key, namespace: m.namespace, ownerType: "ORDER" })), userErrors: [] };
+      }
+      case "orders": {
+        const first = Number(variables.first ?? 50);
+        const after = variables.after ? Number(variables.after) : 0;
+        const page = s.orders.slice(after, after + first);
+        return {
+          nodes: page.map((o) => ({ id: `gid://shopify/Order/${o.id}`, legacyResourceId: String(o.id), name: o.name, createdAt: o.created_at, updatedAt: o.updated_at })),
+          pageInfo: { hasNextPage: after + first < s.orders.length, endCursor: String(after + page.length) },
+        };
+      }
+      default:
+        return null;
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    shop,
+    addOrder: (domain, order) => {
+      const now = new Date().toISOString();
+      shop(domain).orders.push({ created_at: now, updated_at: now, ...order });
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The root fields of the (single) operation: top-level selections of the outermost braces. */
+export function rootFields(query: string): string[] {
+  const start = query.indexOf("{");
+  if (start < 0) return [];
+  const fields: string[] = [];
+  let depth = 0;
+  let parens = 0;
+  for (let i = start; i < query.length; i++) {
+    const ch = query[i]!;
+    if (ch === "(") parens++;
+    else if (ch === ")") parens--;
+    else if (ch === "{") depth++;
+    else if (ch === "}") depth--;
+    else if (depth === 1 && parens === 0 && /[A-Za-z_]/.test(ch)) {
+      const name = /^[A-Za-z_]\w*/.exec(query.slice(i))![0];
+      const alias = /^\s*:\s*([A-Za-z_]\w*)/.exec(query.slice(i + name.length));
+      fields.push(alias ? alias[1]! : name);
+      i += name.length - 1 + (alias ? alias[0].length : 0);
+    }
+  }
+  return fields;
+}
+
+function firstSizes(query: string, variables: Record<string, unknown>): number {
+  let total = 0;
+  for (const m of query.matchAll(/\bfirst\s*:\s*(\$\w+|\d+)/g)) {
+    const raw = m[1]!;
+    total += raw.startsWith("$") ? Number(variables[raw.slice(1)] ?? 0) : Number(raw);
+  }
+  return total;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
