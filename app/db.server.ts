@@ -5,7 +5,7 @@ import { env } from "~/env.server";
 export type Db = PrismaClient;
 
 /** A Prisma client on the pure-JS `pg` driver (no native engine). */
-export function createPrisma(databaseUrl: string = env().DATABASE_URL, max = 10): PrismaClient {
+export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max });
   return new PrismaClient({ adapter });
 }
@@ -15,5 +15,18 @@ declare global {
   var __factoPrisma: PrismaClient | undefined;
 }
 
-/** The process-wide client (kept across Vite dev reloads). */
-export const prisma: PrismaClient = (globalThis.__factoPrisma ??= createPrisma());
+function processClient(): PrismaClient {
+  return (globalThis.__factoPrisma ??= createPrisma(env().DATABASE_URL));
+}
+
+/**
+ * The process-wide client, created on first use (so importing this module reads no environment),
+ * and kept across Vite dev reloads.
+ */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = processClient();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
