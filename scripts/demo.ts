@@ -23,32 +23,30 @@ adoptStackEnv(stack.info);
 const db = createPrisma(stack.info.databaseUrl, 2);
 const { shopId } = await seedShopifyShop(db, { domain: shop });
 
-// Shopify's own sample order (#1001), with a fresh id so every run issues a new invoice.
-const order = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-450789469.json"), "utf8"));
-const orderId = Date.now();
-Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}` });
-const ack = await sendShopifyWebhook({
-  appUrl: stack.info.appUrl,
-  topic: "orders/create",
-  shop,
-  body: JSON.stringify(order),
-  secret: stack.info.shopifyApiSecret,
-});
-out(`orders/create webhook answered ${ack.status} in ${ack.ms.toFixed(1)} ms`);
-
-await waitFor(async () => (await db.document.count({ where: { shopId, invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice PDF");
-const doc = await db.document.findFirstOrThrow({
-  where: { shopId, format: "PDF", invoice: { channelOrderId: String(orderId) } },
-  include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true } } },
-});
+// A Belgian consumer's order (21 % and 6 %, shipping, a discount) and Shopify's own sample order
+// #1001 (shipped to the US: an export), each with a fresh id so every run issues new invoices.
+const fixtures = ["order-be-consumer.json", "order-450789469.json"];
 const dir = path.join(ROOT, "var/demo");
 mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `${doc.invoice.formattedNumber}.pdf`);
-writeFileSync(file, doc.content);
+const issued: string[] = [];
+for (const [index, fixture] of fixtures.entries()) {
+  const order = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify", fixture), "utf8"));
+  const orderId = Date.now() * 10 + index;
+  Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}` });
+  const ack = await sendShopifyWebhook({ appUrl: stack.info.appUrl, topic: "orders/create", shop, body: JSON.stringify(order), secret: stack.info.shopifyApiSecret });
+  out(`orders/create ${order.name} answered ${ack.status} in ${ack.ms.toFixed(1)} ms`);
+  await waitFor(async () => (await db.document.count({ where: { shopId, invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice PDF");
+  const doc = await db.document.findFirstOrThrow({
+    where: { shopId, format: "PDF", invoice: { channelOrderId: String(orderId) } },
+    include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true, vatRegime: true } } },
+  });
+  const file = path.join(dir, `${doc.invoice.formattedNumber}.pdf`);
+  writeFileSync(file, doc.content);
+  issued.push(`Invoice ${doc.invoice.formattedNumber} for ${order.name} (${doc.invoice.vatRegime}, ${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)})\n  PDF:           ${file}`);
+}
 
 out();
-out(`Invoice ${doc.invoice.formattedNumber} issued (${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)}), sha256 ${doc.sha256}`);
-out(`  PDF:           ${file}`);
+for (const line of issued) out(line);
 out(`  App (web):     ${stack.info.appUrl}  (health: ${stack.info.appUrl}/healthz)`);
 out(`  Admin URL:     https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/${stack.info.shopifyApiKey}  (needs a real dev store, see README)`);
 out(`  Fake Shopify:  ${stack.info.fakeShopifyUrl}  (state: ${stack.info.fakeShopifyUrl}/_state/${shop})`);

@@ -105,6 +105,29 @@ describe("orders/create → invoice → PDF", () => {
   });
 });
 
+describe("a Belgian consumer order", () => {
+  it("gets Belgian VAT per rate, prices incl. VAT, shipping taxed like the goods", async () => {
+    const shop = "skeleton-be.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const body = readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8");
+    expect((await send(shop, "orders/create", body)).status).toBe(200);
+    await waitFor(async () => (await invoiceOf(shopId, "820982911946154508"))?.documents.length === 1, 30_000, "the invoice PDF");
+    const invoice = (await invoiceOf(shopId, "820982911946154508"))!;
+    expect(invoice).toMatchObject({ vatRegime: "DOMESTIC", language: "nl", currency: "EUR", formattedNumber: "INV-0001" });
+    expect(invoice.lines.map((l) => [l.kind, l.lineNet.toFixed(2), l.vatRate.toString()])).toEqual([
+      ["GOODS", "158.60", "21"], // (2 × 102.00 − 12.10) / 1.21 = 158.595…
+      ["GOODS", "28.30", "6"], // 30.00 / 1.06 = 28.301…
+      ["SHIPPING", "5.79", "21"], // 7.00 / 1.21 = 5.785…
+    ]);
+    expect(invoice.vatSubtotals.map((s) => [s.vatRate.toString(), s.taxableAmount.toFixed(2), s.taxAmount.toFixed(2)]).sort()).toEqual([
+      ["21", "164.39", "34.52"], // 164.39 × 21 % = 34.5219
+      ["6", "28.30", "1.70"], // 28.30 × 6 % = 1.698
+    ]);
+    // Ours (EN 16931, VAT per rate) is 228.91; Shopify's per-line rounding says 228.90: ours is authoritative.
+    expect([invoice.taxExclusiveTotal.toFixed(2), invoice.vatTotal.toFixed(2), invoice.taxInclusiveTotal.toFixed(2)]).toEqual(["192.69", "36.22", "228.91"]);
+  });
+});
+
 describe("exactly once", () => {
   it("the same delivery twice yields one inbox row and one invoice", async () => {
     const shop = "skeleton-dupes.myshopify.com";

@@ -53,3 +53,12 @@ describe("mapShopifyOrder (Shopify's sample order 450789469)", () => {
     expect(ShopifyOrderPayload.safeParse({ ...sample, total_price: "12,50" }).success).toBe(false);
   });
 });
+
+describe("ids above 2^53", () => {
+  it("are taken from the GraphQL id, which keeps every digit", () => {
+    const body = JSON.stringify({ ...sample, admin_graphql_api_id: "gid://shopify/Order/820982911946154508" }).replace('"id":450789469,', '"id":820982911946154508,');
+    expect(body).toContain('"id":820982911946154508,');
+    const order = mapShopifyOrder(ShopifyOrderPayload.parse(JSON.parse(body)));
+    expect(order.orderId).toBe("820982911946154508");
+  });
+});

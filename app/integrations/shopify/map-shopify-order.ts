@@ -4,6 +4,15 @@ import type { ShopifyOrderPayload } from "./order-payload";
 
 const VAT_NUMBER_ATTRIBUTE = /^(vat|vat[ _-]?(number|id|no)|btw|btw[ _-]?nummer|tva|numéro de tva|ust-?id(nr)?)$/i;
 
+/**
+ * The resource id as Shopify wrote it. REST payloads carry ids as JSON numbers, which lose digits
+ * above 2^53 once parsed; the GraphQL id next to them is a string and always exact.
+ */
+export function exactId(numericId: string, gid: string | undefined): string {
+  const fromGid = gid?.match(/\/(\d+)$/)?.[1];
+  return fromGid ?? numericId;
+}
+
 /** Shopify order (REST shape, as in webhooks) → Facto's ChannelOrder. */
 export function mapShopifyOrder(order: ShopifyOrderPayload): ChannelOrder {
   const billing = order.billing_address;
@@ -37,14 +46,14 @@ export function mapShopifyOrder(order: ShopifyOrderPayload): ChannelOrder {
 
   return {
     channel: "SHOPIFY",
-    orderId: order.id,
+    orderId: exactId(order.id, order.admin_graphql_api_id),
     orderName: order.name,
     createdAt: order.created_at,
     currency: order.currency.toUpperCase(),
     pricesIncludeVat: order.taxes_included,
     taxExempt: order.tax_exempt,
     customer: {
-      externalId: order.customer?.id ?? null,
+      externalId: order.customer ? exactId(order.customer.id, order.customer.admin_graphql_api_id) : null,
       email: order.email || order.contact_email || order.customer?.email || null,
       name,
       companyName: billing?.company || null,

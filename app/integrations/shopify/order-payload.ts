@@ -45,6 +45,7 @@ export const ShopifyOrderPayload = z.object({
   customer: z
     .object({
       id: z.union([z.number(), z.string()]).transform((v) => String(v)),
+      admin_graphql_api_id: z.string().optional(),
       email: z.string().nullish(),
       first_name: z.string().nullish(),
       last_name: z.string().nullish(),
