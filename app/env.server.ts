@@ -28,7 +28,14 @@ const EnvSchema = z.object({
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */
-  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(5).default(120),
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(120),
+  /** How often the reconciler runs. */
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(60_000),
+  /**
+   * Fault injection for the crash tests only: every job sleeps this long before it runs, so a test
+   * can stop or kill a worker while a job is in flight. Never set in production.
+   */
+  FACTO_FAULT_JOB_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

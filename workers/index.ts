@@ -24,10 +24,10 @@ const workers = Object.values(QueueName).map((queueName) => {
   return worker;
 });
 
-// The reconciler runs every minute on one of the workers (the scheduler is shared through Redis).
+// The reconciler runs every RECONCILE_EVERY_MS on one of the workers (the scheduler lives in Redis).
 await getQueue(QueueName.maintenance).upsertJobScheduler(
   "reconcile-inbox",
-  { every: 60_000 },
+  { every: config.RECONCILE_EVERY_MS },
   { name: "reconcile-inbox", data: {} },
 );
 

@@ -50,6 +50,8 @@ export async function runJob(job: Job, ctx: WorkerContext): Promise<unknown> {
     log.error({ issues: parsed.error.issues }, "job payload rejected");
     throw new UnrecoverableError(`invalid payload for ${job.name}`);
   }
+  const delay = env().FACTO_FAULT_JOB_DELAY_MS;
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   try {
     const result = await (processors[name] as Processor<JobName>)(parsed.data, ctx, job);
     log.debug({ result }, "job done");

@@ -46,6 +46,8 @@ export interface StackOptions {
   keepDatabase?: boolean;
   inheritOutput?: boolean;
   fakeShopifyPort?: number;
+  /** Extra environment for the app processes (fault injection, timings). */
+  extraEnv?: Record<string, string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -91,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHOPIFY_ADMIN_API_BASE_URL: fakeShopify.url,
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     RECONCILE_AFTER_SECONDS: "5",
+    ...options.extraEnv,
   };
 
   const spawnOpts = (name: string): SpawnOptions => ({
@@ -123,7 +126,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const startWorker = () => track(spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
   const worker = startWorker();
 
-  await waitFor(async () => (await fetch(`${env.SHOPIFY_APP_URL}/healthz`)).ok, 60_000, "the web process to answer /healthz");
+  await waitFor(
+    async () => {
+      if (web.exitCode !== null) throw new StopWaiting(`the web process exited with ${web.exitCode} during start-up (its output is above)`);
+      return (await fetch(`${env.SHOPIFY_APP_URL}/healthz`)).ok;
+    },
+    60_000,
+    "the web process to answer /healthz",
+  );
 
   return {
     info: {
@@ -142,7 +152,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker,
     startWorker,
     stop: async () => {
-      await Promise.all(children.map((c) => stopChild(c)));
+      // Workers get the time to finish their jobs; the web server only holds idle keep-alive sockets.
+      await Promise.all(children.map((c) => stopChild(c, "SIGTERM", c === web ? 2000 : 35_000)));
       await fakeShopify.close();
       await deleteRedisPrefix(redisUrl, queuePrefix);
       if (createdDatabase && !options.keepDatabase) await dropDatabase(databaseUrl);
@@ -150,10 +161,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM", graceMs = 35_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 35_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
@@ -183,6 +194,7 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     try {
       if (await check()) return;
     } catch (error) {
+      if (error instanceof StopWaiting) throw error;
       lastError = error;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -195,3 +207,6 @@ export function adoptStackEnv(info: StackInfo): void {
   const { NODE_ENV: _ignored, ...rest } = info.processEnv;
   Object.assign(process.env, rest);
 }
+
+/** Thrown by a waitFor check to give up at once (the thing waited for can no longer happen). */
+export class StopWaiting extends Error {}
