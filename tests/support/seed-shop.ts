@@ -1,5 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import type { Db } from "~/db.server";
+import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
 import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export interface SeedShopOptions {
@@ -19,16 +20,7 @@ export async function seedShopifyShop(db: Db, options: SeedShopOptions): Promise
     ? {}
     : {
         name: "Atelier Lumière",
-        legalName: "Atelier Lumière BV",
-        street: "Rue de la Loi 16",
-        postalCode: "1000",
-        city: "Brussel",
-        countryCode: "BE",
-        vatNumber: "BE0123456749",
-        enterpriseNumber: "0123456749",
-        iban: "BE68539007547034",
-        bic: "GKCCBEBB",
-        email: "facturen@atelier-lumiere.example",
+        ...SAMPLE_SELLER,
         defaultLanguage: "nl",
         paymentTermDays: 14,
       };

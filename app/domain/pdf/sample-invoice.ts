@@ -1,6 +1,20 @@
 import { breakdown, computeTotals } from "../invoice/build-invoice-draft";
 import type { InvoiceLineDraft, IssuedInvoice, Language } from "../invoice/types";
 
+/** The demo merchant: a Brussels shop (used by samples, the demo seed and tests). */
+export const SAMPLE_SELLER = {
+  legalName: "Atelier Lumière BV",
+  street: "Rue de la Loi 16",
+  postalCode: "1000",
+  city: "Brussel",
+  countryCode: "BE",
+  vatNumber: "BE0123456749",
+  enterpriseNumber: "0123456749",
+  iban: "BE68539007547034",
+  bic: "GKCCBEBB",
+  email: "facturen@atelier-lumiere.example",
+} as const;
+
 /**
  * A realistic Belgian invoice for tests, previews and the benchmark: a Brussels shop selling to a
  * Belgian consumer at 21 % and 6 %, with shipping. `lineCount` pads it for pagination tests.
@@ -27,19 +41,7 @@ export function sampleIssuedInvoice(options: { language?: Language; lineCount?: 
     dueDate: "2026-12-07",
     vatRegime: "DOMESTIC",
     vatReason: "Sale taxed in BE at the rate of each product (seller's country VAT).",
-    seller: {
-      name: "Atelier Lumière BV",
-      companyName: "Atelier Lumière BV",
-      street: "Rue de la Loi 16",
-      postalCode: "1000",
-      city: "Brussel",
-      countryCode: "BE",
-      vatNumber: "BE0123456749",
-      enterpriseNumber: "0123456749",
-      iban: "BE68539007547034",
-      bic: "GKCCBEBB",
-      email: "facturen@atelier-lumiere.example",
-    },
+    seller: { name: SAMPLE_SELLER.legalName, ...SAMPLE_SELLER, companyName: SAMPLE_SELLER.legalName },
     buyer: {
       name: options.buyerName ?? "Straße Ćelić-Dupont",
       street: "Kerkstraat 12",
