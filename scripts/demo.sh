@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci
+  npm install --no-audit --no-fund   # not `npm ci`: see .ci/run
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 [ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
