@@ -7,4 +7,13 @@ node --version | grep -q '^v24\.' || { echo "Node 24 expected on PATH (run throu
 [ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
 npx --no-install tsc --noEmit
 npx --no-install remix vite:build --logLevel warn
-npx --no-install vitest run "$@"
+mkdir -p test-results
+status=0
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit "$status"
