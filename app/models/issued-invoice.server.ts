@@ -31,6 +31,8 @@ export async function loadIssuedInvoice(db: Db, invoiceId: string): Promise<(Iss
     number: row.number,
     formattedNumber: row.formattedNumber,
     paymentReference: row.paymentReference,
+    exchangeRateToEur: row.exchangeRateToEur?.toString() ?? null,
+    vatTotalEur: row.vatTotalEur ? amount(row.vatTotalEur) : null,
     lines: row.lines.map((l) => ({
       position: l.position,
       kind: l.kind as LineKind,

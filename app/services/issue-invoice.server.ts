@@ -1,5 +1,5 @@
 import type { Db } from "~/db.server";
-import { buildInvoiceDraft, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
+import { buildInvoiceDraft, type ProductVatClass, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
 import type { ChannelOrder, InvoiceDraft, Language } from "~/domain/invoice/types";
 import { dec } from "~/domain/money/money";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
@@ -10,7 +10,13 @@ import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
-export const DEFAULT_INVOICE_SERIES = { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 } as const;
+export const DEFAULT_SERIES = {
+  INVOICE: { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 },
+  CREDIT_NOTE: { code: "CN", kind: "CREDIT_NOTE", prefix: "CN-", padding: 4 },
+} as const;
+
+/** The buyer's VAT number as VIES sees it (checked by the caller, or cached on the customer). */
+export type BuyerVatCheck = (vatNumber: string) => Promise<{ valid: boolean; consultationNumber: string | null }>;
 
 export interface IssueInvoiceResult {
   invoiceId: string;
@@ -25,7 +31,10 @@ export interface IssueInvoiceResult {
  * the same transaction that inserts the invoice, so a failure gives the number back (no gap) and
  * the unique key (shop, channel, kind, source) turns a concurrent duplicate into "already issued".
  */
-export async function issueInvoice(db: Db, input: { shopId: string; order: ChannelOrder; now: Date }): Promise<IssueInvoiceResult> {
+export async function issueInvoice(
+  db: Db,
+  input: { shopId: string; order: ChannelOrder; now: Date; checkVat?: BuyerVatCheck },
+): Promise<IssueInvoiceResult> {
   const { shopId, order } = input;
   const log = logger.child({ shopId, orderId: order.orderId, orderName: order.orderName });
   const existing = await findIssued(db, shopId, order);
@@ -52,19 +61,27 @@ export async function issueInvoice(db: Db, input: { shopId: string; order: Chann
     defaultLanguage: shop.defaultLanguage as Language,
     paymentTermDays: shop.paymentTermDays,
   };
-  const draft = buildInvoiceDraft(order, seller, { issueDate: dateInBrussels(input.now) });
+  const buyerVat = order.customer.vatNumber && input.checkVat ? { number: order.customer.vatNumber, ...(await input.checkVat(order.customer.vatNumber)) } : null;
+  const skus = order.lines.map((l) => l.sku).filter((s): s is string => !!s);
+  const classes = skus.length ? await db.productVatClass.findMany({ where: { shopId, sku: { in: skus } }, select: { sku: true, vatClass: true } }) : [];
+  const draft = buildInvoiceDraft(order, seller, {
+    issueDate: dateInBrussels(input.now),
+    vat: { ossDestinationTaxation: shop.ossDestinationTaxation, buyerVat },
+    productClasses: Object.fromEntries(classes.map((c) => [c.sku, c.vatClass as ProductVatClass])),
+  });
   logTotalsDifference(draft, order, log);
 
   try {
     const result = await db.$transaction(async (tx) => {
       const customerId = await upsertCustomer(tx as unknown as Db, shopId, order);
-      const series = await takeNextNumber(tx as unknown as Db, shopId);
-      const formattedNumber = formatInvoiceNumber(series, series.number);
+      const series = await takeNextNumber(tx as unknown as Db, shopId, "INVOICE", Number(draft.issueDate.slice(0, 4)));
+      const formattedNumber = formatInvoiceNumber(series, series.number, Number(draft.issueDate.slice(0, 4)));
       const invoice = await tx.invoice.create({
         data: {
           shopId,
           seriesId: series.id,
           number: series.number,
+          numberYear: series.numberYear,
           formattedNumber,
           kind: draft.kind,
           channel: draft.channel,
@@ -86,7 +103,10 @@ export async function issueInvoice(db: Db, input: { shopId: string; order: Chann
           taxInclusiveTotal: draft.totals.taxInclusiveTotal,
           paidAmount: draft.totals.paidAmount,
           amountDue: draft.totals.amountDue,
-          paymentReference: structuredCommunication(series.number),
+          paymentReference: structuredCommunication(paymentReferenceBase(series.numberYear, series.number)),
+          exchangeRateToEur: draft.exchangeRateToEur,
+          vatTotalEur: draft.vatTotalEur,
+          viesConsultationNumber: buyerVat?.consultationNumber ?? null,
           seller: { ...draft.seller } as Prisma.InputJsonObject,
           buyer: { ...draft.buyer } as Prisma.InputJsonObject,
           channelTotals: order.channelTotals,
@@ -116,20 +136,33 @@ async function findIssued(db: Db, shopId: string, order: ChannelOrder) {
   return row ? { invoiceId: row.id, number: row.number, formattedNumber: row.formattedNumber } : null;
 }
 
-/** Locks the series row and takes its next number (created on first use). */
-async function takeNextNumber(tx: Db, shopId: string) {
-  const s = DEFAULT_INVOICE_SERIES;
+/**
+ * Locks the series row and takes its next number (the series is created on first use). In a
+ * yearly-reset series the first number of a new year is 1. Runs inside the inserting transaction:
+ * a rollback gives the number back, so there is never a gap.
+ */
+export async function takeNextNumber(tx: Db, shopId: string, kind: "INVOICE" | "CREDIT_NOTE", year: number) {
+  const s = DEFAULT_SERIES[kind];
   await tx.$executeRaw`
     INSERT INTO "InvoiceSeries" ("id", "shopId", "code", "kind", "prefix", "padding", "nextNumber", "updatedAt")
     VALUES (gen_random_uuid(), ${shopId}::uuid, ${s.code}, ${s.kind}::"DocumentKind", ${s.prefix}, ${s.padding}, 1, now())
     ON CONFLICT ("shopId", "code") DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: string; number: number; prefix: string; padding: number }[]>`
-    UPDATE "InvoiceSeries" SET "nextNumber" = "nextNumber" + 1, "updatedAt" = now()
+  const rows = await tx.$queryRaw<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }[]>`
+    UPDATE "InvoiceSeries" SET
+      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 2 ELSE "nextNumber" + 1 END,
+      "currentYear" = CASE WHEN "yearlyReset" THEN ${year}::int ELSE "currentYear" END,
+      "updatedAt" = now()
     WHERE "shopId" = ${shopId}::uuid AND "code" = ${s.code}
-    RETURNING "id", "nextNumber" - 1 AS "number", "prefix", "padding"`;
+    RETURNING "id", "nextNumber" - 1 AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
+      "prefix", "padding", "format"`;
   const row = rows[0];
   if (!row) throw new Error(`invoice series ${s.code} missing for shop ${shopId}`);
   return row;
+}
+
+/** 10 digits for the structured communication: the year (when numbers restart yearly) and the number. */
+export function paymentReferenceBase(numberYear: number, number: number): number {
+  return numberYear ? (numberYear % 100) * 100_000_000 + (number % 100_000_000) : number % 10_000_000_000;
 }
 
 async function upsertCustomer(tx: Db, shopId: string, order: ChannelOrder): Promise<string> {

@@ -59,13 +59,20 @@ describe("buildInvoiceDraft", () => {
       seller,
       { issueDate: "2026-11-20" },
     );
-    // 121.00 / 1.21 = 100.00; 21.20 / 1.06 = 20.00; 6.05 / 1.21 = 5.00
-    expect(draft.lines.map((l) => [l.lineNet, l.vatRate])).toEqual([["100.00", "21"], ["20.00", "6"], ["5.00", "21"]]);
-    expect(draft.vatSubtotals).toEqual([
-      { vatCategory: "S", vatRate: "21", taxableAmount: "105.00", taxAmount: "22.05", exemptionReason: null },
-      { vatCategory: "S", vatRate: "6", taxableAmount: "20.00", taxAmount: "1.20", exemptionReason: null },
+    // 121.00 / 1.21 = 100.00; 21.20 / 1.06 = 20.00; shipping 6.05 follows the goods 100 : 20:
+    // 6.05 × 100/120 = 5.04 (21 %, net 4.1652 → 4.17) and the rest 1.01 (6 %, net 0.9528 → 0.95)
+    expect(draft.lines.map((l) => [l.kind, l.lineNet, l.vatRate])).toEqual([
+      ["GOODS", "100.00", "21"],
+      ["GOODS", "20.00", "6"],
+      ["SHIPPING", "4.17", "21"],
+      ["SHIPPING", "0.95", "6"],
     ]);
-    expect(draft.totals.taxInclusiveTotal).toBe("148.25");
+    expect(draft.vatSubtotals).toEqual([
+      { vatCategory: "S", vatRate: "21", taxableAmount: "104.17", taxAmount: "21.88", exemptionReason: null }, // 21.8757
+      { vatCategory: "S", vatRate: "6", taxableAmount: "20.95", taxAmount: "1.26", exemptionReason: null }, // 1.257
+    ]);
+    // 125.12 + 23.14; the shop said 148.25 (it rounds per line): ours is authoritative.
+    expect(draft.totals.taxInclusiveTotal).toBe("148.26");
     expect(draft.vatRegime).toBe("DOMESTIC");
     expect(draft.language).toBe("nl");
     expect(draft.dueDate).toBe("2026-12-04");
@@ -138,7 +145,7 @@ describe("buildInvoiceDraft", () => {
       { issueDate: "2026-11-20" },
     );
     expect(draft.vatRegime).toBe("EXPORT");
-    expect(draft.vatReason).toContain("outside the EU");
+    expect(draft.vatReason).toContain("buiten de EU"); // the shop's language: no customer locale
     expect(draft.vatSubtotals).toEqual([
       { vatCategory: "G", vatRate: "0", taxableAmount: "195.66", taxAmount: "0.00", exemptionReason: expect.stringContaining("art. 146") },
     ]);

@@ -1,7 +1,10 @@
 import { D, dec, formatAmount, roundAmount, sum, type Dec } from "../money/money";
-import { decideVatRegime, sellerRateFor } from "../vat/decide-vat-regime";
+import { decideVatRegime, type VatContext, type VatDecision } from "../vat/decide-vat-regime";
+import { legalMention } from "../vat/legal-mentions";
+import { categoryOfRate, rateFor, type RateCategory } from "../vat/rate-table";
 import type {
   ChannelOrder,
+  ChannelOrderLine,
   InvoiceDraft,
   InvoiceLineDraft,
   InvoiceTotals,
@@ -17,9 +20,16 @@ export interface SellerSettings extends Party {
   paymentTermDays: number;
 }
 
+/** How a merchant classified a product: a rate category, or exempt (art. 44 / art. 132). */
+export type ProductVatClass = RateCategory | "exempt";
+
 export interface BuildInvoiceOptions {
   /** YYYY-MM-DD in the seller's time zone. */
   issueDate: string;
+  /** OSS position and the buyer's VIES result; defaults: below threshold, no VAT number. */
+  vat?: Omit<VatContext, "sellerCountry">;
+  /** The merchant's classification by SKU; other lines are classified from the shop's own rate. */
+  productClasses?: Record<string, ProductVatClass>;
 }
 
 const LANGUAGES: readonly Language[] = ["nl", "fr", "en", "de"];
@@ -35,43 +45,78 @@ export function addDays(isoDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+interface Classified {
+  line: ChannelOrderLine;
+  category: VatCategory;
+  rate: Dec;
+}
+
 /**
- * Turns a channel order into an invoice draft: VAT regime, net lines (BT-131 rounded to 2
- * decimals), VAT breakdown with VAT rounded once per (category, rate), and totals that satisfy
- * EN 16931 BR-CO-10..16. Pure: the issue date comes in, nothing is read from the clock.
+ * Turns a channel order into an invoice draft: the VAT regime and its reason, each line's VAT
+ * category and rate, net line amounts (BT-131, rounded once to 2 decimals), shipping and fees split
+ * over the goods' rates pro rata, the VAT breakdown with VAT rounded once per (category, rate), and
+ * totals that satisfy EN 16931 BR-CO-10..16. Pure: dates and the VIES result come in.
  */
 export function buildInvoiceDraft(order: ChannelOrder, seller: SellerSettings, options: BuildInvoiceOptions): InvoiceDraft {
   if (order.lines.length === 0) throw new InvoiceInputError("the order has no lines to invoice");
-  const decision = decideVatRegime(order, seller.countryCode);
+  for (const [i, line] of order.lines.entries()) {
+    if (dec(line.quantity).isNegative()) throw new InvoiceInputError(`line ${i + 1} has a negative quantity`);
+    if (dec(line.unitPrice).isNegative()) throw new InvoiceInputError(`line ${i + 1} has a negative price`);
+  }
+  const decision = decideVatRegime(order, {
+    sellerCountry: seller.countryCode,
+    ossDestinationTaxation: options.vat?.ossDestinationTaxation ?? false,
+    buyerVat: options.vat?.buyerVat ?? null,
+  });
+  const supplyDate = order.createdAt.slice(0, 10);
+  const language = pickLanguage(order.customer.language, seller.defaultLanguage);
+  const lines = spreadOrderDiscounts(order.lines, order.orderDiscounts ?? []);
 
-  const lines: InvoiceLineDraft[] = order.lines.map((line, index) => {
-    const quantity = dec(line.quantity);
-    if (quantity.isNegative()) throw new InvoiceInputError(`line ${index + 1} has a negative quantity`);
-    const category: VatCategory = decision.category ?? "S";
-    const rate = decision.category ? dec(0) : dec(sellerRateFor(line.channelVatRate, seller.countryCode));
-    const divisor = order.pricesIncludeVat ? rate.div(100).plus(1) : new D(1);
-    const unitPriceNet = dec(line.unitPrice).div(divisor);
-    const discountNet = roundAmount(dec(line.discount).div(divisor));
-    const grossOrNet = quantity.times(dec(line.unitPrice)).minus(dec(line.discount));
-    // Prices incl. VAT: the customer paid the gross amount; the net is derived from it once.
-    const lineNet = order.pricesIncludeVat ? roundAmount(grossOrNet.div(divisor)) : roundAmount(grossOrNet);
+  const principal = lines.filter((l) => l.kind === "GOODS");
+  const ancillary = lines.filter((l) => l.kind !== "GOODS");
+  const classified: Classified[] = principal.map((line) => classify(line, decision, seller.countryCode, supplyDate, options.productClasses));
+  const net = (c: Classified) => netAmount(c.line, c.rate, order.pricesIncludeVat);
+
+  // Shipping and fees follow the goods they go with: split over the goods' (category, rate) groups
+  // in proportion to their net amounts (art. 78 Directive 2006/112/EC).
+  const weights = new Map<string, { category: VatCategory; rate: Dec; weight: Dec }>();
+  for (const c of classified) {
+    const key = `${c.category}|${c.rate.toString()}`;
+    const w = weights.get(key) ?? { category: c.category, rate: c.rate, weight: new D(0) };
+    w.weight = w.weight.plus(net(c));
+    weights.set(key, w);
+  }
+  const groups = [...weights.values()].filter((g) => !g.weight.isZero());
+  for (const line of ancillary) {
+    if (groups.length === 0) {
+      classified.push(classify(line, decision, seller.countryCode, supplyDate, options.productClasses));
+    } else if (groups.length === 1) {
+      classified.push({ line, category: groups[0]!.category, rate: groups[0]!.rate });
+    } else {
+      classified.push(...splitOverGroups(line, groups));
+    }
+  }
+
+  const draftLines: InvoiceLineDraft[] = classified.map((c, index) => {
+    const divisor = order.pricesIncludeVat ? c.rate.div(100).plus(1) : new D(1);
     return {
       position: index + 1,
-      kind: line.kind,
-      description: line.description,
-      sku: line.sku ?? null,
-      quantity: quantity.toString(),
-      unitPriceNet: unitPriceNet.toDecimalPlaces(6, D.ROUND_HALF_UP).toString(),
-      discountAmount: discountNet.toFixed(2),
-      lineNet: lineNet.toFixed(2),
-      vatCategory: category,
-      vatRate: rate.toString(),
+      kind: c.line.kind,
+      description: c.line.description,
+      sku: c.line.sku ?? null,
+      quantity: dec(c.line.quantity).toString(),
+      unitPriceNet: dec(c.line.unitPrice).div(divisor).toDecimalPlaces(6, D.ROUND_HALF_UP).toString(),
+      discountAmount: roundAmount(dec(c.line.discount).div(divisor)).toFixed(2),
+      lineNet: net(c).toFixed(2),
+      vatCategory: c.category,
+      vatRate: c.rate.toString(),
     };
   });
 
-  const vatSubtotals = breakdown(lines, decision.exemptionReason);
-  const totals = computeTotals(lines, vatSubtotals);
-  const language = pickLanguage(order.customer.language, seller.defaultLanguage);
+  const vatSubtotals = breakdown(draftLines, (category) => legalMention(category, language, seller.countryCode));
+  const totals = computeTotals(draftLines, vatSubtotals);
+  const foreign = order.currency.toUpperCase() !== "EUR";
+  const rateToEur = foreign && order.exchangeRateToEur ? dec(order.exchangeRateToEur) : null;
 
   return {
     kind: "INVOICE",
@@ -79,12 +124,12 @@ export function buildInvoiceDraft(order: ChannelOrder, seller: SellerSettings, o
     sourceId: order.orderId,
     orderId: order.orderId,
     orderName: order.orderName,
-    currency: order.currency,
+    currency: order.currency.toUpperCase(),
     language,
     issueDate: options.issueDate,
     dueDate: addDays(options.issueDate, seller.paymentTermDays),
     vatRegime: decision.regime,
-    vatReason: decision.reason,
+    vatReason: decision.reason[language],
     seller: stripSellerSettings(seller),
     buyer: {
       name: order.customer.name,
@@ -96,10 +141,75 @@ export function buildInvoiceDraft(order: ChannelOrder, seller: SellerSettings, o
       city: order.customer.city ?? null,
       countryCode: order.customer.countryCode ?? null,
     },
-    lines,
+    lines: draftLines,
     vatSubtotals,
     totals,
+    exchangeRateToEur: rateToEur ? rateToEur.toString() : null,
+    vatTotalEur: rateToEur ? formatAmount(dec(totals.vatTotal).times(rateToEur)) : foreign ? null : totals.vatTotal,
   };
+}
+
+/** The VAT category and rate of a principal line (or of an ancillary line without goods). */
+function classify(
+  line: ChannelOrderLine,
+  decision: VatDecision,
+  sellerCountry: string,
+  supplyDate: string,
+  productClasses: Record<string, ProductVatClass> | undefined,
+): Classified {
+  const forced = line.supply === "services" ? decision.servicesCategory : decision.goodsCategory;
+  if (forced) return { line, category: forced, rate: new D(0) };
+  const productClass: ProductVatClass =
+    (line.sku ? productClasses?.[line.sku] : undefined) ??
+    (line.channelVatRate != null
+      ? (categoryOfRate(sellerCountry, line.channelVatRate, supplyDate) ?? categoryOfRate(decision.destination, line.channelVatRate, supplyDate))
+      : null) ??
+    "standard";
+  if (productClass === "exempt") return { line, category: "E", rate: new D(0) };
+  const rate = rateFor(decision.rateCountry, productClass, supplyDate);
+  if (rate === null) throw new InvoiceInputError(`no VAT rate known for ${decision.rateCountry} on ${supplyDate}`);
+  const r = dec(rate);
+  return { line, category: r.isZero() ? "Z" : "S", rate: r };
+}
+
+/** BT-131: the amount the customer pays for the line, net of VAT, rounded once. */
+function netAmount(line: ChannelOrderLine, rate: Dec, pricesIncludeVat: boolean): Dec {
+  const amount = dec(line.quantity).times(dec(line.unitPrice)).minus(dec(line.discount));
+  return roundAmount(pricesIncludeVat ? amount.div(rate.div(100).plus(1)) : amount);
+}
+
+/** One ancillary line per group, amounts in proportion to the groups' weights; the last takes the rest. */
+function splitOverGroups(line: ChannelOrderLine, groups: { category: VatCategory; rate: Dec; weight: Dec }[]): Classified[] {
+  const total = dec(line.quantity).times(dec(line.unitPrice)).minus(dec(line.discount));
+  const weightSum = sum(groups.map((g) => g.weight));
+  let rest = total;
+  return groups.map((g, i) => {
+    const share = i === groups.length - 1 ? rest : roundAmount(total.times(g.weight).div(weightSum));
+    rest = rest.minus(share);
+    const rateLabel = g.category === "S" || g.category === "Z" ? ` (${g.rate.toString()} %)` : "";
+    return {
+      line: { ...line, description: `${line.description}${rateLabel}`, quantity: "1", unitPrice: share.toFixed(2), discount: "0" },
+      category: g.category,
+      rate: g.rate,
+    };
+  });
+}
+
+/** Order-level discounts become line discounts, pro rata to each goods line's amount. */
+function spreadOrderDiscounts(lines: ChannelOrderLine[], discounts: { amount: string }[]): ChannelOrderLine[] {
+  const totalDiscount = sum(discounts.map((d) => d.amount));
+  if (totalDiscount.isZero()) return lines;
+  const amounts = lines.map((l) => (l.kind === "GOODS" ? dec(l.quantity).times(dec(l.unitPrice)).minus(dec(l.discount)) : new D(0)));
+  const base = sum(amounts);
+  if (base.lessThan(totalDiscount)) throw new InvoiceInputError("the order discount is larger than the goods it applies to");
+  const lastGoods = amounts.reduce((last, a, i) => (a.isZero() ? last : i), -1);
+  let rest = totalDiscount;
+  return lines.map((line, i) => {
+    if (amounts[i]!.isZero()) return line;
+    const share = i === lastGoods ? rest : roundAmount(totalDiscount.times(amounts[i]!).div(base));
+    rest = rest.minus(share);
+    return { ...line, discount: dec(line.discount).plus(share).toFixed(2) };
+  });
 }
 
 function stripSellerSettings(seller: SellerSettings): Party {
@@ -108,7 +218,7 @@ function stripSellerSettings(seller: SellerSettings): Party {
 }
 
 /** One subtotal per (category, rate), VAT = taxable × rate rounded once (BR-CO-17). */
-export function breakdown(lines: readonly InvoiceLineDraft[], exemptionReason: string | null): VatSubtotal[] {
+export function breakdown(lines: readonly InvoiceLineDraft[], mentionFor: (category: VatCategory) => string | null = () => null): VatSubtotal[] {
   const groups = new Map<string, { category: VatCategory; rate: Dec; taxable: Dec }>();
   for (const line of lines) {
     const key = `${line.vatCategory}|${dec(line.vatRate).toString()}`;
@@ -123,7 +233,7 @@ export function breakdown(lines: readonly InvoiceLineDraft[], exemptionReason: s
       vatRate: g.rate.toString(),
       taxableAmount: formatAmount(g.taxable),
       taxAmount: formatAmount(g.taxable.times(g.rate).div(100)),
-      exemptionReason: g.category === "S" || g.category === "Z" ? null : exemptionReason,
+      exemptionReason: g.category === "S" || g.category === "Z" ? null : mentionFor(g.category),
     }));
 }
 

@@ -43,6 +43,8 @@ export interface ChannelOrderLine {
   discount: string;
   /** The VAT rate the shop applied (percent), if any. */
   channelVatRate?: string | null;
+  /** Goods (default) or services: decides reverse charge and export treatment. */
+  supply?: "goods" | "services";
 }
 
 export interface ChannelCustomer extends Address {
@@ -70,6 +72,10 @@ export interface ChannelOrder {
   lines: ChannelOrderLine[];
   /** The shop's own totals, kept to compare with ours. */
   channelTotals: { total: string; tax: string };
+  /** Discounts on the whole order (same VAT basis as the prices), spread over the lines pro rata. */
+  orderDiscounts?: { description: string; amount: string }[];
+  /** Units of EUR per unit of the order currency, when the order is not in EUR and the channel knows it. */
+  exchangeRateToEur?: string | null;
 }
 
 export interface InvoiceLineDraft {
@@ -137,6 +143,9 @@ export interface InvoiceDraft {
   lines: InvoiceLineDraft[];
   vatSubtotals: VatSubtotal[];
   totals: InvoiceTotals;
+  /** For invoices not in EUR: the rate used and the VAT total in EUR (art. 230 Directive 2006/112/EC). */
+  exchangeRateToEur: string | null;
+  vatTotalEur: string | null;
 }
 
 export interface IssuedInvoice extends InvoiceDraft {

@@ -28,7 +28,7 @@ export function sampleIssuedInvoice(options: { language?: Language; lineCount?: 
   ];
   const count = options.lineCount ?? base.length;
   const lines: InvoiceLineDraft[] = Array.from({ length: count }, (_, i) => ({ ...base[i % base.length]!, position: i + 1 }));
-  const vatSubtotals = breakdown(lines, null);
+  const vatSubtotals = breakdown(lines);
   return {
     kind: "INVOICE",
     channel: "SHOPIFY",
@@ -56,5 +56,7 @@ export function sampleIssuedInvoice(options: { language?: Language; lineCount?: 
     number: 42,
     formattedNumber: "INV-0042",
     paymentReference: "+++000/0000/04242+++",
+    exchangeRateToEur: null,
+    vatTotalEur: null,
   };
 }
