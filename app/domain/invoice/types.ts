@@ -146,6 +146,8 @@ export interface InvoiceDraft {
   /** For invoices not in EUR: the rate used and the VAT total in EUR (art. 230 Directive 2006/112/EC). */
   exchangeRateToEur: string | null;
   vatTotalEur: string | null;
+  /** A credit note's original invoice (BT-25/BT-26). */
+  billingReference?: { formattedNumber: string; issueDate: string } | null;
 }
 
 export interface IssuedInvoice extends InvoiceDraft {
@@ -153,4 +155,22 @@ export interface IssuedInvoice extends InvoiceDraft {
   formattedNumber: string;
   /** Belgian structured communication, e.g. "+++090/9337/55493+++". */
   paymentReference: string | null;
+}
+
+/** A refund (or a cancellation) of an invoiced order, as the channel reports it. */
+export interface ChannelRefund {
+  /** The channel's refund id ("cancel:<order id>" for a cancellation). */
+  refundId: string;
+  orderId: string;
+  /** ISO timestamp. */
+  createdAt: string;
+  /** Refunded order lines, matched to the invoice's lines by SKU, else by description. */
+  lines: { sku?: string | null; description: string; quantity: string; /** total refunded for the line, same VAT basis as the order */ amount: string }[];
+  /** Refunded shipping, same VAT basis as the order. */
+  shipping: string;
+  /** A refund of an amount without lines (goodwill): spread over the invoice's VAT rates. */
+  otherAmount?: string;
+  reason?: string | null;
+  /** True when the whole order is refunded or cancelled: the credit note mirrors the invoice. */
+  full: boolean;
 }

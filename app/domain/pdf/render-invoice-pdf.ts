@@ -1,5 +1,6 @@
 import PDFDocument from "pdfkit";
 import type { IssuedInvoice, InvoiceLineDraft } from "../invoice/types";
+import { mandatoryMentions } from "../invoice/mandatory-mentions";
 import { dec } from "../money/money";
 import { invoiceFonts } from "./fonts";
 import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
@@ -206,9 +207,9 @@ function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
 }
 
 function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, startY: number, money: (v: string) => string): number {
-  const exemptions = [...new Set(inv.vatSubtotals.map((s) => s.exemptionReason).filter((r): r is string => !!r))];
+  const exemptions = mandatoryMentions(inv);
   const due = dec(inv.totals.amountDue);
-  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (due.greaterThan(0) && inv.paymentReference ? 110 : 0);
+  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference ? 110 : 0);
   let y = startY;
   if (y + needed > BOTTOM) {
     doc.addPage();
@@ -267,7 +268,7 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
   y = Math.max(by, ty) + 10;
 
   // Payment block
-  if (due.greaterThan(0) && inv.paymentReference) {
+  if (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference) {
     doc.roundedRect(MARGIN, y, CONTENT_WIDTH, 86, 4).lineWidth(0.8).strokeColor(RULE).stroke();
     text(doc, L.payment.toUpperCase(), MARGIN + 12, y + 10, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
     text(doc, L.paymentInstruction(money(inv.totals.amountDue), inv.dueDate ? formatDate(inv.dueDate, inv.language) : "—"), MARGIN + 12, y + 24, {
