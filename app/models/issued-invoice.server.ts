@@ -5,16 +5,22 @@ const amount = (v: { toFixed(n: number): string }) => v.toFixed(2);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** An issued invoice as the domain sees it (what documents are rendered from), or null. */
-export async function loadIssuedInvoice(db: Db, invoiceId: string): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date }) | null> {
+export async function loadIssuedInvoice(
+  db: Db,
+  invoiceId: string,
+): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string }) | null> {
   const row = await db.invoice.findUnique({
     where: { id: invoiceId },
-    include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true },
+    include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true, original: { select: { formattedNumber: true, issueDate: true } } },
   });
   if (!row) return null;
   return {
     id: row.id,
     shopId: row.shopId,
     createdAt: row.createdAt,
+    customerId: row.customerId,
+    pricesIncludeVat: row.pricesIncludeVat,
+    status: row.status,
     kind: row.kind,
     channel: row.channel,
     sourceId: row.sourceId,
@@ -33,6 +39,7 @@ export async function loadIssuedInvoice(db: Db, invoiceId: string): Promise<(Iss
     paymentReference: row.paymentReference,
     exchangeRateToEur: row.exchangeRateToEur?.toString() ?? null,
     vatTotalEur: row.vatTotalEur ? amount(row.vatTotalEur) : null,
+    billingReference: row.original ? { formattedNumber: row.original.formattedNumber, issueDate: isoDate(row.original.issueDate) } : null,
     lines: row.lines.map((l) => ({
       position: l.position,
       kind: l.kind as LineKind,

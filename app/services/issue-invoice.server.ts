@@ -2,18 +2,12 @@ import type { Db } from "~/db.server";
 import { buildInvoiceDraft, type ProductVatClass, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
 import type { ChannelOrder, InvoiceDraft, Language } from "~/domain/invoice/types";
 import { dec } from "~/domain/money/money";
-import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
-import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
+import { insertIssuedDocument } from "~/models/insert-issued-document.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
-
-export const DEFAULT_SERIES = {
-  INVOICE: { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 },
-  CREDIT_NOTE: { code: "CN", kind: "CREDIT_NOTE", prefix: "CN-", padding: 4 },
-} as const;
 
 /** The buyer's VAT number as VIES sees it (checked by the caller, or cached on the customer). */
 export type BuyerVatCheck = (vatNumber: string) => Promise<{ valid: boolean; consultationNumber: string | null }>;
@@ -74,48 +68,17 @@ export async function issueInvoice(
   try {
     const result = await db.$transaction(async (tx) => {
       const customerId = await upsertCustomer(tx as unknown as Db, shopId, order);
-      const series = await takeNextNumber(tx as unknown as Db, shopId, "INVOICE", Number(draft.issueDate.slice(0, 4)));
-      const formattedNumber = formatInvoiceNumber(series, series.number, Number(draft.issueDate.slice(0, 4)));
-      const invoice = await tx.invoice.create({
-        data: {
-          shopId,
-          seriesId: series.id,
-          number: series.number,
-          numberYear: series.numberYear,
-          formattedNumber,
-          kind: draft.kind,
-          channel: draft.channel,
-          sourceId: draft.sourceId,
-          channelOrderId: draft.orderId,
-          channelOrderName: draft.orderName,
-          customerId,
-          issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
-          dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
-          currency: draft.currency,
-          language: draft.language,
-          vatRegime: draft.vatRegime,
-          vatReason: draft.vatReason,
-          lineNetTotal: draft.totals.lineNetTotal,
-          allowanceTotal: draft.totals.allowanceTotal,
-          chargeTotal: draft.totals.chargeTotal,
-          taxExclusiveTotal: draft.totals.taxExclusiveTotal,
-          vatTotal: draft.totals.vatTotal,
-          taxInclusiveTotal: draft.totals.taxInclusiveTotal,
-          paidAmount: draft.totals.paidAmount,
-          amountDue: draft.totals.amountDue,
-          paymentReference: structuredCommunication(paymentReferenceBase(series.numberYear, series.number)),
-          exchangeRateToEur: draft.exchangeRateToEur,
-          vatTotalEur: draft.vatTotalEur,
-          viesConsultationNumber: buyerVat?.consultationNumber ?? null,
-          seller: { ...draft.seller } as Prisma.InputJsonObject,
-          buyer: { ...draft.buyer } as Prisma.InputJsonObject,
-          channelTotals: order.channelTotals,
-          lines: { create: draft.lines.map((l) => ({ ...l })) },
-          vatSubtotals: { create: draft.vatSubtotals.map((s) => ({ ...s })) },
-        },
-        select: { id: true },
+      const invoice = await insertIssuedDocument(tx as unknown as Db, {
+        shopId,
+        draft,
+        series: "INVOICE",
+        customerId,
+        originalInvoiceId: null,
+        viesConsultationNumber: buyerVat?.consultationNumber ?? null,
+        pricesIncludeVat: order.pricesIncludeVat,
+        channelTotals: order.channelTotals,
       });
-      return { invoiceId: invoice.id, number: series.number, formattedNumber };
+      return { invoiceId: invoice.id, number: invoice.number, formattedNumber: invoice.formattedNumber };
     });
     log.info({ invoiceId: result.invoiceId, number: result.formattedNumber }, "invoice issued");
     return { ...result, created: true };
@@ -134,35 +97,6 @@ async function findIssued(db: Db, shopId: string, order: ChannelOrder) {
     select: { id: true, number: true, formattedNumber: true },
   });
   return row ? { invoiceId: row.id, number: row.number, formattedNumber: row.formattedNumber } : null;
-}
-
-/**
- * Locks the series row and takes its next number (the series is created on first use). In a
- * yearly-reset series the first number of a new year is 1. Runs inside the inserting transaction:
- * a rollback gives the number back, so there is never a gap.
- */
-export async function takeNextNumber(tx: Db, shopId: string, kind: "INVOICE" | "CREDIT_NOTE", year: number) {
-  const s = DEFAULT_SERIES[kind];
-  await tx.$executeRaw`
-    INSERT INTO "InvoiceSeries" ("id", "shopId", "code", "kind", "prefix", "padding", "nextNumber", "updatedAt")
-    VALUES (gen_random_uuid(), ${shopId}::uuid, ${s.code}, ${s.kind}::"DocumentKind", ${s.prefix}, ${s.padding}, 1, now())
-    ON CONFLICT ("shopId", "code") DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }[]>`
-    UPDATE "InvoiceSeries" SET
-      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 2 ELSE "nextNumber" + 1 END,
-      "currentYear" = CASE WHEN "yearlyReset" THEN ${year}::int ELSE "currentYear" END,
-      "updatedAt" = now()
-    WHERE "shopId" = ${shopId}::uuid AND "code" = ${s.code}
-    RETURNING "id", "nextNumber" - 1 AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
-      "prefix", "padding", "format"`;
-  const row = rows[0];
-  if (!row) throw new Error(`invoice series ${s.code} missing for shop ${shopId}`);
-  return row;
-}
-
-/** 10 digits for the structured communication: the year (when numbers restart yearly) and the number. */
-export function paymentReferenceBase(numberYear: number, number: number): number {
-  return numberYear ? (numberYear % 100) * 100_000_000 + (number % 100_000_000) : number % 10_000_000_000;
 }
 
 async function upsertCustomer(tx: Db, shopId: string, order: ChannelOrder): Promise<string> {

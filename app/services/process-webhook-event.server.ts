@@ -4,7 +4,12 @@ import { isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
+import { cancellationRefund, mapShopifyRefund } from "~/integrations/shopify/map-shopify-refund";
+import { ShopifyRefundPayload } from "~/integrations/shopify/refund-payload";
+import type { ChannelRefund } from "~/domain/invoice/types";
+import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
+import { parseJsonExact } from "~/utils/parse-json-exact";
 import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
 import { issueInvoice } from "./issue-invoice.server";
 
@@ -23,8 +28,12 @@ export interface ProcessOutcome {
 type Handler = (db: Db, event: LoadedEvent, deps: ProcessDeps) => Promise<{ status: WebhookEventStatus; note?: string; invoiceId?: string }>;
 type LoadedEvent = NonNullable<Awaited<ReturnType<typeof loadEvent>>>;
 
-function loadEvent(db: Db, eventId: string) {
-  return db.webhookEvent.findUnique({ where: { id: eventId }, include: { shop: true } });
+/** The inbox row, with its payload parsed so that large ids keep every digit. */
+async function loadEvent(db: Db, eventId: string) {
+  const event = await db.webhookEvent.findUnique({ where: { id: eventId }, include: { shop: true } });
+  if (!event) return null;
+  const [raw] = await db.$queryRaw<{ payload: string }[]>`SELECT "payload"::text AS "payload" FROM "WebhookEvent" WHERE "id" = ${eventId}::uuid`;
+  return { ...event, payload: raw ? parseJsonExact(raw.payload) : event.payload };
 }
 
 /**
@@ -101,7 +110,19 @@ export function invoiceDue(
   }
 }
 
-const notYet = (what: string): Handler => async () => ({ status: "IGNORED", note: `${what} are not implemented yet; the event is kept for reprocessing` });
+const handleCredit = (toRefund: (payload: unknown) => ChannelRefund): Handler => async (db, event, deps) => {
+  const refund = toRefund(event.payload);
+  const result = await issueCreditNote(db, { shopId: event.shopId, channel: "SHOPIFY", refund, now: deps.now() });
+  if (result.status === "nothing-to-credit") return { status: "IGNORED", note: result.reason };
+  await ensureInvoiceDocuments(db, result.creditNoteId);
+  return { status: "PROCESSED", invoiceId: result.creditNoteId, ...(result.status === "already-issued" ? { note: `already credited by ${result.formattedNumber}` } : {}) };
+};
+
+const refundFromWebhook = (payload: unknown) => mapShopifyRefund(ShopifyRefundPayload.parse(payload));
+const cancellationFromWebhook = (payload: unknown) => {
+  const order = ShopifyOrderPayload.parse(payload);
+  return cancellationRefund(mapShopifyOrder(order).orderId, order.cancelled_at, null);
+};
 
 const ScopesUpdate = z.object({ current: z.array(z.string()) });
 const CustomersRedact = z.object({ customer: z.object({ id: z.union([z.number(), z.string()]).transform(String) }) });
@@ -110,8 +131,8 @@ const SHOPIFY_HANDLERS: Record<string, Handler> = {
   "orders/create": handleOrder,
   "orders/updated": handleOrder,
   "orders/paid": handleOrder,
-  "orders/cancelled": notYet("credit notes for cancelled orders"),
-  "refunds/create": notYet("credit notes for refunds"),
+  "orders/cancelled": handleCredit(cancellationFromWebhook),
+  "refunds/create": handleCredit(refundFromWebhook),
   "app/uninstalled": async (db, event, deps) => {
     // Webhooks can arrive after the shop re-installed: only the uninstall that is newer than the install counts.
     if (event.triggeredAt && event.triggeredAt < event.shop.installedAt) return { status: "IGNORED", note: "stale uninstall" };

@@ -130,6 +130,48 @@ describe("a Belgian consumer order", () => {
   });
 });
 
+describe("refunds and cancellations → credit notes", () => {
+  it("a refund credits its line, a cancellation credits the rest, and the invoice is then fully credited", async () => {
+    const shop = "skeleton-be.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const invoice = (await invoiceOf(shopId, "820982911946154508"))!;
+    const refund = {
+      id: 509562969,
+      admin_graphql_api_id: "gid://shopify/Refund/509562969",
+      order_id: 820982911946154508,
+      created_at: "2026-11-24T09:00:00+01:00",
+      note: "Boek beschadigd",
+      refund_line_items: [{ id: 1, line_item_id: 14512002, quantity: 1, subtotal: 30.0, total_tax: 1.7, line_item: { sku: "BOOK-0042", name: "Boek: Licht in huis" } }],
+      order_adjustments: [],
+      transactions: [],
+    };
+    const body = JSON.stringify(refund).replace('"order_id":820982911946154500', '"order_id":820982911946154508');
+    expect((await send(shop, "refunds/create", body)).status).toBe(200);
+    // The same refund delivered again must not credit twice.
+    expect((await send(shop, "refunds/create", body)).status).toBe(200);
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: {} } } })) === 1, 30_000, "the credit note PDF");
+    const first = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE" }, include: { vatSubtotals: true, documents: true } });
+    expect(first).toMatchObject({ formattedNumber: "CN-0001", originalInvoiceId: invoice.id, sourceId: "509562969", paymentReference: null });
+    // 30.00 incl. at 6 % → 28.30 + 1.70
+    expect(first.vatSubtotals.map((v) => [v.vatRate.toString(), v.taxableAmount.toFixed(2), v.taxAmount.toFixed(2)])).toEqual([["6", "28.30", "1.70"]]);
+    expect(first.taxInclusiveTotal.toFixed(2)).toBe("30.00");
+
+    const cancelled = JSON.stringify({ ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), cancelled_at: "2026-11-24T10:00:00+01:00", cancel_reason: "customer" });
+    expect((await send(shop, "orders/cancelled", cancelled)).status).toBe(200);
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: {} } } })) === 2, 30_000, "the second credit note");
+    const second = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE", sourceId: "cancel:820982911946154508" } });
+    expect(second.formattedNumber).toBe("CN-0002");
+    expect(second.taxInclusiveTotal.toFixed(2)).toBe("198.91"); // 228.91 − 30.00
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("CREDITED");
+
+    // Nothing is left to credit: a late refund is recorded but credits nothing.
+    const late = JSON.stringify({ ...refund, id: 509562970, admin_graphql_api_id: "gid://shopify/Refund/509562970" }).replace('"order_id":820982911946154500', '"order_id":820982911946154508');
+    expect((await send(shop, "refunds/create", late)).status).toBe(200);
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shopId, topic: "refunds/create", status: "IGNORED" } })) === 1, 30_000, "the late refund");
+    expect(await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE" } })).toBe(2);
+  });
+});
+
 describe("exactly once", () => {
   it("the same delivery twice yields one inbox row and one invoice", async () => {
     const shop = "skeleton-dupes.myshopify.com";

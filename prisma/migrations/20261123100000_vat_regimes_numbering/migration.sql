@@ -17,7 +17,8 @@ ALTER TABLE "Invoice" ADD COLUMN     "numberYear" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "originalInvoiceId" UUID,
 ADD COLUMN     "exchangeRateToEur" DECIMAL(18,8),
 ADD COLUMN     "vatTotalEur" DECIMAL(18,2),
-ADD COLUMN     "viesConsultationNumber" TEXT;
+ADD COLUMN     "viesConsultationNumber" TEXT,
+ADD COLUMN     "pricesIncludeVat" BOOLEAN NOT NULL DEFAULT false;
 
 -- DropIndex
 DROP INDEX "Invoice_seriesId_number_key";

@@ -1,0 +1,106 @@
+import type { Db } from "~/db.server";
+import type { InvoiceDraft } from "~/domain/invoice/types";
+import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
+import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
+import type { Prisma } from "~/generated/prisma/client";
+
+export const DEFAULT_SERIES = {
+  INVOICE: { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 },
+  CREDIT_NOTE: { code: "CN", kind: "CREDIT_NOTE", prefix: "CN-", padding: 4 },
+} as const;
+
+export interface InsertIssuedDocument {
+  shopId: string;
+  draft: InvoiceDraft;
+  /** Which series numbers it (credit notes may share the invoices' series). */
+  series: keyof typeof DEFAULT_SERIES;
+  customerId: string | null;
+  originalInvoiceId: string | null;
+  viesConsultationNumber: string | null;
+  pricesIncludeVat: boolean;
+  channelTotals: Prisma.InputJsonObject | null;
+}
+
+/**
+ * Numbers and inserts an invoice or credit note. Must run inside a transaction: the series row is
+ * locked until commit, and a rollback gives the number back.
+ */
+export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
+  const { draft } = doc;
+  const year = Number(draft.issueDate.slice(0, 4));
+  const series = await takeNextNumber(tx, doc.shopId, doc.series, year);
+  const formattedNumber = formatInvoiceNumber(series, series.number, year);
+  const row = await tx.invoice.create({
+    data: {
+      shopId: doc.shopId,
+      seriesId: series.id,
+      number: series.number,
+      numberYear: series.numberYear,
+      formattedNumber,
+      kind: draft.kind,
+      channel: draft.channel,
+      sourceId: draft.sourceId,
+      channelOrderId: draft.orderId,
+      channelOrderName: draft.orderName,
+      customerId: doc.customerId,
+      originalInvoiceId: doc.originalInvoiceId,
+      issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
+      dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
+      currency: draft.currency,
+      language: draft.language,
+      vatRegime: draft.vatRegime,
+      vatReason: draft.vatReason,
+      lineNetTotal: draft.totals.lineNetTotal,
+      allowanceTotal: draft.totals.allowanceTotal,
+      chargeTotal: draft.totals.chargeTotal,
+      taxExclusiveTotal: draft.totals.taxExclusiveTotal,
+      vatTotal: draft.totals.vatTotal,
+      taxInclusiveTotal: draft.totals.taxInclusiveTotal,
+      paidAmount: draft.totals.paidAmount,
+      amountDue: draft.kind === "INVOICE" ? draft.totals.amountDue : "0",
+      // Only invoices are paid by transfer; the reference is derived from the number, so it is unique per shop.
+      paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(series.numberYear, series.number)) : null,
+      exchangeRateToEur: draft.exchangeRateToEur,
+      vatTotalEur: draft.vatTotalEur,
+      viesConsultationNumber: doc.viesConsultationNumber,
+      pricesIncludeVat: doc.pricesIncludeVat,
+      seller: { ...draft.seller } as Prisma.InputJsonObject,
+      buyer: { ...draft.buyer } as Prisma.InputJsonObject,
+      ...(doc.channelTotals ? { channelTotals: doc.channelTotals } : {}),
+      lines: { create: draft.lines.map((l) => ({ ...l })) },
+      vatSubtotals: { create: draft.vatSubtotals.map((s) => ({ ...s })) },
+    },
+    select: { id: true },
+  });
+  return { id: row.id, number: series.number, formattedNumber };
+}
+
+/**
+ * Locks the series row and takes its next number (the series is created on first use). In a
+ * yearly-reset series the first number of a new year is 1. Runs inside the inserting transaction:
+ * a rollback gives the number back, so there is never a gap.
+ */
+export async function takeNextNumber(tx: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number) {
+  const s = DEFAULT_SERIES[kind];
+  await tx.$executeRaw`
+    INSERT INTO "InvoiceSeries" ("id", "shopId", "code", "kind", "prefix", "padding", "nextNumber", "updatedAt")
+    VALUES (gen_random_uuid(), ${shopId}::uuid, ${s.code}, ${s.kind}::"DocumentKind", ${s.prefix}, ${s.padding}, 1, now())
+    ON CONFLICT ("shopId", "code") DO NOTHING`;
+  const rows = await tx.$queryRaw<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }[]>`
+    UPDATE "InvoiceSeries" SET
+      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 2 ELSE "nextNumber" + 1 END,
+      "currentYear" = CASE WHEN "yearlyReset" THEN ${year}::int ELSE "currentYear" END,
+      "updatedAt" = now()
+    WHERE "shopId" = ${shopId}::uuid AND "code" = ${s.code}
+    RETURNING "id", "nextNumber" - 1 AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
+      "prefix", "padding", "format"`;
+  const row = rows[0];
+  if (!row) throw new Error(`invoice series ${s.code} missing for shop ${shopId}`);
+  return row;
+}
+
+/** 10 digits for the structured communication: the year (when numbers restart yearly) and the number. */
+export function paymentReferenceBase(numberYear: number, number: number): number {
+  return numberYear ? (numberYear % 100) * 100_000_000 + (number % 100_000_000) : number % 10_000_000_000;
+}
+

@@ -1,0 +1,13 @@
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact, as their decimal text. Shopify and WooCommerce
+ * send ids as JSON numbers; once such an id no longer fits a double, plain JSON.parse silently
+ * changes its last digits. Uses the reviver's `context.source` (JSON.parse source text access).
+ */
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(text, function reviver(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
+      return context.source;
+    }
+    return value;
+  } as (this: unknown, key: string, value: unknown) => unknown);
+}
