@@ -30,9 +30,9 @@ describe("mapShopifyOrder (Shopify's sample order 450789469)", () => {
 
   it("maps line items with their discount allocations and tax rates as exact percentages", () => {
     expect(order.lines).toEqual([
-      { kind: "GOODS", description: "IPod Nano - 8gb - green", sku: "IPOD2008GREEN", quantity: "1", unitPrice: "199.00", discount: "3.34", channelVatRate: "6" },
-      { kind: "GOODS", description: "IPod Nano - 8gb - red", sku: "IPOD2008RED", quantity: "1", unitPrice: "199.00", discount: "3.33", channelVatRate: "6" },
-      { kind: "GOODS", description: "IPod Nano - 8gb - black", sku: "IPOD2008BLACK", quantity: "1", unitPrice: "199.00", discount: "3.33", channelVatRate: "6" },
+      { kind: "GOODS", description: "IPod Nano - 8gb - green", sku: "IPOD2008GREEN", quantity: "1", unitPrice: "199.00", discount: "3.34", channelVatRate: "6", supply: "goods" },
+      { kind: "GOODS", description: "IPod Nano - 8gb - red", sku: "IPOD2008RED", quantity: "1", unitPrice: "199.00", discount: "3.33", channelVatRate: "6", supply: "goods" },
+      { kind: "GOODS", description: "IPod Nano - 8gb - black", sku: "IPOD2008BLACK", quantity: "1", unitPrice: "199.00", discount: "3.33", channelVatRate: "6", supply: "goods" },
     ]);
   });
 
@@ -60,5 +60,25 @@ describe("ids above 2^53", () => {
     expect(body).toContain('"id":820982911946154508,');
     const order = mapShopifyOrder(ShopifyOrderPayload.parse(JSON.parse(body)));
     expect(order.orderId).toBe("820982911946154508");
+  });
+});
+
+describe("services and currencies", () => {
+  it("a line that ships nothing is a supply of services", () => {
+    const items = sample.line_items.map((l: Record<string, unknown>, i: number) => (i === 0 ? { ...l, requires_shipping: false } : l));
+    const order = mapShopifyOrder(ShopifyOrderPayload.parse({ ...sample, line_items: items }));
+    expect(order.lines.map((l) => l.supply)).toEqual(["services", "goods", "goods"]);
+  });
+
+  it("records the EUR rate Shopify charged at when the customer paid in EUR", () => {
+    const order = mapShopifyOrder(
+      ShopifyOrderPayload.parse({
+        ...sample,
+        currency: "USD",
+        total_price_set: { shop_money: { amount: "598.94", currency_code: "USD" }, presentment_money: { amount: "551.03", currency_code: "EUR" } },
+      }),
+    );
+    expect(order.exchangeRateToEur).toBe("0.92000868"); // 551.03 / 598.94
+    expect(mapShopifyOrder(ShopifyOrderPayload.parse(sample)).exchangeRateToEur).toBeNull(); // USD both ways: unknown
   });
 });

@@ -29,6 +29,8 @@ export function mapShopifyOrder(order: ShopifyOrderPayload): ChannelOrder {
     unitPrice: item.price,
     discount: sum(item.discount_allocations.map((d) => d.amount)).toFixed(2),
     channelVatRate: percent(item.tax_lines),
+    // A product that ships nothing (a service, a digital good) is a supply of services.
+    supply: item.requires_shipping === false ? "services" : "goods",
   }));
   for (const line of order.shipping_lines) {
     const discount = sum(line.discount_allocations.map((d) => d.amount));
@@ -74,7 +76,16 @@ export function mapShopifyOrder(order: ShopifyOrderPayload): ChannelOrder {
       : null,
     lines,
     channelTotals: { total: order.total_price, tax: order.total_tax },
+    exchangeRateToEur: rateToEur(order),
   };
+}
+
+/** EUR per unit of the shop currency, when Shopify's price sets show both (the rate it charged at). */
+function rateToEur(order: ShopifyOrderPayload): string | null {
+  if (order.currency.toUpperCase() === "EUR") return null;
+  const set = order.total_price_set;
+  if (!set || set.presentment_money.currency_code.toUpperCase() !== "EUR" || dec(set.shop_money.amount).isZero()) return null;
+  return dec(set.presentment_money.amount).div(dec(set.shop_money.amount)).toDecimalPlaces(8).toString();
 }
 
 /** Sum of a line's tax-line rates as a percentage ("0.21" → "21"), or null when untaxed. */

@@ -34,6 +34,13 @@ export const ShopifyOrderPayload = z.object({
   taxes_included: z.boolean().default(false),
   tax_exempt: z.boolean().default(false),
   total_price: money,
+  presentment_currency: z.string().length(3).nullish(),
+  total_price_set: z
+    .object({
+      shop_money: z.object({ amount: money, currency_code: z.string() }),
+      presentment_money: z.object({ amount: money, currency_code: z.string() }),
+    })
+    .nullish(),
   total_tax: money.default("0"),
   financial_status: z.string().nullish(),
   fulfillment_status: z.string().nullish(),
@@ -62,6 +69,7 @@ export const ShopifyOrderPayload = z.object({
       quantity: z.number().nonnegative(),
       price: money,
       taxable: z.boolean().default(true),
+      requires_shipping: z.boolean().nullish(),
       tax_lines: z.array(TaxLine).default([]),
       discount_allocations: z.array(DiscountAllocation).default([]),
     }),
