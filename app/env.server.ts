@@ -21,6 +21,8 @@ const EnvSchema = z.object({
    * Shopify (tests/fakes) for tests and the offline demo.
    */
   SHOPIFY_ADMIN_API_BASE_URL: z.url().optional(),
+  /** The EU's VIES REST API (VAT number checks); the fake VIES in tests and the demo. */
+  VIES_BASE_URL: z.url().default("https://ec.europa.eu/taxation_customs/vies/rest-api"),
   /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of secrets at rest. */
   ENCRYPTION_KEY: z
     .string()

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
+import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
@@ -22,6 +23,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "process-webhook": ({ eventId }, ctx) =>
     processWebhookEvent(ctx.db, eventId, {
       now: () => new Date(),
+      checkVat: checkVatInVies,
       enqueueOrderTagging: (invoiceId) => ctx.enqueue("tag-shopify-order", { invoiceId }),
     }),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
@@ -34,6 +36,12 @@ export const processors: { [N in JobName]: Processor<N> } = {
       ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
     }),
 };
+
+/** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
+async function checkVatInVies(vatNumber: string, requester: string | null) {
+  const result = await createViesClient({ baseUrl: env().VIES_BASE_URL, requester }).checkVatNumber(vatNumber);
+  return { valid: result.status === "valid", consultationNumber: result.requestIdentifier };
+}
 
 /**
  * The base processor: validates the payload with the job's zod schema and decides retry vs give-up.

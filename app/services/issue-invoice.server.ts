@@ -3,14 +3,16 @@ import { buildInvoiceDraft, type ProductVatClass, type SellerSettings } from "~/
 import type { ChannelOrder, InvoiceDraft, Language } from "~/domain/invoice/types";
 import { dec } from "~/domain/money/money";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
+import { destinationCountry } from "~/domain/vat/decide-vat-regime";
+import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { insertIssuedDocument } from "~/models/insert-issued-document.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
-/** The buyer's VAT number as VIES sees it (checked by the caller, or cached on the customer). */
-export type BuyerVatCheck = (vatNumber: string) => Promise<{ valid: boolean; consultationNumber: string | null }>;
+/** The buyer's VAT number as VIES sees it; the requester (the seller's VAT number) gets a consultation number back. */
+export type BuyerVatCheck = (vatNumber: string, requesterVatNumber: string | null) => Promise<{ valid: boolean; consultationNumber: string | null }>;
 
 export interface IssueInvoiceResult {
   invoiceId: string;
@@ -55,7 +57,11 @@ export async function issueInvoice(
     defaultLanguage: shop.defaultLanguage as Language,
     paymentTermDays: shop.paymentTermDays,
   };
-  const buyerVat = order.customer.vatNumber && input.checkVat ? { number: order.customer.vatNumber, ...(await input.checkVat(order.customer.vatNumber)) } : null;
+  // VIES only matters for a business in another EU country (exempt supply or not).
+  const destination = destinationCountry(order, shop.countryCode);
+  const needsVies = !!order.customer.vatNumber && isEuCountry(destination) && destination !== shop.countryCode.toUpperCase();
+  const buyerVat =
+    needsVies && input.checkVat ? { number: order.customer.vatNumber!, ...(await input.checkVat(order.customer.vatNumber!, shop.vatNumber)) } : null;
   const skus = order.lines.map((l) => l.sku).filter((s): s is string => !!s);
   const classes = skus.length ? await db.productVatClass.findMany({ where: { shopId, sku: { in: skus } }, select: { sku: true, vatClass: true } }) : [];
   const draft = buildInvoiceDraft(order, seller, {
@@ -67,7 +73,7 @@ export async function issueInvoice(
 
   try {
     const result = await db.$transaction(async (tx) => {
-      const customerId = await upsertCustomer(tx as unknown as Db, shopId, order);
+      const customerId = await upsertCustomer(tx as unknown as Db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
       const invoice = await insertIssuedDocument(tx as unknown as Db, {
         shopId,
         draft,
@@ -99,7 +105,12 @@ async function findIssued(db: Db, shopId: string, order: ChannelOrder) {
   return row ? { invoiceId: row.id, number: row.number, formattedNumber: row.formattedNumber } : null;
 }
 
-async function upsertCustomer(tx: Db, shopId: string, order: ChannelOrder): Promise<string> {
+async function upsertCustomer(
+  tx: Db,
+  shopId: string,
+  order: ChannelOrder,
+  vies: { valid: boolean; consultationNumber: string | null; checkedAt: Date } | null,
+): Promise<string> {
   const c = order.customer;
   const externalId = c.externalId ?? `guest:${(c.email ?? order.orderId).toLowerCase()}`;
   const data = {
@@ -112,6 +123,7 @@ async function upsertCustomer(tx: Db, shopId: string, order: ChannelOrder): Prom
     city: c.city ?? null,
     countryCode: c.countryCode ?? null,
     language: c.language ?? null,
+    ...(vies ? { vatValid: vies.valid, vatCheckedAt: vies.checkedAt, viesConsultationNumber: vies.consultationNumber } : {}),
   };
   const customer = await tx.customer.upsert({
     where: { shopId_channel_externalId: { shopId, channel: order.channel, externalId } },

@@ -11,10 +11,12 @@ import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
 import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
-import { issueInvoice } from "./issue-invoice.server";
+import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
 
 export interface ProcessDeps {
   now: () => Date;
+  /** Checks a buyer's VAT number in VIES (a retryable error when VIES cannot answer now). */
+  checkVat?: BuyerVatCheck;
   /** Schedules the write-back of the invoice number to the store. */
   enqueueOrderTagging: (invoiceId: string) => Promise<void>;
 }
@@ -80,7 +82,7 @@ const handleOrder: Handler = async (db, event, deps) => {
   const payload = ShopifyOrderPayload.parse(event.payload);
   const due = invoiceDue(event.shop.invoiceTrigger, payload);
   if (!due.due) return { status: "IGNORED", note: due.reason };
-  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now() });
+  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
   await ensureInvoiceDocuments(db, issued.invoiceId);
   await deps.enqueueOrderTagging(issued.invoiceId);
   return {

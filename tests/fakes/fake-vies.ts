@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * A fake of the EU's VIES REST API on 127.0.0.1: POST /check-vat-number answers from a registry of
  * known companies (with a consultation number when a requester is given), GET /check-status lists
- * availability, and a country marked unavailable answers VIES's MS_UNAVAILABLE error body.
+ * availability, and a country marked unavailable answers VIES's MS_UNAVAILABLE error body
+ * (tests mark countries with setUnavailable, or POST /_control/unavailable from another process).
  */
 export interface FakeVies {
   url: string;
@@ -40,9 +41,14 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
         countries: ["AT", "BE", "DE", "FR", "NL", "EL"].map((c) => ({ countryCode: c, availability: unavailable.has(c) ? "Unavailable" : "Available" })),
       });
     }
-    if (req.method !== "POST" || req.url !== "/check-vat-number") return send(404, { errorWrappers: [{ error: "NOT_FOUND" }] });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (req.method === "POST" && req.url === "/_control/unavailable") {
+      // Test control (not part of VIES): which member states answer MS_UNAVAILABLE.
+      unavailable = new Set(JSON.parse(Buffer.concat(chunks).toString("utf8")) as string[]);
+      return send(200, { unavailable: [...unavailable] });
+    }
+    if (req.method !== "POST" || req.url !== "/check-vat-number") return send(404, { errorWrappers: [{ error: "NOT_FOUND" }] });
     let body: { countryCode?: string; vatNumber?: string; requesterMemberStateCode?: string; requesterNumber?: string };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8"));

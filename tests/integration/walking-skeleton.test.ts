@@ -130,6 +130,52 @@ describe("a Belgian consumer order", () => {
   });
 });
 
+describe("a Dutch business with a VAT number", () => {
+  const shop = "skeleton-b2b.myshopify.com";
+  const b2bOrder = (id: string) => {
+    const base = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+    const address = { ...base.billing_address, company: "Koffiebranderij Noord B.V.", address1: "Damrak 1", zip: "1012 LG", city: "Amsterdam", country: "Netherlands", country_code: "NL" };
+    return JSON.stringify({
+      ...base,
+      id: Number(id),
+      admin_graphql_api_id: `gid://shopify/Order/${id}`,
+      taxes_included: false,
+      billing_address: address,
+      shipping_address: address,
+      note_attributes: [{ name: "VAT number", value: "NL 0044.95445.B01" }],
+    });
+  };
+  const setViesUnavailable = (countries: string[]) => fetch(`${stack.fakeViesUrl}/_control/unavailable`, { method: "POST", body: JSON.stringify(countries) });
+
+  it("gets an exempt intra-Community invoice (K) with the VIES consultation number kept as proof", async () => {
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    expect((await send(shop, "orders/create", b2bOrder("7700001"))).status).toBe(200);
+    await waitFor(async () => (await invoiceOf(shopId, "7700001"))?.documents.length === 1, 30_000, "the B2B invoice");
+    const invoice = (await invoiceOf(shopId, "7700001"))!;
+    expect(invoice.vatRegime).toBe("INTRA_COMMUNITY");
+    // 2 × 102.00 − 12.10 + 30.00 + 7.00 shipping, all exempt
+    expect(invoice.vatSubtotals.map((v) => [v.vatCategory, v.taxableAmount.toFixed(2), v.taxAmount.toFixed(2)])).toEqual([["K", "228.90", "0.00"]]);
+    expect(invoice.vatSubtotals[0]!.exemptionReason).toContain("art. 39bis");
+    expect(invoice.viesConsultationNumber).toMatch(/^WAPIAAAAZ\d{6}$/);
+    const customer = await db.customer.findFirstOrThrow({ where: { shopId } });
+    expect(customer).toMatchObject({ vatNumber: "NL004495445B01", vatValid: true });
+  });
+
+  it("waits and retries while VIES is down — never invoices it as a consumer sale", async () => {
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    await setViesUnavailable(["NL"]);
+    try {
+      expect((await send(shop, "orders/create", b2bOrder("7700002"))).status).toBe(200);
+      await waitFor(async () => ((await db.webhookEvent.findFirst({ where: { shopId, payload: { path: ["id"], equals: 7700002 } } }))?.lastError ?? "").includes("retry later"), 30_000, "the VIES error");
+      expect(await invoiceOf(shopId, "7700002")).toBeNull();
+    } finally {
+      await setViesUnavailable([]);
+    }
+    await waitFor(async () => !!(await invoiceOf(shopId, "7700002")), 60_000, "the invoice after VIES came back");
+    expect((await invoiceOf(shopId, "7700002"))!.vatRegime).toBe("INTRA_COMMUNITY");
+  });
+});
+
 describe("refunds and cancellations → credit notes", () => {
   it("a refund credits its line, a cancellation credits the rest, and the invoice is then fully credited", async () => {
     const shop = "skeleton-be.myshopify.com";

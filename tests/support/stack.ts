@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { createDatabaseIfMissing, dropDatabase, migrateDatabase } from "~/utils/migrate.server";
 import { startFakeShopify, type FakeShopify } from "../fakes/fake-shopify";
+import { startFakeVies, type FakeVies } from "../fakes/fake-vies";
 
 /**
  * Starts Facto as it runs in production — a web process and a worker process — against a fresh
@@ -24,6 +25,7 @@ export interface StackInfo {
   shopifyApiSecret: string;
   shopifyApiKey: string;
   fakeShopifyUrl: string;
+  fakeViesUrl: string;
   /** What the app processes run with; a test or script that seeds data through app code adopts it. */
   processEnv: Record<string, string>;
 }
@@ -31,6 +33,7 @@ export interface StackInfo {
 export interface Stack {
   info: StackInfo;
   fakeShopify: FakeShopify;
+  fakeVies: FakeVies;
   env: Record<string, string>;
   web: ChildProcess;
   worker: ChildProcess;
@@ -76,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await migrateDatabase(databaseUrl, { log: () => {} });
 
   const fakeShopify = await startFakeShopify({ port: options.fakeShopifyPort ?? 0 });
+  const fakeVies = await startFakeVies();
   const port = options.port ?? (await freePort());
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const queuePrefix = `facto-${options.label}-${suffix}`;
@@ -91,6 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHOPIFY_API_SECRET: `shpss_${randomBytes(16).toString("hex")}`,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     SHOPIFY_ADMIN_API_BASE_URL: fakeShopify.url,
+    VIES_BASE_URL: fakeVies.url,
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     RECONCILE_AFTER_SECONDS: "5",
     ...options.extraEnv,
@@ -144,9 +149,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       shopifyApiSecret: env.SHOPIFY_API_SECRET!,
       shopifyApiKey: env.SHOPIFY_API_KEY!,
       fakeShopifyUrl: fakeShopify.url,
+      fakeViesUrl: fakeVies.url,
       processEnv: env,
     },
     fakeShopify,
+    fakeVies,
     env,
     web,
     worker,
@@ -155,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Workers get the time to finish their jobs; the web server only holds idle keep-alive sockets.
       await Promise.all(children.map((c) => stopChild(c, "SIGTERM", c === web ? 2000 : 35_000)));
       await fakeShopify.close();
+      await fakeVies.close();
       await deleteRedisPrefix(redisUrl, queuePrefix);
       if (createdDatabase && !options.keepDatabase) await dropDatabase(databaseUrl);
     },
