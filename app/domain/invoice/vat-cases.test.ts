@@ -287,6 +287,35 @@ describe("refused orders", () => {
   });
 });
 
+describe("orders as the platforms send them", () => {
+  it("a WooCommerce order with prices incl. VAT, a coupon and unrounded line taxes", async () => {
+    const { mapWooOrder } = await import("~/integrations/woocommerce/map-woo-order");
+    const { WooOrderPayload } = await import("~/integrations/woocommerce/order-payload");
+    const { readFileSync } = await import("node:fs");
+    const raw = JSON.parse(readFileSync(new URL("../../../tests/fixtures/woocommerce/order-be-incl.json", import.meta.url), "utf8"));
+    const draft = buildInvoiceDraft(mapWooOrder(WooOrderPayload.parse(raw)), seller, { issueDate: "2026-11-19" });
+    // candles 50.00 / 1.21 = 41.32; book 25.00 / 1.06 = 23.58; gift box 45.00 / 1.21 = 37.19;
+    // shipping 5.00 split 78.51 : 23.58 → 3.85 (21 %, net 3.18) and 1.15 (6 %, net 1.08)
+    expect(draft.lines.map((l) => [l.vatRate, l.lineNet])).toEqual([["21", "41.32"], ["6", "23.58"], ["21", "37.19"], ["21", "3.18"], ["6", "1.08"]]);
+    // 21 %: 81.69 → 17.1549; 6 %: 24.66 → 1.4796
+    expect(draft.vatSubtotals.map((s) => [s.vatRate, s.taxableAmount, s.taxAmount])).toEqual([["21", "81.69", "17.15"], ["6", "24.66", "1.48"]]);
+    // 124.98 against WooCommerce's 125.00: shipping at the goods' rates and VAT per rate, as the law and EN 16931 say.
+    expect(draft.totals.taxInclusiveTotal).toBe("124.98");
+    expectEn16931(draft);
+  });
+
+  it("Shopify's sample order #1001 (to the US)", async () => {
+    const { mapShopifyOrder } = await import("~/integrations/shopify/map-shopify-order");
+    const { ShopifyOrderPayload } = await import("~/integrations/shopify/order-payload");
+    const { readFileSync } = await import("node:fs");
+    const raw = JSON.parse(readFileSync(new URL("../../../tests/fixtures/shopify/order-450789469.json", import.meta.url), "utf8"));
+    const draft = buildInvoiceDraft(mapShopifyOrder(ShopifyOrderPayload.parse(raw)), seller, { issueDate: "2026-11-19" });
+    // 3 × 199.00 − 10.00 of discount allocations (3.34 + 3.33 + 3.33); export: no VAT (Shopify's US state tax is not ours)
+    expect(draft.vatSubtotals).toEqual([{ vatCategory: "G", vatRate: "0", taxableAmount: "587.00", taxAmount: "0.00", exemptionReason: expect.stringContaining("art. 146") }]);
+    expectEn16931(draft);
+  });
+});
+
 // ── Credit notes ──────────────────────────────────────────────────────────────────────────────
 function issue(c: Case, language: "nl" | "fr" = "nl"): IssuedInvoice {
   const draft = buildInvoiceDraft({ ...order(c), customer: { ...order(c).customer, language } }, seller, { issueDate: "2026-11-20", ...c.options });
