@@ -25,6 +25,7 @@ export interface PdfLabels {
   totalInclVat: string;
   paid: string;
   amountDue: string;
+  credited: string;
   payment: string;
   paymentInstruction: (amount: string, dueDate: string) => string;
   structuredCommunication: string;
@@ -59,6 +60,7 @@ const LABELS: Record<Language, PdfLabels> = {
     totalInclVat: "Totaal incl. btw",
     paid: "Reeds betaald",
     amountDue: "Te betalen",
+    credited: "Gecrediteerd",
     payment: "Betaling",
     paymentInstruction: (amount, due) => `Gelieve ${amount} te betalen vóór ${due} met de gestructureerde mededeling hieronder.`,
     structuredCommunication: "Gestructureerde mededeling",
@@ -91,6 +93,7 @@ const LABELS: Record<Language, PdfLabels> = {
     totalInclVat: "Total TVAC",
     paid: "Déjà payé",
     amountDue: "À payer",
+    credited: "Montant crédité",
     payment: "Paiement",
     paymentInstruction: (amount, due) => `Merci de payer ${amount} avant le ${due} avec la communication structurée ci-dessous.`,
     structuredCommunication: "Communication structurée",
@@ -123,6 +126,7 @@ const LABELS: Record<Language, PdfLabels> = {
     totalInclVat: "Total incl. VAT",
     paid: "Already paid",
     amountDue: "Amount due",
+    credited: "Credited",
     payment: "Payment",
     paymentInstruction: (amount, due) => `Please pay ${amount} by ${due} using the structured communication below.`,
     structuredCommunication: "Structured communication",
@@ -155,6 +159,7 @@ const LABELS: Record<Language, PdfLabels> = {
     totalInclVat: "Gesamt brutto",
     paid: "Bereits bezahlt",
     amountDue: "Zu zahlen",
+    credited: "Gutgeschrieben",
     payment: "Zahlung",
     paymentInstruction: (amount, due) => `Bitte zahlen Sie ${amount} bis ${due} mit der unten stehenden strukturierten Mitteilung.`,
     structuredCommunication: "Strukturierte Mitteilung",

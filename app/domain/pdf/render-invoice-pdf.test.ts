@@ -73,3 +73,23 @@ describe("renderInvoicePdf", () => {
     expect(text[0]).not.toContain("Totaal incl. btw");
   });
 });
+
+describe("credit notes and foreign currencies on the PDF", () => {
+  it("a credit note says so, refers to its invoice, carries the Belgian mention and asks no payment", async () => {
+    const invoice = sampleIssuedInvoice();
+    const creditNote = { ...invoice, kind: "CREDIT_NOTE" as const, formattedNumber: "CN-0003", paymentReference: null, billingReference: { formattedNumber: "INV-0042", issueDate: "2026-11-23" } };
+    const text = pdfText(await renderInvoicePdf(creditNote, { createdAt }));
+    expect(text).toContain("CREDITNOTA");
+    expect(text).toContain("Creditnota bij factuur INV-0042 van 2026-11-23.");
+    expect(text).toContain("Btw terug te storten aan de Staat");
+    expect(text).toContain("Gecrediteerd");
+    expect(text).not.toContain("Gestructureerde mededeling");
+  });
+
+  it("an invoice in another currency also states its VAT in EUR", async () => {
+    const usd = { ...sampleIssuedInvoice({ language: "en" }), currency: "USD", exchangeRateToEur: "0.92", vatTotalEur: "40.51" };
+    const text = pdfText(await renderInvoicePdf(usd, { createdAt }));
+    expect(text).toContain("VAT (EUR, 0.92)");
+    expect(text).toContain("EUR 40.51");
+  });
+});

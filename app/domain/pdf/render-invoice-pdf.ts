@@ -260,9 +260,14 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
   ty += 4;
   row(L.totalInclVat, money(inv.totals.taxInclusiveTotal), true);
   if (!dec(inv.totals.paidAmount).isZero()) row(L.paid, money(inv.totals.paidAmount));
+  if (inv.currency !== "EUR" && inv.vatTotalEur) {
+    // Art. 230 Directive 2006/112/EC: the VAT amount in the member state's currency.
+    row(`${L.totalVat} (EUR, ${formatDecimal(inv.exchangeRateToEur ?? "", inv.language, 0)})`, formatMoney(inv.vatTotalEur, "EUR", inv.language));
+  }
   doc.roundedRect(tx, ty, tw, 24, 3).fill(accent);
-  text(doc, L.amountDue, tx + 8, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.5 });
-  text(doc, money(inv.totals.amountDue), tx + tw * 0.4, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.6 - 8, align: "right" });
+  const credit = inv.kind === "CREDIT_NOTE";
+  text(doc, credit ? L.credited : L.amountDue, tx + 8, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.5 });
+  text(doc, money(credit ? inv.totals.taxInclusiveTotal : inv.totals.amountDue), tx + tw * 0.4, ty + 7, { font: "bold", size: 10, color: "#ffffff", width: tw * 0.6 - 8, align: "right" });
   ty += 36;
 
   y = Math.max(by, ty) + 10;
