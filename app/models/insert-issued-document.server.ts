@@ -45,6 +45,7 @@ export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
       customerId: doc.customerId,
       originalInvoiceId: doc.originalInvoiceId,
       issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
+      supplyDate: draft.supplyDate ? new Date(`${draft.supplyDate}T00:00:00Z`) : null,
       dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
       currency: draft.currency,
       language: draft.language,

@@ -29,6 +29,7 @@ export async function loadIssuedInvoice(
     currency: row.currency,
     language: row.language as Language,
     issueDate: isoDate(row.issueDate),
+    supplyDate: row.supplyDate ? isoDate(row.supplyDate) : null,
     dueDate: row.dueDate ? isoDate(row.dueDate) : null,
     vatRegime: row.vatRegime,
     vatReason: row.vatReason,

@@ -1,5 +1,7 @@
 import type { Db } from "~/db.server";
 import { buildCreditNoteDraft } from "~/domain/invoice/build-credit-note-draft";
+import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
+import { missingMandatoryContent } from "~/domain/invoice/check-mandatory-content";
 import type { Channel, ChannelRefund } from "~/domain/invoice/types";
 import { dec, sum } from "~/domain/money/money";
 import { AppError } from "~/errors/app-error";
@@ -48,6 +50,8 @@ export async function issueCreditNote(
   }
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { creditNoteSeries: true } });
   const draft = buildCreditNoteDraft(original, effective, { issueDate: dateInBrussels(input.now), pricesIncludeVat: original.pricesIncludeVat });
+  const missingContent = missingMandatoryContent(draft);
+  if (missingContent.length > 0) throw new InvoiceInputError(`The credit note would lack: ${missingContent.join(", ")}`);
   if (dec(draft.totals.taxInclusiveTotal).greaterThan(remaining)) {
     throw new AppError("INVALID_PAYLOAD", `Refund ${refund.refundId} (${draft.totals.taxInclusiveTotal}) exceeds what remains to credit on ${original.formattedNumber} (${remaining.toFixed(2)})`);
   }

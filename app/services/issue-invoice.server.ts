@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
-import { buildInvoiceDraft, type ProductVatClass, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
+import { buildInvoiceDraft, InvoiceInputError, type ProductVatClass, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
+import { missingMandatoryContent } from "~/domain/invoice/check-mandatory-content";
 import type { ChannelOrder, InvoiceDraft, Language } from "~/domain/invoice/types";
 import { dec } from "~/domain/money/money";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
@@ -69,6 +70,8 @@ export async function issueInvoice(
     vat: { ossDestinationTaxation: shop.ossDestinationTaxation, buyerVat },
     productClasses: Object.fromEntries(classes.map((c) => [c.sku, c.vatClass as ProductVatClass])),
   });
+  const missingContent = missingMandatoryContent(draft);
+  if (missingContent.length > 0) throw new InvoiceInputError(`The invoice would lack: ${missingContent.join(", ")}`);
   logTotalsDifference(draft, order, log);
 
   try {

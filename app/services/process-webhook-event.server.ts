@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "~/db.server";
+import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
 import { isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
@@ -63,7 +64,8 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
     log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
     return result;
   } catch (error) {
-    const permanent = isAppError(error) ? !error.retryable : error instanceof z.ZodError;
+    // Bad payloads and orders that cannot make a lawful invoice will not improve by retrying.
+    const permanent = isAppError(error) ? !error.retryable : error instanceof z.ZodError || error instanceof InvoiceInputError;
     const message = error instanceof z.ZodError ? `invalid payload: ${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
     await db.webhookEvent.update({
       where: { id: eventId },

@@ -38,6 +38,7 @@ export function buildCreditNoteDraft(
     currency: original.currency,
     language: original.language,
     issueDate: options.issueDate,
+    supplyDate: original.supplyDate,
     dueDate: null,
     vatRegime: original.vatRegime,
     vatReason: original.vatReason,

@@ -127,6 +127,7 @@ export function buildInvoiceDraft(order: ChannelOrder, seller: SellerSettings, o
     currency: order.currency.toUpperCase(),
     language,
     issueDate: options.issueDate,
+    supplyDate,
     dueDate: addDays(options.issueDate, seller.paymentTermDays),
     vatRegime: decision.regime,
     vatReason: decision.reason[language],

@@ -133,6 +133,8 @@ export interface InvoiceDraft {
   language: Language;
   /** YYYY-MM-DD */
   issueDate: string;
+  /** YYYY-MM-DD: when the goods were supplied (the order date); printed when it differs from the issue date. */
+  supplyDate: string | null;
   /** YYYY-MM-DD */
   dueDate: string | null;
   vatRegime: string;

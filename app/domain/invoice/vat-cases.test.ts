@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dec, sum } from "../money/money";
 import { buildCreditNoteDraft } from "./build-credit-note-draft";
 import { buildInvoiceDraft, InvoiceInputError, type BuildInvoiceOptions, type SellerSettings } from "./build-invoice-draft";
+import { missingMandatoryContent } from "./check-mandatory-content";
 import { mandatoryMentions } from "./mandatory-mentions";
 import type { ChannelOrder, ChannelOrderLine, ChannelRefund, InvoiceDraft, IssuedInvoice } from "./types";
 
@@ -248,9 +249,22 @@ describe("VAT cases", () => {
     expect(draft.vatReason.length).toBeGreaterThan(20);
   });
 
-  it("every draft satisfies EN 16931 BR-CO-10..17", () => {
+  it("every draft satisfies EN 16931 BR-CO-10..17 and has every mandatory Belgian element", () => {
     expect(drafts.length).toBe(CASES.length);
-    for (const d of drafts) expectEn16931(d);
+    for (const d of drafts) {
+      expectEn16931(d);
+      const missing = missingMandatoryContent({ ...d, buyer: { ...d.buyer, street: "Kerkstraat 1", city: "Gent", vatNumber: d.buyer.vatNumber ?? (d.vatRegime === "INTRA_COMMUNITY" ? "NL004495445B01" : null) } });
+      expect(missing, d.orderName).toEqual([]);
+    }
+  });
+
+  it("names what a draft lacks", () => {
+    const d = drafts.find((x) => x.vatRegime === "INTRA_COMMUNITY")!;
+    expect(missingMandatoryContent({ ...d, seller: { ...d.seller, vatNumber: null }, buyer: { name: "B.V.", countryCode: "NL" } })).toEqual([
+      "seller VAT number",
+      "buyer VAT number (intra-Community supply / reverse charge)",
+      "buyer address (intra-Community supply / reverse charge)",
+    ]);
   });
 });
 

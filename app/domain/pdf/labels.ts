@@ -5,6 +5,7 @@ export interface PdfLabels {
   creditNote: string;
   number: string;
   issueDate: string;
+  supplyDate: string;
   dueDate: string;
   orderReference: string;
   billTo: string;
@@ -40,6 +41,7 @@ const LABELS: Record<Language, PdfLabels> = {
     creditNote: "Creditnota",
     number: "Nummer",
     issueDate: "Factuurdatum",
+    supplyDate: "Leveringsdatum",
     dueDate: "Vervaldatum",
     orderReference: "Bestelling",
     billTo: "Factuur aan",
@@ -73,6 +75,7 @@ const LABELS: Record<Language, PdfLabels> = {
     creditNote: "Note de crédit",
     number: "Numéro",
     issueDate: "Date de facture",
+    supplyDate: "Date de livraison",
     dueDate: "Échéance",
     orderReference: "Commande",
     billTo: "Facturé à",
@@ -106,6 +109,7 @@ const LABELS: Record<Language, PdfLabels> = {
     creditNote: "Credit note",
     number: "Number",
     issueDate: "Invoice date",
+    supplyDate: "Delivery date",
     dueDate: "Due date",
     orderReference: "Order",
     billTo: "Bill to",
@@ -139,6 +143,7 @@ const LABELS: Record<Language, PdfLabels> = {
     creditNote: "Gutschrift",
     number: "Nummer",
     issueDate: "Rechnungsdatum",
+    supplyDate: "Lieferdatum",
     dueDate: "Fällig am",
     orderReference: "Bestellung",
     billTo: "Rechnung an",

@@ -42,6 +42,8 @@ describe("renderInvoicePdf", () => {
       "273,91 EUR", // 229.88 + 44.03
       "+++000/0000/04242+++",
       "23/11/2026",
+      "Leveringsdatum",
+      "20/11/2026",
       "Pagina 1 van 1",
     ]) {
       expect(text).toContain(expected);

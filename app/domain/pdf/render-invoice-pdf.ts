@@ -116,6 +116,7 @@ function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accen
   const facts: [string, string][] = [
     [L.number, inv.formattedNumber],
     [L.issueDate, formatDate(inv.issueDate, inv.language)],
+    ...(inv.supplyDate && inv.supplyDate !== inv.issueDate ? ([[L.supplyDate, formatDate(inv.supplyDate, inv.language)]] as [string, string][]) : []),
     ...(inv.dueDate ? ([[L.dueDate, formatDate(inv.dueDate, inv.language)]] as [string, string][]) : []),
     [L.orderReference, inv.orderName],
   ];

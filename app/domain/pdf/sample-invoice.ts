@@ -38,6 +38,7 @@ export function sampleIssuedInvoice(options: { language?: Language; lineCount?: 
     currency: "EUR",
     language: options.language ?? "nl",
     issueDate: "2026-11-23",
+    supplyDate: "2026-11-20",
     dueDate: "2026-12-07",
     vatRegime: "DOMESTIC",
     vatReason: "Sale taxed in BE at the rate of each product (seller's country VAT).",

@@ -18,7 +18,8 @@ ADD COLUMN     "originalInvoiceId" UUID,
 ADD COLUMN     "exchangeRateToEur" DECIMAL(18,8),
 ADD COLUMN     "vatTotalEur" DECIMAL(18,2),
 ADD COLUMN     "viesConsultationNumber" TEXT,
-ADD COLUMN     "pricesIncludeVat" BOOLEAN NOT NULL DEFAULT false;
+ADD COLUMN     "pricesIncludeVat" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "supplyDate" DATE;
 
 -- DropIndex
 DROP INDEX "Invoice_seriesId_number_key";
