@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
-import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
+import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/shop/shop-settings";
+import { AppError } from "~/errors/app-error";
+import { configureSeries } from "~/services/configure-series.server";
 import { findShopByDomain } from "~/models/invoice.server";
 import { enqueue } from "~/queues.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
@@ -14,7 +16,8 @@ const FIELDS = [
   "legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone",
   "defaultLanguage", "paymentTermDays", "invoiceTrigger",
 ] as const;
-type Field = (typeof FIELDS)[number];
+const OPTION_FIELDS = ["ossDestinationTaxation", "creditNoteSeries", "invoicePrefix", "invoiceFormat", "invoicePadding", "yearlyReset", "lastInvoiceNumber"] as const;
+type Field = (typeof FIELDS)[number] | (typeof OPTION_FIELDS)[number];
 type Values = Record<Field, string>;
 
 async function currentShop(request: Request) {
@@ -27,22 +30,53 @@ async function currentShop(request: Request) {
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await currentShop(request);
-  const values = Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])) as Values;
-  return { values, missing: missingInvoiceSettings(shop) };
+  const series = await prisma.invoiceSeries.findUnique({ where: { shopId_code: { shopId: shop.id, code: "INV" } } });
+  const values = {
+    ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])),
+    ossDestinationTaxation: shop.ossDestinationTaxation ? "on" : "",
+    creditNoteSeries: shop.creditNoteSeries ? "on" : "",
+    invoicePrefix: series?.prefix ?? "INV-",
+    invoiceFormat: series?.format ?? "{prefix}{number}",
+    invoicePadding: String(series?.padding ?? 4),
+    yearlyReset: series?.yearlyReset ? "on" : "",
+    lastInvoiceNumber: "",
+  } as Values;
+  return { values, missing: missingInvoiceSettings(shop), nextNumber: series?.nextNumber ?? 1 };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await currentShop(request);
   const form = await request.formData();
-  const posted = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")])) as Values;
+  const posted = Object.fromEntries([...FIELDS, ...OPTION_FIELDS].map((f) => [f, String(form.get(f) ?? "")])) as Values;
   const parsed = ShopSettingsInput.safeParse(posted);
-  if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error), requeued: 0 };
-  const { requeued } = await updateShopSettings(prisma, shop.id, parsed.data, (eventId) => enqueue("process-webhook", { eventId }));
+  const options = InvoicingOptionsInput.safeParse(posted);
+  if (!parsed.success || !options.success) {
+    return { ok: false as const, errors: { ...(parsed.error ? fieldErrors(parsed.error) : {}), ...(options.error ? fieldErrors(options.error) : {}) }, requeued: 0 };
+  }
+  const o = options.data;
+  try {
+    await configureSeries(
+      prisma,
+      shop.id,
+      "INVOICE",
+      { prefix: o.invoicePrefix, format: o.invoiceFormat, padding: o.invoicePadding, yearlyReset: o.yearlyReset, ...(o.lastInvoiceNumber !== undefined ? { lastIssuedNumber: o.lastInvoiceNumber } : {}) },
+      new Date(),
+    );
+  } catch (error) {
+    if (error instanceof AppError || error instanceof RangeError) return { ok: false as const, errors: { lastInvoiceNumber: error.message }, requeued: 0 };
+    throw error;
+  }
+  const { requeued } = await updateShopSettings(
+    prisma,
+    shop.id,
+    { ...parsed.data, ossDestinationTaxation: o.ossDestinationTaxation, creditNoteSeries: o.creditNoteSeries },
+    (eventId) => enqueue("process-webhook", { eventId }),
+  );
   return { ok: true as const, errors: {} as Record<string, string>, requeued };
 };
 
 export default function Settings() {
-  const { values: initial, missing } = useLoaderData<typeof loader>();
+  const { values: initial, missing, nextNumber } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const saving = useNavigation().state === "submitting";
   const [values, setValues] = useState<Values>(initial);
@@ -121,6 +155,43 @@ export default function Settings() {
                       error={errors.invoiceTrigger}
                     />
                   </FormLayout.Group>
+                  <Checkbox
+                    label="Tax EU consumers at their own country's VAT (One-Stop-Shop)"
+                    helpText="Tick when your EU distance sales passed €10,000 this or last year, or when you opted in to OSS."
+                    checked={values.ossDestinationTaxation === "on"}
+                    onChange={(v) => setValues((s) => ({ ...s, ossDestinationTaxation: v ? "on" : "" }))}
+                  />
+                  <input type="hidden" name="ossDestinationTaxation" value={values.ossDestinationTaxation} />
+                  <Text as="h2" variant="headingMd">Numbering</Text>
+                  <FormLayout.Group>
+                    {field("invoicePrefix", "Invoice prefix", "e.g. INV- or F")}
+                    <Select
+                      label="Number format"
+                      name="invoiceFormat"
+                      options={[
+                        { label: "INV-0001", value: "{prefix}{number}" },
+                        { label: "INV-2026-0001", value: "{prefix}{year}-{number}" },
+                        { label: "2026INV-0001", value: "{year}{prefix}{number}" },
+                      ]}
+                      value={values.invoiceFormat}
+                      onChange={(v) => setValues((s) => ({ ...s, invoiceFormat: v }))}
+                      error={errors.invoiceFormat}
+                    />
+                    {field("invoicePadding", "Digits", "Zero-padding of the number")}
+                  </FormLayout.Group>
+                  {field("lastInvoiceNumber", "Your last invoice number (optional)", `Moving from another tool? Enter its last number and Facto continues from the next. Next number now: ${nextNumber}`)}
+                  <Checkbox
+                    label="Restart at 1 every calendar year"
+                    checked={values.yearlyReset === "on"}
+                    onChange={(v) => setValues((s) => ({ ...s, yearlyReset: v ? "on" : "" }))}
+                  />
+                  <input type="hidden" name="yearlyReset" value={values.yearlyReset} />
+                  <Checkbox
+                    label="Credit notes have their own series (CN-0001)"
+                    checked={values.creditNoteSeries === "on"}
+                    onChange={(v) => setValues((s) => ({ ...s, creditNoteSeries: v ? "on" : "" }))}
+                  />
+                  <input type="hidden" name="creditNoteSeries" value={values.creditNoteSeries} />
                   <Button submit variant="primary" loading={saving}>Save</Button>
                 </FormLayout>
               </Card>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, ShopSettingsInput } from "./shop-settings";
+import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "./shop-settings";
 
 const valid = {
   legalName: "Atelier Lumière BV",
@@ -39,5 +39,23 @@ describe("ShopSettingsInput", () => {
   it("checks the Belgian VAT number when the other fields are valid", () => {
     const result = ShopSettingsInput.safeParse({ ...valid, vatNumber: "BE0123456748" });
     expect(fieldErrors(result.error!).vatNumber).toContain("valid check");
+  });
+});
+
+describe("InvoicingOptionsInput", () => {
+  it("reads checkboxes and the optional last number", () => {
+    expect(
+      InvoicingOptionsInput.parse({ ossDestinationTaxation: "on", creditNoteSeries: "", invoicePrefix: "F", invoiceFormat: "{prefix}{year}-{number}", invoicePadding: "3", yearlyReset: "on", lastInvoiceNumber: "115" }),
+    ).toEqual({ ossDestinationTaxation: true, creditNoteSeries: false, invoicePrefix: "F", invoiceFormat: "{prefix}{year}-{number}", invoicePadding: 3, yearlyReset: true, lastInvoiceNumber: 115 });
+    expect(InvoicingOptionsInput.parse({ invoicePrefix: "", invoiceFormat: "{prefix}{number}", invoicePadding: "0", lastInvoiceNumber: "" }).lastInvoiceNumber).toBeUndefined();
+  });
+  it("explains wrong values", () => {
+    const r = InvoicingOptionsInput.safeParse({ invoicePrefix: "F#", invoiceFormat: "{number}", invoicePadding: "12", lastInvoiceNumber: "12a" });
+    expect(fieldErrors(r.error!)).toEqual({
+      invoicePrefix: "Letters, digits and - / _ . only",
+      invoiceFormat: "Choose a number format",
+      invoicePadding: "0 to 10 digits",
+      lastInvoiceNumber: "Enter the number of your last invoice, digits only",
+    });
   });
 });

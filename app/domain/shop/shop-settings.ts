@@ -65,3 +65,24 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out;
 }
+
+const checkbox = z
+  .string()
+  .optional()
+  .transform((v) => v === "on" || v === "true");
+
+/** Numbering and VAT position, posted with the settings form. */
+export const InvoicingOptionsInput = z.object({
+  ossDestinationTaxation: checkbox,
+  creditNoteSeries: checkbox,
+  invoicePrefix: z.string().trim().max(20, "At most 20 characters").regex(/^[A-Za-z0-9\-/_.]*$/, "Letters, digits and - / _ . only"),
+  invoiceFormat: z.enum(["{prefix}{number}", "{prefix}{year}-{number}", "{year}{prefix}{number}"], "Choose a number format"),
+  invoicePadding: z.coerce.number("Enter a number of digits").int().min(0, "0 to 10 digits").max(10, "0 to 10 digits"),
+  yearlyReset: checkbox,
+  lastInvoiceNumber: z
+    .string()
+    .trim()
+    .regex(/^\d*$/, "Enter the number of your last invoice, digits only")
+    .transform((v) => (v === "" ? undefined : Number(v))),
+});
+export type InvoicingOptionsInput = z.infer<typeof InvoicingOptionsInput>;
