@@ -30,6 +30,7 @@ export interface PdfLabels {
   payment: string;
   paymentInstruction: (amount: string, dueDate: string) => string;
   structuredCommunication: string;
+  scanToPay: string;
   whyThisVat: string;
   page: (page: number, pages: number) => string;
   shipping: string;
@@ -66,6 +67,7 @@ const LABELS: Record<Language, PdfLabels> = {
     payment: "Betaling",
     paymentInstruction: (amount, due) => `Gelieve ${amount} te betalen vóór ${due} met de gestructureerde mededeling hieronder.`,
     structuredCommunication: "Gestructureerde mededeling",
+    scanToPay: "Scan met je bankapp",
     whyThisVat: "Btw-regeling",
     page: (p, n) => `Pagina ${p} van ${n}`,
     shipping: "Verzending",
@@ -100,6 +102,7 @@ const LABELS: Record<Language, PdfLabels> = {
     payment: "Paiement",
     paymentInstruction: (amount, due) => `Merci de payer ${amount} avant le ${due} avec la communication structurée ci-dessous.`,
     structuredCommunication: "Communication structurée",
+    scanToPay: "Scannez avec votre app bancaire",
     whyThisVat: "Régime TVA",
     page: (p, n) => `Page ${p} sur ${n}`,
     shipping: "Livraison",
@@ -134,6 +137,7 @@ const LABELS: Record<Language, PdfLabels> = {
     payment: "Payment",
     paymentInstruction: (amount, due) => `Please pay ${amount} by ${due} using the structured communication below.`,
     structuredCommunication: "Structured communication",
+    scanToPay: "Scan with your banking app",
     whyThisVat: "VAT treatment",
     page: (p, n) => `Page ${p} of ${n}`,
     shipping: "Shipping",
@@ -168,6 +172,7 @@ const LABELS: Record<Language, PdfLabels> = {
     payment: "Zahlung",
     paymentInstruction: (amount, due) => `Bitte zahlen Sie ${amount} bis ${due} mit der unten stehenden strukturierten Mitteilung.`,
     structuredCommunication: "Strukturierte Mitteilung",
+    scanToPay: "Mit Ihrer Banking-App scannen",
     whyThisVat: "Umsatzsteuer",
     page: (p, n) => `Seite ${p} von ${n}`,
     shipping: "Versand",

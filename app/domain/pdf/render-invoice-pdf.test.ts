@@ -95,3 +95,34 @@ describe("credit notes and foreign currencies on the PDF", () => {
     expect(text).toContain("EUR 40.51");
   });
 });
+
+describe("EPC QR code on the PDF", () => {
+  it("decodes from the rendered page to exactly the EPC payload of the invoice", async () => {
+    const { PNG } = await import("pngjs");
+    const jsQR = (await import("jsqr")).default;
+    const { epcQrPayload } = await import("../payment-reference/epc-qr-payload");
+    const invoice = sampleIssuedInvoice();
+    const pdf = await renderInvoicePdf(invoice, { createdAt });
+    // Rasterize page 1 like a phone camera would see it (poppler), then decode the QR code (jsQR).
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(tmpdir(), "facto-qr-"));
+    writeFileSync(path.join(dir, "invoice.pdf"), pdf);
+    execFileSync("pdftoppm", ["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", path.join(dir, "invoice.pdf"), path.join(dir, "page")]);
+    const image = PNG.sync.read(readFileSync(path.join(dir, "page.png")));
+    rmSync(dir, { recursive: true, force: true });
+    const decoded = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+    expect(decoded?.data).toBe(
+      epcQrPayload({ bic: "GKCCBEBB", name: "Atelier Lumière BV", iban: "BE68539007547034", amount: "273.91", structuredReference: "000000004242" }),
+    );
+    expect(decoded?.data).toBe("BCD\n002\n1\nSCT\nGKCCBEBB\nAtelier Lumière BV\nBE68539007547034\nEUR273.91\n\n000000004242");
+  });
+
+  it("prints no EPC code for a non-EUR invoice (EPC QR codes are EUR only)", async () => {
+    const usd = { ...sampleIssuedInvoice({ language: "en" }), currency: "USD" };
+    const text = pdfText(await renderInvoicePdf(usd, { createdAt }));
+    expect(text).not.toContain("Scan with your banking app");
+    expect(text).toContain("Structured communication");
+  });
+});

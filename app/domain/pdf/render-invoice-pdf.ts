@@ -2,6 +2,8 @@ import PDFDocument from "pdfkit";
 import type { IssuedInvoice, InvoiceLineDraft } from "../invoice/types";
 import { mandatoryMentions } from "../invoice/mandatory-mentions";
 import { dec } from "../money/money";
+import { epcQrPayload, epcReferenceFromStructuredCommunication } from "../payment-reference/epc-qr-payload";
+import { drawQrCode } from "./draw-qr-code";
 import { invoiceFonts } from "./fonts";
 import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
 
@@ -210,7 +212,7 @@ function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
 function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, startY: number, money: (v: string) => string): number {
   const exemptions = mandatoryMentions(inv);
   const due = dec(inv.totals.amountDue);
-  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference ? 110 : 0);
+  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference ? 130 : 0);
   let y = startY;
   if (y + needed > BOTTOM) {
     doc.addPage();
@@ -273,13 +275,16 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
 
   y = Math.max(by, ty) + 10;
 
-  // Payment block
+  // Payment block: transfer details and, for EUR invoices, the EPC QR code banking apps scan.
   if (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference) {
-    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, 86, 4).lineWidth(0.8).strokeColor(RULE).stroke();
+    const qr = inv.currency === "EUR" && inv.seller.iban ? epcPayloadFor(inv) : null;
+    const boxHeight = qr ? 118 : 86;
+    const textWidth = CONTENT_WIDTH - 24 - (qr ? 112 : 0);
+    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, boxHeight, 4).lineWidth(0.8).strokeColor(RULE).stroke();
     text(doc, L.payment.toUpperCase(), MARGIN + 12, y + 10, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
     text(doc, L.paymentInstruction(money(inv.totals.amountDue), inv.dueDate ? formatDate(inv.dueDate, inv.language) : "—"), MARGIN + 12, y + 24, {
       size: 9,
-      width: CONTENT_WIDTH - 24,
+      width: textWidth,
     });
     const py = doc.y + 6;
     const pairs: [string, string][] = [
@@ -287,12 +292,20 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
       ["BIC", inv.seller.bic ?? "—"],
       [L.structuredCommunication, inv.paymentReference],
     ];
-    const colW = (CONTENT_WIDTH - 24) / 3;
+    const colW = textWidth / (qr ? 2 : 3);
     pairs.forEach(([label, value], i) => {
-      text(doc, label, MARGIN + 12 + i * colW, py, { size: 7.5, color: GREY, width: colW - 8 });
-      text(doc, value, MARGIN + 12 + i * colW, py + 11, { font: "bold", size: 10, width: colW - 8 });
+      const col = qr ? i % 2 : i;
+      const rowY = qr ? py + Math.floor(i / 2) * 28 : py;
+      text(doc, label, MARGIN + 12 + col * colW, rowY, { size: 7.5, color: GREY, width: colW - 8 });
+      text(doc, value, MARGIN + 12 + col * colW, rowY + 11, { font: "bold", size: 10, width: colW - 8 });
     });
-    y += 96;
+    if (qr) {
+      const size = 96;
+      const qx = MARGIN + CONTENT_WIDTH - size - 10;
+      drawQrCode(doc, qr, qx, y + 8, size);
+      text(doc, L.scanToPay, qx - 10, y + 8 + size, { size: 6.5, color: GREY, width: size + 20, align: "center" });
+    }
+    y += boxHeight + 10;
   }
   return y;
 }
@@ -317,6 +330,20 @@ function footer(doc: Doc, inv: IssuedInvoice, L: PdfLabels) {
       lineBreak: false,
     });
     doc.page.margins.bottom = bottomMargin;
+  }
+}
+
+function epcPayloadFor(inv: IssuedInvoice): string | null {
+  try {
+    return epcQrPayload({
+      bic: inv.seller.bic ?? null,
+      name: (inv.seller.companyName || inv.seller.name).slice(0, 70),
+      iban: inv.seller.iban!,
+      amount: inv.totals.amountDue,
+      structuredReference: inv.paymentReference ? epcReferenceFromStructuredCommunication(inv.paymentReference) : null,
+    });
+  } catch {
+    return null; // an invalid IBAN or amount: print the transfer details without a code
   }
 }
 
