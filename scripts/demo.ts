@@ -35,14 +35,17 @@ for (const [index, fixture] of fixtures.entries()) {
   Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}` });
   const ack = await sendShopifyWebhook({ appUrl: stack.info.appUrl, topic: "orders/create", shop, body: JSON.stringify(order), secret: stack.info.shopifyApiSecret });
   out(`orders/create ${order.name} answered ${ack.status} in ${ack.ms.toFixed(1)} ms`);
-  await waitFor(async () => (await db.document.count({ where: { shopId, invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice PDF");
+  await waitFor(async () => (await db.document.count({ where: { shopId, format: "UBL", invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice documents");
   const doc = await db.document.findFirstOrThrow({
     where: { shopId, format: "PDF", invoice: { channelOrderId: String(orderId) } },
     include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true, vatRegime: true } } },
   });
   const file = path.join(dir, `${doc.invoice.formattedNumber}.pdf`);
   writeFileSync(file, doc.content);
-  issued.push(`Invoice ${doc.invoice.formattedNumber} for ${order.name} (${doc.invoice.vatRegime}, ${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)})\n  PDF:           ${file}`);
+  const ubl = await db.document.findFirstOrThrow({ where: { shopId, format: "UBL", invoice: { channelOrderId: String(orderId) } } });
+  const ublFile = path.join(dir, `${doc.invoice.formattedNumber}.xml`);
+  writeFileSync(ublFile, ubl.content);
+  issued.push(`Invoice ${doc.invoice.formattedNumber} for ${order.name} (${doc.invoice.vatRegime}, ${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)})\n  PDF:           ${file}\n  UBL (PEPPOL):  ${ublFile}`);
 }
 
 out();

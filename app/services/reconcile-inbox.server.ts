@@ -27,7 +27,7 @@ export async function reconcileInbox(db: Db, deps: ReconcileDeps, batch = 1000):
   for (const e of events) if (await deps.ensureWebhookJob(e.id)) webhooks++;
 
   const orphans = await db.invoice.findMany({
-    where: { createdAt: { lt: cutoff }, documents: { none: { format: "PDF" } } },
+    where: { createdAt: { lt: cutoff }, OR: [{ documents: { none: { format: "PDF" } } }, { documents: { none: { format: "UBL" } } }] },
     take: batch,
     select: { id: true },
   });

@@ -1,35 +1,34 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
+import { writeUbl } from "~/domain/ubl/write-ubl";
 import { logger } from "~/logger.server";
 import { loadIssuedInvoice } from "~/models/issued-invoice.server";
 
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
 /**
- * Makes sure every document of an issued invoice is stored, rendering only the missing ones.
- * Rendering is deterministic (the invoice's own creation time is the PDF's date), so a retry after
- * a crash produces the same bytes and the same sha256.
+ * Makes sure every document of an issued invoice is stored — the PDF, and the PEPPOL UBL with that
+ * PDF embedded — rendering only what is missing. Rendering is deterministic (the invoice's own
+ * creation time is the PDF's date), so a retry after a crash produces the same bytes and sha256.
  */
 export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise<{ rendered: string[] }> {
-  const present = await db.document.findMany({ where: { invoiceId }, select: { format: true } });
-  if (present.some((d) => d.format === "PDF")) return { rendered: [] };
+  const present = await db.document.findMany({ where: { invoiceId }, select: { format: true, content: true } });
+  if (present.some((d) => d.format === "PDF") && present.some((d) => d.format === "UBL")) return { rendered: [] };
 
   const invoice = await loadIssuedInvoice(db, invoiceId);
   if (!invoice) throw new Error(`invoice ${invoiceId} not found`);
-  const pdf = await renderInvoicePdf(invoice, { createdAt: invoice.createdAt });
+  const stored = present.find((d) => d.format === "PDF");
+  const pdf = stored ? Buffer.from(stored.content) : await renderInvoicePdf(invoice, { createdAt: invoice.createdAt });
+  const ubl = Buffer.from(writeUbl(invoice, { pdf }), "utf8");
+  const rows = [
+    ...(stored ? [] : [{ format: "PDF" as const, contentType: "application/pdf", content: pdf }]),
+    { format: "UBL" as const, contentType: "application/xml", content: ubl },
+  ].filter((r) => !present.some((p) => p.format === r.format));
   await db.document.createMany({
-    data: [
-      {
-        shopId: invoice.shopId,
-        invoiceId,
-        format: "PDF",
-        contentType: "application/pdf",
-        content: new Uint8Array(pdf),
-        sha256: createHash("sha256").update(pdf).digest("hex"),
-        byteSize: pdf.length,
-      },
-    ],
+    data: rows.map((r) => ({ shopId: invoice.shopId, invoiceId, format: r.format, contentType: r.contentType, content: new Uint8Array(r.content), sha256: sha256(r.content), byteSize: r.content.length })),
     skipDuplicates: true,
   });
-  logger.info({ invoiceId, number: invoice.formattedNumber, bytes: pdf.length }, "invoice PDF stored");
-  return { rendered: ["PDF"] };
+  logger.info({ invoiceId, number: invoice.formattedNumber, formats: rows.map((r) => r.format) }, "invoice documents stored");
+  return { rendered: rows.map((r) => r.format) };
 }

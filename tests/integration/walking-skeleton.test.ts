@@ -57,7 +57,7 @@ describe("orders/create → invoice → PDF", () => {
     const event = await db.webhookEvent.findFirstOrThrow({ where: { shopId, topic: "orders/create" } });
     expect(event.provider).toBe("SHOPIFY");
 
-    await waitFor(async () => (await invoiceOf(shopId, "450789469"))?.documents.length === 1, 30_000, "the invoice PDF");
+    await waitFor(async () => (await invoiceOf(shopId, "450789469"))?.documents.length === 2, 30_000, "the invoice PDF");
     const invoice = (await invoiceOf(shopId, "450789469"))!;
 
     expect(invoice.number).toBe(1);
@@ -79,8 +79,11 @@ describe("orders/create → invoice → PDF", () => {
     expect(invoice.amountDue.toFixed(2)).toBe("587.00");
     expect(invoice.paymentReference).toBe("+++000/0000/00101+++");
 
-    const pdf = invoice.documents[0]!;
-    expect(pdf.format).toBe("PDF");
+    expect(invoice.documents.map((d) => d.format).sort()).toEqual(["PDF", "UBL"]);
+    const pdf = invoice.documents.find((d) => d.format === "PDF")!;
+    const ubl = invoice.documents.find((d) => d.format === "UBL")!;
+    expect(Buffer.from(ubl.content).toString()).toContain("<cbc:ID>INV-0001</cbc:ID>");
+    expect(Buffer.from(ubl.content).toString()).toContain(Buffer.from(pdf.content).toString("base64").slice(0, 200));
     expect(Buffer.from(pdf.content).subarray(0, 5).toString()).toBe("%PDF-");
     expect(pdf.sha256).toBe(createHash("sha256").update(pdf.content).digest("hex"));
     expect(pdf.byteSize).toBe(pdf.content.length);
@@ -111,7 +114,7 @@ describe("a Belgian consumer order", () => {
     const { shopId } = await seedShopifyShop(db, { domain: shop });
     const body = readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8");
     expect((await send(shop, "orders/create", body)).status).toBe(200);
-    await waitFor(async () => (await invoiceOf(shopId, "820982911946154508"))?.documents.length === 1, 30_000, "the invoice PDF");
+    await waitFor(async () => (await invoiceOf(shopId, "820982911946154508"))?.documents.length === 2, 30_000, "the invoice PDF");
     const invoice = (await invoiceOf(shopId, "820982911946154508"))!;
     expect(invoice).toMatchObject({ vatRegime: "DOMESTIC", language: "nl", currency: "EUR", formattedNumber: "INV-0001" });
     // Shipping 7.00 follows the goods, split 158.60 : 28.30 → 5.94 at 21 % and 1.06 at 6 %.
@@ -150,7 +153,7 @@ describe("a Dutch business with a VAT number", () => {
   it("gets an exempt intra-Community invoice (K) with the VIES consultation number kept as proof", async () => {
     const { shopId } = await seedShopifyShop(db, { domain: shop });
     expect((await send(shop, "orders/create", b2bOrder("7700001"))).status).toBe(200);
-    await waitFor(async () => (await invoiceOf(shopId, "7700001"))?.documents.length === 1, 30_000, "the B2B invoice");
+    await waitFor(async () => (await invoiceOf(shopId, "7700001"))?.documents.length === 2, 30_000, "the B2B invoice");
     const invoice = (await invoiceOf(shopId, "7700001"))!;
     expect(invoice.vatRegime).toBe("INTRA_COMMUNITY");
     // 2 × 102.00 − 12.10 + 30.00 + 7.00 shipping, all exempt
@@ -195,7 +198,7 @@ describe("refunds and cancellations → credit notes", () => {
     expect((await send(shop, "refunds/create", body)).status).toBe(200);
     // The same refund delivered again must not credit twice.
     expect((await send(shop, "refunds/create", body)).status).toBe(200);
-    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: {} } } })) === 1, 30_000, "the credit note PDF");
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: { format: "UBL" } } } })) === 1, 30_000, "the credit note documents");
     const first = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE" }, include: { vatSubtotals: true, documents: true } });
     expect(first).toMatchObject({ formattedNumber: "CN-0001", originalInvoiceId: invoice.id, sourceId: "509562969", paymentReference: null });
     // 30.00 incl. at 6 % → 28.30 + 1.70
@@ -204,7 +207,7 @@ describe("refunds and cancellations → credit notes", () => {
 
     const cancelled = JSON.stringify({ ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), cancelled_at: "2026-11-24T10:00:00+01:00", cancel_reason: "customer" });
     expect((await send(shop, "orders/cancelled", cancelled)).status).toBe(200);
-    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: {} } } })) === 2, 30_000, "the second credit note");
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", documents: { some: { format: "UBL" } } } })) === 2, 30_000, "the second credit note");
     const second = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE", sourceId: "cancel:820982911946154508" } });
     expect(second.formattedNumber).toBe("CN-0002");
     expect(second.taxInclusiveTotal.toFixed(2)).toBe("198.91"); // 228.91 − 30.00
@@ -234,7 +237,7 @@ describe("exactly once", () => {
     expect(await db.webhookEvent.count({ where: { shopId, deliveryId: webhookId } })).toBe(1);
     expect(await db.webhookEvent.count({ where: { shopId } })).toBe(2);
     expect(await db.invoice.count({ where: { shopId } })).toBe(1);
-    expect(await db.document.count({ where: { shopId } })).toBe(1);
+    expect(await db.document.count({ where: { shopId } })).toBe(2); // one PDF, one UBL
   });
 });
 

@@ -45,7 +45,7 @@ describe("worker faults", () => {
     expect(await exit).toBe(0);
     expect(Date.now() - stoppedAt).toBeGreaterThan(500); // it waited for the job instead of dying
     const invoice = await db.invoice.findFirst({ where: { shopId, channelOrderId: "7001" }, include: { documents: true } });
-    expect(invoice?.documents.map((d) => d.format)).toEqual(["PDF"]);
+    expect(invoice?.documents.map((d) => d.format).sort()).toEqual(["PDF", "UBL"]);
     expect((await db.webhookEvent.findFirstOrThrow({ where: { shopId, payload: { path: ["id"], equals: 7001 } } })).status).toBe("PROCESSED");
   });
 
@@ -56,7 +56,7 @@ describe("worker faults", () => {
     expect(await db.invoice.count({ where: { shopId, channelOrderId: "7002" } })).toBe(0);
 
     stack.worker = stack.startWorker();
-    await waitFor(async () => (await db.invoice.count({ where: { shopId, channelOrderId: "7002", documents: { some: {} } } })) === 1, 60_000, "the reconciled invoice");
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, channelOrderId: "7002", documents: { some: { format: "UBL" } } } })) === 1, 60_000, "the reconciled invoice");
     const numbers = (await db.invoice.findMany({ where: { shopId }, orderBy: { number: "asc" }, select: { number: true } })).map((i) => i.number);
     expect(numbers).toEqual([1, 2]);
   });
