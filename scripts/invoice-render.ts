@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { buildInvoiceDraft, type SellerSettings } from "~/domain/invoice/build-invoice-draft";
 import type { ChannelOrder, IssuedInvoice, Language } from "~/domain/invoice/types";
 import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
-import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
+import { sampleSellerSettings } from "~/domain/pdf/sample-invoice";
 import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
 import { writeUbl } from "~/domain/ubl/write-ubl";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
@@ -32,7 +32,7 @@ const order: ChannelOrder =
   "prices_include_tax" in raw ? mapWooOrder(WooOrderPayload.parse(raw)) : "line_items" in raw ? mapShopifyOrder(ShopifyOrderPayload.parse(raw)) : (raw as unknown as ChannelOrder);
 const seller: SellerSettings = values.seller
   ? (JSON.parse(readFileSync(values.seller, "utf8")) as SellerSettings)
-  : { name: SAMPLE_SELLER.legalName, companyName: SAMPLE_SELLER.legalName, ...SAMPLE_SELLER, defaultLanguage: (values.language as Language) ?? "nl", paymentTermDays: 14 };
+  : sampleSellerSettings((values.language as Language) ?? "nl");
 const number = Number(values.number);
 const draft = buildInvoiceDraft(order, seller, { issueDate: new Date().toISOString().slice(0, 10), vat: { ossDestinationTaxation: values.oss ?? false, buyerVat: null } });
 const invoice: IssuedInvoice = { ...draft, number, formattedNumber: `INV-${String(number).padStart(4, "0")}`, paymentReference: structuredCommunication(number) };

@@ -92,6 +92,13 @@ export default function Settings() {
       autoComplete="off"
     />
   );
+  // A Polaris checkbox posts nothing by itself: a hidden input carries its value ("on" or "").
+  const checkbox = (name: Field, label: string, help?: string) => (
+    <>
+      <Checkbox label={label} helpText={help} checked={values[name] === "on"} onChange={(v) => setValues((s) => ({ ...s, [name]: v ? "on" : "" }))} />
+      <input type="hidden" name={name} value={values[name]} />
+    </>
+  );
   return (
     <Page title="Company details" backAction={{ url: "/app" }}>
       <Layout>
@@ -155,13 +162,11 @@ export default function Settings() {
                       error={errors.invoiceTrigger}
                     />
                   </FormLayout.Group>
-                  <Checkbox
-                    label="Tax EU consumers at their own country's VAT (One-Stop-Shop)"
-                    helpText="Tick when your EU distance sales passed €10,000 this or last year, or when you opted in to OSS."
-                    checked={values.ossDestinationTaxation === "on"}
-                    onChange={(v) => setValues((s) => ({ ...s, ossDestinationTaxation: v ? "on" : "" }))}
-                  />
-                  <input type="hidden" name="ossDestinationTaxation" value={values.ossDestinationTaxation} />
+                  {checkbox(
+                    "ossDestinationTaxation",
+                    "Tax EU consumers at their own country's VAT (One-Stop-Shop)",
+                    "Tick when your EU distance sales passed €10,000 this or last year, or when you opted in to OSS.",
+                  )}
                   <Text as="h2" variant="headingMd">Numbering</Text>
                   <FormLayout.Group>
                     {field("invoicePrefix", "Invoice prefix", "e.g. INV- or F")}
@@ -180,18 +185,8 @@ export default function Settings() {
                     {field("invoicePadding", "Digits", "Zero-padding of the number")}
                   </FormLayout.Group>
                   {field("lastInvoiceNumber", "Your last invoice number (optional)", `Moving from another tool? Enter its last number and Facto continues from the next. Next number now: ${nextNumber}`)}
-                  <Checkbox
-                    label="Restart at 1 every calendar year"
-                    checked={values.yearlyReset === "on"}
-                    onChange={(v) => setValues((s) => ({ ...s, yearlyReset: v ? "on" : "" }))}
-                  />
-                  <input type="hidden" name="yearlyReset" value={values.yearlyReset} />
-                  <Checkbox
-                    label="Credit notes have their own series (CN-0001)"
-                    checked={values.creditNoteSeries === "on"}
-                    onChange={(v) => setValues((s) => ({ ...s, creditNoteSeries: v ? "on" : "" }))}
-                  />
-                  <input type="hidden" name="creditNoteSeries" value={values.creditNoteSeries} />
+                  {checkbox("yearlyReset", "Restart at 1 every calendar year")}
+                  {checkbox("creditNoteSeries", "Credit notes have their own series (CN-0001)")}
                   <Button submit variant="primary" loading={saving}>Save</Button>
                 </FormLayout>
               </Card>

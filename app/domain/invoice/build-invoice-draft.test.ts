@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { dec, sum } from "../money/money";
+import { sampleSellerSettings } from "../pdf/sample-invoice";
 import { buildInvoiceDraft, InvoiceInputError, type SellerSettings } from "./build-invoice-draft";
 import type { ChannelOrder, InvoiceDraft } from "./types";
 
-const seller: SellerSettings = {
-  name: "Atelier Lumière BV",
-  street: "Rue de la Loi 16",
-  postalCode: "1000",
-  city: "Brussel",
-  countryCode: "BE",
-  vatNumber: "BE0123456749",
-  iban: "BE68539007547034",
-  defaultLanguage: "nl",
-  paymentTermDays: 14,
-};
+const seller: SellerSettings = sampleSellerSettings();
 
 function order(partial: Partial<ChannelOrder>): ChannelOrder {
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dec, sum } from "../money/money";
 import { buildCreditNoteDraft } from "./build-credit-note-draft";
+import { sampleSellerSettings } from "../pdf/sample-invoice";
 import { buildInvoiceDraft, InvoiceInputError, type BuildInvoiceOptions, type SellerSettings } from "./build-invoice-draft";
 import { missingMandatoryContent } from "./check-mandatory-content";
 import { mandatoryMentions } from "./mandatory-mentions";
@@ -12,18 +13,7 @@ import type { ChannelOrder, ChannelOrderLine, ChannelRefund, InvoiceDraft, Issue
  * arithmetic (BR-CO-10..17), checked for all cases at the end.
  */
 
-const seller: SellerSettings = {
-  name: "Atelier Lumière BV",
-  companyName: "Atelier Lumière BV",
-  street: "Rue de la Loi 16",
-  postalCode: "1000",
-  city: "Brussel",
-  countryCode: "BE",
-  vatNumber: "BE0123456749",
-  iban: "BE68539007547034",
-  defaultLanguage: "nl",
-  paymentTermDays: 14,
-};
+const seller: SellerSettings = sampleSellerSettings();
 
 type Line = [kind: ChannelOrderLine["kind"], qty: string, price: string, discount: string, channelRate: string | null, extra?: Partial<ChannelOrderLine>];
 interface Case {

@@ -1,4 +1,4 @@
-import { breakdown, computeTotals } from "../invoice/build-invoice-draft";
+import { breakdown, computeTotals, type SellerSettings } from "../invoice/build-invoice-draft";
 import type { InvoiceLineDraft, IssuedInvoice, Language } from "../invoice/types";
 
 /** The demo merchant: a Brussels shop (used by samples, the demo seed and tests). */
@@ -14,6 +14,11 @@ export const SAMPLE_SELLER = {
   bic: "GKCCBEBB",
   email: "facturen@atelier-lumiere.example",
 } as const;
+
+/** The demo merchant as the invoice builder takes it. */
+export function sampleSellerSettings(language: Language = "nl"): SellerSettings {
+  return { name: SAMPLE_SELLER.legalName, companyName: SAMPLE_SELLER.legalName, ...SAMPLE_SELLER, defaultLanguage: language, paymentTermDays: 14 };
+}
 
 /**
  * A realistic Belgian invoice for tests, previews and the benchmark: a Brussels shop selling to a

@@ -1,13 +1,13 @@
 import { buildCreditNoteDraft } from "../invoice/build-credit-note-draft";
 import { buildInvoiceDraft, type SellerSettings } from "../invoice/build-invoice-draft";
 import type { ChannelOrder, IssuedInvoice } from "../invoice/types";
-import { SAMPLE_SELLER } from "../pdf/sample-invoice";
+import { sampleSellerSettings } from "../pdf/sample-invoice";
 
 /**
  * Representative issued documents (domestic mixed rates, OSS, intra-Community, export, foreign
  * currency, credit note, direct debit, long) for the document tests and `npm run invoice:render`.
  */
-const seller: SellerSettings = { name: SAMPLE_SELLER.legalName, companyName: SAMPLE_SELLER.legalName, ...SAMPLE_SELLER, defaultLanguage: "nl", paymentTermDays: 14 };
+const seller: SellerSettings = sampleSellerSettings();
 
 function order(partial: Partial<ChannelOrder> & Pick<ChannelOrder, "lines">): ChannelOrder {
   return {
