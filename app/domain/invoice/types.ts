@@ -150,6 +150,8 @@ export interface InvoiceDraft {
   vatTotalEur: string | null;
   /** A credit note's original invoice (BT-25/BT-26). */
   billingReference?: { formattedNumber: string; issueDate: string } | null;
+  /** How the invoice is settled, when known: paid (date, method) or collected by direct debit. */
+  settlement?: { kind: "paid"; paidOn: string; method: string } | { kind: "direct-debit"; mandateId: string } | null;
 }
 
 export interface IssuedInvoice extends InvoiceDraft {

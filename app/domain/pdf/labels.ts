@@ -31,6 +31,8 @@ export interface PdfLabels {
   paymentInstruction: (amount: string, dueDate: string) => string;
   structuredCommunication: string;
   scanToPay: string;
+  paidOn: (date: string, method: string) => string;
+  paidByDirectDebit: (mandate: string) => string;
   whyThisVat: string;
   page: (page: number, pages: number) => string;
   shipping: string;
@@ -68,6 +70,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Gelieve ${amount} te betalen vóór ${due} met de gestructureerde mededeling hieronder.`,
     structuredCommunication: "Gestructureerde mededeling",
     scanToPay: "Scan met je bankapp",
+    paidOn: (d, m) => `Betaald op ${d} (${m})`,
+    paidByDirectDebit: (m) => `Wordt betaald via domiciliëring (mandaat ${m}). U hoeft niets over te schrijven.`,
     whyThisVat: "Btw-regeling",
     page: (p, n) => `Pagina ${p} van ${n}`,
     shipping: "Verzending",
@@ -103,6 +107,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Merci de payer ${amount} avant le ${due} avec la communication structurée ci-dessous.`,
     structuredCommunication: "Communication structurée",
     scanToPay: "Scannez avec votre app bancaire",
+    paidOn: (d, m) => `Payée le ${d} (${m})`,
+    paidByDirectDebit: (m) => `Payée par domiciliation (mandat ${m}). Aucun virement n'est nécessaire.`,
     whyThisVat: "Régime TVA",
     page: (p, n) => `Page ${p} sur ${n}`,
     shipping: "Livraison",
@@ -138,6 +144,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Please pay ${amount} by ${due} using the structured communication below.`,
     structuredCommunication: "Structured communication",
     scanToPay: "Scan with your banking app",
+    paidOn: (d, m) => `Paid on ${d} (${m})`,
+    paidByDirectDebit: (m) => `Paid by direct debit (mandate ${m}). No transfer needed.`,
     whyThisVat: "VAT treatment",
     page: (p, n) => `Page ${p} of ${n}`,
     shipping: "Shipping",
@@ -173,6 +181,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Bitte zahlen Sie ${amount} bis ${due} mit der unten stehenden strukturierten Mitteilung.`,
     structuredCommunication: "Strukturierte Mitteilung",
     scanToPay: "Mit Ihrer Banking-App scannen",
+    paidOn: (d, m) => `Bezahlt am ${d} (${m})`,
+    paidByDirectDebit: (m) => `Wird per Lastschrift eingezogen (Mandat ${m}). Keine Überweisung nötig.`,
     whyThisVat: "Umsatzsteuer",
     page: (p, n) => `Seite ${p} von ${n}`,
     shipping: "Versand",

@@ -126,3 +126,18 @@ describe("EPC QR code on the PDF", () => {
     expect(text).toContain("Structured communication");
   });
 });
+
+describe("settled invoices", () => {
+  it("a paid invoice says when and how, and asks for no transfer", async () => {
+    const paid = { ...sampleIssuedInvoice(), settlement: { kind: "paid" as const, paidOn: "2026-11-24", method: "Bancontact" } };
+    const text = pdfText(await renderInvoicePdf(paid, { createdAt }));
+    expect(text).toContain("Betaald op 24/11/2026 (Bancontact)");
+    expect(text).not.toContain("Gestructureerde mededeling");
+  });
+  it("a direct-debit invoice names the mandate instead of a transfer reference", async () => {
+    const dd = { ...sampleIssuedInvoice({ language: "fr" }), settlement: { kind: "direct-debit" as const, mandateId: "FACTO-MNDT-0001" } };
+    const text = pdfText(await renderInvoicePdf(dd, { createdAt }));
+    expect(text).toContain("Payée par domiciliation (mandat FACTO-MNDT-0001)");
+    expect(text).not.toContain("Communication structurée");
+  });
+});

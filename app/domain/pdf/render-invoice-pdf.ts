@@ -275,8 +275,16 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
 
   y = Math.max(by, ty) + 10;
 
+  // Settled invoices say how, instead of asking for a transfer.
+  if (inv.kind === "INVOICE" && inv.settlement) {
+    const message = inv.settlement.kind === "paid" ? L.paidOn(formatDate(inv.settlement.paidOn, inv.language), inv.settlement.method) : L.paidByDirectDebit(inv.settlement.mandateId);
+    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, 34, 4).lineWidth(1.2).strokeColor("#1a7f37").stroke();
+    text(doc, message, MARGIN + 12, y + 11, { font: "bold", size: 10, color: "#1a7f37", width: CONTENT_WIDTH - 24 });
+    y += 44;
+  }
+
   // Payment block: transfer details and, for EUR invoices, the EPC QR code banking apps scan.
-  if (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference) {
+  else if (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference) {
     const qr = inv.currency === "EUR" && inv.seller.iban ? epcPayloadFor(inv) : null;
     const boxHeight = qr ? 118 : 86;
     const textWidth = CONTENT_WIDTH - 24 - (qr ? 112 : 0);

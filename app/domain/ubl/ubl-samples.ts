@@ -63,7 +63,7 @@ export function sampleDocuments(): Record<string, IssuedInvoice> {
     export: issue(order({ currency: "USD", pricesIncludeVat: false, customer: { externalId: "10", name: "Bob Norman", email: "bob.norman@mail.example.com", street: "Chestnut Street 92", postalCode: "40202", city: "Louisville", countryCode: "US", language: "en" }, shippingAddress: { countryCode: "US" }, lines: [{ kind: "GOODS", description: "IPod Nano - 8gb - green", sku: "IPOD2008GREEN", quantity: "3", unitPrice: "199.00", discount: "10.00", channelVatRate: null }], exchangeRateToEur: "0.92" }), 4),
     foreignCurrency: issue(order({ currency: "USD", exchangeRateToEur: "0.92", lines: [{ kind: "GOODS", description: "Kaars", quantity: "3", unitPrice: "12.10", discount: "0", channelVatRate: "21" }] }), 5),
     creditNote: { ...creditNote, billingReference: { formattedNumber: domestic.formattedNumber, issueDate: domestic.issueDate } },
-    directDebit: issue(order({ lines: mixedLines.slice(0, 2) }), 6),
+    directDebit: { ...issue(order({ lines: mixedLines.slice(0, 2) }), 6), settlement: { kind: "direct-debit", mandateId: "FACTO-MNDT-0001" } },
     long: issue(order({ lines: Array.from({ length: 120 }, (_, i) => ({ kind: "GOODS" as const, description: `Artikel ${i + 1}`, sku: `SKU-${i + 1}`, quantity: String((i % 3) + 1), unitPrice: (4.99 + i).toFixed(2), discount: "0", channelVatRate: i % 4 === 0 ? "6" : "21" })) }), 7),
   };
 }
