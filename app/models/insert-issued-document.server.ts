@@ -9,6 +9,12 @@ export const DEFAULT_SERIES = {
   CREDIT_NOTE: { code: "CN", kind: "CREDIT_NOTE", prefix: "CN-", padding: 4 },
 } as const;
 
+/**
+ * Issuing transactions queue on their series row: under a burst they wait for each other, so they
+ * get more time to start and to finish than Prisma's defaults (2 s / 5 s).
+ */
+export const NUMBERING_TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
+
 export interface InsertIssuedDocument {
   shopId: string;
   draft: InvoiceDraft;

@@ -7,7 +7,7 @@ import { dec, sum } from "~/domain/money/money";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { insertIssuedDocument } from "~/models/insert-issued-document.server";
+import { insertIssuedDocument, NUMBERING_TRANSACTION } from "~/models/insert-issued-document.server";
 import { loadIssuedInvoice } from "~/models/issued-invoice.server";
 import { dateInBrussels } from "./issue-invoice.server";
 
@@ -72,7 +72,7 @@ export async function issueCreditNote(
         await tx.invoice.update({ where: { id: original.id }, data: { status: "CREDITED" } });
       }
       return note;
-    });
+    }, NUMBERING_TRANSACTION);
     log.info({ creditNoteId: created.id, number: created.formattedNumber, original: original.formattedNumber }, "credit note issued");
     return { status: "issued", creditNoteId: created.id, formattedNumber: created.formattedNumber };
   } catch (error) {

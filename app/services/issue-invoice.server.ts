@@ -9,7 +9,7 @@ import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { insertIssuedDocument } from "~/models/insert-issued-document.server";
+import { insertIssuedDocument, NUMBERING_TRANSACTION } from "~/models/insert-issued-document.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
 /** The buyer's VAT number as VIES sees it; the requester (the seller's VAT number) gets a consultation number back. */
@@ -88,7 +88,7 @@ export async function issueInvoice(
         channelTotals: order.channelTotals,
       });
       return { invoiceId: invoice.id, number: invoice.number, formattedNumber: invoice.formattedNumber };
-    });
+    }, NUMBERING_TRANSACTION);
     log.info({ invoiceId: result.invoiceId, number: result.formattedNumber }, "invoice issued");
     return { ...result, created: true };
   } catch (error) {
