@@ -4,6 +4,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, S
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
+import { checkLogo, isHexColor } from "~/domain/shop/logo";
 import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
@@ -16,7 +17,7 @@ const FIELDS = [
   "legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone",
   "defaultLanguage", "paymentTermDays", "invoiceTrigger",
 ] as const;
-const OPTION_FIELDS = ["ossDestinationTaxation", "creditNoteSeries", "invoicePrefix", "invoiceFormat", "invoicePadding", "yearlyReset", "lastInvoiceNumber"] as const;
+const OPTION_FIELDS = ["ossDestinationTaxation", "creditNoteSeries", "invoicePrefix", "invoiceFormat", "invoicePadding", "yearlyReset", "lastInvoiceNumber", "accentColor"] as const;
 type Field = (typeof FIELDS)[number] | (typeof OPTION_FIELDS)[number];
 type Values = Record<Field, string>;
 
@@ -40,8 +41,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     invoicePadding: String(series?.padding ?? 4),
     yearlyReset: series?.yearlyReset ? "on" : "",
     lastInvoiceNumber: "",
+    accentColor: shop.accentColor,
   } as Values;
-  return { values, missing: missingInvoiceSettings(shop), nextNumber: series?.nextNumber ?? 1 };
+  return { values, missing: missingInvoiceSettings(shop), nextNumber: series?.nextNumber ?? 1, hasLogo: !!shop.logo };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -54,6 +56,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { ok: false as const, errors: { ...(parsed.error ? fieldErrors(parsed.error) : {}), ...(options.error ? fieldErrors(options.error) : {}) }, requeued: 0 };
   }
   const o = options.data;
+  const accentColor = posted.accentColor.trim() || "#1f4e79";
+  if (!isHexColor(accentColor)) return { ok: false as const, errors: { accentColor: "Enter a colour like #1f4e79" } as Record<string, string>, requeued: 0 };
+  const upload = form.get("logo");
+  let logo: { bytes: Uint8Array<ArrayBuffer>; contentType: string } | null = null;
+  if (upload instanceof File && upload.size > 0) {
+    const bytes = new Uint8Array(await upload.arrayBuffer());
+    const check = checkLogo(bytes);
+    if (!check.ok) return { ok: false as const, errors: { logo: check.message } as Record<string, string>, requeued: 0 };
+    logo = { bytes, contentType: check.contentType };
+  }
   try {
     await configureSeries(
       prisma,
@@ -63,20 +75,26 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       new Date(),
     );
   } catch (error) {
-    if (error instanceof AppError || error instanceof RangeError) return { ok: false as const, errors: { lastInvoiceNumber: error.message }, requeued: 0 };
+    if (error instanceof AppError || error instanceof RangeError) return { ok: false as const, errors: { lastInvoiceNumber: error.message } as Record<string, string>, requeued: 0 };
     throw error;
   }
   const { requeued } = await updateShopSettings(
     prisma,
     shop.id,
-    { ...parsed.data, ossDestinationTaxation: o.ossDestinationTaxation, creditNoteSeries: o.creditNoteSeries },
+    {
+      ...parsed.data,
+      ossDestinationTaxation: o.ossDestinationTaxation,
+      creditNoteSeries: o.creditNoteSeries,
+      accentColor,
+      ...(logo ? { logo: logo.bytes, logoContentType: logo.contentType } : {}),
+    },
     (eventId) => enqueue("process-webhook", { eventId }),
   );
   return { ok: true as const, errors: {} as Record<string, string>, requeued };
 };
 
 export default function Settings() {
-  const { values: initial, missing, nextNumber } = useLoaderData<typeof loader>();
+  const { values: initial, missing, nextNumber, hasLogo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const saving = useNavigation().state === "submitting";
   const [values, setValues] = useState<Values>(initial);
@@ -115,7 +133,7 @@ export default function Settings() {
               </Banner>
             )}
             {result && !result.ok && <Banner tone="critical" title="Some fields need your attention" />}
-            <Form method="post">
+            <Form method="post" encType="multipart/form-data">
               <Card>
                 <FormLayout>
                   <Text as="h2" variant="headingMd">Seller on your invoices</Text>
@@ -137,6 +155,15 @@ export default function Settings() {
                   <FormLayout.Group>
                     {field("email", "Invoice e-mail")}
                     {field("phone", "Phone")}
+                  </FormLayout.Group>
+                  <Text as="h2" variant="headingMd">Look of your invoices</Text>
+                  <FormLayout.Group>
+                    <BlockStack gap="100">
+                      <Text as="p" variant="bodyMd">Logo (PNG or JPEG, at most 512 KB){hasLogo ? " — a logo is set; choose a file to replace it" : ""}</Text>
+                      <input type="file" name="logo" accept="image/png,image/jpeg" aria-label="Logo" />
+                      {errors.logo ? <Text as="p" tone="critical">{errors.logo}</Text> : null}
+                    </BlockStack>
+                    {field("accentColor", "Accent colour", "Hex colour of headings and the totals bar, e.g. #1f4e79")}
                   </FormLayout.Group>
                   <Text as="h2" variant="headingMd">Invoicing</Text>
                   <FormLayout.Group>

@@ -19,7 +19,10 @@ export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise
   const invoice = await loadIssuedInvoice(db, invoiceId);
   if (!invoice) throw new Error(`invoice ${invoiceId} not found`);
   const stored = present.find((d) => d.format === "PDF");
-  const pdf = stored ? Buffer.from(stored.content) : await renderInvoicePdf(invoice, { createdAt: invoice.createdAt });
+  const branding = await db.shop.findUniqueOrThrow({ where: { id: invoice.shopId }, select: { logo: true, accentColor: true } });
+  const pdf = stored
+    ? Buffer.from(stored.content)
+    : await renderInvoicePdf(invoice, { createdAt: invoice.createdAt, accentColor: branding.accentColor, logo: branding.logo });
   const ubl = Buffer.from(writeUbl(invoice, { pdf }), "utf8");
   const rows = [
     ...(stored ? [] : [{ format: "PDF" as const, contentType: "application/pdf", content: pdf }]),

@@ -11,7 +11,7 @@ export const SETTINGS_INCOMPLETE_PREFIX = "Invoice data incomplete";
 export async function updateShopSettings(
   db: Db,
   shopId: string,
-  input: ShopSettingsInput & { ossDestinationTaxation: boolean; creditNoteSeries: boolean },
+  input: ShopSettingsInput & { ossDestinationTaxation: boolean; creditNoteSeries: boolean; accentColor: string; logo?: Uint8Array<ArrayBuffer>; logoContentType?: string },
   requeue: (eventId: string) => Promise<void>,
 ): Promise<{ requeued: number }> {
   const waiting = await db.$transaction(async (tx) => {

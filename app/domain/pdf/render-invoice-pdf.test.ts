@@ -141,3 +141,17 @@ describe("settled invoices", () => {
     expect(text).not.toContain("Communication structurée");
   });
 });
+
+describe("merchant branding", () => {
+  it("embeds the merchant's logo and uses the accent colour", async () => {
+    const { PNG } = await import("pngjs");
+    const png = new PNG({ width: 40, height: 20 });
+    png.data.fill(0x80);
+    const logo = PNG.sync.write(png);
+    const pdf = await renderInvoicePdf(sampleIssuedInvoice(), { createdAt, logo, accentColor: "#b3261e" });
+    const raw = pdf.toString("latin1");
+    expect(raw).toContain("/Subtype /Image");
+    expect(raw).not.toEqual((await renderInvoicePdf(sampleIssuedInvoice(), { createdAt })).toString("latin1"));
+    expect(pdfText(pdf)).toContain("INV-0042");
+  });
+});

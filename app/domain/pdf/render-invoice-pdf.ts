@@ -12,6 +12,8 @@ export interface RenderPdfOptions {
   createdAt: Date;
   /** Accent colour of the merchant's theme. */
   accentColor?: string;
+  /** The merchant's logo (PNG or JPEG bytes), printed top left. */
+  logo?: Uint8Array | null;
 }
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -75,7 +77,7 @@ export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptio
   const money = (v: string) => formatMoney(v, invoice.currency, invoice.language);
   const number = (v: string) => formatDecimal(v, invoice.language, 0);
 
-  let y = header(doc, invoice, L, title, accent);
+  let y = header(doc, invoice, L, title, accent, options.logo ?? null);
   y = lineTable(doc, invoice, L, accent, y, money, number);
   y = summary(doc, invoice, L, accent, y, money);
   footer(doc, invoice, L);
@@ -89,13 +91,17 @@ function text(doc: Doc, value: string, x: number, y: number, opts: PDFKit.Mixins
   doc.font(font).fontSize(size).fillColor(color).text(value, x, y, { lineBreak: true, ...rest });
 }
 
-function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string): number {
+function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string, logo: Uint8Array | null): number {
   const s = inv.seller;
   // Accent band
   doc.rect(0, 0, A4.width, 6).fill(accent);
 
-  // Seller (left)
+  // Logo and seller (left)
   let y = MARGIN;
+  if (logo) {
+    doc.image(Buffer.from(logo), MARGIN, y, { fit: [150, 48] });
+    y += 56;
+  }
   text(doc, s.companyName || s.name, MARGIN, y, { font: "bold", size: 14, width: 280 });
   y = doc.y + 4;
   const sellerLines = [
