@@ -18,9 +18,14 @@ const METAFIELDS_SET = `mutation FactoInvoiceMetafields($metafields: [Metafields
 export async function tagShopifyOrder(db: Db, invoiceId: string, client?: ShopifyAdminClient): Promise<void> {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
-    select: { formattedNumber: true, channel: true, channelOrderId: true, status: true, shop: { select: { domain: true } } },
+    select: { formattedNumber: true, channel: true, channelOrderId: true, status: true, shop: { select: { domain: true, uninstalledAt: true } } },
   });
   if (invoice.channel !== "SHOPIFY") return;
+  if (invoice.shop.uninstalledAt) {
+    // The app is gone from the shop: nothing may be written there any more (and no token exists).
+    logger.info({ invoiceId, shop: invoice.shop.domain }, "shop uninstalled: order not tagged");
+    return;
+  }
   const admin = client ?? (await shopifyAdminForShop(db, invoice.shop.domain));
   const orderGid = `gid://shopify/Order/${invoice.channelOrderId}`;
 
