@@ -96,3 +96,21 @@ describe("signShopifyWebhook", () => {
     expect(signShopifyWebhook('{"id":1}', "secret")).toBe("A971iWIMgT8Zj9A9eWfikrFj7wQ16/Qwcc4OlRl2PLc=");
   });
 });
+
+describe("fake inventorySetQuantities (API 2026-04 rules)", () => {
+  const mutation = (directive = '@idempotent(key: $key)') =>
+    `mutation S($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) ${directive} { inventoryAdjustmentGroup { id } userErrors { field message code } } }`;
+  const q = (n: number, extra: Record<string, unknown> = { changeFromQuantity: null }) =>
+    Array.from({ length: n }, (_, i) => ({ inventoryItemId: `gid://shopify/InventoryItem/${i}`, locationId: "gid://shopify/Location/1", quantity: 3, ...extra }));
+
+  it("requires the @idempotent directive and changeFromQuantity, caps quantities at 250, charges per element", async () => {
+    fake = await startFakeShopify();
+    expect((await gql(mutation(""), { input: { quantities: q(1) }, key: "k0" })).body.errors[0].extensions.code).toBe("IDEMPOTENCY_KEY_REQUIRED");
+    expect((await gql(mutation(), { input: { quantities: q(1, {}) }, key: "k1" })).body.data.inventorySetQuantities.userErrors[0].code).toBe("INVALID_INPUT");
+    const tooMany = await gql(mutation(), { input: { quantities: q(251) }, key: "k2" });
+    expect(tooMany.body.data.inventorySetQuantities.userErrors[0].message).toContain("250");
+    const ok = await gql(mutation(), { input: { quantities: q(250) }, key: "k3" });
+    expect(ok.body.data.inventorySetQuantities.userErrors).toEqual([]);
+    expect(ok.body.extensions.cost.requestedQueryCost).toBe(260);
+  });
+});

@@ -8,10 +8,14 @@ import type { AddressInfo } from "node:net";
  * - Calculated query cost with a leaky bucket per shop (default: Standard plan, 2000 points,
  *   100 points/s restore). Every answer carries `extensions.cost` with `throttleStatus`; a query the
  *   bucket cannot afford is not executed and answers `THROTTLED`.
- * - Cost rule (deterministic, close to Shopify's): a mutation costs 10; a query costs 1 plus, for
+ * - Cost rule (deterministic, close to Shopify's): a mutation costs 10, plus 1 per element of an
+ *   `inventorySetQuantities` quantities array (bulk input is not free); a query costs 1 plus, for
  *   every connection, its `first:` size (variables resolved), capped at 1000.
- * - Supported root fields: shop, orders, tagsAdd, orderMarkAsPaid, metafieldsSet. Others answer
- *   the GraphQL "Field doesn't exist" error.
+ * - Supported root fields: shop, orders, tagsAdd, orderMarkAsPaid, metafieldsSet,
+ *   inventorySetQuantities (API 2026-04 rules: ≤250 quantities, `changeFromQuantity` on every
+ *   quantity — a mismatch is CHANGE_FROM_QUANTITY_STALE and nothing is applied — and the
+ *   `@idempotent(key:)` directive, a replayed key returning the first answer without applying
+ *   again). Others answer the GraphQL "Field doesn't exist" error.
  * - `GET /_state/<shop>` returns what the fake recorded for a shop (for tests and the demo).
  */
 
@@ -28,6 +32,10 @@ export interface ShopState {
   paidOrders: string[];
   metafields: Record<string, Record<string, { type: string; value: string }>>;
   orders: { id: number; name: string; created_at: string; updated_at: string }[];
+  /** "<inventory item gid>|<location gid>" → available quantity */
+  inventory: Record<string, number>;
+  /** idempotency key → the answer given the first time */
+  idempotent: Record<string, unknown>;
   bucket: { available: number; at: number };
 }
 
@@ -46,7 +54,7 @@ export interface FakeShopify {
   close: () => Promise<void>;
 }
 
-const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "orderMarkAsPaid", "metafieldsSet"] as const;
+const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "orderMarkAsPaid", "metafieldsSet", "inventorySetQuantities"] as const;
 
 export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
   const bucketSize = options.bucketSize ?? 2000;
@@ -56,7 +64,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const shop = (domain: string): ShopState => {
     let s = state.shops.get(domain);
     if (!s) {
-      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], bucket: { available: bucketSize, at: Date.now() } };
+      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, bucket: { available: bucketSize, at: Date.now() } };
       state.shops.set(domain, s);
     }
     return s;
@@ -103,7 +111,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const isMutation = /^\s*mutation\b/.test(query);
     const fields = rootFields(query);
     const unknown = fields.find((f) => !(ROOT_FIELDS as readonly string[]).includes(f));
-    const cost = isMutation ? 10 : Math.min(1000, 1 + firstSizes(query, variables));
+    const bulk = fields.includes("inventorySetQuantities") ? (((variables.input as { quantities?: unknown[] } | undefined)?.quantities ?? []).length) : 0;
+    const cost = isMutation ? 10 + bulk : Math.min(1000, 1 + firstSizes(query, variables));
     const operation = fields.join(",");
     const costExtension = (actual: number | null) => ({
       cost: {
@@ -130,12 +139,42 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     state.pointsSpent += cost;
     state.requests.push({ shop: domain, operation, cost, throttled: false });
     const data: Record<string, unknown> = {};
-    for (const field of fields) data[field] = execute(field, variables, s, domain);
+    if (fields.includes("inventorySetQuantities") && !/@idempotent\s*\(\s*key\s*:/.test(query)) {
+      return send(res, 200, {
+        errors: [{ message: "The @idempotent directive is required for inventorySetQuantities", extensions: { code: "IDEMPOTENCY_KEY_REQUIRED" } }],
+        extensions: costExtension(cost),
+      });
+    }
+    for (const field of fields) data[field] = execute(field, variables, s, domain, query);
     return send(res, 200, { data, extensions: costExtension(cost) });
   }
 
-  function execute(field: string, variables: Record<string, unknown>, s: ShopState, domain: string): unknown {
+  function execute(field: string, variables: Record<string, unknown>, s: ShopState, domain: string, query: string): unknown {
     switch (field) {
+      case "inventorySetQuantities": {
+        const keyRef = /@idempotent\s*\(\s*key\s*:\s*(\$\w+|"[^"]*")/.exec(query)?.[1] ?? "";
+        const key = keyRef.startsWith("$") ? String(variables[keyRef.slice(1)] ?? "") : keyRef.slice(1, -1);
+        if (key && key in s.idempotent) return s.idempotent[key];
+        const input = (variables.input ?? {}) as { name?: string; reason?: string; quantities?: { inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }[] };
+        const quantities = input.quantities ?? [];
+        const answer = (userErrors: unknown[]) => ({ inventoryAdjustmentGroup: userErrors.length ? null : { id: `gid://shopify/InventoryAdjustmentGroup/${Object.keys(s.idempotent).length + 1}` }, userErrors });
+        let result: unknown;
+        if (quantities.length > 250) {
+          result = answer([{ field: ["input", "quantities"], message: "The quantities input array exceeds the maximum of 250 items", code: "MAX_ONE_HUNDRED_ITEMS" }]);
+        } else {
+          const errors: unknown[] = [];
+          quantities.forEach((q, i) => {
+            if (!("changeFromQuantity" in q)) errors.push({ field: ["input", "quantities", String(i), "changeFromQuantity"], message: "changeFromQuantity is required", code: "INVALID_INPUT" });
+            else if (q.changeFromQuantity !== null && q.changeFromQuantity !== (s.inventory[`${q.inventoryItemId}|${q.locationId}`] ?? 0)) {
+              errors.push({ field: ["input", "quantities", String(i), "changeFromQuantity"], message: "The compare quantity is stale", code: "CHANGE_FROM_QUANTITY_STALE" });
+            }
+          });
+          if (errors.length === 0) for (const q of quantities) s.inventory[`${q.inventoryItemId}|${q.locationId}`] = q.quantity;
+          result = answer(errors);
+        }
+        if (key) s.idempotent[key] = result;
+        return result;
+      }
       case "shop":
         return {
           name: domain.replace(".myshopify.com", ""),
@@ -203,7 +242,9 @@ export function rootFields(query: string): string[] {
   let parens = 0;
   for (let i = start; i < query.length; i++) {
     const ch = query[i]!;
-    if (ch === "(") parens++;
+    if (ch === "@") {
+      i += (/^@[A-Za-z_]\w*/.exec(query.slice(i))?.[0].length ?? 1) - 1; // a directive, not a field
+    } else if (ch === "(") parens++;
     else if (ch === ")") parens--;
     else if (ch === "{") depth++;
     else if (ch === "}") depth--;
