@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(120),
   /** How often the reconciler runs. */
   RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(60_000),
+  /** How often each Shopify shop's recent orders are compared with its invoices. */
+  RECONCILE_ORDERS_EVERY_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
   /**
    * Fault injection for the crash tests only: every job sleeps this long before it runs, so a test
    * can stop or kill a worker while a job is in flight. Never set in production.

@@ -19,6 +19,8 @@ export const JobPayloads = {
   "render-documents": z.object({ invoiceId: z.uuid() }),
   "tag-shopify-order": z.object({ invoiceId: z.uuid() }),
   "reconcile-inbox": z.object({}),
+  "reconcile-shopify-shops": z.object({}),
+  "reconcile-shopify-orders": z.object({ shopId: z.uuid() }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -28,6 +30,8 @@ export const JobQueue: Record<JobName, QueueName> = {
   "render-documents": QueueName.documents,
   "tag-shopify-order": QueueName.shopifySync,
   "reconcile-inbox": QueueName.maintenance,
+  "reconcile-shopify-shops": QueueName.maintenance,
+  "reconcile-shopify-orders": QueueName.shopifySync,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -36,6 +40,8 @@ export const jobId = {
   "render-documents": (p: JobPayload<"render-documents">) => `render-${p.invoiceId}`,
   "tag-shopify-order": (p: JobPayload<"tag-shopify-order">) => `tag-order-${p.invoiceId}`,
   "reconcile-inbox": () => "reconcile-inbox",
+  "reconcile-shopify-shops": () => "reconcile-shopify-shops",
+  "reconcile-shopify-orders": (p: JobPayload<"reconcile-shopify-orders">) => `reconcile-orders-${p.shopId}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 export const defaultJobOptions: JobsOptions = {

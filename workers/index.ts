@@ -31,6 +31,13 @@ await getQueue(QueueName.maintenance).upsertJobScheduler(
   { name: "reconcile-inbox", data: {} },
 );
 
+// Shopify orders are compared with their invoices every RECONCILE_ORDERS_EVERY_MS (missed webhooks).
+await getQueue(QueueName.maintenance).upsertJobScheduler(
+  "reconcile-shopify-shops",
+  { every: config.RECONCILE_ORDERS_EVERY_MS },
+  { name: "reconcile-shopify-shops", data: {} },
+);
+
 log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY }, "worker started");
 
 let stopping = false;

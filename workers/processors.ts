@@ -8,6 +8,8 @@ import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
 import { reconcileInbox } from "~/services/reconcile-inbox.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
+import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
+import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { ensureJob } from "./ensure-job";
 
@@ -28,6 +30,18 @@ export const processors: { [N in JobName]: Processor<N> } = {
     }),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
   "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),
+  "reconcile-shopify-shops": async (_payload, ctx) => {
+    // Every installed Shopify shop gets its order reconciliation (one job per shop, ids collapse).
+    const shops = await ctx.db.shop.findMany({ where: { platform: "SHOPIFY", uninstalledAt: null }, select: { id: true } });
+    for (const shop of shops) await ensureJob("reconcile-shopify-orders", { shopId: shop.id });
+    return { shops: shops.length };
+  },
+  "reconcile-shopify-orders": async ({ shopId }, ctx) => {
+    const shop = await ctx.db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { id: true, domain: true, ordersReconciledAt: true, uninstalledAt: true } });
+    if (shop.uninstalledAt) return { skipped: "uninstalled" };
+    const admin = await shopifyAdminForShop(ctx.db, shop.domain);
+    return reconcileShopifyOrders(ctx.db, admin, shop, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
+  },
   "reconcile-inbox": (_payload, ctx) =>
     reconcileInbox(ctx.db, {
       now: () => new Date(),

@@ -16,7 +16,8 @@ import type { AddressInfo } from "node:net";
  *   quantity — a mismatch is CHANGE_FROM_QUANTITY_STALE and nothing is applied — and the
  *   `@idempotent(key:)` directive, a replayed key returning the first answer without applying
  *   again). Others answer the GraphQL "Field doesn't exist" error.
- * - `GET /_state/<shop>` returns what the fake recorded for a shop (for tests and the demo).
+ * - `GET /_state/<shop>` returns what the fake recorded for a shop (for tests and the demo);
+ *   `POST /_control/orders/<shop>` adds a REST-shaped order to the shop (tests in other processes).
  */
 
 export interface FakeShopifyOptions {
@@ -31,7 +32,8 @@ export interface ShopState {
   tags: Record<string, string[]>;
   paidOrders: string[];
   metafields: Record<string, Record<string, { type: string; value: string }>>;
-  orders: { id: number; name: string; created_at: string; updated_at: string }[];
+  /** REST-shaped orders the shop has (tests add them with addOrder); `orders` answers them in GraphQL shape. */
+  orders: Record<string, any>[];
   /** "<inventory item gid>|<location gid>" → available quantity */
   inventory: Record<string, number>;
   /** idempotency key → the answer given the first time */
@@ -50,7 +52,7 @@ export interface FakeShopify {
   url: string;
   state: FakeShopifyState;
   shop: (domain: string) => ShopState;
-  addOrder: (domain: string, order: { id: number; name: string; created_at?: string; updated_at?: string }) => void;
+  addOrder: (domain: string, order: Record<string, unknown>) => void;
   close: () => Promise<void>;
 }
 
@@ -87,6 +89,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     if (req.method === "GET" && stateMatch) {
       const s = shop(decodeURIComponent(stateMatch[1]!));
       return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, throttledCount: state.throttledCount });
+    }
+    const ordersControl = url.pathname.match(/^\/_control\/orders\/([^/]+)$/);
+    if (req.method === "POST" && ordersControl) {
+      // Test control (not Shopify): an order exists in the shop, e.g. one whose webhook was lost.
+      const order = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      shop(decodeURIComponent(ordersControl[1]!)).orders.push(order);
+      return send(res, 201, { ok: true });
     }
     const match = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/);
     const domain = match?.[1] ?? req.headers["x-facto-shop-domain"]?.toString();
@@ -208,11 +217,12 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       case "orders": {
         const first = Number(variables.first ?? 50);
         const after = variables.after ? Number(variables.after) : 0;
-        const page = s.orders.slice(after, after + first);
-        return {
-          nodes: page.map((o) => ({ id: `gid://shopify/Order/${o.id}`, legacyResourceId: String(o.id), name: o.name, createdAt: o.created_at, updatedAt: o.updated_at })),
-          pageInfo: { hasNextPage: after + first < s.orders.length, endCursor: String(after + page.length) },
-        };
+        const since = /updated_at:>'?([^' ]+)'?/.exec(String(variables.query ?? ""))?.[1];
+        const matching = s.orders
+          .filter((o) => !since || String(o.updated_at) > since)
+          .sort((a, b) => String(a.updated_at).localeCompare(String(b.updated_at)));
+        const page = matching.slice(after, after + first);
+        return { nodes: page.map(restToGraphqlOrder), pageInfo: { hasNextPage: after + first < matching.length, endCursor: String(after + page.length) } };
       }
       default:
         return null;
@@ -230,6 +240,38 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       shop(domain).orders.push({ created_at: now, updated_at: now, ...order });
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A REST order (as webhooks carry it) in the shape the GraphQL Admin API answers. */
+function restToGraphqlOrder(o: Record<string, any>) {
+  const money = (amount: unknown) => ({ shopMoney: { amount: String(amount ?? "0") } });
+  const address = (a: any) =>
+    a ? { name: a.name ?? null, firstName: a.first_name ?? null, lastName: a.last_name ?? null, company: a.company ?? null, address1: a.address1 ?? null, address2: a.address2 ?? null, zip: a.zip ?? null, city: a.city ?? null, countryCodeV2: a.country_code ?? null } : null;
+  const allocations = (list: any[] | undefined) => (list ?? []).map((d) => ({ allocatedAmountSet: money(d.amount) }));
+  const taxLines = (list: any[] | undefined) => (list ?? []).map((t) => ({ rate: t.rate }));
+  return {
+    id: o.admin_graphql_api_id ?? `gid://shopify/Order/${o.id}`,
+    legacyResourceId: String(o.id),
+    name: o.name,
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+    cancelledAt: o.cancelled_at ?? null,
+    currencyCode: o.currency ?? "EUR",
+    taxesIncluded: !!o.taxes_included,
+    taxExempt: !!o.tax_exempt,
+    email: o.email ?? null,
+    customerLocale: o.customer_locale ?? null,
+    displayFinancialStatus: String(o.financial_status ?? "pending").toUpperCase(),
+    displayFulfillmentStatus: String(o.fulfillment_status ?? "unfulfilled").toUpperCase(),
+    customAttributes: (o.note_attributes ?? []).map((a: any) => ({ key: a.name, value: a.value })),
+    customer: o.customer ? { id: `gid://shopify/Customer/${o.customer.id}`, email: o.customer.email ?? null, firstName: o.customer.first_name ?? null, lastName: o.customer.last_name ?? null } : null,
+    billingAddress: address(o.billing_address),
+    shippingAddress: address(o.shipping_address),
+    totalPriceSet: money(o.total_price),
+    totalTaxSet: money(o.total_tax),
+    lineItems: { nodes: (o.line_items ?? []).map((l: any) => ({ name: l.name, sku: l.sku ?? null, quantity: l.quantity, requiresShipping: l.requires_shipping ?? true, originalUnitPriceSet: money(l.price), discountAllocations: allocations(l.discount_allocations), taxLines: taxLines(l.tax_lines) })) },
+    shippingLines: { nodes: (o.shipping_lines ?? []).map((l: any) => ({ title: l.title, originalPriceSet: money(l.price), discountAllocations: allocations(l.discount_allocations), taxLines: taxLines(l.tax_lines) })) },
   };
 }
 
