@@ -26,6 +26,9 @@ export interface FakeShopifyOptions {
   restoreRate?: number;
   /** shop domain → accepted token; when absent any non-empty token is accepted. */
   accessTokens?: Record<string, string>;
+  /** The app's credentials the token endpoint checks (any accepted when absent). */
+  apiKey?: string;
+  apiSecret?: string;
 }
 
 export interface ShopState {
@@ -38,6 +41,9 @@ export interface ShopState {
   inventory: Record<string, number>;
   /** idempotency key → the answer given the first time */
   idempotent: Record<string, unknown>;
+  /** The refresh token the shop's expiring offline token can be renewed with (single use). */
+  refreshToken: string | null;
+  tokenRefreshes: number;
   bucket: { available: number; at: number };
 }
 
@@ -62,11 +68,12 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const bucketSize = options.bucketSize ?? 2000;
   const restoreRate = options.restoreRate ?? 100;
   const state: FakeShopifyState = { shops: new Map(), requests: [], throttledCount: 0, pointsSpent: 0 };
+  const accessTokens = { ...options.accessTokens };
 
   const shop = (domain: string): ShopState => {
     let s = state.shops.get(domain);
     if (!s) {
-      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, bucket: { available: bucketSize, at: Date.now() } };
+      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, refreshToken: null, tokenRefreshes: 0, bucket: { available: bucketSize, at: Date.now() } };
       state.shops.set(domain, s);
     }
     return s;
@@ -97,12 +104,29 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       shop(decodeURIComponent(ordersControl[1]!)).orders.push(order);
       return send(res, 201, { ok: true });
     }
+    const tokenEndpoint = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/oauth\/access_token$/);
+    if (req.method === "POST" && tokenEndpoint) {
+      // Expiring offline tokens: grant_type=refresh_token returns a new pair; the refresh token is single use.
+      const s = shop(tokenEndpoint[1]!);
+      const body = JSON.parse((await readBody(req)) || "{}") as Record<string, string>;
+      if ((options.apiKey && body.client_id !== options.apiKey) || (options.apiSecret && body.client_secret !== options.apiSecret)) {
+        return send(res, 401, { error: "invalid_client", error_description: "Client credentials are invalid" });
+      }
+      if (body.grant_type !== "refresh_token" || !s.refreshToken || body.refresh_token !== s.refreshToken) {
+        return send(res, 400, { error: "invalid_grant", error_description: "The refresh token is invalid or was already used" });
+      }
+      s.tokenRefreshes++;
+      const access = `shpat_fake_${s.tokenRefreshes}_${Math.random().toString(36).slice(2, 8)}`;
+      s.refreshToken = `shprt_fake_${s.tokenRefreshes}_${Math.random().toString(36).slice(2, 8)}`;
+      if (options.accessTokens) accessTokens[tokenEndpoint[1]!] = access;
+      return send(res, 200, { access_token: access, scope: "read_orders,write_orders", expires_in: 3600, refresh_token: s.refreshToken, refresh_token_expires_in: 7_776_000 });
+    }
     const match = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/);
     const domain = match?.[1] ?? req.headers["x-facto-shop-domain"]?.toString();
     if (req.method !== "POST" || !domain) return send(res, 404, { errors: "Not Found" });
 
     const token = req.headers["x-shopify-access-token"]?.toString() ?? "";
-    const expected = options.accessTokens?.[domain];
+    const expected = options.accessTokens ? accessTokens[domain] : undefined;
     if (!token || (expected !== undefined && token !== expected)) {
       return send(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
