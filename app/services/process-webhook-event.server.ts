@@ -8,6 +8,7 @@ import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
 import { cancellationRefund, mapShopifyRefund } from "~/integrations/shopify/map-shopify-refund";
 import { ShopifyRefundPayload } from "~/integrations/shopify/refund-payload";
 import type { ChannelRefund } from "~/domain/invoice/types";
+import { exportCustomerData } from "./export-customer-data.server";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
@@ -129,6 +130,9 @@ const cancellationFromWebhook = (payload: unknown) => {
 };
 
 const ScopesUpdate = z.object({ current: z.array(z.string()) });
+const DataRequestPayload = z.object({
+  customer: z.object({ id: z.union([z.number(), z.string()]).transform(String).nullish(), email: z.string().nullish() }),
+});
 const CustomersRedact = z.object({ customer: z.object({ id: z.union([z.number(), z.string()]).transform(String) }) });
 
 const SHOPIFY_HANDLERS: Record<string, Handler> = {
@@ -151,10 +155,11 @@ const SHOPIFY_HANDLERS: Record<string, Handler> = {
     await db.session.updateMany({ where: { shop: event.shop.domain }, data: { scope: current.join(",") } });
     return { status: "PROCESSED" };
   },
-  "customers/data_request": async () => ({
-    status: "PROCESSED",
-    note: "data request acknowledged; the merchant's export is produced from the customer record",
-  }),
+  "customers/data_request": async (db, event, deps) => {
+    const { customer } = DataRequestPayload.parse(event.payload);
+    const request = await exportCustomerData(db, event.shopId, { externalId: customer.id ?? null, email: customer.email ?? null }, deps.now());
+    return { status: "PROCESSED", note: `export ${request.id} ready for the merchant to download` };
+  },
   "customers/redact": async (db, event) => {
     const { customer } = CustomersRedact.parse(event.payload);
     // Issued invoices are kept 10 years by law (with the buyer data printed on them); a customer

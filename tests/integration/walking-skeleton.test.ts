@@ -304,6 +304,18 @@ describe("app lifecycle and compliance topics", () => {
     await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, topic } }))?.status === "PROCESSED", 30_000, `${topic} processed`);
   });
 
+  it("customers/data_request prepares an export of the customer and their invoices", async () => {
+    const shop = "skeleton-one.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain: shop });
+    const payload = { shop_id: 1, shop_domain: shop, customer: { id: 207119551, email: "bob.norman@mail.example.com" }, orders_requested: [450789469] };
+    expect((await send(shop, "customers/data_request", JSON.stringify(payload))).status).toBe(200);
+    await waitFor(async () => (await db.dataRequest.count({ where: { shopId } })) === 1, 30_000, "the data export");
+    const request = await db.dataRequest.findFirstOrThrow({ where: { shopId } });
+    const data = request.export as { customers: { email: string; invoices: { formattedNumber: string }[] }[] };
+    expect(data.customers[0]!.email).toBe("bob.norman@mail.example.com");
+    expect(data.customers[0]!.invoices.map((i) => i.formattedNumber)).toEqual(["INV-0001", "INV-0002"]);
+  });
+
   it("customers/redact keeps customers that are on issued invoices", async () => {
     const shop = "skeleton-one.myshopify.com";
     const { shopId } = await seedShopifyShop(db, { domain: shop });

@@ -5,3 +5,21 @@ ADD COLUMN     "accentColor" TEXT NOT NULL DEFAULT '#1f4e79';
 
 -- AlterTable
 ALTER TABLE "Shop" ADD COLUMN     "ordersReconciledAt" TIMESTAMP(3);
+
+-- CreateTable
+CREATE TABLE "DataRequest" (
+    "id" UUID NOT NULL,
+    "shopId" UUID NOT NULL,
+    "customerExternalId" TEXT,
+    "email" TEXT,
+    "export" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "DataRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "DataRequest_shopId_createdAt_idx" ON "DataRequest"("shopId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "DataRequest" ADD CONSTRAINT "DataRequest_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
