@@ -110,6 +110,9 @@ export default function Settings() {
       autoComplete="off"
     />
   );
+  const select = (name: Field, label: string, options: { label: string; value: string }[]) => (
+    <Select label={label} name={name} options={options} value={values[name] || options[0]!.value} onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} error={errors[name]} />
+  );
   // A Polaris checkbox posts nothing by itself: a hidden input carries its value ("on" or "").
   const checkbox = (name: Field, label: string, help?: string) => (
     <>
@@ -167,27 +170,13 @@ export default function Settings() {
                   </FormLayout.Group>
                   <Text as="h2" variant="headingMd">Invoicing</Text>
                   <FormLayout.Group>
-                    <Select
-                      label="Default language"
-                      name="defaultLanguage"
-                      options={[{ label: "Nederlands", value: "nl" }, { label: "Français", value: "fr" }, { label: "English", value: "en" }, { label: "Deutsch", value: "de" }]}
-                      value={values.defaultLanguage || "nl"}
-                      onChange={(v) => setValues((s) => ({ ...s, defaultLanguage: v }))}
-                      error={errors.defaultLanguage}
-                    />
+                    {select("defaultLanguage", "Default language", [{ label: "Nederlands", value: "nl" }, { label: "Français", value: "fr" }, { label: "English", value: "en" }, { label: "Deutsch", value: "de" }])}
                     {field("paymentTermDays", "Payment term (days)")}
-                    <Select
-                      label="Issue the invoice when"
-                      name="invoiceTrigger"
-                      options={[
-                        { label: "the order is created", value: "ORDER_CREATED" },
-                        { label: "the order is paid", value: "ORDER_PAID" },
-                        { label: "the order is fulfilled", value: "ORDER_FULFILLED" },
-                      ]}
-                      value={values.invoiceTrigger || "ORDER_CREATED"}
-                      onChange={(v) => setValues((s) => ({ ...s, invoiceTrigger: v }))}
-                      error={errors.invoiceTrigger}
-                    />
+                    {select("invoiceTrigger", "Issue the invoice when", [
+                      { label: "the order is created", value: "ORDER_CREATED" },
+                      { label: "the order is paid", value: "ORDER_PAID" },
+                      { label: "the order is fulfilled", value: "ORDER_FULFILLED" },
+                    ])}
                   </FormLayout.Group>
                   {checkbox(
                     "ossDestinationTaxation",
@@ -197,18 +186,11 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">Numbering</Text>
                   <FormLayout.Group>
                     {field("invoicePrefix", "Invoice prefix", "e.g. INV- or F")}
-                    <Select
-                      label="Number format"
-                      name="invoiceFormat"
-                      options={[
-                        { label: "INV-0001", value: "{prefix}{number}" },
-                        { label: "INV-2026-0001", value: "{prefix}{year}-{number}" },
-                        { label: "2026INV-0001", value: "{year}{prefix}{number}" },
-                      ]}
-                      value={values.invoiceFormat}
-                      onChange={(v) => setValues((s) => ({ ...s, invoiceFormat: v }))}
-                      error={errors.invoiceFormat}
-                    />
+                    {select("invoiceFormat", "Number format", [
+                      { label: "INV-0001", value: "{prefix}{number}" },
+                      { label: "INV-2026-0001", value: "{prefix}{year}-{number}" },
+                      { label: "2026INV-0001", value: "{year}{prefix}{number}" },
+                    ])}
                     {field("invoicePadding", "Digits", "Zero-padding of the number")}
                   </FormLayout.Group>
                   {field("lastInvoiceNumber", "Your last invoice number (optional)", `Moving from another tool? Enter its last number and Facto continues from the next. Next number now: ${nextNumber}`)}
