@@ -7,6 +7,8 @@ import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
 import { cancellationRefund, mapShopifyRefund } from "~/integrations/shopify/map-shopify-refund";
 import { ShopifyRefundPayload } from "~/integrations/shopify/refund-payload";
+import { DEFAULT_VAT_META_KEYS, mapWooOrder } from "~/integrations/woocommerce/map-woo-order";
+import { WooOrderPayload } from "~/integrations/woocommerce/order-payload";
 import type { ChannelRefund } from "~/domain/invoice/types";
 import { exportCustomerData } from "./export-customer-data.server";
 import { issueCreditNote } from "./issue-credit-note.server";
@@ -53,7 +55,7 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
   const log = logger.child({ eventId, shop: event.shop.domain, topic: event.topic });
   await db.webhookEvent.update({ where: { id: eventId }, data: { attempts: { increment: 1 } } });
 
-  const handler = event.provider === "SHOPIFY" ? SHOPIFY_HANDLERS[event.topic] : undefined;
+  const handler = HANDLERS[event.provider]?.[event.topic];
   try {
     const result = handler
       ? await handler(db, event, deps)
@@ -176,3 +178,33 @@ const SHOPIFY_HANDLERS: Record<string, Handler> = {
   },
 };
 
+
+/** WooCommerce statuses after checkout that make an order "placed" (pending = not paid yet, maybe abandoned). */
+const WOO_PLACED = ["on-hold", "processing", "completed"];
+
+/** Whether a WooCommerce order is due for its invoice under the merchant's trigger. */
+export function wooInvoiceDue(trigger: "ORDER_CREATED" | "ORDER_PAID" | "ORDER_FULFILLED", status: string): { due: true } | { due: false; reason: string } {
+  if (trigger === "ORDER_FULFILLED") return status === "completed" ? { due: true } : { due: false, reason: `invoice on fulfilment: order is ${status}` };
+  if (trigger === "ORDER_PAID") return status === "processing" || status === "completed" ? { due: true } : { due: false, reason: `invoice on payment: order is ${status}` };
+  return WOO_PLACED.includes(status) ? { due: true } : { due: false, reason: `order is ${status}: not placed yet` };
+}
+
+const handleWooOrder: Handler = async (db, event, deps) => {
+  const payload = WooOrderPayload.parse(event.payload);
+  const due = wooInvoiceDue(event.shop.invoiceTrigger, payload.status);
+  if (!due.due) return { status: "IGNORED", note: due.reason };
+  const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
+  const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
+  const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+  await ensureInvoiceDocuments(db, issued.invoiceId);
+  return { status: "PROCESSED", invoiceId: issued.invoiceId, ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }) };
+};
+
+const WOO_HANDLERS: Record<string, Handler> = {
+  "order.created": handleWooOrder,
+  "order.updated": handleWooOrder,
+  "order.deleted": async () => ({ status: "IGNORED", note: "a deleted order keeps its invoice; corrections are credit notes" }),
+  "product.updated": async () => ({ status: "IGNORED", note: "product changes are not synced yet" }),
+};
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS };

@@ -66,3 +66,23 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const result = await sendShopifyWebhook({ appUrl: values.url, topic: values.topic, shop: values.shop, body: JSON.stringify(payload), secret });
   process.stdout.write(`${values.topic} → HTTP ${result.status} in ${result.ms.toFixed(1)} ms ${result.body}\n`);
 }
+
+/** POSTs a WooCommerce webhook as a store delivers it (X-WC-Webhook-* headers, base64 HMAC-SHA256). */
+export async function sendWooWebhook(w: { appUrl: string; connectionId: string; topic: string; body: string; secret: string; deliveryId?: string; source?: string }) {
+  const [resource = "order", event = "created"] = w.topic.split(".");
+  const response = await fetch(`${w.appUrl}/webhooks/woocommerce/${w.connectionId}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-WC-Webhook-Source": w.source ?? "https://shop.example.be/",
+      "X-WC-Webhook-Topic": w.topic,
+      "X-WC-Webhook-Resource": resource,
+      "X-WC-Webhook-Event": event,
+      "X-WC-Webhook-Signature": signShopifyWebhook(w.body, w.secret),
+      "X-WC-Webhook-ID": "17",
+      "X-WC-Webhook-Delivery-ID": w.deliveryId ?? String(Math.floor(Math.random() * 1e9)),
+    },
+    body: w.body,
+  });
+  return { status: response.status, body: await response.text() };
+}

@@ -119,7 +119,8 @@ export async function diffSchemaAgainstDatabase(client: pg.ClientBase, schemaPat
       if (field.isList) type = `${type}[]`;
       const dbType = db.type.replace(/^"?([A-Za-z]+)"?$/, (_m, name: string) => (enumNames.has(name) ? `"${name}"` : name));
       if (dbType !== type) problems.push(`column "${table}"."${column}" is ${db.type} in the database but ${type} in schema.prisma`);
-      if (db.notNull !== field.isRequired) {
+      // Prisma creates scalar lists without NOT NULL even though the field is required.
+      if (!field.isList && db.notNull !== field.isRequired) {
         problems.push(`column "${table}"."${column}" is ${db.notNull ? "NOT NULL" : "nullable"} in the database but ${field.isRequired ? "required" : "optional"} in schema.prisma`);
       }
     }

@@ -1,6 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import type { Db } from "~/db.server";
 import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
+import { encryptSecret } from "~/utils/encryption.server";
 import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export interface SeedShopOptions {
@@ -40,4 +41,26 @@ export async function seedShopifyShop(db: Db, options: SeedShopOptions): Promise
     }),
   );
   return { shopId: shop.id };
+}
+
+/** A connected WooCommerce store (as the connect flow leaves it), with the demo merchant's settings. */
+export async function seedWooStore(db: Db, options: { storeUrl: string; webhookSecret: string; invoiceTrigger?: SeedShopOptions["invoiceTrigger"] }) {
+  const domain = new URL(options.storeUrl).host;
+  const shop = await db.shop.upsert({
+    where: { platform_domain: { platform: "WOOCOMMERCE", domain } },
+    create: { platform: "WOOCOMMERCE", domain, name: "Atelier Lumière (WooCommerce)", ...SAMPLE_SELLER, invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED" },
+    update: { invoiceTrigger: options.invoiceTrigger ?? "ORDER_CREATED" },
+  });
+  const connection = await db.wooConnection.upsert({
+    where: { shopId: shop.id },
+    create: {
+      shopId: shop.id,
+      storeUrl: options.storeUrl,
+      consumerKey: encryptSecret("ck_demo"),
+      consumerSecret: encryptSecret("cs_demo"),
+      webhookSecret: encryptSecret(options.webhookSecret),
+    },
+    update: { webhookSecret: encryptSecret(options.webhookSecret), disconnectedAt: null },
+  });
+  return { shopId: shop.id, connectionId: connection.id };
 }

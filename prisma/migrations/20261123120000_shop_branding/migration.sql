@@ -23,3 +23,26 @@ CREATE INDEX "DataRequest_shopId_createdAt_idx" ON "DataRequest"("shopId", "crea
 
 -- AddForeignKey
 ALTER TABLE "DataRequest" ADD CONSTRAINT "DataRequest_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- CreateTable
+CREATE TABLE "WooConnection" (
+    "id" UUID NOT NULL,
+    "shopId" UUID NOT NULL,
+    "storeUrl" TEXT NOT NULL,
+    "consumerKey" TEXT NOT NULL,
+    "consumerSecret" TEXT NOT NULL,
+    "webhookSecret" TEXT NOT NULL,
+    "vatMetaKeys" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "connectedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "disconnectedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WooConnection_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WooConnection_shopId_key" ON "WooConnection"("shopId");
+
+-- AddForeignKey
+ALTER TABLE "WooConnection" ADD CONSTRAINT "WooConnection_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,42 @@
+import { prisma, type Db } from "~/db.server";
+import { AppError } from "~/errors/app-error";
+import { verifyWooSignature } from "~/integrations/woocommerce/verify-webhook-signature.server";
+import { enqueue } from "~/queues.server";
+import { decryptSecret } from "~/utils/encryption.server";
+import { jsonObjectText, readWebhookBody, storeAndEnqueue, type IntakeResult } from "./webhook-intake.server";
+
+/** The WooCommerce topics Facto registers on a connected store. */
+export const WOO_TOPICS = ["order.created", "order.updated", "order.deleted", "product.updated"] as const;
+
+export type WooWebhookResult = IntakeResult | { ping: true };
+
+/**
+ * POST /webhooks/woocommerce/:connectionId. WooCommerce first pings a new webhook with an unsigned
+ * form body (`webhook_id=N`) that must get 200; every other delivery is verified with the
+ * connection's secret, deduplicated on X-WC-Webhook-Delivery-ID and goes the inbox → job path.
+ */
+export async function receiveWooWebhook(
+  request: Request,
+  connectionId: string | undefined,
+  deps: { db: Db; enqueueProcessing: (eventId: string) => Promise<void> } = { db: prisma, enqueueProcessing: (eventId) => enqueue("process-webhook", { eventId }) },
+): Promise<WooWebhookResult> {
+  const rawBody = await readWebhookBody(request);
+  if (!connectionId || !/^[0-9a-f-]{36}$/i.test(connectionId)) throw new AppError("NOT_FOUND", "Unknown WooCommerce connection");
+  const connection = await deps.db.wooConnection.findUnique({ where: { id: connectionId }, include: { shop: { select: { domain: true } } } });
+  if (!connection || connection.disconnectedAt) throw new AppError("NOT_FOUND", "Unknown WooCommerce connection");
+
+  const signature = request.headers.get("x-wc-webhook-signature");
+  const topic = request.headers.get("x-wc-webhook-topic")?.trim().toLowerCase() ?? "";
+  if (!signature && !topic && /^webhook_id=\d+$/.test(rawBody.toString("utf8").trim())) return { ping: true };
+
+  if (!verifyWooSignature(rawBody, signature, decryptSecret(connection.webhookSecret))) throw new AppError("UNAUTHORIZED", "Invalid webhook signature");
+  if (!(WOO_TOPICS as readonly string[]).includes(topic)) throw new AppError("UNSUPPORTED_TOPIC", `Topic "${topic || "(missing)"}" is not handled by Facto`);
+  const deliveryId = request.headers.get("x-wc-webhook-delivery-id")?.trim() ?? "";
+  if (!/^[\w.:-]{1,255}$/.test(deliveryId)) throw new AppError("BAD_REQUEST", "Missing or malformed X-WC-Webhook-Delivery-ID");
+  const rawJson = jsonObjectText(rawBody);
+  return storeAndEnqueue(
+    deps.db,
+    { platform: "WOOCOMMERCE", shopDomain: connection.shop.domain, provider: "WOOCOMMERCE", deliveryId: `${connection.id}:${deliveryId}`, topic, rawJson, triggeredAt: null },
+    deps.enqueueProcessing,
+  );
+}
