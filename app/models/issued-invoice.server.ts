@@ -40,6 +40,7 @@ export async function loadIssuedInvoice(
     paymentReference: row.paymentReference,
     exchangeRateToEur: row.exchangeRateToEur?.toString() ?? null,
     vatTotalEur: row.vatTotalEur ? amount(row.vatTotalEur) : null,
+    settlement: row.status === "PAID" && row.paidAt ? { kind: "paid" as const, paidOn: isoDate(row.paidAt), method: row.paymentMethod ?? "" } : null,
     billingReference: row.original ? { formattedNumber: row.original.formattedNumber, issueDate: isoDate(row.original.issueDate) } : null,
     lines: row.lines.map((l) => ({
       position: l.position,

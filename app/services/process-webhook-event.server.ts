@@ -11,6 +11,7 @@ import { DEFAULT_VAT_META_KEYS, mapWooOrder } from "~/integrations/woocommerce/m
 import { WooOrderPayload } from "~/integrations/woocommerce/order-payload";
 import type { ChannelRefund } from "~/domain/invoice/types";
 import { exportCustomerData } from "./export-customer-data.server";
+import { paymentMethodLabel, recordChannelPayment } from "./record-channel-payment.server";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
@@ -88,6 +89,11 @@ const handleOrder: Handler = async (db, event, deps) => {
   const due = invoiceDue(event.shop.invoiceTrigger, payload);
   if (!due.due) return { status: "IGNORED", note: due.reason };
   const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+  if (payload.financial_status === "paid") {
+    // Paid in Shopify's checkout: recorded before the documents are rendered, so they say "Paid".
+    const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
+    await recordChannelPayment(db, issued.invoiceId, { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) });
+  }
   await ensureInvoiceDocuments(db, issued.invoiceId);
   await deps.enqueueOrderTagging(issued.invoiceId);
   return {
@@ -196,6 +202,9 @@ const handleWooOrder: Handler = async (db, event, deps) => {
   const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
   const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
   const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+  if (payload.date_paid_gmt && (payload.status === "processing" || payload.status === "completed")) {
+    await recordChannelPayment(db, issued.invoiceId, { paidAt: new Date(`${payload.date_paid_gmt.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" });
+  }
   await ensureInvoiceDocuments(db, issued.invoiceId);
   return { status: "PROCESSED", invoiceId: issued.invoiceId, ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }) };
 };

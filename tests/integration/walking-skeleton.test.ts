@@ -88,8 +88,8 @@ describe("orders/create → invoice → PDF", () => {
     expect(pdf.sha256).toBe(createHash("sha256").update(pdf.content).digest("hex"));
     expect(pdf.byteSize).toBe(pdf.content.length);
 
-    const processed = await db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } });
-    expect(processed.status).toBe("PROCESSED");
+    // The event is marked processed right after the documents are stored.
+    await waitFor(async () => (await db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).status === "PROCESSED", 10_000, "the event to be processed");
 
     // The write-back job tags the order in (fake) Shopify with the invoice number.
     await waitFor(async () => {
@@ -117,6 +117,8 @@ describe("a Belgian consumer order", () => {
     await waitFor(async () => (await invoiceOf(shopId, "820982911946154508"))?.documents.length === 2, 30_000, "the invoice PDF");
     const invoice = (await invoiceOf(shopId, "820982911946154508"))!;
     expect(invoice).toMatchObject({ vatRegime: "DOMESTIC", language: "nl", currency: "EUR", formattedNumber: "INV-0001" });
+    // Paid in Shopify's checkout: the invoice is paid, and its PDF says so.
+    expect([invoice.status, invoice.paymentMethod, invoice.amountDue.toFixed(2), invoice.paidAmount.toFixed(2)]).toEqual(["PAID", "Shopify Payments", "0.00", "228.91"]);
     // Shipping 7.00 follows the goods, split 158.60 : 28.30 → 5.94 at 21 % and 1.06 at 6 %.
     expect(invoice.lines.map((l) => [l.kind, l.lineNet.toFixed(2), l.vatRate.toString()])).toEqual([
       ["GOODS", "158.60", "21"], // (2 × 102.00 − 12.10) / 1.21 = 158.595…

@@ -30,6 +30,8 @@ export const WooOrderPayload = z.object({
   date_created: z.string().nullish(),
   total: money,
   total_tax: money,
+  date_paid_gmt: z.string().nullish(),
+  payment_method_title: z.string().nullish(),
   customer_id: z.union([z.number(), z.string()]).transform(Number).default(0),
   billing: address,
   shipping: address.nullish(),

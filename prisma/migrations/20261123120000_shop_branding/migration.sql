@@ -46,3 +46,7 @@ CREATE UNIQUE INDEX "WooConnection_shopId_key" ON "WooConnection"("shopId");
 
 -- AddForeignKey
 ALTER TABLE "WooConnection" ADD CONSTRAINT "WooConnection_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AlterTable
+ALTER TABLE "Invoice" ADD COLUMN     "paidAt" TIMESTAMP(3),
+ADD COLUMN     "paymentMethod" TEXT;
