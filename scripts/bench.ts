@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createPrisma } from "~/db.server";
+import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
+import { sampleIssuedInvoice } from "~/domain/pdf/sample-invoice";
+import { writeUbl } from "~/domain/ubl/write-ubl";
+import { resetShopifyBuckets, ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
+import { syncShopifyInventory } from "~/services/sync-shopify-inventory.server";
+import { startFakeShopify } from "../tests/fakes/fake-shopify";
+import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
+import { seedShopifyShop } from "../tests/support/seed-shop";
+import { adoptStackEnv, ROOT, startStack, waitFor } from "../tests/support/stack";
+
+/**
+ * npm run bench [-- --rates 100,500 --seconds 10 --orders 1000 --skus 10000]
+ * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
+ * Nothing here is asserted: tests prove behaviour, this measures it.
+ */
+const { values } = parseArgs({
+  options: {
+    rates: { type: "string", default: "100,500" },
+    seconds: { type: "string", default: "10" },
+    orders: { type: "string", default: "1000" },
+    skus: { type: "string", default: "10000" },
+    "restore-rate": { type: "string", default: "1000" },
+  },
+});
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const results: Record<string, unknown> = { machine: { node: process.version, cpus: (await import("node:os")).cpus().length }, startedAt: new Date().toISOString() };
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const fixture = readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8");
+
+// ── Documents ─────────────────────────────────────────────────────────────────────────────────
+{
+  const createdAt = new Date("2026-11-23T10:00:00Z");
+  const time = async (label: string, n: number, fn: () => Promise<unknown> | unknown) => {
+    await fn(); // warm up
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await fn();
+    return { label, msPerDoc: (performance.now() - start) / n };
+  };
+  const one = sampleIssuedInvoice();
+  const five = sampleIssuedInvoice({ lineCount: 150 });
+  const docs = [
+    await time("PDF, 1 page", 50, () => renderInvoicePdf(one, { createdAt })),
+    await time("PDF, 5 pages", 20, () => renderInvoicePdf(five, { createdAt })),
+    await time("UBL, 1 page", 200, () => writeUbl(one)),
+    await time("UBL, 5 pages", 100, () => writeUbl(five)),
+  ];
+  results.documents = { ...Object.fromEntries(docs.map((d) => [d.label, d.msPerDoc])), rssMb: process.memoryUsage().rss / 1e6 };
+  out("Documents (ms per document)");
+  for (const d of docs) out(`  ${d.label.padEnd(14)} ${d.msPerDoc.toFixed(2)}`);
+  out("  (the Chromium HTML-to-PDF comparison is not measured yet)");
+}
+
+// ── Webhook ingest and pipeline (a real stack: web + worker + Postgres + Redis) ────────────────
+const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: "8" } });
+adoptStackEnv(stack.info);
+const db = createPrisma(stack.info.databaseUrl, 4);
+try {
+  const shop = "bench.myshopify.com";
+  const { shopId } = await seedShopifyShop(db, { domain: shop });
+  const ingest: Record<string, unknown>[] = [];
+  out("\nWebhook ingest (signed orders/create, ack latency)");
+  for (const rate of values.rates!.split(",").map(Number)) {
+    const seconds = Number(values.seconds);
+    const total = rate * seconds;
+    const latencies: number[] = [];
+    let errors = 0;
+    const started = performance.now();
+    const inflight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const id = 10_000_000 + rate * 100_000 + i;
+      const body = fixture.replace('"id": 820982911946154508', `"id": ${id}`).replace('"gid://shopify/Order/820982911946154508"', `"gid://shopify/Order/${id}"`);
+      inflight.push(
+        sendShopifyWebhook({ appUrl: stack.info.appUrl, topic: "orders/create", shop, body, secret: stack.info.shopifyApiSecret, webhookId: randomUUID() })
+          .then((r) => {
+            latencies.push(r.ms);
+            if (r.status !== 200) errors++;
+          })
+          .catch(() => {
+            errors++;
+          }),
+      );
+    }
+    await Promise.all(inflight);
+    const achieved = total / ((performance.now() - started) / 1000);
+    latencies.sort((a, b) => a - b);
+    const row = { rate, seconds, sent: total, achieved, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0, errors };
+    ingest.push(row);
+    out(`  ${String(rate).padStart(5)} req/s target: ${achieved.toFixed(0)} req/s achieved, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms, ${errors} errors`);
+  }
+  const stored = await db.webhookEvent.count({ where: { shopId } });
+  const sentTotal = ingest.reduce((n, r) => n + Number(r.sent), 0);
+  out(`  every acknowledged webhook in the inbox: ${stored} stored of ${sentTotal} sent`);
+  results.ingest = { runs: ingest, stored, sent: sentTotal, targetP99AtFiveHundred: "≤ 10 ms" };
+
+  // The ingest runs above are the pipeline's input too: measure until every order has its documents.
+  const pipelineStart = Date.now();
+  await waitFor(async () => (await db.invoice.count({ where: { shopId, documents: { some: { format: "UBL" } } } })) >= stored, 30 * 60_000, "all invoices");
+  const invoices = await db.invoice.count({ where: { shopId } });
+  const first = await db.webhookEvent.findFirst({ where: { shopId }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
+  const seconds = (Date.now() - (first?.receivedAt.getTime() ?? pipelineStart)) / 1000;
+  results.pipeline = { invoices, secondsFromFirstWebhook: seconds, invoicesPerSecond: invoices / seconds, target: "≥ 100 invoices/s" };
+  out(`\nPipeline: ${invoices} invoices with PDF + UBL, ${(invoices / seconds).toFixed(1)} invoices/s from the first webhook (target ≥ 100)`);
+} finally {
+  await db.$disconnect();
+  await stack.stop();
+}
+
+// ── Store sync against the fake Shopify's cost model ──────────────────────────────────────────
+{
+  const restoreRate = Number(values["restore-rate"]);
+  const bucketSize = restoreRate * 2 * 10; // Shopify: bucket = 20 × restore rate per second (2,000 / 100, 20,000 / 1,000)
+  const fake = await startFakeShopify({ bucketSize, restoreRate });
+  resetShopifyBuckets();
+  const skus = Number(values.skus);
+  const levels = Array.from({ length: skus }, (_, i) => ({ inventoryItemId: `gid://shopify/InventoryItem/${i + 1}`, locationId: "gid://shopify/Location/1", quantity: i % 50, changeFromQuantity: null }));
+  const admin = new ShopifyAdminClient({ shop: "bench-stock.myshopify.com", accessToken: "t", apiVersion: "2026-10", baseUrl: fake.url });
+  const started = performance.now();
+  const result = await syncShopifyInventory(admin, levels, { syncId: "bench" });
+  const seconds = (performance.now() - started) / 1000;
+  const budget = bucketSize + restoreRate * seconds;
+  const used = fake.state.pointsSpent / budget;
+  results.stockSync = { skus, calls: result.calls, seconds, throttled: fake.state.throttledCount, pointsSpent: fake.state.pointsSpent, budgetAvailable: budget, budgetUsed: used };
+  out(`\nShopify stock sync: ${skus} SKUs in ${result.calls} calls, ${seconds.toFixed(1)} s, ${fake.state.throttledCount} THROTTLED, ${(used * 100).toFixed(0)} % of the point budget (bucket ${bucketSize}, ${restoreRate} points/s)`);
+  out("  (WooCommerce 5,000-product sync: not measured yet — the WooCommerce client comes with its issue)");
+  await fake.close();
+}
+
+const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
+out(`\nWritten to ${file}`);
+process.exit(0);
