@@ -64,8 +64,9 @@ export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptio
       ModDate: options.createdAt,
     },
   });
-  doc.registerFont("regular", fonts.regular);
-  doc.registerFont("bold", fonts.bold);
+  // pdfkit takes a parsed fontkit font as well as bytes (its typings only know bytes).
+  doc.registerFont("regular", fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont("bold", fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
