@@ -213,9 +213,16 @@ export function formatMoney(value: string, currency: string, language: Language)
 }
 
 /** "2026-11-23" → "23/11/2026" (nl, fr), "23.11.2026" (de), "23 Nov 2026" (en). */
+const dateFormats = new Map<Language, Intl.DateTimeFormat>();
+
 export function formatDate(isoDate: string, language: Language): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  const options: Intl.DateTimeFormatOptions =
-    language === "en" ? { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" } : { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" };
-  return new Intl.DateTimeFormat(LOCALES[language], options).format(date);
+  let format = dateFormats.get(language);
+  if (!format) {
+    // Building an Intl formatter costs more than rendering a page of text: one per language, reused.
+    const options: Intl.DateTimeFormatOptions =
+      language === "en" ? { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" } : { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" };
+    format = new Intl.DateTimeFormat(LOCALES[language], options);
+    dateFormats.set(language, format);
+  }
+  return format.format(new Date(`${isoDate}T00:00:00Z`));
 }

@@ -366,10 +366,14 @@ function formatIbanGroups(iban: string): string {
   return iban.replace(/\s/g, "").replace(/(.{4})(?=.)/g, "$1 ");
 }
 
+const regionNames = new Map<string, Intl.DisplayNames>();
+
 function countryName(code: string | null | undefined, language: string): string | null {
   if (!code) return null;
   try {
-    return new Intl.DisplayNames([language], { type: "region" }).of(code.toUpperCase()) ?? code;
+    let names = regionNames.get(language);
+    if (!names) regionNames.set(language, (names = new Intl.DisplayNames([language], { type: "region" })));
+    return names.of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
