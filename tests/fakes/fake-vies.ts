@@ -9,10 +9,13 @@ import type { AddressInfo } from "node:net";
  */
 export interface FakeVies {
   url: string;
-  requests: { countryCode: string; vatNumber: string }[];
+  requests: { countryCode: string; vatNumber: string; requesterMemberStateCode?: string; requesterNumber?: string }[];
   setUnavailable: (countries: string[]) => void;
   close: () => Promise<void>;
 }
+
+/** VIES's member-state codes: the EU 27 (Greece as EL) and XI, Northern Ireland. */
+const VIES_COUNTRIES = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI"];
 
 export const FAKE_VIES_REGISTRY: Record<string, { name: string; address: string }> = {
   BE0123456749: { name: "ATELIER LUMIERE BV", address: "Rue de la Loi 16\n1000 Bruxelles" },
@@ -29,7 +32,12 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
   const requests: FakeVies["requests"] = [];
   let counter = 0;
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ actionSucceed: false, errorWrappers: [{ error: "SERVICE_UNAVAILABLE" }] }));
+    });
+  });
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "Content-Type": "application/json" });
@@ -38,7 +46,7 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
     if (req.method === "GET" && req.url === "/check-status") {
       return send(200, {
         vow: { available: true },
-        countries: ["AT", "BE", "DE", "FR", "NL", "EL"].map((c) => ({ countryCode: c, availability: unavailable.has(c) ? "Unavailable" : "Available" })),
+        countries: VIES_COUNTRIES.map((c) => ({ countryCode: c, availability: unavailable.has(c) ? "Unavailable" : "Available" })),
       });
     }
     const chunks: Buffer[] = [];
@@ -56,7 +64,15 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
       return send(400, { actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT", message: "Malformed request" }] });
     }
     if (!body.countryCode || !body.vatNumber) return send(400, { actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT", message: "countryCode and vatNumber are required" }] });
-    requests.push({ countryCode: body.countryCode, vatNumber: body.vatNumber });
+    requests.push({
+      countryCode: body.countryCode,
+      vatNumber: body.vatNumber,
+      ...(body.requesterMemberStateCode ? { requesterMemberStateCode: body.requesterMemberStateCode } : {}),
+      ...(body.requesterNumber ? { requesterNumber: body.requesterNumber } : {}),
+    });
+    if (!VIES_COUNTRIES.includes(body.countryCode)) {
+      return send(200, { actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT", message: `Unknown member state ${body.countryCode}` }] });
+    }
     if (unavailable.has(body.countryCode)) {
       return send(200, { actionSucceed: false, errorWrappers: [{ error: "MS_UNAVAILABLE", message: "The member state service is unavailable, try again later" }] });
     }

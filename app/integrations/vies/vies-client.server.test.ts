@@ -15,6 +15,15 @@ describe("VIES client (against the fake over HTTP)", () => {
     const result = await vies.checkVatNumber("NL 0044.95445 B01");
     expect(result).toMatchObject({ status: "valid", countryCode: "NL", vatNumber: "004495445B01", name: "Koffiebranderij Noord B.V." });
     expect(result.requestIdentifier).toMatch(/^WAPIAAAAZ\d{6}$/);
+    expect(fake.requests.at(-1)).toEqual({ countryCode: "NL", vatNumber: "004495445B01", requesterMemberStateCode: "BE", requesterNumber: "0123456749" });
+  });
+
+  it("takes the requester as { countryCode, vatNumber } too", async () => {
+    const vies = createViesClient({ baseUrl: fake.url, requester: { countryCode: "BE", vatNumber: "0456810810" } });
+    const result = await vies.checkVatNumber("BE0123456749");
+    expect(result).toMatchObject({ status: "valid", name: "ATELIER LUMIERE BV", address: "Rue de la Loi 16\n1000 Bruxelles" });
+    expect(result.requestIdentifier).toMatch(/^WAPIAAAAZ\d{6}$/);
+    expect(fake.requests.at(-1)).toMatchObject({ requesterMemberStateCode: "BE", requesterNumber: "0456810810" });
   });
 
   it("VIES's '---' for an unknown name becomes null", async () => {
@@ -31,6 +40,10 @@ describe("VIES client (against the fake over HTTP)", () => {
     const before = fake.requests.length;
     const result = await createViesClient({ baseUrl: fake.url }).checkVatNumber("BE0123456748");
     expect(result).toMatchObject({ status: "invalid", reason: "The check digits of BE0123456748 do not match" });
+    expect(result.requestDate).toEqual(expect.any(String));
+    expect(fake.requests.length).toBe(before);
+    const greek = await createViesClient({ baseUrl: fake.url }).checkVatNumber("GR12");
+    expect(greek).toMatchObject({ status: "invalid", countryCode: "EL", vatNumber: "12", requestIdentifier: null });
     expect(fake.requests.length).toBe(before);
   });
 
@@ -44,6 +57,28 @@ describe("VIES client (against the fake over HTTP)", () => {
     } finally {
       fake.setUnavailable([]);
     }
+  });
+
+  it("every 'retry later' code of VIES is retryable, INVALID_INPUT is a bad request, 5xx is retryable", async () => {
+    const answering = (status: number, body: unknown) =>
+      createViesClient({ baseUrl: "http://vies.invalid", fetchImpl: async () => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }) });
+    for (const code of ["MS_UNAVAILABLE", "SERVICE_UNAVAILABLE", "TIMEOUT", "MS_MAX_CONCURRENT_REQ", "GLOBAL_MAX_CONCURRENT_REQ"]) {
+      const error = await answering(200, { actionSucceed: false, errorWrappers: [{ error: code }] }).checkVatNumber("BE0123456749").catch((e) => e);
+      expect(error, code).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", retryable: true });
+    }
+    const bad = await answering(400, { actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT", message: "x" }] }).checkVatNumber("BE0123456749").catch((e) => e);
+    expect(bad).toMatchObject({ code: "BAD_REQUEST", retryable: false });
+    const down = await answering(502, { message: "Bad gateway" }).checkVatNumber("BE0123456749").catch((e) => e);
+    expect(down).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", retryable: true });
+    const busy = await answering(200, { countryCode: "DE", vatNumber: "136695976", requestDate: "2026-01-01", valid: false, userError: "MS_MAX_CONCURRENT_REQ" }).checkVatNumber("DE136695976").catch((e) => e);
+    expect(busy).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", retryable: true });
+  });
+
+  it("the fake answers INVALID_INPUT for an unknown member state and lists all of them in /check-status", async () => {
+    const status = (await (await fetch(`${fake.url}/check-status`)).json()) as { countries: { countryCode: string }[] };
+    expect(status.countries.map((c) => c.countryCode)).toHaveLength(28);
+    const answer = await fetch(`${fake.url}/check-vat-number`, { method: "POST", body: JSON.stringify({ countryCode: "US", vatNumber: "1" }) });
+    expect(await answer.json()).toMatchObject({ actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT" }] });
   });
 
   it("an unreachable VIES is retryable", async () => {

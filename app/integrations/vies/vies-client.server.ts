@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { validateVatNumberFormat } from "~/domain/vat/vat-number";
+import { normalizeVatNumber, validateVatNumberFormat } from "~/domain/vat/vat-number";
 import { AppError } from "~/errors/app-error";
 
 /**
@@ -10,14 +10,14 @@ import { AppError } from "~/errors/app-error";
  */
 export type ViesResult =
   | { status: "valid"; countryCode: string; vatNumber: string; name: string | null; address: string | null; requestIdentifier: string | null; requestDate: string }
-  | { status: "invalid"; countryCode: string; vatNumber: string; requestIdentifier: string | null; requestDate: string | null; reason: string };
+  | { status: "invalid"; countryCode: string; vatNumber: string; requestIdentifier: string | null; requestDate: string; reason?: string };
 
 export interface ViesClientOptions {
   baseUrl: string;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
-  /** The seller's own VAT number, e.g. "BE0123456749". */
-  requester?: string | null;
+  /** The seller's own VAT number, e.g. "BE0123456749" or { countryCode: "BE", vatNumber: "0123456749" }. */
+  requester?: string | { countryCode: string; vatNumber: string } | null;
 }
 
 const CheckResponse = z.object({
@@ -28,6 +28,8 @@ const CheckResponse = z.object({
   requestIdentifier: z.string().nullish(),
   name: z.string().nullish(),
   address: z.string().nullish(),
+  /** Set by some VIES endpoints next to valid:false (e.g. MS_UNAVAILABLE): then "invalid" is not the answer. */
+  userError: z.string().nullish(),
 });
 const ErrorResponse = z.object({
   actionSucceed: z.literal(false),
@@ -49,11 +51,24 @@ const unknownToNull = (v: string | null | undefined) => (v && v.trim() !== "---"
 
 export function createViesClient(options: ViesClientOptions) {
   const fetchImpl = options.fetchImpl ?? fetch;
-  const requester = options.requester ? validateVatNumberFormat(options.requester) : null;
+  const requesterInput = options.requester;
+  const requester = requesterInput
+    ? validateVatNumberFormat(typeof requesterInput === "string" ? requesterInput : `${requesterInput.countryCode}${requesterInput.vatNumber}`)
+    : null;
 
   async function checkVatNumber(input: string): Promise<ViesResult> {
     const local = validateVatNumberFormat(input);
-    if (!local.valid) return { status: "invalid", countryCode: input.slice(0, 2).toUpperCase(), vatNumber: input, requestIdentifier: null, requestDate: null, reason: local.reason };
+    if (!local.valid) {
+      const parts = normalizeVatNumber(input);
+      return {
+        status: "invalid",
+        countryCode: parts?.countryCode ?? input.trim().slice(0, 2).toUpperCase(),
+        vatNumber: parts?.number ?? input,
+        requestIdentifier: null,
+        requestDate: new Date().toISOString(),
+        reason: local.reason,
+      };
+    }
 
     let response: Response;
     try {
@@ -75,12 +90,17 @@ export function createViesClient(options: ViesClientOptions) {
     if (failure.success) {
       const code = failure.data.errorWrappers[0]!.error;
       if (RETRY_LATER.has(code)) throw new AppError("UPSTREAM_UNAVAILABLE", `VIES cannot check ${local.full} right now (${code}): retry later`, { details: { code } });
+      // INVALID_INPUT: VIES could not read the request (our format check passed, so not "invalid").
+      if (code === "INVALID_INPUT") throw new AppError("BAD_REQUEST", `VIES could not read the check of ${local.full} (${code})`, { details: { code } });
       throw new AppError("UPSTREAM_REJECTED", `VIES refused the check of ${local.full} (${code})`, { details: { code } });
     }
     if (response.status >= 500 || response.status === 429) throw new AppError("UPSTREAM_UNAVAILABLE", `VIES answered HTTP ${response.status}`);
     const parsed = CheckResponse.safeParse(body);
     if (!response.ok || !parsed.success) throw new AppError("UPSTREAM_REJECTED", `VIES answered HTTP ${response.status} with an unexpected body`);
     const r = parsed.data;
+    if (r.userError && RETRY_LATER.has(r.userError)) {
+      throw new AppError("UPSTREAM_UNAVAILABLE", `VIES cannot check ${local.full} right now (${r.userError}): retry later`, { details: { code: r.userError } });
+    }
     return r.valid
       ? { status: "valid", countryCode: r.countryCode, vatNumber: r.vatNumber, name: unknownToNull(r.name), address: unknownToNull(r.address), requestIdentifier: unknownToNull(r.requestIdentifier), requestDate: r.requestDate }
       : { status: "invalid", countryCode: r.countryCode, vatNumber: r.vatNumber, requestIdentifier: unknownToNull(r.requestIdentifier), requestDate: r.requestDate, reason: "not registered in VIES" };
