@@ -24,6 +24,9 @@ export function epcQrPayload(input: EpcQrInput): string {
   const bic = (input.bic ?? "").replace(/\s/g, "").toUpperCase();
   if (version === "001" && !bic) throw new RangeError("EPC QR version 001 needs the BIC");
   if (bic && !/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) throw new RangeError(`"${bic}" is not a BIC`);
+  for (const [field, value] of [["name", input.name], ["remittance text", input.remittanceText], ["information", input.information]] as const) {
+    if (value && /[\r\n]/.test(value)) throw new RangeError(`the ${field} must be a single line (the EPC QR payload is line-based)`);
+  }
   const name = input.name.trim();
   if (!name || name.length > 70) throw new RangeError("the beneficiary name must have 1 to 70 characters");
   const iban = input.iban.replace(/\s/g, "").toUpperCase();
