@@ -23,6 +23,14 @@ const EnvSchema = z.object({
   SHOPIFY_ADMIN_API_BASE_URL: z.url().optional(),
   /** The EU's VIES REST API (VAT number checks); the fake VIES in tests and the demo. */
   VIES_BASE_URL: z.url().default("https://ec.europa.eu/taxation_customs/vies/rest-api"),
+  /** The Mollie API (merchants' own keys); the fake Mollie in tests and the demo. */
+  MOLLIE_API_BASE_URL: z.url().default("https://api.mollie.com/v2/"),
+  /** The SMTP server that sends the customers' e-mails (smtp:// or smtps://, credentials in the URL). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").default("smtp://127.0.0.1:25"),
+  /** The From address of customer e-mails; replies go to the shop's own e-mail address. */
+  MAIL_FROM: z.string().min(3).default("Facto <invoices@facto.invalid>"),
+  /** How often overdue invoices are checked for reminders. */
+  REMINDERS_EVERY_MS: z.coerce.number().int().min(500).default(60 * 60_000),
   /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of secrets at rest. */
   ENCRYPTION_KEY: z
     .string()

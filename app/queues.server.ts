@@ -11,6 +11,7 @@ export const QueueName = {
   documents: "documents",
   shopifySync: "shopify-sync",
   maintenance: "maintenance",
+  email: "email",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -21,6 +22,9 @@ export const JobPayloads = {
   "reconcile-inbox": z.object({}),
   "reconcile-shopify-shops": z.object({}),
   "reconcile-shopify-orders": z.object({ shopId: z.uuid() }),
+  "send-email": z.object({ emailId: z.uuid() }),
+  "mark-order-paid": z.object({ invoiceId: z.uuid() }),
+  "queue-reminders": z.object({}),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -32,6 +36,9 @@ export const JobQueue: Record<JobName, QueueName> = {
   "reconcile-inbox": QueueName.maintenance,
   "reconcile-shopify-shops": QueueName.maintenance,
   "reconcile-shopify-orders": QueueName.shopifySync,
+  "send-email": QueueName.email,
+  "mark-order-paid": QueueName.shopifySync,
+  "queue-reminders": QueueName.maintenance,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -42,6 +49,9 @@ export const jobId = {
   "reconcile-inbox": () => "reconcile-inbox",
   "reconcile-shopify-shops": () => "reconcile-shopify-shops",
   "reconcile-shopify-orders": (p: JobPayload<"reconcile-shopify-orders">) => `reconcile-orders-${p.shopId}`,
+  "send-email": (p: JobPayload<"send-email">) => `email-${p.emailId}`,
+  "mark-order-paid": (p: JobPayload<"mark-order-paid">) => `order-paid-${p.invoiceId}`,
+  "queue-reminders": () => "queue-reminders",
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 export const defaultJobOptions: JobsOptions = {

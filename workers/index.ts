@@ -38,6 +38,13 @@ await getQueue(QueueName.maintenance).upsertJobScheduler(
   { name: "reconcile-shopify-shops", data: {} },
 );
 
+// Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
+await getQueue(QueueName.maintenance).upsertJobScheduler(
+  "queue-reminders",
+  { every: config.REMINDERS_EVERY_MS },
+  { name: "queue-reminders", data: {} },
+);
+
 log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY }, "worker started");
 
 let stopping = false;

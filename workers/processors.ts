@@ -11,6 +11,10 @@ import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.serv
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
 import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
+import { smtpMailer } from "~/integrations/mail/mailer.server";
+import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
+import type { PaymentEffects } from "~/services/online-payment.server";
 import { ensureJob } from "./ensure-job";
 
 export interface WorkerContext {
@@ -27,7 +31,20 @@ export const processors: { [N in JobName]: Processor<N> } = {
       now: () => new Date(),
       checkVat: checkVatInVies,
       enqueueOrderTagging: (invoiceId) => ctx.enqueue("tag-shopify-order", { invoiceId }),
+      afterDocuments: async (invoiceId, kind) => {
+        const { emailId } = await queueDocumentEmail(ctx.db, invoiceId, kind);
+        if (emailId) await ctx.enqueue("send-email", { emailId });
+      },
+      payments: paymentEffects(ctx),
     }),
+  "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
+  "mark-order-paid": async ({ invoiceId }, ctx) => {
+    const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
+    // WooCommerce write-backs (set_paid) come with the WooCommerce connection (issue #6).
+    if (invoice.channel !== "SHOPIFY") return { skipped: `no paid write-back for ${invoice.channel} yet` };
+    return markShopifyOrderPaid(ctx.db, invoiceId);
+  },
+  "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
   "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),
   "reconcile-shopify-shops": async (_payload, ctx) => {
@@ -50,6 +67,17 @@ export const processors: { [N in JobName]: Processor<N> } = {
       ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
     }),
 };
+
+/** After a payment made an invoice paid: the store order is marked paid and the customer thanked. */
+export function paymentEffects(ctx: WorkerContext): PaymentEffects {
+  return {
+    enqueueOrderPaid: (invoiceId) => ctx.enqueue("mark-order-paid", { invoiceId }),
+    enqueueThankYou: async (invoiceId) => {
+      const { emailId } = await queueCustomerEmail(ctx.db, invoiceId, "THANK_YOU");
+      if (emailId) await ctx.enqueue("send-email", { emailId });
+    },
+  };
+}
 
 /** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
 async function checkVatInVies(vatNumber: string, requester: string | null) {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Db } from "~/db.server";
 import type { InvoiceDraft } from "~/domain/invoice/types";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
@@ -67,6 +68,8 @@ export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
       amountDue: draft.kind === "INVOICE" ? draft.totals.amountDue : "0",
       // Only invoices are paid by transfer; the reference is derived from the number, so it is unique per shop.
       paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(series.numberYear, series.number)) : null,
+      // The public payment page's token: 192 random bits, unguessable (invoices only).
+      publicToken: draft.kind === "INVOICE" ? newPublicToken() : null,
       exchangeRateToEur: draft.exchangeRateToEur,
       vatTotalEur: draft.vatTotalEur,
       viesConsultationNumber: doc.viesConsultationNumber,
@@ -111,3 +114,7 @@ export function paymentReferenceBase(numberYear: number, number: number): number
   return numberYear ? (numberYear % 100) * 100_000_000 + (number % 100_000_000) : number % 10_000_000_000;
 }
 
+/** A fresh payment-page token: 24 random bytes, base64url (32 characters). */
+export function newPublicToken(): string {
+  return randomBytes(24).toString("base64url");
+}

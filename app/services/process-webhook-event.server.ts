@@ -17,6 +17,8 @@ import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
 import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
 import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
+import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
+import { settleInvoicePayments } from "./settle-invoice-payments.server";
 
 export interface ProcessDeps {
   now: () => Date;
@@ -24,6 +26,10 @@ export interface ProcessDeps {
   checkVat?: BuyerVatCheck;
   /** Schedules the write-back of the invoice number to the store. */
   enqueueOrderTagging: (invoiceId: string) => Promise<void>;
+  /** An invoice or credit note has its documents: e-mail it to the customer (when Facto sends them). */
+  afterDocuments?: (invoiceId: string, kind: "INVOICE" | "CREDIT_NOTE") => Promise<void>;
+  /** What a payment that settles an invoice sets off (store write-back, thank-you e-mail). */
+  payments?: PaymentEffects;
 }
 
 export interface ProcessOutcome {
@@ -95,6 +101,7 @@ const handleOrder: Handler = async (db, event, deps) => {
     await recordChannelPayment(db, issued.invoiceId, { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) });
   }
   await ensureInvoiceDocuments(db, issued.invoiceId);
+  await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
   await deps.enqueueOrderTagging(issued.invoiceId);
   return {
     status: "PROCESSED",
@@ -128,6 +135,8 @@ const handleCredit = (toRefund: (payload: unknown) => ChannelRefund): Handler =>
   const result = await issueCreditNote(db, { shopId: event.shopId, channel: "SHOPIFY", refund, now: deps.now() });
   if (result.status === "nothing-to-credit") return { status: "IGNORED", note: result.reason };
   await ensureInvoiceDocuments(db, result.creditNoteId);
+  await deps.afterDocuments?.(result.creditNoteId, "CREDIT_NOTE");
+  await settleAfterCredit(db, result.creditNoteId);
   return { status: "PROCESSED", invoiceId: result.creditNoteId, ...(result.status === "already-issued" ? { note: `already credited by ${result.formattedNumber}` } : {}) };
 };
 
@@ -206,6 +215,7 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     await recordChannelPayment(db, issued.invoiceId, { paidAt: new Date(`${payload.date_paid_gmt.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" });
   }
   await ensureInvoiceDocuments(db, issued.invoiceId);
+  await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
   return { status: "PROCESSED", invoiceId: issued.invoiceId, ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }) };
 };
 
@@ -216,4 +226,23 @@ const WOO_HANDLERS: Record<string, Handler> = {
   "product.updated": async () => ({ status: "IGNORED", note: "product changes are not synced yet" }),
 };
 
-const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS };
+const MolliePaymentHint = z.object({ id: z.string().regex(/^tr_[A-Za-z0-9]+$/) });
+
+const MOLLIE_HANDLERS: Record<string, Handler> = {
+  // Mollie's webhook only says "look at payment tr_…": the payment is fetched and its state recorded.
+  payment: async (db, event, deps) => {
+    const { id } = MolliePaymentHint.parse(event.payload);
+    const noEffects: PaymentEffects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} };
+    const result = await syncMolliePayment(db, event.shopId, id, deps.payments ?? noEffects);
+    if (!result.invoiceId) return { status: "IGNORED", note: result.status };
+    return { status: "PROCESSED", invoiceId: result.invoiceId, note: `payment ${id} ${result.status}` };
+  },
+};
+
+/** A credit note lowers what the customer owes on its invoice. */
+async function settleAfterCredit(db: Db, creditNoteId: string) {
+  const note = await db.invoice.findUnique({ where: { id: creditNoteId }, select: { originalInvoiceId: true } });
+  if (note?.originalInvoiceId) await settleInvoicePayments(db, note.originalInvoiceId);
+}
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS };

@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { logger } from "~/logger.server";
+import { recordInvoiceEvent, settleInvoicePayments } from "./settle-invoice-payments.server";
 
 const GATEWAY_NAMES: Record<string, string> = {
   shopify_payments: "Shopify Payments",
@@ -16,16 +17,21 @@ export function paymentMethodLabel(gateways: string[]): string {
 }
 
 /**
- * The shop says the order is paid in full (its own checkout): the invoice becomes PAID, its amount
- * due zero, with the date and method — once; later deliveries change nothing.
+ * The shop says the order is paid in full (its own checkout): a CHANNEL payment line for the
+ * outstanding amount, once per invoice (later deliveries find it and change nothing), and the
+ * invoice becomes PAID with the date and method.
  */
 export async function recordChannelPayment(db: Db, invoiceId: string, payment: { paidAt: Date; method: string }): Promise<boolean> {
-  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { kind: true, taxInclusiveTotal: true } });
-  if (invoice.kind !== "INVOICE") return false;
-  const { count } = await db.invoice.updateMany({
-    where: { id: invoiceId, status: "ISSUED" },
-    data: { status: "PAID", paidAmount: invoice.taxInclusiveTotal, amountDue: 0, paidAt: payment.paidAt, paymentMethod: payment.method },
+  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { kind: true, status: true, shopId: true, amountDue: true, currency: true } });
+  if (invoice.kind !== "INVOICE" || invoice.status !== "ISSUED" || !invoice.amountDue.greaterThan(0)) return false;
+  const externalId = `order:${invoiceId}`;
+  const created = await db.payment.createMany({
+    data: [{ shopId: invoice.shopId, invoiceId, provider: "CHANNEL", externalId, status: "PAID", amount: invoice.amountDue, currency: invoice.currency, method: payment.method, paidAt: payment.paidAt }],
+    skipDuplicates: true,
   });
-  if (count) logger.info({ invoiceId, method: payment.method }, "invoice paid through the shop");
-  return count > 0;
+  if (!created.count) return false;
+  const settled = await settleInvoicePayments(db, invoiceId);
+  await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "payment.paid", message: `Paid through the shop (${payment.method})`, data: { amount: invoice.amountDue.toFixed(2) } });
+  if (settled.becamePaid) logger.info({ invoiceId, method: payment.method }, "invoice paid through the shop");
+  return settled.becamePaid;
 }
