@@ -12,9 +12,9 @@ import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-sh
 import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { smtpMailer } from "~/integrations/mail/mailer.server";
-import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
-import type { PaymentEffects } from "~/services/online-payment.server";
 import { ensureJob } from "./ensure-job";
 
 export interface WorkerContext {
@@ -35,7 +35,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
         const { emailId } = await queueDocumentEmail(ctx.db, invoiceId, kind);
         if (emailId) await ctx.enqueue("send-email", { emailId });
       },
-      payments: paymentEffects(ctx),
+      payments: paymentEffects(ctx.db, ctx.enqueue),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
   "mark-order-paid": async ({ invoiceId }, ctx) => {
@@ -67,17 +67,6 @@ export const processors: { [N in JobName]: Processor<N> } = {
       ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
     }),
 };
-
-/** After a payment made an invoice paid: the store order is marked paid and the customer thanked. */
-export function paymentEffects(ctx: WorkerContext): PaymentEffects {
-  return {
-    enqueueOrderPaid: (invoiceId) => ctx.enqueue("mark-order-paid", { invoiceId }),
-    enqueueThankYou: async (invoiceId) => {
-      const { emailId } = await queueCustomerEmail(ctx.db, invoiceId, "THANK_YOU");
-      if (emailId) await ctx.enqueue("send-email", { emailId });
-    },
-  };
-}
 
 /** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
 async function checkVatInVies(vatNumber: string, requester: string | null) {

@@ -35,3 +35,12 @@ export async function findInvoiceDocument(db: Db, shopId: string, invoiceId: str
     select: { content: true, contentType: true, sha256: true, invoice: { select: { formattedNumber: true } } },
   });
 }
+
+/** A document of the invoice behind a payment-page token (the token is the only key the shopper has). */
+export async function documentByPublicToken(db: Db, token: string, format: "PDF" | "UBL") {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  return db.document.findFirst({
+    where: { format, invoice: { publicToken: token } },
+    select: { content: true, sha256: true, invoice: { select: { formattedNumber: true } } },
+  });
+}

@@ -8,6 +8,8 @@ import { Redis } from "ioredis";
 import { createDatabaseIfMissing, dropDatabase, migrateDatabase } from "~/utils/migrate.server";
 import { startFakeShopify, type FakeShopify } from "../fakes/fake-shopify";
 import { startFakeVies, type FakeVies } from "../fakes/fake-vies";
+import { startFakeMollie, type FakeMollie } from "../fakes/fake-mollie";
+import { startFakeSmtp, type FakeSmtp } from "../fakes/fake-smtp";
 
 /**
  * Starts Facto as it runs in production — a web process and a worker process — against a fresh
@@ -26,6 +28,12 @@ export interface StackInfo {
   shopifyApiKey: string;
   fakeShopifyUrl: string;
   fakeViesUrl: string;
+  /** The fake Mollie's API (https) and its checkout and test controls (http). */
+  fakeMollieApiUrl: string;
+  fakeMollieCheckoutUrl: string;
+  /** The fake SMTP server and its web inbox (GET /messages). */
+  fakeSmtpUrl: string;
+  fakeSmtpInboxUrl: string;
   /** What the app processes run with; a test or script that seeds data through app code adopts it. */
   processEnv: Record<string, string>;
 }
@@ -34,6 +42,8 @@ export interface Stack {
   info: StackInfo;
   fakeShopify: FakeShopify;
   fakeVies: FakeVies;
+  fakeMollie: FakeMollie;
+  fakeSmtp: FakeSmtp;
   env: Record<string, string>;
   web: ChildProcess;
   worker: ChildProcess;
@@ -49,6 +59,8 @@ export interface StackOptions {
   keepDatabase?: boolean;
   inheritOutput?: boolean;
   fakeShopifyPort?: number;
+  /** Fixed ports for the demo: Mollie API, Mollie checkout, SMTP, SMTP inbox. */
+  fakePorts?: { mollieApi?: number; mollieCheckout?: number; smtp?: number; smtpInbox?: number };
   /** Extra environment for the app processes (fault injection, timings). */
   extraEnv?: Record<string, string>;
 }
@@ -80,6 +92,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const fakeShopify = await startFakeShopify({ port: options.fakeShopifyPort ?? 0 });
   const fakeVies = await startFakeVies();
+  const fakeMollie = await startFakeMollie({ port: options.fakePorts?.mollieApi ?? 0, checkoutPort: options.fakePorts?.mollieCheckout ?? 0 });
+  const fakeSmtp = await startFakeSmtp({ port: options.fakePorts?.smtp ?? 0, inboxPort: options.fakePorts?.smtpInbox ?? 0 });
   const port = options.port ?? (await freePort());
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const queuePrefix = `facto-${options.label}-${suffix}`;
@@ -96,8 +110,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     SHOPIFY_ADMIN_API_BASE_URL: fakeShopify.url,
     VIES_BASE_URL: fakeVies.url,
+    MOLLIE_API_BASE_URL: fakeMollie.apiUrl,
+    // The official Mollie client pins Mollie's CA bundle; the fake's certificate is self-signed.
+    // Only the app processes started here (offline, against fakes) run without verification.
+    NODE_TLS_REJECT_UNAUTHORIZED: "0",
+    SMTP_URL: fakeSmtp.url,
+    MAIL_FROM: "Facto <invoices@facto.test>",
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     RECONCILE_AFTER_SECONDS: "5",
+    REMINDERS_EVERY_MS: "1000",
     ...options.extraEnv,
   };
 
@@ -150,10 +171,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       shopifyApiKey: env.SHOPIFY_API_KEY!,
       fakeShopifyUrl: fakeShopify.url,
       fakeViesUrl: fakeVies.url,
+      fakeMollieApiUrl: fakeMollie.apiUrl,
+      fakeMollieCheckoutUrl: fakeMollie.checkoutUrl,
+      fakeSmtpUrl: fakeSmtp.url,
+      fakeSmtpInboxUrl: fakeSmtp.inboxUrl,
       processEnv: env,
     },
     fakeShopify,
     fakeVies,
+    fakeMollie,
+    fakeSmtp,
     env,
     web,
     worker,
@@ -163,6 +190,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.all(children.map((c) => stopChild(c, "SIGTERM", c === web ? 2000 : 35_000)));
       await fakeShopify.close();
       await fakeVies.close();
+      await fakeMollie.close();
+      await fakeSmtp.close();
       await deleteRedisPrefix(redisUrl, queuePrefix);
       if (createdDatabase && !options.keepDatabase) await dropDatabase(databaseUrl);
     },
@@ -212,7 +241,7 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 
 /** Makes app code in this process (seeding, queries) use the stack's configuration. */
 export function adoptStackEnv(info: StackInfo): void {
-  const { NODE_ENV: _ignored, ...rest } = info.processEnv;
+  const { NODE_ENV: _ignored, NODE_TLS_REJECT_UNAUTHORIZED: _tls, ...rest } = info.processEnv;
   Object.assign(process.env, rest);
 }
 

@@ -1,0 +1,183 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { encryptSecret } from "~/utils/encryption.server";
+import type { CapturedEmailJson } from "../fakes/fake-smtp";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { launchChromium } from "../support/browser";
+import { seedShopifyShop } from "../support/seed-shop";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
+
+/**
+ * Getting paid, end to end through real processes: a Shopify order → invoice e-mailed (fake SMTP)
+ * with its PDF and a link to the payment page → the shopper opens the link in Chromium, pays with
+ * the fake Mollie checkout and lands back on the page that says "Paid" → the Shopify order is marked
+ * paid and a thank-you e-mail goes out. A failed attempt is recorded as unpaid; an overdue invoice
+ * gets its reminder, a paid one does not.
+ */
+const stack = inject("stack");
+const SHOP = "pay-page.myshopify.com";
+const ARTIFACTS = path.join(ROOT, "test-results");
+let db: Db;
+let browser: Browser;
+let shopId: string;
+
+const inbox = async (): Promise<CapturedEmailJson[]> => (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json();
+const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${SHOP}`)).json() as Promise<{ paidOrders: string[] }>;
+
+async function placeOrder(orderId: number, overrides: Record<string, unknown> = {}) {
+  const order = { ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending", ...overrides };
+  const ack = await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret });
+  expect(ack.status).toBe(200);
+  await waitFor(async () => (await db.emailMessage.count({ where: { invoice: { shopId, channelOrderId: String(orderId) }, kind: "INVOICE", status: "SENT" } })) === 1, 60_000, `the invoice e-mail of order ${orderId}`);
+  return db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId), kind: "INVOICE" }, include: { documents: true } });
+}
+
+beforeAll(async () => {
+  adoptStackEnv(stack);
+  db = createPrisma(stack.databaseUrl, 2);
+  ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
+  await db.shop.update({
+    where: { id: shopId },
+    data: {
+      mollieApiKey: encryptSecret(`test_${"a".repeat(30)}`),
+      invoiceSender: "FACTO",
+      thankYouEmail: true,
+      afterPaymentMessage: "Bedankt voor uw aankoop bij Atelier Lumière!",
+      afterPaymentUrl: "https://atelier-lumiere.example/account",
+    },
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.$disconnect();
+});
+
+describe("the payment page", () => {
+  it("e-mails the invoice with its PDF and a payment link; the shopper pays online and the page says Paid", async () => {
+    const invoice = await placeOrder(7701001);
+    const pdf = invoice.documents.find((d) => d.format === "PDF")!;
+
+    // The invoice e-mail: to the customer, reply-to the merchant, the PDF attached byte for byte,
+    // no UBL for a consumer, the structured communication and the payment link in the text.
+    const mail = (await inbox()).find((m) => m.subject.includes(invoice.formattedNumber))!;
+    expect(mail.to).toEqual(["els.vermeulen@example.be"]);
+    expect(mail.replyTo).toContain("facturen@atelier-lumiere.example");
+    expect(mail.subject).toBe(`Atelier Lumière BV: factuur ${invoice.formattedNumber}`);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`${invoice.formattedNumber}.pdf`, "application/pdf"]]);
+    expect(mail.attachments[0]!.sha256).toBe(createHash("sha256").update(pdf.content).digest("hex"));
+    expect(mail.text).toContain(invoice.paymentReference!);
+    const link = /https?:\/\/\S+\/pay\/[A-Za-z0-9_-]{32}/.exec(mail.text)?.[0];
+    expect(link).toBe(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    expect(mail.html).toContain(`href="${link}"`);
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(link!);
+    await expect.poll(() => page.getByTestId("status").textContent()).toBe("Te betalen");
+    expect(await page.getByTestId("reference").textContent()).toBe(invoice.paymentReference);
+    expect(await page.locator(".pay-qr-code svg").count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "payment-page-nl.png"), fullPage: true });
+    await page.goto(`${link}?lang=fr`);
+    expect(await page.getByTestId("status").textContent()).toBe("À payer");
+    expect(await page.getByRole("button", { name: /Payer en ligne/ }).count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "payment-page-fr.png"), fullPage: true });
+
+    // Pay: to Mollie's (fake) checkout and back.
+    await page.goto(link!);
+    await page.getByRole("button", { name: /Online betalen/ }).click();
+    await page.waitForURL(new RegExp(`^${stack.fakeMollieCheckoutUrl}/checkout/tr_`));
+    expect(await page.locator("#amount").textContent()).toBe(`EUR ${invoice.amountDue.toFixed(2)}`);
+    await page.getByRole("button", { name: "Paid" }).click();
+    await page.waitForURL(new RegExp(`/pay/${invoice.publicToken}\\?attempt=`));
+    expect(await page.getByTestId("status").textContent()).toBe("Betaald");
+    expect(await page.getByTestId("attempt").textContent()).toBe("Bedankt! Uw betaling is ontvangen.");
+    expect(await page.getByTestId("after-payment").textContent()).toContain("Bedankt voor uw aankoop");
+    expect(await page.getByRole("button", { name: /Online betalen/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, "payment-page-paid-nl.png"), fullPage: true });
+    await page.close();
+
+    const paid = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true } });
+    expect(paid.status).toBe("PAID");
+    expect(paid.amountDue.toFixed(2)).toBe("0.00");
+    expect(paid.payments.map((p) => [p.provider, p.status, p.amount.toFixed(2), p.method])).toEqual([["MOLLIE", "PAID", invoice.taxInclusiveTotal.toFixed(2), "ideal"]]);
+
+    // The store order is marked paid, the customer thanked (once), and Mollie's webhook was answered 200.
+    await waitFor(async () => (await shopifyState()).paidOrders.includes("gid://shopify/Order/7701001"), 30_000, "the Shopify order marked paid");
+    await waitFor(async () => (await inbox()).some((m) => m.subject.startsWith("Bedankt voor uw betaling") && m.subject.includes(invoice.formattedNumber)), 30_000, "the thank-you e-mail");
+    const calls = (await (await fetch(`${stack.fakeMollieCheckoutUrl}/_control/webhook-calls`)).json()) as { paymentId: string; status: number }[];
+    expect(calls.filter((c) => c.paymentId === paid.payments[0]!.externalId).map((c) => c.status)).toEqual([200]);
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shopId, provider: "MOLLIE", status: { not: "RECEIVED" } } })) >= 1, 30_000, "the Mollie webhook processed");
+    expect(await db.emailMessage.count({ where: { invoiceId: invoice.id, kind: "THANK_YOU" } })).toBe(1);
+  }, 120_000);
+
+  it("records a failed attempt as unpaid, in the invoice history, and lets the shopper try again", async () => {
+    const invoice = await placeOrder(7701002);
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    await page.getByRole("button", { name: /Online betalen/ }).click();
+    await page.waitForURL(/\/checkout\/tr_/);
+    await page.getByRole("button", { name: "Failed" }).click();
+    await page.waitForURL(/\?attempt=/);
+    expect(await page.getByTestId("attempt").textContent()).toContain("mislukt");
+    expect(await page.getByTestId("status").textContent()).toBe("Te betalen");
+    expect(await page.getByTestId("payments").textContent()).toContain("mislukt");
+    expect(await page.getByRole("button", { name: /Online betalen/ }).count()).toBe(1);
+    await page.close();
+
+    const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true, events: { orderBy: { createdAt: "asc" } } } });
+    expect(after.status).toBe("ISSUED");
+    expect(after.paidAmount.toFixed(2)).toBe("0.00");
+    expect(after.payments.map((p) => p.status)).toEqual(["FAILED"]);
+    expect(after.events.map((e) => e.type)).toEqual(expect.arrayContaining(["email.sent", "payment.started", "payment.failed"]));
+    expect((await shopifyState()).paidOrders).not.toContain("gid://shopify/Order/7701002");
+  }, 120_000);
+
+  it("answers an unknown token with a 404 page and hides Pay online above the shop's maximum", async () => {
+    const res = await fetch(`${stack.appUrl}/pay/${"x".repeat(32)}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("Betaallink niet gevonden");
+
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: "7701002" } });
+    await db.shop.update({ where: { id: shopId }, data: { payOnlineMaxAmount: "10.00" } });
+    try {
+      const html = await (await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`)).text();
+      expect(html).not.toContain("Online betalen");
+      expect(html).toContain("kan niet online betaald worden");
+      const refused = await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`, { method: "POST", body: new URLSearchParams({ intent: "pay-online" }), redirect: "manual" });
+      expect(refused.status).toBe(400);
+    } finally {
+      await db.shop.update({ where: { id: shopId }, data: { payOnlineMaxAmount: null } });
+    }
+  });
+
+  it("sends a reminder for an overdue invoice, and none for a paid one", async () => {
+    const overdue = await placeOrder(7701003);
+    const paidOne = await placeOrder(7701004);
+    await db.invoice.updateMany({ where: { id: { in: [overdue.id, paidOne.id] } }, data: { dueDate: new Date(Date.now() - 8 * 86_400_000) } });
+    // The second invoice is paid (through Mollie's control, as if the shopper paid elsewhere first).
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${paidOne.publicToken}`);
+    await page.getByRole("button", { name: /Online betalen/ }).click();
+    await page.waitForURL(/\/checkout\/tr_/);
+    await page.getByRole("button", { name: "Paid" }).click();
+    await page.waitForURL(/\?attempt=/);
+    await page.close();
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: paidOne.id } })).status).toBe("PAID");
+
+    // The worker's reminder scheduler (REMINDERS_EVERY_MS in the test stack) picks the overdue one up.
+    await waitFor(async () => (await inbox()).some((m) => m.subject === `Herinnering: factuur ${overdue.formattedNumber} staat nog open`), 60_000, "the reminder e-mail");
+    const reminder = (await inbox()).find((m) => m.subject.includes(`Herinnering: factuur ${overdue.formattedNumber}`))!;
+    expect(reminder.text).toContain(overdue.paymentReference!);
+    expect(reminder.attachments.map((a) => a.filename)).toEqual([`${overdue.formattedNumber}.pdf`]);
+    expect(await db.emailMessage.count({ where: { invoiceId: paidOne.id, kind: "REMINDER" } })).toBe(0);
+    // Step 1 (7 days) is sent once, however often the scheduler runs.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await inbox()).filter((m) => m.subject.includes(`Herinnering: factuur ${overdue.formattedNumber}`))).toHaveLength(1);
+  }, 120_000);
+});
