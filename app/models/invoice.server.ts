@@ -20,6 +20,7 @@ export async function listInvoices(db: Db, shopId: string, options: { take?: num
       issueDate: true,
       currency: true,
       taxInclusiveTotal: true,
+      paidAmount: true,
       status: true,
       buyer: true,
       documents: { select: { format: true } },
@@ -42,5 +43,21 @@ export async function documentByPublicToken(db: Db, token: string, format: "PDF"
   return db.document.findFirst({
     where: { format, invoice: { publicToken: token } },
     select: { content: true, sha256: true, invoice: { select: { formattedNumber: true } } },
+  });
+}
+
+/** One of the shop's invoices with everything its page shows: payments, e-mails, history. */
+export async function invoiceWithHistory(db: Db, shopId: string, invoiceId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(invoiceId)) return null;
+  return db.invoice.findFirst({
+    where: { id: invoiceId, shopId },
+    include: {
+      payments: { orderBy: { createdAt: "asc" } },
+      emails: { orderBy: { createdAt: "asc" } },
+      events: { orderBy: { createdAt: "asc" } },
+      documents: { select: { format: true, byteSize: true, sha256: true } },
+      original: { select: { id: true, formattedNumber: true } },
+      creditNotes: { select: { id: true, formattedNumber: true, taxInclusiveTotal: true } },
+    },
   });
 }

@@ -22,6 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: i.status,
       buyer: (i.buyer as { name?: string }).name ?? "",
       hasPdf: i.documents.some((d) => d.format === "PDF"),
+      partiallyPaid: i.paidAmount.greaterThan(0),
     })),
   };
 };
@@ -60,18 +61,14 @@ export default function InvoicesIndex() {
                 {invoices.map((invoice, index) => (
                   <IndexTable.Row id={invoice.id} key={invoice.id} position={index}>
                     <IndexTable.Cell>
-                      {invoice.hasPdf ? (
-                        <Link url={`/app/invoices/${invoice.id}/pdf`} target="_blank">{invoice.number}</Link>
-                      ) : (
-                        invoice.number
-                      )}
+                      <Link url={`/app/invoices/${invoice.id}`}>{invoice.number}</Link>
                     </IndexTable.Cell>
                     <IndexTable.Cell>{invoice.order}</IndexTable.Cell>
                     <IndexTable.Cell>{invoice.buyer}</IndexTable.Cell>
                     <IndexTable.Cell>{invoice.issueDate}</IndexTable.Cell>
                     <IndexTable.Cell>{invoice.total}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Badge tone={invoice.status === "PAID" ? "success" : undefined}>{invoice.status.toLowerCase()}</Badge>
+                      <Badge tone={invoice.status === "PAID" ? "success" : undefined}>{invoice.status === "ISSUED" && invoice.partiallyPaid ? "partially paid" : invoice.status.toLowerCase()}</Badge>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}

@@ -21,6 +21,7 @@ export default function App() {
       <NavMenu>
         <Link to="/app" rel="home">Invoices</Link>
         <Link to="/app/settings">Settings</Link>
+        <Link to="/app/payments">Payments &amp; e-mails</Link>
         <Link to="/app/privacy">Data requests</Link>
       </NavMenu>
       <Outlet />

@@ -28,7 +28,7 @@ export function paymentPageUrl(token: string): string {
  * returns the same row) when the shop has Facto send its e-mails and the customer has an address.
  * Returns the row id to send, or null with the reason it is not sent.
  */
-export async function queueCustomerEmail(db: Db, invoiceId: string, kind: EmailKind, step = 0): Promise<{ emailId: string | null; reason?: string }> {
+export async function queueCustomerEmail(db: Db, invoiceId: string, kind: EmailKind, step = 0, toOverride?: string): Promise<{ emailId: string | null; reason?: string }> {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
     select: { shopId: true, kind: true, buyer: true, customer: { select: { email: true } }, shop: { select: { invoiceSender: true, thankYouEmail: true, remindersEnabled: true } } },
@@ -38,7 +38,7 @@ export async function queueCustomerEmail(db: Db, invoiceId: string, kind: EmailK
   if ((kind === "INVOICE" || kind === "CREDIT_NOTE" || kind === "REMINDER") && shop.invoiceSender !== "FACTO") return { emailId: null, reason: "the shop platform sends the invoices" };
   if (kind === "THANK_YOU" && !shop.thankYouEmail) return { emailId: null, reason: "thank-you e-mails are off" };
   if (kind === "REMINDER" && !shop.remindersEnabled) return { emailId: null, reason: "reminders are off" };
-  const to = recipientOf(invoice);
+  const to = toOverride?.trim() || recipientOf(invoice);
   if (!to) return { emailId: null, reason: "the customer has no e-mail address" };
   await db.emailMessage.createMany({ data: [{ shopId: invoice.shopId, invoiceId, kind, step, toAddress: to }], skipDuplicates: true });
   const row = await db.emailMessage.findUniqueOrThrow({ where: { invoiceId_kind_step: { invoiceId, kind, step } }, select: { id: true, status: true } });
@@ -193,4 +193,22 @@ export async function queueDueReminders(db: Db, now: Date, enqueueSend: (emailId
   const stale = await db.emailMessage.findMany({ where: { status: "QUEUED", createdAt: { lt: new Date(now.getTime() - 10 * 60_000) } }, select: { id: true }, take: 1000 });
   for (const e of stale) await enqueueSend(e.id);
   return { queued, requeued: stale.length };
+}
+
+/**
+ * The merchant sends the invoice (or credit note) again from its page, optionally to another
+ * address (after a bounce): a new outbox row, so the history keeps every attempt.
+ */
+export async function resendDocumentEmail(db: Db, shopId: string, invoiceId: string, to: string | null): Promise<{ emailId: string }> {
+  const invoice = await db.invoice.findFirst({ where: { id: invoiceId, shopId }, select: { kind: true, documents: { select: { format: true } } } });
+  if (!invoice) throw new AppError("NOT_FOUND", "Invoice not found");
+  if (!invoice.documents.some((d) => d.format === "PDF")) throw new AppError("BAD_REQUEST", "The PDF of this invoice is not ready yet; try again in a moment");
+  if (to !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to.trim())) throw new AppError("BAD_REQUEST", "Enter a valid e-mail address");
+  const kind = invoice.kind === "CREDIT_NOTE" ? "CREDIT_NOTE" : "INVOICE";
+  const step = await db.emailMessage.count({ where: { invoiceId, kind } });
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { invoiceSender: true } });
+  if (shop.invoiceSender !== "FACTO") throw new AppError("BAD_REQUEST", "Facto does not send this shop's invoices (see Payments & e-mails)");
+  const { emailId, reason } = await queueCustomerEmail(db, invoiceId, kind, step, to ?? undefined);
+  if (!emailId) throw new AppError("BAD_REQUEST", `The e-mail cannot be sent: ${reason}`);
+  return { emailId };
 }

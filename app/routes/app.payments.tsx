@@ -1,0 +1,185 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { prisma } from "~/db.server";
+import { defaultTemplate, PLACEHOLDERS, type EmailKind } from "~/domain/email/email-templates";
+import type { Language } from "~/domain/invoice/types";
+import { fieldErrors } from "~/domain/shop/shop-settings";
+import { EmailTemplateInput, PaymentSettingsInput } from "~/domain/shop/payment-settings";
+import { findShopByDomain } from "~/models/invoice.server";
+import { saveEmailTemplate, updatePaymentSettings } from "~/services/update-payment-settings.server";
+import { authenticate } from "~/shopify.server";
+
+// /app/payments — online payment (Mollie), the page after payment, who e-mails invoices, reminders
+// and the wording of every customer e-mail per language.
+const KINDS: { value: EmailKind; label: string }[] = [
+  { value: "INVOICE", label: "Invoice" },
+  { value: "CREDIT_NOTE", label: "Credit note" },
+  { value: "REMINDER", label: "Payment reminder" },
+  { value: "THANK_YOU", label: "Thank you for your payment" },
+];
+const LANGUAGES: { value: Language; label: string }[] = [
+  { value: "nl", label: "Nederlands" },
+  { value: "fr", label: "Français" },
+  { value: "en", label: "English" },
+  { value: "de", label: "Deutsch" },
+];
+
+async function shopOf(request: Request) {
+  const { session } = await authenticate.admin(request);
+  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
+  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
+  return shop;
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const shop = await shopOf(request);
+  const templates = await prisma.emailTemplate.findMany({ where: { shopId: shop.id }, select: { kind: true, language: true, subject: true, body: true } });
+  const effective = Object.fromEntries(
+    KINDS.flatMap((k) =>
+      LANGUAGES.map((l) => {
+        const own = templates.find((t) => t.kind === k.value && t.language === l.value);
+        return [`${k.value}:${l.value}`, { ...(own ?? defaultTemplate(k.value, l.value)), custom: Boolean(own) }];
+      }),
+    ),
+  );
+  return {
+    settings: {
+      hasMollieKey: Boolean(shop.mollieApiKey),
+      payOnlineMaxAmount: shop.payOnlineMaxAmount?.toFixed(2) ?? "",
+      afterPaymentMessage: shop.afterPaymentMessage ?? "",
+      afterPaymentUrl: shop.afterPaymentUrl ?? "",
+      invoiceSender: shop.invoiceSender,
+      thankYouEmail: shop.thankYouEmail,
+      remindersEnabled: shop.remindersEnabled,
+      reminderDays: shop.reminderDays.join(", "),
+    },
+    templates: effective,
+  };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await shopOf(request);
+  const form = await request.formData();
+  const get = (k: string) => String(form.get(k) ?? "");
+  if (get("intent") === "template" || get("intent") === "reset-template") {
+    if (get("intent") === "reset-template") {
+      const key = EmailTemplateInput.safeParse({ kind: get("kind"), language: get("language"), subject: "x", body: "x" });
+      if (!key.success) return { ok: false as const, section: "template", errors: fieldErrors(key.error) };
+      await saveEmailTemplate(prisma, shop.id, { kind: key.data.kind, language: key.data.language, reset: true });
+      return { ok: true as const, section: "template", errors: {} as Record<string, string> };
+    }
+    const parsed = EmailTemplateInput.safeParse({ kind: get("kind"), language: get("language"), subject: get("subject"), body: get("body") });
+    if (!parsed.success) return { ok: false as const, section: "template", errors: fieldErrors(parsed.error) };
+    await saveEmailTemplate(prisma, shop.id, parsed.data);
+    return { ok: true as const, section: "template", errors: {} as Record<string, string> };
+  }
+  const parsed = PaymentSettingsInput.safeParse(Object.fromEntries(["mollieApiKey", "removeMollieKey", "payOnlineMaxAmount", "afterPaymentMessage", "afterPaymentUrl", "invoiceSender", "thankYouEmail", "remindersEnabled", "reminderDays"].map((k) => [k, get(k)])));
+  if (!parsed.success) return { ok: false as const, section: "settings", errors: fieldErrors(parsed.error) };
+  await updatePaymentSettings(prisma, shop.id, parsed.data);
+  return { ok: true as const, section: "settings", errors: {} as Record<string, string> };
+};
+
+export default function PaymentsPage() {
+  const { settings, templates } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const errors: Record<string, string> = result?.errors ?? {};
+  const [s, setS] = useState({ ...settings, mollieApiKey: "", removeMollieKey: false });
+  const [kind, setKind] = useState<EmailKind>("INVOICE");
+  const [language, setLanguage] = useState<Language>("nl");
+  const current = templates[`${kind}:${language}`]!;
+  const [draft, setDraft] = useState({ subject: current.subject, body: current.body });
+  const pick = (k: EmailKind, l: Language) => {
+    setKind(k);
+    setLanguage(l);
+    const t = templates[`${k}:${l}`]!;
+    setDraft({ subject: t.subject, body: t.body });
+  };
+  return (
+    <Page title="Payments & e-mails" backAction={{ url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.ok ? <Banner tone="success" title={result.section === "template" ? "E-mail text saved" : "Settings saved"} /> : null}
+            {result && !result.ok ? <Banner tone="critical" title="Some fields need your attention" /> : null}
+            <Form method="post">
+              <input type="hidden" name="intent" value="settings" />
+              <BlockStack gap="400">
+                <Card>
+                  <FormLayout>
+                    <Text as="h2" variant="headingMd">Online payment (Mollie)</Text>
+                    <Text as="p" tone="subdued">
+                      {s.hasMollieKey ? "A Mollie API key is stored (encrypted). Enter a new one to replace it." : "No Mollie key yet: the payment page offers bank transfer only."}
+                    </Text>
+                    <TextField label="Mollie API key" name="mollieApiKey" type="password" value={s.mollieApiKey} onChange={(v) => setS({ ...s, mollieApiKey: v })} error={errors.mollieApiKey} autoComplete="off" helpText="From your Mollie dashboard: Developers → API keys (test_… or live_…)." />
+                    {s.hasMollieKey ? (
+                      <>
+                        <Checkbox label="Remove the stored key (stop offering online payment)" checked={s.removeMollieKey} onChange={(v) => setS({ ...s, removeMollieKey: v })} />
+                        <input type="hidden" name="removeMollieKey" value={s.removeMollieKey ? "on" : ""} />
+                      </>
+                    ) : null}
+                    <TextField label="Maximum amount payable online" name="payOnlineMaxAmount" value={s.payOnlineMaxAmount} onChange={(v) => setS({ ...s, payOnlineMaxAmount: v })} error={errors.payOnlineMaxAmount} autoComplete="off" helpText="Above it the Pay online button is hidden (e.g. to limit fees). Empty: no maximum." />
+                    <TextField label="Message after payment" name="afterPaymentMessage" value={s.afterPaymentMessage} onChange={(v) => setS({ ...s, afterPaymentMessage: v })} error={errors.afterPaymentMessage} multiline={2} autoComplete="off" />
+                    <TextField label="Continue link after payment" name="afterPaymentUrl" value={s.afterPaymentUrl} onChange={(v) => setS({ ...s, afterPaymentUrl: v })} error={errors.afterPaymentUrl} autoComplete="off" helpText="e.g. your shop's account page (https://…)" />
+                  </FormLayout>
+                </Card>
+                <Card>
+                  <FormLayout>
+                    <Text as="h2" variant="headingMd">E-mails to your customers</Text>
+                    <Select
+                      label="Who e-mails the invoices"
+                      name="invoiceSender"
+                      value={s.invoiceSender}
+                      onChange={(v) => setS({ ...s, invoiceSender: v as typeof s.invoiceSender })}
+                      error={errors.invoiceSender}
+                      options={[
+                        { value: "FACTO", label: "Facto (invoice with PDF, UBL for businesses, pay button; reminders)" },
+                        { value: "PLATFORM", label: "My shop platform (Facto sends no invoices or reminders)" },
+                        { value: "NONE", label: "Nobody (I send invoices myself)" },
+                      ]}
+                      helpText="One system sends them, so a customer never gets an invoice twice."
+                    />
+                    <Checkbox label="Thank the customer by e-mail after an online payment" checked={s.thankYouEmail} onChange={(v) => setS({ ...s, thankYouEmail: v })} />
+                    <input type="hidden" name="thankYouEmail" value={s.thankYouEmail ? "on" : ""} />
+                    <Checkbox label="Send payment reminders" checked={s.remindersEnabled} onChange={(v) => setS({ ...s, remindersEnabled: v })} helpText="Never for invoices collected by direct debit; they stop as soon as the invoice is paid." />
+                    <input type="hidden" name="remindersEnabled" value={s.remindersEnabled ? "on" : ""} />
+                    <TextField label="Reminder days after the due date" name="reminderDays" value={s.reminderDays} onChange={(v) => setS({ ...s, reminderDays: v })} error={errors.reminderDays} autoComplete="off" helpText="e.g. 7, 14, 30" />
+                  </FormLayout>
+                </Card>
+                <Button submit variant="primary" loading={busy}>Save</Button>
+              </BlockStack>
+            </Form>
+            <Form method="post">
+              <input type="hidden" name="intent" value="template" />
+              <input type="hidden" name="kind" value={kind} />
+              <input type="hidden" name="language" value={language} />
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">E-mail texts</Text>
+                  <FormLayout.Group>
+                    <Select label="E-mail" options={KINDS} value={kind} onChange={(v) => pick(v as EmailKind, language)} />
+                    <Select label="Language" options={LANGUAGES} value={language} onChange={(v) => pick(kind, v as Language)} />
+                  </FormLayout.Group>
+                  <Text as="p" tone="subdued">{current.custom ? "Your own text." : "Facto's standard text."} Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(" ")}</Text>
+                  <TextField label="Subject" name="subject" value={draft.subject} onChange={(v) => setDraft({ ...draft, subject: v })} error={errors.subject} autoComplete="off" />
+                  <TextField label="Text" name="body" value={draft.body} onChange={(v) => setDraft({ ...draft, body: v })} error={errors.body} multiline={10} autoComplete="off" />
+                  <Button submit loading={busy}>Save this text</Button>
+                </FormLayout>
+              </Card>
+            </Form>
+            {current.custom ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="reset-template" />
+                <input type="hidden" name="kind" value={kind} />
+                <input type="hidden" name="language" value={language} />
+                <Button submit variant="plain" tone="critical" loading={busy}>Back to Facto's standard text for this e-mail</Button>
+              </Form>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

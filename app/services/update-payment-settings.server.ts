@@ -1,0 +1,33 @@
+import type { Db } from "~/db.server";
+import type { EmailTemplateInput, PaymentSettingsInput } from "~/domain/shop/payment-settings";
+import { encryptSecret } from "~/utils/encryption.server";
+
+/** Saves the Payments page. The Mollie key is encrypted; an empty key field keeps the stored one. */
+export async function updatePaymentSettings(db: Db, shopId: string, input: PaymentSettingsInput): Promise<void> {
+  await db.shop.update({
+    where: { id: shopId },
+    data: {
+      ...(input.removeMollieKey ? { mollieApiKey: null } : input.mollieApiKey ? { mollieApiKey: encryptSecret(input.mollieApiKey) } : {}),
+      payOnlineMaxAmount: input.payOnlineMaxAmount,
+      afterPaymentMessage: input.afterPaymentMessage,
+      afterPaymentUrl: input.afterPaymentUrl,
+      invoiceSender: input.invoiceSender,
+      thankYouEmail: input.thankYouEmail,
+      remindersEnabled: input.remindersEnabled,
+      reminderDays: input.reminderDays,
+    },
+  });
+}
+
+/** Stores the merchant's wording of one e-mail; `reset` goes back to Facto's built-in text. */
+export async function saveEmailTemplate(db: Db, shopId: string, input: EmailTemplateInput | { kind: EmailTemplateInput["kind"]; language: EmailTemplateInput["language"]; reset: true }): Promise<void> {
+  if ("reset" in input) {
+    await db.emailTemplate.deleteMany({ where: { shopId, kind: input.kind, language: input.language } });
+    return;
+  }
+  await db.emailTemplate.upsert({
+    where: { shopId_kind_language: { shopId, kind: input.kind, language: input.language } },
+    create: { shopId, kind: input.kind, language: input.language, subject: input.subject, body: input.body },
+    update: { subject: input.subject, body: input.body },
+  });
+}
