@@ -234,6 +234,10 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
     }
     if (method === "GET" && path === "/_control/payments") return send(200, [...payments.values()].map(view));
     if (method === "GET" && path === "/_control/webhook-calls") return send(200, webhookCalls);
+    if (method === "POST" && path === "/_control/fail-next-creates") {
+      failCreates = Number((JSON.parse(body || "{}") as { count?: number }).count ?? 1);
+      return send(200, { failCreates });
+    }
     return send(404, { status: 404, title: "Not Found", detail: "unknown control", _links: DOCS });
   }
 

@@ -159,8 +159,7 @@ describe("the payment page", () => {
   it("sends a reminder for an overdue invoice, and none for a paid one", async () => {
     const overdue = await placeOrder(7701003);
     const paidOne = await placeOrder(7701004);
-    await db.invoice.updateMany({ where: { id: { in: [overdue.id, paidOne.id] } }, data: { dueDate: new Date(Date.now() - 8 * 86_400_000) } });
-    // The second invoice is paid (through Mollie's control, as if the shopper paid elsewhere first).
+    // The second invoice is paid online; then both are made 8 days overdue (reminder step 1 is at 7).
     const page = await browser.newPage();
     await page.goto(`${stack.appUrl}/pay/${paidOne.publicToken}`);
     await page.getByRole("button", { name: /Online betalen/ }).click();
@@ -169,6 +168,7 @@ describe("the payment page", () => {
     await page.waitForURL(/\?attempt=/);
     await page.close();
     expect((await db.invoice.findUniqueOrThrow({ where: { id: paidOne.id } })).status).toBe("PAID");
+    await db.invoice.updateMany({ where: { id: { in: [overdue.id, paidOne.id] } }, data: { dueDate: new Date(Date.now() - 8 * 86_400_000) } });
 
     // The worker's reminder scheduler (REMINDERS_EVERY_MS in the test stack) picks the overdue one up.
     await waitFor(async () => (await inbox()).some((m) => m.subject === `Herinnering: factuur ${overdue.formattedNumber} staat nog open`), 60_000, "the reminder e-mail");
@@ -176,8 +176,63 @@ describe("the payment page", () => {
     expect(reminder.text).toContain(overdue.paymentReference!);
     expect(reminder.attachments.map((a) => a.filename)).toEqual([`${overdue.formattedNumber}.pdf`]);
     expect(await db.emailMessage.count({ where: { invoiceId: paidOne.id, kind: "REMINDER" } })).toBe(0);
+    expect((await inbox()).some((m) => m.subject.includes(`Herinnering: factuur ${paidOne.formattedNumber}`))).toBe(false);
     // Step 1 (7 days) is sent once, however often the scheduler runs.
     await new Promise((r) => setTimeout(r, 2500));
     expect((await inbox()).filter((m) => m.subject.includes(`Herinnering: factuur ${overdue.formattedNumber}`))).toHaveLength(1);
+  }, 120_000);
+
+  it("takes a Mollie refund as a payment reversal: the invoice is open again, the history says why", async () => {
+    const invoice = await placeOrder(7701005);
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    await page.getByRole("button", { name: /Online betalen/ }).click();
+    await page.waitForURL(/\/checkout\/tr_/);
+    await page.getByRole("button", { name: "Paid" }).click();
+    await page.waitForURL(/\?attempt=/);
+    await page.close();
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
+
+    // The merchant refunds in Mollie's dashboard: Mollie calls the webhook with the same payment id.
+    const refund = await fetch(`${stack.fakeMollieCheckoutUrl}/_control/payments/${line.externalId}/refund`, { method: "POST", body: JSON.stringify({ value: line.amount.toFixed(2) }) });
+    expect(refund.status).toBe(200);
+    await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "ISSUED", 30_000, "the refund recorded");
+    const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true, events: true } });
+    expect(after.paidAmount.toFixed(2)).toBe("0.00");
+    expect(after.amountDue.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));
+    expect(after.payments[0]!.amountRefunded.toFixed(2)).toBe(line.amount.toFixed(2));
+    expect(after.events.map((e) => e.type)).toContain("payment.reversed");
+    // No credit note: a refund of money is not a correction of the invoice (docs/decisions/006).
+    expect(await db.invoice.count({ where: { originalInvoiceId: invoice.id } })).toBe(0);
+  }, 120_000);
+
+  it("shows a clear message when Mollie is down and records the attempt as failed", async () => {
+    const invoice = await placeOrder(7701006);
+    // Mollie's client tries 3 times (2 s apart, same idempotency key) before it gives up.
+    await fetch(`${stack.fakeMollieCheckoutUrl}/_control/fail-next-creates`, { method: "POST", body: JSON.stringify({ count: 3 }) });
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    await page.getByRole("button", { name: /Online betalen/ }).click();
+    await page.getByRole("alert").waitFor({ timeout: 30_000 });
+    expect(await page.getByRole("alert").textContent()).toContain("Online payment is unavailable right now");
+    expect(page.url()).toContain(`/pay/${invoice.publicToken}`);
+    await page.close();
+    const lines = await db.payment.findMany({ where: { invoiceId: invoice.id } });
+    expect(lines.map((l) => l.status)).toEqual(["FAILED"]);
+    expect(lines[0]!.failureReason).toContain("503");
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("ISSUED");
+  }, 120_000);
+
+  it("marks an e-mail the mail server refuses as failed, visible on the invoice", async () => {
+    const orderId = 7701007;
+    const order = { ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending", email: "bounce@example.be" };
+    order.customer = { ...order.customer, email: "bounce@example.be" };
+    const ack = await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret });
+    expect(ack.status).toBe(200);
+    await waitFor(async () => (await db.emailMessage.count({ where: { invoice: { shopId, channelOrderId: String(orderId) }, status: "FAILED" } })) === 1, 60_000, "the refused e-mail");
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId) }, include: { emails: true, events: true } });
+    expect(invoice.emails[0]!.toAddress).toBe("bounce@example.be");
+    expect(invoice.emails[0]!.error).toMatch(/550.*mailbox unavailable/);
+    expect(invoice.events.find((e) => e.type === "email.failed")?.message).toMatch(/to bounce@example\.be failed: .*550/);
   }, 120_000);
 });

@@ -80,7 +80,7 @@ function toAppError(error: unknown): AppError {
   if (status === 401) return new AppError("UPSTREAM_REJECTED", "Mollie refused the API key (401): check the key in Facto's payment settings", { cause: error });
   if (status === 429) return new AppError("THROTTLED", "Mollie rate limit reached; retrying later", { cause: error });
   if (status && status >= 400 && status < 500) return new AppError("UPSTREAM_REJECTED", `Mollie refused the request (${status}): ${detail}`, { cause: error, details: { status } });
-  return new AppError("UPSTREAM_UNAVAILABLE", `Mollie is unavailable: ${detail}`, { cause: error });
+  return new AppError("UPSTREAM_UNAVAILABLE", `Mollie is unavailable${status ? ` (${status})` : ""}: ${detail}`, { cause: error });
 }
 
 export function mollieGateway(apiKey: string, apiEndpoint: string = env().MOLLIE_API_BASE_URL): MollieGateway {
