@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createPrisma } from "~/db.server";
+import { encryptSecret } from "~/utils/encryption.server";
 import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
 import { seedShopifyShop } from "../tests/support/seed-shop";
 import { adoptStackEnv, databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
@@ -16,12 +17,18 @@ const stack = await startStack({
   label: "demo",
   port: Number(process.env.PORT ?? 3000),
   fakeShopifyPort: Number(process.env.FAKE_SHOPIFY_PORT ?? 3001),
+  fakePorts: { mollieApi: 3002, mollieCheckout: 3003, smtp: 2525, smtpInbox: 3004 },
   databaseUrl: process.env.DATABASE_URL ?? databaseUrlFor("facto_demo"),
   keepDatabase: true,
 });
 adoptStackEnv(stack.info);
 const db = createPrisma(stack.info.databaseUrl, 2);
 const { shopId } = await seedShopifyShop(db, { domain: shop });
+// Online payment through the (fake) Mollie, invoices and reminders e-mailed by Facto (fake SMTP).
+await db.shop.update({
+  where: { id: shopId },
+  data: { mollieApiKey: encryptSecret(`test_${"demo".repeat(8)}`), invoiceSender: "FACTO", afterPaymentMessage: "Bedankt voor uw aankoop bij Atelier Lumière!" },
+});
 
 // A Belgian consumer's order (21 % and 6 %, shipping, a discount) and Shopify's own sample order
 // #1001 (shipped to the US: an export), each with a fresh id so every run issues new invoices.
@@ -32,20 +39,23 @@ const issued: string[] = [];
 for (const [index, fixture] of fixtures.entries()) {
   const order = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify", fixture), "utf8"));
   const orderId = Date.now() * 10 + index;
-  Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}` });
+  // The Belgian consumer pays by transfer or online afterwards (pending); #1001 was paid at checkout.
+  Object.assign(order, { id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, ...(index === 0 ? { financial_status: "pending" } : {}) });
   const ack = await sendShopifyWebhook({ appUrl: stack.info.appUrl, topic: "orders/create", shop, body: JSON.stringify(order), secret: stack.info.shopifyApiSecret });
   out(`orders/create ${order.name} answered ${ack.status} in ${ack.ms.toFixed(1)} ms`);
   await waitFor(async () => (await db.document.count({ where: { shopId, format: "UBL", invoice: { channelOrderId: String(orderId) } } })) > 0, 60_000, "the invoice documents");
   const doc = await db.document.findFirstOrThrow({
     where: { shopId, format: "PDF", invoice: { channelOrderId: String(orderId) } },
-    include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true, vatRegime: true } } },
+    include: { invoice: { select: { formattedNumber: true, taxInclusiveTotal: true, currency: true, vatRegime: true, publicToken: true } } },
   });
   const file = path.join(dir, `${doc.invoice.formattedNumber}.pdf`);
   writeFileSync(file, doc.content);
   const ubl = await db.document.findFirstOrThrow({ where: { shopId, format: "UBL", invoice: { channelOrderId: String(orderId) } } });
   const ublFile = path.join(dir, `${doc.invoice.formattedNumber}.xml`);
   writeFileSync(ublFile, ubl.content);
-  issued.push(`Invoice ${doc.invoice.formattedNumber} for ${order.name} (${doc.invoice.vatRegime}, ${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)})\n  PDF:           ${file}\n  UBL (PEPPOL):  ${ublFile}`);
+  issued.push(
+    `Invoice ${doc.invoice.formattedNumber} for ${order.name} (${doc.invoice.vatRegime}, ${doc.invoice.currency} ${doc.invoice.taxInclusiveTotal.toFixed(2)})\n  PDF:           ${file}\n  UBL (PEPPOL):  ${ublFile}\n  Payment page:  ${stack.info.appUrl}/pay/${doc.invoice.publicToken}`,
+  );
 }
 
 out();
@@ -53,6 +63,8 @@ for (const line of issued) out(line);
 out(`  App (web):     ${stack.info.appUrl}  (health: ${stack.info.appUrl}/healthz)`);
 out(`  Admin URL:     https://admin.shopify.com/store/${shop.replace(".myshopify.com", "")}/apps/${stack.info.shopifyApiKey}  (needs a real dev store, see README)`);
 out(`  Fake Shopify:  ${stack.info.fakeShopifyUrl}  (state: ${stack.info.fakeShopifyUrl}/_state/${shop})`);
+out(`  Fake Mollie:   checkout ${stack.info.fakeMollieCheckoutUrl} (pick Paid / Failed / ...), API ${stack.info.fakeMollieApiUrl}`);
+out(`  E-mails:       ${stack.info.fakeSmtpInboxUrl}  (the fake SMTP server's inbox)`);
 out(`  Database:      ${stack.info.databaseUrl}`);
 out();
 out(`Send another order:  SHOPIFY_API_SECRET=${stack.info.shopifyApiSecret} npx tsx tests/fakes/send-webhook.ts --topic orders/create --file tests/fixtures/shopify/order-450789469.json --shop ${shop} --url ${stack.info.appUrl}`);
