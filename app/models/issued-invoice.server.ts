@@ -8,7 +8,7 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 export async function loadIssuedInvoice(
   db: Db,
   invoiceId: string,
-): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string }) | null> {
+): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string; publicToken: string | null }) | null> {
   const row = await db.invoice.findUnique({
     where: { id: invoiceId },
     include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true, original: { select: { formattedNumber: true, issueDate: true } } },
@@ -21,6 +21,7 @@ export async function loadIssuedInvoice(
     customerId: row.customerId,
     pricesIncludeVat: row.pricesIncludeVat,
     status: row.status,
+    publicToken: row.publicToken,
     kind: row.kind,
     channel: row.channel,
     sourceId: row.sourceId,

@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { AppError, isAppError } from "~/errors/app-error";
 import type { Mailer } from "~/integrations/mail/mailer.server";
 import { logger } from "~/logger.server";
+import { paymentPageUrl } from "./public-urls.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 
 const LANGUAGES: readonly Language[] = ["nl", "fr", "en", "de"];
@@ -19,9 +20,7 @@ function recipientOf(invoice: { buyer: unknown; customer: { email: string | null
   return email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : null;
 }
 
-export function paymentPageUrl(token: string): string {
-  return `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/pay/${token}`;
-}
+export { paymentPageUrl };
 
 /**
  * Puts an e-mail to the customer on the outbox (one row per invoice, kind and step — asking twice

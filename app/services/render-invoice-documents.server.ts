@@ -4,6 +4,7 @@ import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
 import { writeUbl } from "~/domain/ubl/write-ubl";
 import { logger } from "~/logger.server";
 import { loadIssuedInvoice } from "~/models/issued-invoice.server";
+import { paymentPageUrl } from "./public-urls.server";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -16,8 +17,9 @@ export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise
   const present = await db.document.findMany({ where: { invoiceId }, select: { format: true, content: true } });
   if (present.some((d) => d.format === "PDF") && present.some((d) => d.format === "UBL")) return { rendered: [] };
 
-  const invoice = await loadIssuedInvoice(db, invoiceId);
-  if (!invoice) throw new Error(`invoice ${invoiceId} not found`);
+  const loaded = await loadIssuedInvoice(db, invoiceId);
+  if (!loaded) throw new Error(`invoice ${invoiceId} not found`);
+  const invoice = { ...loaded, paymentPageUrl: loaded.publicToken ? paymentPageUrl(loaded.publicToken) : null };
   const stored = present.find((d) => d.format === "PDF");
   const branding = await db.shop.findUniqueOrThrow({ where: { id: invoice.shopId }, select: { logo: true, accentColor: true } });
   const pdf = stored

@@ -152,6 +152,8 @@ export interface InvoiceDraft {
   billingReference?: { formattedNumber: string; issueDate: string } | null;
   /** How the invoice is settled, when known: paid (date, method) or collected by direct debit. */
   settlement?: { kind: "paid"; paidOn: string; method: string } | { kind: "direct-debit"; mandateId: string } | null;
+  /** The public payment page of the invoice (/pay/:token): printed as a link with its own QR code. */
+  paymentPageUrl?: string | null;
 }
 
 export interface IssuedInvoice extends InvoiceDraft {

@@ -31,6 +31,8 @@ export interface PdfLabels {
   paymentInstruction: (amount: string, dueDate: string) => string;
   structuredCommunication: string;
   scanToPay: string;
+  payOnline: string;
+  payOnlineText: string;
   paidOn: (date: string, method: string) => string;
   paidByDirectDebit: (mandate: string) => string;
   whyThisVat: string;
@@ -70,6 +72,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Gelieve ${amount} te betalen vóór ${due} met de gestructureerde mededeling hieronder.`,
     structuredCommunication: "Gestructureerde mededeling",
     scanToPay: "Scan met je bankapp",
+    payOnline: "Online betalen",
+    payOnlineText: "Bekijk en betaal deze factuur online:",
     paidOn: (d, m) => `Betaald op ${d} (${m})`,
     paidByDirectDebit: (m) => `Wordt betaald via domiciliëring (mandaat ${m}). U hoeft niets over te schrijven.`,
     whyThisVat: "Btw-regeling",
@@ -107,6 +111,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Merci de payer ${amount} avant le ${due} avec la communication structurée ci-dessous.`,
     structuredCommunication: "Communication structurée",
     scanToPay: "Scannez avec votre app bancaire",
+    payOnline: "Payer en ligne",
+    payOnlineText: "Consultez et payez cette facture en ligne :",
     paidOn: (d, m) => `Payée le ${d} (${m})`,
     paidByDirectDebit: (m) => `Payée par domiciliation (mandat ${m}). Aucun virement n'est nécessaire.`,
     whyThisVat: "Régime TVA",
@@ -144,6 +150,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Please pay ${amount} by ${due} using the structured communication below.`,
     structuredCommunication: "Structured communication",
     scanToPay: "Scan with your banking app",
+    payOnline: "Pay online",
+    payOnlineText: "View and pay this invoice online:",
     paidOn: (d, m) => `Paid on ${d} (${m})`,
     paidByDirectDebit: (m) => `Paid by direct debit (mandate ${m}). No transfer needed.`,
     whyThisVat: "VAT treatment",
@@ -181,6 +189,8 @@ const LABELS: Record<Language, PdfLabels> = {
     paymentInstruction: (amount, due) => `Bitte zahlen Sie ${amount} bis ${due} mit der unten stehenden strukturierten Mitteilung.`,
     structuredCommunication: "Strukturierte Mitteilung",
     scanToPay: "Mit Ihrer Banking-App scannen",
+    payOnline: "Online bezahlen",
+    payOnlineText: "Diese Rechnung online ansehen und bezahlen:",
     paidOn: (d, m) => `Bezahlt am ${d} (${m})`,
     paidByDirectDebit: (m) => `Wird per Lastschrift eingezogen (Mandat ${m}). Keine Überweisung nötig.`,
     whyThisVat: "Umsatzsteuer",

@@ -127,6 +127,39 @@ describe("EPC QR code on the PDF", () => {
   });
 });
 
+describe("the payment page on the PDF", () => {
+  const url = "https://facto.example/pay/w6x99c9II29s_vDSxGGpPo-sRLepgaRV";
+
+  it("prints the link to the payment page with a QR code that opens it", async () => {
+    const { PNG } = await import("pngjs");
+    const jsQR = (await import("jsqr")).default;
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    // Without an IBAN there is no EPC code, so the page's only QR code is the payment page's.
+    const base = sampleIssuedInvoice({ language: "en" });
+    const invoice = { ...base, seller: { ...base.seller, iban: null }, paymentPageUrl: url };
+    const pdf = await renderInvoicePdf(invoice, { createdAt });
+    const text = pdfText(pdf);
+    expect(text).toContain("View and pay this invoice online:");
+    expect(text.replace(/\s+/g, "")).toContain(url);
+    expect(pdf.toString("latin1")).toContain(`/URI (${url})`);
+    const dir = mkdtempSync(path.join(tmpdir(), "facto-qr-"));
+    writeFileSync(path.join(dir, "invoice.pdf"), pdf);
+    execFileSync("pdftoppm", ["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", path.join(dir, "invoice.pdf"), path.join(dir, "page")]);
+    const image = PNG.sync.read(readFileSync(path.join(dir, "page.png")));
+    rmSync(dir, { recursive: true, force: true });
+    expect(jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data).toBe(url);
+  });
+
+  it("says it in the customer's language, and not at all once the invoice is paid", async () => {
+    const nl = pdfText(await renderInvoicePdf({ ...sampleIssuedInvoice({ language: "nl" }), paymentPageUrl: url }, { createdAt }));
+    expect(nl).toContain("Bekijk en betaal deze factuur online:");
+    const paid = pdfText(await renderInvoicePdf({ ...sampleIssuedInvoice({ language: "nl" }), paymentPageUrl: url, settlement: { kind: "paid", paidOn: "2026-11-24", method: "iDEAL" } }, { createdAt }));
+    expect(paid).not.toContain("Bekijk en betaal");
+  });
+});
+
 describe("settled invoices", () => {
   it("a paid invoice says when and how, and asks for no transfer", async () => {
     const paid = { ...sampleIssuedInvoice(), settlement: { kind: "paid" as const, paidOn: "2026-11-24", method: "Bancontact" } };

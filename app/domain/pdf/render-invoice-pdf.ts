@@ -219,7 +219,7 @@ function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
 function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, startY: number, money: (v: string) => string): number {
   const exemptions = mandatoryMentions(inv);
   const due = dec(inv.totals.amountDue);
-  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference ? 130 : 0);
+  const needed = 28 + inv.vatSubtotals.length * 14 + 90 + exemptions.length * 24 + (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference ? 130 + (inv.paymentPageUrl && !inv.settlement ? 40 : 0) : 0);
   let y = startY;
   if (y + needed > BOTTOM) {
     doc.addPage();
@@ -290,12 +290,16 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
     y += 44;
   }
 
-  // Payment block: transfer details and, for EUR invoices, the EPC QR code banking apps scan.
+  // Payment block: transfer details and, for EUR invoices, the EPC QR code banking apps scan; with a
+  // payment page, its link and a second QR code that opens it.
   else if (inv.kind === "INVOICE" && due.greaterThan(0) && inv.paymentReference) {
-    const qr = inv.currency === "EUR" && inv.seller.iban ? epcPayloadFor(inv) : null;
-    const boxHeight = qr ? 118 : 86;
-    const textWidth = CONTENT_WIDTH - 24 - (qr ? 112 : 0);
-    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, boxHeight, 4).lineWidth(0.8).strokeColor(RULE).stroke();
+    const epc = inv.currency === "EUR" && inv.seller.iban ? epcPayloadFor(inv) : null;
+    const codes = [
+      ...(inv.paymentPageUrl ? [{ payload: inv.paymentPageUrl, caption: L.payOnline }] : []),
+      ...(epc ? [{ payload: epc, caption: L.scanToPay }] : []),
+    ];
+    const size = 96;
+    const textWidth = CONTENT_WIDTH - 24 - codes.length * (size + 14);
     text(doc, L.payment.toUpperCase(), MARGIN + 12, y + 10, { font: "bold", size: 7.5, color: accent, characterSpacing: 0.5 });
     text(doc, L.paymentInstruction(money(inv.totals.amountDue), inv.dueDate ? formatDate(inv.dueDate, inv.language) : "—"), MARGIN + 12, y + 24, {
       size: 9,
@@ -307,19 +311,31 @@ function summary(doc: Doc, inv: IssuedInvoice, L: PdfLabels, accent: string, sta
       ["BIC", inv.seller.bic ?? "—"],
       [L.structuredCommunication, inv.paymentReference],
     ];
-    const colW = textWidth / (qr ? 2 : 3);
+    // Three columns without codes, two beside one code, stacked beside two (an IBAN needs ~125 pt).
+    const columns = codes.length === 0 ? 3 : codes.length === 1 ? 2 : 1;
+    const colW = textWidth / columns;
+    let bottom = py;
     pairs.forEach(([label, value], i) => {
-      const col = qr ? i % 2 : i;
-      const rowY = qr ? py + Math.floor(i / 2) * 28 : py;
+      const col = i % columns;
+      const rowY = py + Math.floor(i / columns) * (columns === 1 ? 25 : 28);
       text(doc, label, MARGIN + 12 + col * colW, rowY, { size: 7.5, color: GREY, width: colW - 8 });
       text(doc, value, MARGIN + 12 + col * colW, rowY + 11, { font: "bold", size: 10, width: colW - 8 });
+      bottom = Math.max(bottom, doc.y);
     });
-    if (qr) {
-      const size = 96;
-      const qx = MARGIN + CONTENT_WIDTH - size - 10;
-      drawQrCode(doc, qr, qx, y + 8, size);
-      text(doc, L.scanToPay, qx - 10, y + 8 + size, { size: 6.5, color: GREY, width: size + 20, align: "center" });
+    if (inv.paymentPageUrl) {
+      text(doc, L.payOnlineText, MARGIN + 12, bottom + 6, { size: 8, color: GREY, width: textWidth });
+      const urlY = doc.y + 1;
+      text(doc, inv.paymentPageUrl, MARGIN + 12, urlY, { size: 7.5, color: accent, width: textWidth });
+      doc.link(MARGIN + 12, urlY, textWidth, doc.y - urlY, inv.paymentPageUrl);
+      bottom = doc.y;
     }
+    codes.forEach((code, i) => {
+      const qx = MARGIN + CONTENT_WIDTH - 10 - size - (codes.length - 1 - i) * (size + 14);
+      drawQrCode(doc, code.payload, qx, y + 8, size);
+      text(doc, code.caption, qx - 7, y + 8 + size, { size: 6.5, color: GREY, width: size + 14, align: "center" });
+    });
+    const boxHeight = Math.max(bottom - y + 10, codes.length ? 118 : 0);
+    doc.roundedRect(MARGIN, y, CONTENT_WIDTH, boxHeight, 4).lineWidth(0.8).strokeColor(RULE).stroke();
     y += boxHeight + 10;
   }
   return y;
