@@ -12,6 +12,7 @@ export const QueueName = {
   shopifySync: "shopify-sync",
   maintenance: "maintenance",
   email: "email",
+  wooSync: "woo-sync",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -25,6 +26,15 @@ export const JobPayloads = {
   "send-email": z.object({ emailId: z.uuid() }),
   "mark-order-paid": z.object({ invoiceId: z.uuid() }),
   "queue-reminders": z.object({}),
+  "tag-woo-order": z.object({ invoiceId: z.uuid() }),
+  "reconcile-woo-stores": z.object({}),
+  "reconcile-woo-store": z.object({ shopId: z.uuid() }),
+  "sync-woo-stock": z.object({
+    shopId: z.uuid(),
+    syncId: z.string().min(1).max(100),
+    levels: z.array(z.object({ productId: z.number().int().positive(), variationId: z.number().int().positive().nullable(), quantity: z.number().int() })).max(50_000),
+  }),
+  "woo-customer-mandate": z.object({ shopId: z.uuid(), customerId: z.string().regex(/^\d+$/), mandateId: z.string().min(1), status: z.string().min(1) }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -39,6 +49,11 @@ export const JobQueue: Record<JobName, QueueName> = {
   "send-email": QueueName.email,
   "mark-order-paid": QueueName.shopifySync,
   "queue-reminders": QueueName.maintenance,
+  "tag-woo-order": QueueName.wooSync,
+  "reconcile-woo-stores": QueueName.maintenance,
+  "reconcile-woo-store": QueueName.wooSync,
+  "sync-woo-stock": QueueName.wooSync,
+  "woo-customer-mandate": QueueName.wooSync,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -52,6 +67,11 @@ export const jobId = {
   "send-email": (p: JobPayload<"send-email">) => `email-${p.emailId}`,
   "mark-order-paid": (p: JobPayload<"mark-order-paid">) => `order-paid-${p.invoiceId}`,
   "queue-reminders": () => "queue-reminders",
+  "tag-woo-order": (p: JobPayload<"tag-woo-order">) => `tag-woo-order-${p.invoiceId}`,
+  "reconcile-woo-stores": () => "reconcile-woo-stores",
+  "reconcile-woo-store": (p: JobPayload<"reconcile-woo-store">) => `reconcile-woo-${p.shopId}`,
+  "sync-woo-stock": (p: JobPayload<"sync-woo-stock">) => `woo-stock-${p.shopId}-${p.syncId}`,
+  "woo-customer-mandate": (p: JobPayload<"woo-customer-mandate">) => `woo-mandate-${p.shopId}-${p.customerId}-${p.mandateId}-${p.status}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 export const defaultJobOptions: JobsOptions = {

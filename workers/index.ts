@@ -38,6 +38,13 @@ await getQueue(QueueName.maintenance).upsertJobScheduler(
   { name: "reconcile-shopify-shops", data: {} },
 );
 
+// Connected WooCommerce stores: webhooks kept active, orders polled (WooCommerce never retries).
+await getQueue(QueueName.maintenance).upsertJobScheduler(
+  "reconcile-woo-stores",
+  { every: config.RECONCILE_ORDERS_EVERY_MS },
+  { name: "reconcile-woo-stores", data: {} },
+);
+
 // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
 await getQueue(QueueName.maintenance).upsertJobScheduler(
   "queue-reminders",

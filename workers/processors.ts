@@ -16,6 +16,9 @@ import { queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/serv
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
+import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
+import { wooClientForShop } from "~/services/connect-woo-store.server";
+import { markWooOrderPaid, reconcileWooStore, setWooCustomerMandate, syncWooStock, tagWooOrder } from "~/services/woo-sync.server";
 
 export interface WorkerContext {
   db: Db;
@@ -30,7 +33,14 @@ export const processors: { [N in JobName]: Processor<N> } = {
     processWebhookEvent(ctx.db, eventId, {
       now: () => new Date(),
       checkVat: checkVatInVies,
-      enqueueOrderTagging: (invoiceId) => ctx.enqueue("tag-shopify-order", { invoiceId }),
+      enqueueOrderTagging: async (invoiceId) => {
+        const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
+        await ctx.enqueue(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
+      },
+      wooRefund: async (shopId, orderId, refundId) => {
+        const { client } = await wooClientForShop(ctx.db, shopId);
+        return WooRefundPayload.parse((await client.get(`orders/${orderId}/refunds/${refundId}`)).data);
+      },
       afterDocuments: async (invoiceId, kind) => {
         const { emailId } = await queueDocumentEmail(ctx.db, invoiceId, kind);
         if (emailId) await ctx.enqueue("send-email", { emailId });
@@ -40,9 +50,31 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
   "mark-order-paid": async ({ invoiceId }, ctx) => {
     const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-    // WooCommerce write-backs (set_paid) come with the WooCommerce connection (issue #6).
-    if (invoice.channel !== "SHOPIFY") return { skipped: `no paid write-back for ${invoice.channel} yet` };
+    if (invoice.channel === "WOOCOMMERCE") {
+      const { client } = await wooClientForShop(ctx.db, (await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } })).shopId);
+      return markWooOrderPaid(ctx.db, invoiceId, client);
+    }
     return markShopifyOrderPaid(ctx.db, invoiceId);
+  },
+  "tag-woo-order": async ({ invoiceId }, ctx) => {
+    const { shopId } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } });
+    return tagWooOrder(ctx.db, invoiceId, (await wooClientForShop(ctx.db, shopId)).client);
+  },
+  "reconcile-woo-stores": async (_payload, ctx) => {
+    const connections = await ctx.db.wooConnection.findMany({ where: { disconnectedAt: null }, select: { shopId: true } });
+    for (const c of connections) await ensureJob("reconcile-woo-store", { shopId: c.shopId });
+    return { stores: connections.length };
+  },
+  "reconcile-woo-store": async ({ shopId }, ctx) => {
+    const connection = await ctx.db.wooConnection.findUnique({ where: { shopId }, select: { disconnectedAt: true } });
+    if (!connection || connection.disconnectedAt) return { skipped: "not connected" };
+    const { client } = await wooClientForShop(ctx.db, shopId);
+    return reconcileWooStore(ctx.db, shopId, client, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
+  },
+  "sync-woo-stock": async ({ shopId, levels }, ctx) => syncWooStock((await wooClientForShop(ctx.db, shopId)).client, levels),
+  "woo-customer-mandate": async ({ shopId, customerId, mandateId, status }, ctx) => {
+    await setWooCustomerMandate((await wooClientForShop(ctx.db, shopId)).client, customerId, { mandateId, status });
+    return { customerId, status };
   },
   "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),

@@ -8,7 +8,8 @@ import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
 import { cancellationRefund, mapShopifyRefund } from "~/integrations/shopify/map-shopify-refund";
 import { ShopifyRefundPayload } from "~/integrations/shopify/refund-payload";
 import { DEFAULT_VAT_META_KEYS, mapWooOrder } from "~/integrations/woocommerce/map-woo-order";
-import { WooOrderPayload } from "~/integrations/woocommerce/order-payload";
+import { WooOrderPayload, WooRefundPayload } from "~/integrations/woocommerce/order-payload";
+import { mapWooRefund } from "~/integrations/woocommerce/map-woo-refund";
 import type { ChannelRefund } from "~/domain/invoice/types";
 import { exportCustomerData } from "./export-customer-data.server";
 import { paymentMethodLabel, recordChannelPayment } from "./record-channel-payment.server";
@@ -30,6 +31,8 @@ export interface ProcessDeps {
   afterDocuments?: (invoiceId: string, kind: "INVOICE" | "CREDIT_NOTE") => Promise<void>;
   /** What a payment that settles an invoice sets off (store write-back, thank-you e-mail). */
   payments?: PaymentEffects;
+  /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
+  wooRefund?: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
 }
 
 export interface ProcessOutcome {
@@ -206,18 +209,50 @@ export function wooInvoiceDue(trigger: "ORDER_CREATED" | "ORDER_PAID" | "ORDER_F
 
 const handleWooOrder: Handler = async (db, event, deps) => {
   const payload = WooOrderPayload.parse(event.payload);
-  const due = wooInvoiceDue(event.shop.invoiceTrigger, payload.status);
-  if (!due.due) return { status: "IGNORED", note: due.reason };
-  const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
-  const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
-  const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
-  if (payload.date_paid_gmt && (payload.status === "processing" || payload.status === "completed")) {
-    await recordChannelPayment(db, issued.invoiceId, { paidAt: new Date(`${payload.date_paid_gmt.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" });
+  const existing = await db.invoice.findFirst({ where: { shopId: event.shopId, channel: "WOOCOMMERCE", kind: "INVOICE", channelOrderId: payload.id }, select: { id: true, formattedNumber: true } });
+  const notes: string[] = [];
+  let invoiceId = existing?.id;
+  if (!existing) {
+    const due = wooInvoiceDue(event.shop.invoiceTrigger, payload.status);
+    if (!due.due) return { status: "IGNORED", note: due.reason };
+    const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
+    const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
+    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+    invoiceId = issued.invoiceId;
+    if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, { paidAt: new Date(`${payload.date_paid_gmt!.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" });
+    await ensureInvoiceDocuments(db, issued.invoiceId);
+    await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
+    await deps.enqueueOrderTagging(issued.invoiceId);
+    if (!issued.created) notes.push(`order already invoiced as ${issued.formattedNumber}`);
+  } else if (wooPaid(payload)) {
+    // Paid later in WooCommerce (bank transfer confirmed by the owner, a gateway's callback...).
+    if (await recordChannelPayment(db, existing.id, { paidAt: new Date(`${payload.date_paid_gmt!.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" })) notes.push("paid in the store");
   }
-  await ensureInvoiceDocuments(db, issued.invoiceId);
-  await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
-  return { status: "PROCESSED", invoiceId: issued.invoiceId, ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }) };
+
+  // Refunds (order.updated lists them): each becomes its credit note, once.
+  if (payload.refunds.length && invoiceId) {
+    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { taxExclusiveTotal: true, taxInclusiveTotal: true } });
+    const share = invoice.taxInclusiveTotal.isZero() ? "1" : invoice.taxExclusiveTotal.div(invoice.taxInclusiveTotal).toString();
+    for (const listed of payload.refunds) {
+      const credited = await db.invoice.findFirst({ where: { shopId: event.shopId, channel: "WOOCOMMERCE", kind: "CREDIT_NOTE", sourceId: `refund:${listed.id}` }, select: { formattedNumber: true } });
+      if (credited) continue;
+      if (!deps.wooRefund) throw new Error("no WooCommerce client to read refunds with");
+      const refund = mapWooRefund(payload.id, await deps.wooRefund(event.shopId, payload.id, listed.id), payload.prices_include_tax, { netShareOfGross: share });
+      const result = await issueCreditNote(db, { shopId: event.shopId, channel: "WOOCOMMERCE", refund, now: deps.now() });
+      if (result.status === "nothing-to-credit") {
+        notes.push(`refund ${listed.id}: ${result.reason}`);
+        continue;
+      }
+      await ensureInvoiceDocuments(db, result.creditNoteId);
+      await deps.afterDocuments?.(result.creditNoteId, "CREDIT_NOTE");
+      await settleAfterCredit(db, result.creditNoteId);
+      notes.push(`refund ${listed.id} credited by ${result.formattedNumber}`);
+    }
+  }
+  return { status: "PROCESSED", ...(invoiceId ? { invoiceId } : {}), ...(notes.length ? { note: notes.join("; ") } : {}) };
 };
+
+const wooPaid = (o: WooOrderPayload) => Boolean(o.date_paid_gmt) && (o.status === "processing" || o.status === "completed");
 
 const WOO_HANDLERS: Record<string, Handler> = {
   "order.created": handleWooOrder,

@@ -51,5 +51,22 @@ export const WooOrderPayload = z.object({
   tax_lines: z.array(z.object({ rate_id: z.union([z.number(), z.string()]).transform(String), rate_percent: z.union([z.number(), z.string()]).transform(String).nullish(), label: z.string().nullish() })).default([]),
   shipping_lines: z.array(z.object({ method_title: z.string().nullish(), total: money, total_tax: money, taxes })).default([]),
   fee_lines: z.array(z.object({ name: z.string(), total: money, total_tax: money, taxes })).default([]),
+  /** Refunds as the order lists them (id, reason, negative total); the lines come from /orders/:id/refunds/:id. */
+  refunds: z.array(z.object({ id: z.union([z.number(), z.string()]).transform(String), reason: z.string().nullish(), total: money })).default([]),
+  date_modified_gmt: z.string().nullish(),
 });
 export type WooOrderPayload = z.infer<typeof WooOrderPayload>;
+
+/** GET /orders/:id/refunds/:refund_id: quantities and amounts are negative. */
+export const WooRefundPayload = z.object({
+  id: z.union([z.number(), z.string()]).transform(String),
+  date_created_gmt: z.string().nullish(),
+  date_created: z.string().nullish(),
+  amount: money,
+  reason: z.string().nullish(),
+  line_items: z
+    .array(z.object({ name: z.string(), sku: z.string().nullish(), quantity: z.number(), total: money, total_tax: money }))
+    .default([]),
+  shipping_lines: z.array(z.object({ total: money, total_tax: money })).default([]),
+});
+export type WooRefundPayload = z.infer<typeof WooRefundPayload>;

@@ -1,0 +1,69 @@
+import WooCommerceRestApi from "@woocommerce/woocommerce-rest-api";
+import { AppError } from "~/errors/app-error";
+
+/**
+ * WooCommerce's REST API v3 through its official client: Basic auth over https, OAuth 1.0a
+ * (HMAC-SHA256) over http — which Facto only allows for a store on this machine (tests, the demo).
+ * Errors become AppErrors with WooCommerce's own code and message; a refused key is permanent, an
+ * unreachable store or a 5xx is retried.
+ */
+export interface WooResponse<T> {
+  data: T;
+  headers: Record<string, string>;
+}
+
+export interface WooClient {
+  get<T>(path: string, params?: Record<string, string | number>): Promise<WooResponse<T>>;
+  post<T>(path: string, body: unknown): Promise<WooResponse<T>>;
+  put<T>(path: string, body: unknown): Promise<WooResponse<T>>;
+  delete<T>(path: string, params?: Record<string, string | number | boolean>): Promise<WooResponse<T>>;
+}
+
+export class WooApiError extends AppError {
+  readonly status: number | null;
+  readonly wooCode: string | null;
+  constructor(code: "UPSTREAM_REJECTED" | "UPSTREAM_UNAVAILABLE" | "THROTTLED", message: string, status: number | null, wooCode: string | null, cause: unknown) {
+    super(code, message, { cause, details: { status, wooCode } });
+    this.status = status;
+    this.wooCode = wooCode;
+  }
+}
+
+export function isLoopbackUrl(url: URL): boolean {
+  return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+}
+
+export function wooClient(connection: { storeUrl: string; consumerKey: string; consumerSecret: string }, options: { timeoutMs?: number } = {}): WooClient {
+  const api = new WooCommerceRestApi({
+    url: connection.storeUrl,
+    consumerKey: connection.consumerKey,
+    consumerSecret: connection.consumerSecret,
+    version: "wc/v3",
+    timeout: options.timeoutMs ?? 15_000,
+  });
+  const call = async <T>(method: "get" | "post" | "put" | "delete", path: string, arg?: unknown): Promise<WooResponse<T>> => {
+    try {
+      const response = await (method === "get" || method === "delete" ? api[method](path, arg ?? {}) : api[method](path, arg));
+      return { data: response.data as T, headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) };
+    } catch (error) {
+      throw toWooError(error, `${method.toUpperCase()} ${path}`);
+    }
+  };
+  return {
+    get: (path, params) => call("get", path, params),
+    post: (path, body) => call("post", path, body),
+    put: (path, body) => call("put", path, body),
+    delete: (path, params) => call("delete", path, params),
+  };
+}
+
+function toWooError(error: unknown, what: string): WooApiError {
+  const e = error as { response?: { status?: number; data?: { code?: string; message?: string } }; code?: string; message?: string };
+  const status = e.response?.status ?? null;
+  const wooCode = e.response?.data?.code ?? null;
+  const message = e.response?.data?.message ?? e.message ?? String(error);
+  if (status === null) return new WooApiError("UPSTREAM_UNAVAILABLE", `The store could not be reached (${what}): ${message}`, null, e.code ?? null, error);
+  if (status === 429) return new WooApiError("THROTTLED", `The store asks to slow down (${what})`, status, wooCode, error);
+  if (status >= 500) return new WooApiError("UPSTREAM_UNAVAILABLE", `The store answered ${status} (${what}): ${message}`, status, wooCode, error);
+  return new WooApiError("UPSTREAM_REJECTED", `The store refused ${what} (${status}${wooCode ? ` ${wooCode}` : ""}): ${message}`, status, wooCode, error);
+}

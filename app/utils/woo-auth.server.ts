@@ -1,0 +1,68 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { redirect } from "@remix-run/node";
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { accountForSession, SESSION_DAYS } from "~/services/accounts.server";
+
+/**
+ * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure on https)
+ * and a CSRF token (double submit: a cookie plus the same value in every form; a cross-site page can
+ * neither read the cookie nor set the field).
+ */
+const SESSION_COOKIE = "facto_session";
+const CSRF_COOKIE = "facto_csrf";
+
+const secure = () => env().SHOPIFY_APP_URL.startsWith("https://");
+
+function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie") ?? "";
+  for (const part of header.split(/;\s*/)) {
+    const [k, ...v] = part.split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
+
+export function sessionCookie(token: string): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_DAYS * 86400}${secure() ? "; Secure" : ""}`;
+}
+
+export function clearSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure() ? "; Secure" : ""}`;
+}
+
+export const sessionToken = (request: Request) => readCookie(request, SESSION_COOKIE);
+
+/** The signed-in account, or a redirect to the sign-in page. */
+export async function requireAccount(request: Request) {
+  const account = await accountForSession(prisma, sessionToken(request));
+  if (!account) {
+    const url = new URL(request.url);
+    throw redirect(`/woo/login?next=${encodeURIComponent(url.pathname)}`);
+  }
+  return account;
+}
+
+/** The CSRF token for this browser, and the Set-Cookie header when it is new. */
+export function csrfFor(request: Request): { token: string; setCookie: string | null } {
+  const existing = readCookie(request, CSRF_COOKIE);
+  if (existing && /^[A-Za-z0-9_-]{32}$/.test(existing)) return { token: existing, setCookie: null };
+  const token = randomBytes(24).toString("base64url");
+  return { token, setCookie: `${CSRF_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict${secure() ? "; Secure" : ""}` };
+}
+
+/** Refuses a form post whose CSRF field does not match this browser's cookie (403). */
+export function verifyCsrf(request: Request, form: FormData): void {
+  const cookie = readCookie(request, CSRF_COOKIE) ?? "";
+  const field = String(form.get("csrf") ?? "");
+  const a = Buffer.from(cookie);
+  const b = Buffer.from(field);
+  if (!cookie || a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new Response("This form expired or did not come from Facto. Reload the page and try again.", { status: 403 });
+  }
+}
+
+/** Only same-site relative paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string | null): string {
+  return next && /^\/woo(\/[A-Za-z0-9/_-]*)?$/.test(next) ? next : "/woo";
+}
