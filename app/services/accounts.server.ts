@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import type { Db } from "~/db.server";
+import { MIN_PASSWORD_LENGTH } from "~/domain/account/password-policy";
 import { AppError } from "~/errors/app-error";
 
 /**
@@ -13,7 +14,6 @@ const N = 16384;
 const R = 8;
 const P = 1;
 export const SESSION_DAYS = 30;
-export const MIN_PASSWORD_LENGTH = 10;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

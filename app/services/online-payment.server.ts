@@ -155,13 +155,23 @@ export async function syncMolliePayment(db: Db, shopId: string, molliePaymentId:
         : `Online payment ${payment.id} ${STATUS_TEXT[status]}${payment.failureReason ? ` (${payment.failureReason})` : ""}: not paid`;
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: `payment.${status.toLowerCase()}`, message, data: { payment: payment.id, amount: line.amount.toFixed(2), refunded } });
   }
-  const settlement = await settleInvoicePayments(db, line.invoiceId);
+  const settlement = await settleWithEffects(db, line.invoiceId, effects);
+  return { status: STATUS_TEXT[status], invoiceId: line.invoiceId, settlement };
+}
+
+/**
+ * Settles the invoice from its payment lines and, when this call is the one that saw it become paid
+ * (the row lock makes that exactly one caller), sets off the store write-back and the thank-you.
+ */
+export async function settleWithEffects(db: Db, invoiceId: string, effects: PaymentEffects): Promise<Settlement> {
+  const settlement = await settleInvoicePayments(db, invoiceId);
   if (settlement.becamePaid) {
-    await effects.enqueueOrderPaid(line.invoiceId);
-    await effects.enqueueThankYou(line.invoiceId);
+    await effects.enqueueOrderPaid(invoiceId);
+    await effects.enqueueThankYou(invoiceId);
   }
   if (settlement.reversed) {
-    await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.reversed", message: `The payment was refunded: ${line.currency} ${settlement.outstanding} is open again` });
+    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true, currency: true } });
+    await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "payment.reversed", message: `The payment was refunded: ${invoice.currency} ${settlement.outstanding} is open again` });
   }
-  return { status: STATUS_TEXT[status], invoiceId: line.invoiceId, settlement };
+  return settlement;
 }

@@ -5,7 +5,7 @@ import { dec } from "~/domain/money/money";
 import { epcQrPayload, epcReferenceFromStructuredCommunication } from "~/domain/payment-reference/epc-qr-payload";
 import { formatDate, formatMoney } from "~/domain/pdf/labels";
 import { logger } from "~/logger.server";
-import { onlinePaymentBlock, syncMolliePayment, type PaymentEffects } from "./online-payment.server";
+import { onlinePaymentBlock, settleWithEffects, syncMolliePayment, type PaymentEffects } from "./online-payment.server";
 
 const LANGUAGES: readonly Language[] = ["nl", "fr", "en", "de"];
 export const isLanguage = (l: unknown): l is Language => LANGUAGES.includes(l as Language);
@@ -58,6 +58,9 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
       } catch (error) {
         logger.warn({ err: error, paymentId: line.id }, "could not fetch the Mollie payment on return; the webhook will tell");
       }
+    } else if (line?.status === "PAID") {
+      // The webhook recorded the payment a moment ago and may still be settling the invoice.
+      await settleWithEffects(db, found.id, options.effects);
     }
     const fresh = line ? await db.payment.findUnique({ where: { id: line.id }, select: { status: true } }) : null;
     if (fresh) attempt = fresh.status === "AUTHORIZED" ? "pending" : (fresh.status.toLowerCase() as AttemptStatus);

@@ -98,7 +98,9 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     if (!Number.isFinite(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 15 * 60) return null;
     const nonce = `${ck}:${p.get("oauth_nonce")}:${timestamp}`;
     if (nonces.has(nonce)) return null; // replayed request
-    const params = [...p.entries()].filter(([k]) => k !== "oauth_signature").map(([k, v]) => [pct(k), pct(v)] as const);
+    // As PHP reads a query string: a repeated key keeps its last value (the official JS client sends
+    // its query parameters twice — in the URL and again beside the OAuth ones).
+    const params = [...new Map([...p.entries()].filter(([k]) => k !== "oauth_signature")).entries()].map(([k, v]) => [pct(k), pct(v)] as const);
     params.sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
     const base = [req.method!.toUpperCase(), pct(`${requestUrl.origin}${requestUrl.pathname}`), pct(params.map(([k, v]) => `${k}=${v}`).join("&"))].join("&");
     const expected = createHmac("sha256", `${pct(found.consumerSecret)}&`).update(base).digest("base64");

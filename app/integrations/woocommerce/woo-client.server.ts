@@ -1,4 +1,4 @@
-import WooCommerceRestApi from "@woocommerce/woocommerce-rest-api";
+import WooCommerceRestApiModule from "@woocommerce/woocommerce-rest-api";
 import { AppError } from "~/errors/app-error";
 
 /**
@@ -7,6 +7,10 @@ import { AppError } from "~/errors/app-error";
  * Errors become AppErrors with WooCommerce's own code and message; a refused key is permanent, an
  * unreachable store or a 5xx is retried.
  */
+// The package's "main" is a Babel-compiled CommonJS file: under Node's ESM loader its default import
+// is the exports object (class under .default); bundlers and tsx hand over the class itself.
+const WooCommerceRestApi = ((WooCommerceRestApiModule as unknown as { default?: typeof WooCommerceRestApiModule }).default ?? WooCommerceRestApiModule) as typeof WooCommerceRestApiModule;
+
 export interface WooResponse<T> {
   data: T;
   headers: Record<string, string>;

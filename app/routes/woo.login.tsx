@@ -1,0 +1,54 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, WooLayout } from "~/components/woo-layout";
+import { prisma } from "~/db.server";
+import { createSession, logIn } from "~/services/accounts.server";
+import styles from "~/styles/woo.css?url";
+import { csrfFor, safeNext, sessionCookie, verifyCsrf } from "~/utils/woo-auth.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const meta: MetaFunction = () => [{ title: "Sign in — Facto" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { token, setCookie } = csrfFor(request);
+  return Response.json({ csrf: token, next: new URL(request.url).searchParams.get("next") }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const form = await request.formData();
+  verifyCsrf(request, form);
+  const email = String(form.get("email") ?? "");
+  const result = await logIn(prisma, email, String(form.get("password") ?? ""));
+  if (!result) return Response.json({ error: "E-mail or password is wrong", email }, { status: 401 });
+  const { token } = await createSession(prisma, result.accountId);
+  return new Response(null, { status: 303, headers: { Location: safeNext(String(form.get("next") ?? "")), "Set-Cookie": sessionCookie(token) } });
+};
+
+export default function Login() {
+  const { csrf, next } = useLoaderData<{ csrf: string; next: string | null }>();
+  const result = useActionData<{ error?: string; email?: string }>();
+  return (
+    <WooLayout>
+      <section className="woo-card" style={{ maxWidth: 420, margin: "40px auto" }}>
+        <h1>Sign in</h1>
+        {result?.error ? (
+          <div className="woo-banner" data-tone="critical" role="alert">
+            {result.error}
+          </div>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="next" value={next ?? ""} />
+          <Field label="E-mail" name="email" type="email" autoComplete="email" required defaultValue={result?.email} />
+          <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+          <button className="woo-button" type="submit">
+            Sign in
+          </button>
+        </Form>
+        <p className="woo-muted">
+          No account yet? <a href="/woo/signup">Create one</a> to connect your WooCommerce store.
+        </p>
+      </section>
+    </WooLayout>
+  );
+}

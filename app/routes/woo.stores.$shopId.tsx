@@ -1,0 +1,254 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field, WooLayout } from "~/components/woo-layout";
+import { prisma } from "~/db.server";
+import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
+import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
+import { isAppError } from "~/errors/app-error";
+import { enqueue } from "~/queues.server";
+import { shopOfAccount } from "~/services/accounts.server";
+import { disconnectWooStore } from "~/services/connect-woo-store.server";
+import { paymentPageUrl } from "~/services/public-urls.server";
+import { updateShopSettings } from "~/services/update-shop-settings.server";
+import styles from "~/styles/woo.css?url";
+import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
+
+// /woo/stores/:shopId — one store: connection and webhooks, company details, its invoices.
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
+
+const FIELDS = ["legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone", "defaultLanguage", "paymentTermDays", "invoiceTrigger"] as const;
+
+async function load(request: Request, shopId: string) {
+  const account = await requireAccount(request);
+  try {
+    return { account, shop: await shopOfAccount(prisma, account.id, shopId) };
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") throw new Response("Store not found", { status: 404 });
+    throw error;
+  }
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { account, shop } = await load(request, params.shopId ?? "");
+  const { token, setCookie } = csrfFor(request);
+  const invoices = await prisma.invoice.findMany({
+    where: { shopId: shop.id },
+    orderBy: [{ createdAt: "desc" }],
+    take: 50,
+    select: { id: true, formattedNumber: true, kind: true, channelOrderName: true, issueDate: true, currency: true, taxInclusiveTotal: true, status: true, publicToken: true },
+  });
+  const waiting = await prisma.webhookEvent.count({ where: { shopId: shop.id, status: "FAILED", lastError: { startsWith: "Invoice data incomplete" } } });
+  return Response.json(
+    {
+      email: account.email,
+      csrf: token,
+      connected: new URL(request.url).searchParams.get("connected") === "1",
+      store: {
+        id: shop.id,
+        domain: shop.domain,
+        storeUrl: shop.wooConnection?.storeUrl ?? null,
+        connected: Boolean(shop.wooConnection && !shop.wooConnection.disconnectedAt),
+        webhooks: (shop.wooConnection?.webhooks ?? []).map((w) => ({ topic: w.topic, status: w.status, checkedAt: w.checkedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null })),
+        missing: missingInvoiceSettings(shop),
+        waiting,
+      },
+      values: Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])),
+      invoices: invoices.map((i) => ({
+        id: i.id,
+        number: i.formattedNumber,
+        kind: i.kind,
+        order: i.channelOrderName,
+        date: i.issueDate.toISOString().slice(0, 10),
+        total: `${i.currency} ${i.taxInclusiveTotal.toFixed(2)}`,
+        status: i.status.toLowerCase(),
+        payUrl: i.publicToken ? paymentPageUrl(i.publicToken) : null,
+      })),
+    },
+    setCookie ? { headers: { "Set-Cookie": setCookie } } : {},
+  );
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop } = await load(request, params.shopId ?? "");
+  const form = await request.formData();
+  verifyCsrf(request, form);
+  if (form.get("intent") === "disconnect") {
+    const { failed } = await disconnectWooStore(prisma, shop.id);
+    return Response.json({ ok: true, message: failed.length ? `Disconnected. Remove these webhooks by hand in WooCommerce: ${failed.join("; ")}` : "Disconnected: Facto's webhooks were removed from your store. Your invoices stay here." });
+  }
+  const posted = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")]));
+  const parsed = ShopSettingsInput.safeParse(posted);
+  if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => enqueue("process-webhook", { eventId }));
+  return Response.json({ ok: true, message: requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved." });
+};
+
+type Data = {
+  email: string;
+  csrf: string;
+  connected: boolean;
+  store: { id: string; domain: string; storeUrl: string | null; connected: boolean; webhooks: { topic: string; status: string; checkedAt: string | null }[]; missing: string[]; waiting: number };
+  values: Record<(typeof FIELDS)[number], string>;
+  invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
+};
+
+export default function StorePage() {
+  const { email, csrf, connected, store, values, invoices } = useLoaderData<Data>();
+  const result = useActionData<{ ok: boolean; message?: string; errors?: Record<string, string> }>();
+  const busy = useNavigation().state !== "idle";
+  const errors = result?.errors ?? {};
+  const v = (name: (typeof FIELDS)[number]) => ({ name, defaultValue: values[name], error: errors[name] });
+  return (
+    <WooLayout email={email} csrf={csrf}>
+      <p>
+        <a href="/woo">← Your stores</a>
+      </p>
+      {connected ? (
+        <div className="woo-banner" data-tone="success">
+          Store connected: Facto registered its webhooks. New and updated orders are invoiced from now on.
+        </div>
+      ) : null}
+      {result?.message ? (
+        <div className="woo-banner" data-tone="success" role="status">
+          {result.message}
+        </div>
+      ) : null}
+      {result && !result.ok ? (
+        <div className="woo-banner" data-tone="critical" role="alert">
+          Some fields need your attention.
+        </div>
+      ) : null}
+      {store.missing.length ? (
+        <div className="woo-banner" data-tone="warning">
+          Facto issues no invoice until these are filled in: {store.missing.join(", ")}.{store.waiting ? ` ${store.waiting} order(s) are waiting.` : ""}
+        </div>
+      ) : null}
+
+      <section className="woo-card">
+        <h1>{values.legalName || store.domain}</h1>
+        <p className="woo-muted">{store.storeUrl}</p>
+        {store.connected ? (
+          <>
+            <table className="woo-table" aria-label="Webhooks">
+              <thead>
+                <tr>
+                  <th>Webhook</th>
+                  <th>Status</th>
+                  <th>Last checked</th>
+                </tr>
+              </thead>
+              <tbody>
+                {store.webhooks.map((w) => (
+                  <tr key={w.topic}>
+                    <td>{w.topic}</td>
+                    <td>{w.status}</td>
+                    <td>{w.checkedAt ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="woo-muted">Facto checks these webhooks and the store's recent orders regularly: an order is never missed, even when WooCommerce disables a webhook.</p>
+            <Form method="post" onSubmit={(e) => (confirm("Disconnect this store? Facto removes its webhooks; your invoices stay.") ? undefined : e.preventDefault())}>
+              <input type="hidden" name="csrf" value={csrf} />
+              <input type="hidden" name="intent" value="disconnect" />
+              <button className="woo-button" data-tone="critical" type="submit" disabled={busy}>
+                Disconnect store
+              </button>
+            </Form>
+          </>
+        ) : (
+          <p>This store is disconnected. Connect it again from <a href="/woo">your stores</a>.</p>
+        )}
+      </section>
+
+      <section className="woo-card">
+        <h2>Seller on your invoices</h2>
+        <Form method="post">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="intent" value="settings" />
+          <Field label="Legal name" {...v("legalName")} />
+          <Field label="Street and number" {...v("street")} />
+          <div className="woo-grid">
+            <Field label="Postal code" {...v("postalCode")} />
+            <Field label="City" {...v("city")} />
+            <Field label="Country (ISO code)" {...v("countryCode")} help="BE for Belgium" />
+          </div>
+          <div className="woo-grid">
+            <Field label="VAT number" {...v("vatNumber")} />
+            <Field label="Enterprise number" {...v("enterpriseNumber")} />
+          </div>
+          <div className="woo-grid">
+            <Field label="IBAN" {...v("iban")} />
+            <Field label="BIC" {...v("bic")} />
+          </div>
+          <div className="woo-grid">
+            <Field label="E-mail" {...v("email")} />
+            <Field label="Phone" {...v("phone")} />
+          </div>
+          <div className="woo-grid">
+            <label className="woo-field">
+              <span>Invoice language</span>
+              <select name="defaultLanguage" defaultValue={values.defaultLanguage || "nl"}>
+                <option value="nl">Nederlands</option>
+                <option value="fr">Français</option>
+                <option value="en">English</option>
+                <option value="de">Deutsch</option>
+              </select>
+            </label>
+            <Field label="Payment term (days)" {...v("paymentTermDays")} />
+            <label className="woo-field">
+              <span>Issue the invoice when the order is</span>
+              <select name="invoiceTrigger" defaultValue={values.invoiceTrigger || "ORDER_CREATED"}>
+                <option value="ORDER_CREATED">placed</option>
+                <option value="ORDER_PAID">paid</option>
+                <option value="ORDER_FULFILLED">completed</option>
+              </select>
+            </label>
+          </div>
+          <button className="woo-button" type="submit" disabled={busy}>
+            Save
+          </button>
+        </Form>
+      </section>
+
+      <section className="woo-card">
+        <h2>Invoices</h2>
+        {invoices.length === 0 ? (
+          <p className="woo-muted">No invoices yet.</p>
+        ) : (
+          <table className="woo-table">
+            <thead>
+              <tr>
+                <th>Number</th>
+                <th>Order</th>
+                <th>Date</th>
+                <th>Total</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <a href={`/woo/stores/${store.id}/invoices/${i.id}/pdf`}>{i.number}</a>
+                    {i.payUrl ? (
+                      <>
+                        {" · "}
+                        <a href={i.payUrl}>payment page</a>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{i.order}</td>
+                  <td>{i.date}</td>
+                  <td>{i.total}</td>
+                  <td>{i.kind === "CREDIT_NOTE" ? "credit note" : i.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </WooLayout>
+  );
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { wooClient } from "~/integrations/woocommerce/woo-client.server";
+import { enqueue } from "~/queues.server";
+import { syncWooStock, WOO_BATCH_LIMIT } from "~/services/woo-sync.server";
+import { encryptSecret } from "~/utils/encryption.server";
+import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
+import { sendWooWebhook } from "../fakes/send-webhook";
+import { launchChromium } from "../support/browser";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
+
+/**
+ * WooCommerce, complete, over real HTTP: an owner signs up in Facto's own admin, connects a (fake)
+ * WooCommerce store with a REST key → Facto registers its webhooks → an order placed in the store
+ * arrives signed → invoice → paid on Facto's payment page → the order is set paid in the store.
+ * Forged deliveries are refused; a disabled webhook does not lose an order; refunds become credit
+ * notes; 5,000 products' stock goes out in batches of at most 100.
+ */
+const stack = inject("stack");
+let db: Db;
+let woo: FakeWooCommerce;
+let browser: Browser;
+let page: Page;
+let shopId: string;
+let connectionId: string;
+const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
+const unpaidOrder = (id: number) => ({ ...fixture, id, number: String(id), status: "on-hold", payment_method: "bacs", payment_method_title: "Direct bank transfer", date_paid: null, date_paid_gmt: null, transaction_id: "", refunds: [] });
+const invoiceOf = (orderId: number) => db.invoice.findFirst({ where: { shopId, kind: "INVOICE", channelOrderId: String(orderId) } });
+
+beforeAll(async () => {
+  adoptStackEnv(stack);
+  db = createPrisma(stack.databaseUrl, 3);
+  woo = await startFakeWooCommerce();
+  browser = await launchChromium();
+  page = await browser.newPage();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await woo?.close();
+  await db?.$disconnect();
+});
+
+describe("a WooCommerce store, end to end", () => {
+  it("lets an owner sign up and explains what is wrong with a store address or key", async () => {
+    await page.goto(`${stack.appUrl}/woo`);
+    expect(page.url()).toContain("/woo/login");
+    await page.goto(`${stack.appUrl}/woo/signup`);
+    await page.getByLabel("E-mail").fill("owner@atelier-lumiere.example");
+    await page.getByLabel("Password", { exact: true }).fill("lumiere-2026-secret");
+    await page.getByLabel("Password again").fill("lumiere-2026-secrte");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect.poll(() => page.locator(".woo-error").allTextContents().then((t) => t.join(" "))).toContain("do not match");
+    await page.getByLabel("Password", { exact: true }).fill("lumiere-2026-secret");
+    await page.getByLabel("Password again").fill("lumiere-2026-secret");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${stack.appUrl}/woo`);
+    expect(await page.getByRole("heading", { name: "Your stores" }).count()).toBe(1);
+
+    const connect = async (storeUrl: string, ck: string, cs: string) => {
+      await page.getByLabel("Store address").fill(storeUrl);
+      await page.getByLabel("Consumer key").fill(ck);
+      await page.getByLabel("Consumer secret").fill(cs);
+      await page.getByRole("button", { name: "Connect store" }).click();
+    };
+    const shown = () => page.locator(".woo-error").allTextContents().then((t) => t.join(" | "));
+    await connect("http://shop.example.be", woo.key.consumerKey, woo.key.consumerSecret);
+    await expect.poll(shown).toContain("https://");
+    await connect(woo.url, woo.key.consumerKey, `cs_${"0".repeat(40)}`);
+    await expect.poll(shown).toContain("refused this key");
+    await connect(`${woo.url}/nothing-here`, woo.key.consumerKey, woo.key.consumerSecret);
+    await expect.poll(shown).toContain("No WooCommerce REST API");
+    await connect(woo.url, woo.readOnlyKey.consumerKey, woo.readOnlyKey.consumerSecret);
+    await expect.poll(shown).toContain("Read/Write");
+    expect(woo.webhooks.size).toBe(0); // nothing left behind by the failed attempts
+  }, 60_000);
+
+  it("connects the store: webhooks registered with a secret, pinged, the key stored encrypted", async () => {
+    await page.getByLabel("Store address").fill(woo.url);
+    await page.getByLabel("Consumer key").fill(woo.key.consumerKey);
+    await page.getByLabel("Consumer secret").fill(woo.key.consumerSecret);
+    await page.getByRole("button", { name: "Connect store" }).click();
+    await page.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
+    shopId = /stores\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    expect(await page.getByRole("table", { name: "Webhooks" }).textContent()).toContain("order.created");
+
+    const connection = await db.wooConnection.findUniqueOrThrow({ where: { shopId }, include: { webhooks: true } });
+    connectionId = connection.id;
+    expect(connection.consumerSecret).not.toContain(woo.key.consumerSecret);
+    expect([...woo.webhooks.values()].map((w) => [w.topic, w.status, w.delivery_url]).sort()).toEqual(
+      ["order.created", "order.deleted", "order.updated", "product.updated"].map((t) => [t, "active", `${stack.appUrl}/webhooks/woocommerce/${connectionId}`]),
+    );
+    expect([...woo.webhooks.values()].every((w) => /^[A-Za-z0-9]{32}$/.test(w.secret))).toBe(true);
+    expect(woo.deliveries.filter((d) => d.ping).map((d) => d.status)).toEqual([200, 200, 200, 200]);
+
+    // The owner fills in the seller details on the store page.
+    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
+      await page.getByLabel(label, { exact: true }).fill(value);
+    }
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Saved");
+  }, 60_000);
+
+  it("invoices an order placed in the store, writes the number back, and sets the order paid after an online payment", async () => {
+    await woo.placeOrder(unpaidOrder(6001));
+    await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6001" }, format: "PDF" } })), 30_000, "the invoice of order 6001");
+    const invoice = (await invoiceOf(6001))!;
+    expect(invoice.status).toBe("ISSUED");
+    await waitFor(async () => (woo.orders.get(6001)!.meta_data as { key: string; value: unknown }[]).some((m) => m.key === "_facto_invoice_number" && m.value === invoice.formattedNumber), 30_000, "the invoice number on the order");
+
+    await db.shop.update({ where: { id: shopId }, data: { mollieApiKey: encryptSecret(`test_${"w".repeat(30)}`) } });
+    const pay = await browser.newPage();
+    await pay.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    await pay.getByRole("button", { name: /Online betalen/ }).click();
+    await pay.waitForURL(/\/checkout\/tr_/);
+    await pay.getByRole("button", { name: "Paid" }).click();
+    await pay.waitForURL(/\?attempt=/);
+    expect(await pay.getByTestId("status").textContent()).toBe("Betaald");
+    await pay.close();
+
+    await waitFor(async () => woo.orders.get(6001)!.status === "processing", 30_000, "the order set paid in WooCommerce");
+    const order = woo.orders.get(6001)!;
+    const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
+    expect(order.transaction_id).toBe(payment.externalId);
+    expect(order.date_paid_gmt).toBeTruthy();
+    expect((order.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "_facto_paid_via")?.value).toBe("mollie (ideal)");
+    // The store's own order.updated (now paid) changes nothing: still one invoice, paid once.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await db.invoice.count({ where: { shopId, channelOrderId: "6001", kind: "INVOICE" } })).toBe(1);
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, status: "PAID" } })).toBe(1);
+  }, 90_000);
+
+  it("refuses a forged delivery with 401 and stores nothing", async () => {
+    const before = await db.webhookEvent.count({ where: { shopId } });
+    const response = await sendWooWebhook({ appUrl: stack.appUrl, connectionId, topic: "order.created", body: JSON.stringify(unpaidOrder(6999)), secret: "notTheSecret123", deliveryId: "forged-1" });
+    expect(response.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { shopId } })).toBe(before);
+  });
+
+  it("still invoices an order whose webhook WooCommerce disabled, and re-activates the webhook", async () => {
+    // Deliveries fail (the app looked down to WooCommerce): after more than 5 failures it disables the webhook.
+    const created = [...woo.webhooks.values()].find((w) => w.topic === "order.created")!;
+    const updated = [...woo.webhooks.values()].find((w) => w.topic === "order.updated")!;
+    const goodUrl = created.delivery_url;
+    for (const hook of [created, updated]) hook.delivery_url = `${stack.appUrl}/this-path-does-not-exist`;
+    for (let i = 0; i < 6; i++) await woo.placeOrder(unpaidOrder(6100 + i));
+    expect(created.status).toBe("disabled");
+    expect(goodUrl).toContain(connectionId);
+    expect(await invoiceOf(6105)).toBeNull();
+
+    await enqueue("reconcile-woo-store", { shopId });
+    await waitFor(async () => (await Promise.all([6100, 6101, 6102, 6103, 6104, 6105].map(invoiceOf))).every(Boolean), 60_000, "the reconciled orders' invoices");
+    expect(created.status).toBe("active");
+    expect(created.delivery_url).toBe(goodUrl);
+    // And deliveries flow again.
+    await woo.placeOrder(unpaidOrder(6200));
+    await waitFor(async () => Boolean(await invoiceOf(6200)), 30_000, "the invoice of order 6200");
+    expect(woo.deliveries.filter((d) => !d.ping && d.webhookId === created.id).at(-1)?.status).toBe(200);
+  }, 120_000);
+
+  it("turns a refund in WooCommerce into a credit note of the invoice", async () => {
+    const invoice = (await invoiceOf(6200))!;
+    await woo.refundOrder(6200, {
+      amount: "50.00",
+      reason: "Kaarsen beschadigd",
+      line_items: [{ id: 1, name: "Sojakaars Amber", sku: "CAND-AMB", quantity: -1, total: "-41.322314", total_tax: "-8.677686" }],
+    });
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id } })) === 1, 30_000, "the credit note");
+    const note = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id }, include: { lines: true } });
+    expect(note.taxInclusiveTotal.toFixed(2)).toBe("50.00");
+    expect(note.lines.map((l) => l.sku)).toEqual(["CAND-AMB"]);
+    expect(note.sourceId).toMatch(/^refund:\d+$/);
+    // A later order.updated for the same order does not credit it twice.
+    await woo.updateOrder(6200, { customer_note: "thanks" });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id } })).toBe(1);
+  }, 60_000);
+
+  it("syncs the stock of 5,000 products in batches of at most 100", async () => {
+    const simple = Array.from({ length: 4_800 }, (_, i) => ({ id: 100_000 + i, name: `Kaars ${i}`, sku: `K-${i}`, stock_quantity: 0 }));
+    const variable = Array.from({ length: 2 }, (_, p) => ({ id: 200_000 + p, name: `Set ${p}`, type: "variable", variations: Array.from({ length: 100 }, (_, v) => ({ id: 300_000 + p * 1000 + v, sku: `S-${p}-${v}`, stock_quantity: 0 })) }));
+    woo.addProducts([...simple, ...variable]);
+    const levels = [
+      ...simple.map((p, i) => ({ productId: p.id, variationId: null, quantity: (i % 37) + 1 })),
+      ...variable.flatMap((p) => p.variations.map((v, i) => ({ productId: p.id, variationId: v.id, quantity: i + 5 }))),
+    ];
+    expect(levels).toHaveLength(5_000);
+    const batchesBefore = woo.batches.length;
+    const client = wooClient({ storeUrl: woo.url, consumerKey: woo.key.consumerKey, consumerSecret: woo.key.consumerSecret });
+    const result = await syncWooStock(client, levels);
+    expect(result).toMatchObject({ updated: 5_000, refused: [] });
+    const batches = woo.batches.slice(batchesBefore);
+    expect(batches.length).toBe(50);
+    expect(Math.max(...batches.map((b) => b.items))).toBeLessThanOrEqual(WOO_BATCH_LIMIT);
+    expect(woo.products.get(100_036)!.stock_quantity).toBe(37);
+    expect(woo.products.get(100_037)!.stock_quantity).toBe(1);
+  }, 120_000);
+
+  it("disconnects: Facto's webhooks are removed from the store, the invoices stay", async () => {
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Disconnect store" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Disconnected");
+    expect(woo.webhooks.size).toBe(0);
+    expect(await db.invoice.count({ where: { shopId } })).toBeGreaterThan(5);
+    const response = await sendWooWebhook({ appUrl: stack.appUrl, connectionId, topic: "order.created", body: "{}", secret: "x", deliveryId: "after-1" });
+    expect(response.status).toBe(404);
+  }, 60_000);
+});
