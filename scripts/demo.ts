@@ -5,6 +5,10 @@ import { encryptSecret } from "~/utils/encryption.server";
 import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
 import { seedShopifyShop } from "../tests/support/seed-shop";
 import { adoptStackEnv, databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
+import { startFakeWooCommerce } from "../tests/fakes/fake-woocommerce";
+import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
+import { hashPassword } from "~/services/accounts.server";
+import { connectWooStore } from "~/services/connect-woo-store.server";
 
 /**
  * `npm start`: Facto running offline. Web on :3000, a worker, the fake Shopify, a database of its
@@ -58,6 +62,24 @@ for (const [index, fixture] of fixtures.entries()) {
   );
 }
 
+// WooCommerce: a (fake) store on :3005 connected to the demo account through Facto's own admin flow,
+// and one order placed in it.
+const woo = await startFakeWooCommerce({ port: Number(process.env.FAKE_WOO_PORT ?? 3005) });
+const demoEmail = "demo@facto.example";
+const demoPassword = "facto-demo-2026";
+const account = await db.account.upsert({ where: { email: demoEmail }, create: { email: demoEmail, passwordHash: await hashPassword(demoPassword) }, update: {} });
+const stale = await db.wooConnection.findMany({ where: { storeUrl: woo.url, disconnectedAt: null }, select: { id: true } });
+await db.wooConnection.updateMany({ where: { id: { in: stale.map((c) => c.id) } }, data: { disconnectedAt: new Date() } });
+const connected = await connectWooStore(db, account.id, { storeUrl: woo.url, consumerKey: woo.key.consumerKey, consumerSecret: woo.key.consumerSecret });
+if ("errors" in connected) throw new Error(`the demo WooCommerce store could not be connected: ${JSON.stringify(connected.errors)}`);
+await db.shop.update({ where: { id: connected.shopId }, data: { name: "Atelier Lumière (WooCommerce)", ...SAMPLE_SELLER, invoiceSender: "FACTO", mollieApiKey: encryptSecret(`test_${"demo".repeat(8)}`) } });
+const wooOrder = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
+const wooOrderId = Math.floor(Date.now() / 1000) % 1_000_000;
+await woo.placeOrder({ ...wooOrder, id: wooOrderId, number: String(wooOrderId), status: "on-hold", date_paid: null, date_paid_gmt: null, payment_method_title: "Direct bank transfer" });
+await waitFor(async () => (await db.document.count({ where: { shopId: connected.shopId, format: "PDF", invoice: { channelOrderId: String(wooOrderId) } } })) > 0, 60_000, "the WooCommerce order's invoice");
+const wooInvoice = await db.invoice.findFirstOrThrow({ where: { shopId: connected.shopId, channelOrderId: String(wooOrderId) } });
+issued.push(`Invoice ${wooInvoice.formattedNumber} for WooCommerce order #${wooOrderId} (${wooInvoice.vatRegime}, EUR ${wooInvoice.taxInclusiveTotal.toFixed(2)})\n  Payment page:  ${stack.info.appUrl}/pay/${wooInvoice.publicToken}`);
+
 out();
 for (const line of issued) out(line);
 out(`  App (web):     ${stack.info.appUrl}  (health: ${stack.info.appUrl}/healthz)`);
@@ -65,6 +87,8 @@ out(`  Admin URL:     https://admin.shopify.com/store/${shop.replace(".myshopify
 out(`  Fake Shopify:  ${stack.info.fakeShopifyUrl}  (state: ${stack.info.fakeShopifyUrl}/_state/${shop})`);
 out(`  Fake Mollie:   checkout ${stack.info.fakeMollieCheckoutUrl} (pick Paid / Failed / ...), API ${stack.info.fakeMollieApiUrl}`);
 out(`  E-mails:       ${stack.info.fakeSmtpInboxUrl}  (the fake SMTP server's inbox)`);
+out(`  WooCommerce:   ${stack.info.appUrl}/woo  (sign in as ${demoEmail} / ${demoPassword}); fake store ${woo.url} (state: ${woo.url}/_control/state)`);
+out(`                its REST key, to connect it again: ${woo.key.consumerKey} / ${woo.key.consumerSecret}`);
 out(`  Database:      ${stack.info.databaseUrl}`);
 out();
 out(`Send another order:  SHOPIFY_API_SECRET=${stack.info.shopifyApiSecret} npx tsx tests/fakes/send-webhook.ts --topic orders/create --file tests/fixtures/shopify/order-450789469.json --shop ${shop} --url ${stack.info.appUrl}`);
@@ -76,6 +100,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await stack.stop();
+  await woo.close();
   process.exit(0);
 };
 process.on("SIGINT", () => void stop());
