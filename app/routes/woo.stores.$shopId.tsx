@@ -53,7 +53,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         missing: missingInvoiceSettings(shop),
         waiting,
       },
-      values: Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])),
+      values: { ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])), vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "" },
       invoices: invoices.map((i) => ({
         id: i.id,
         number: i.formattedNumber,
@@ -77,9 +77,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     const { failed } = await disconnectWooStore(prisma, shop.id);
     return Response.json({ ok: true, message: failed.length ? `Disconnected. Remove these webhooks by hand in WooCommerce: ${failed.join("; ")}` : "Disconnected: Facto's webhooks were removed from your store. Your invoices stay here." });
   }
+  const vatMetaKeys = String(form.get("vatMetaKeys") ?? "").split(/[\s,]+/).filter(Boolean);
+  if (vatMetaKeys.some((k) => !/^[A-Za-z0-9_\-]{1,64}$/.test(k))) return Response.json({ ok: false, errors: { vatMetaKeys: "Meta keys are letters, digits, _ and -, separated by commas" } }, { status: 400 });
   const posted = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")]));
   const parsed = ShopSettingsInput.safeParse(posted);
   if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+  if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { vatMetaKeys } });
   const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => enqueue("process-webhook", { eventId }));
   return Response.json({ ok: true, message: requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved." });
 };
@@ -89,7 +92,7 @@ type Data = {
   csrf: string;
   connected: boolean;
   store: { id: string; domain: string; storeUrl: string | null; connected: boolean; webhooks: { topic: string; status: string; checkedAt: string | null }[]; missing: string[]; waiting: number };
-  values: Record<(typeof FIELDS)[number], string>;
+  values: Record<(typeof FIELDS)[number] | "vatMetaKeys", string>;
   invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
 };
 
@@ -206,6 +209,13 @@ export default function StorePage() {
               </select>
             </label>
           </div>
+          <Field
+            label="Order meta keys holding the buyer's VAT number"
+            name="vatMetaKeys"
+            defaultValue={values.vatMetaKeys}
+            error={errors.vatMetaKeys}
+            help="Besides the common EU VAT plugins' keys (_billing_vat_number, _vat_number, vat_number …), e.g. _my_checkout_vat"
+          />
           <button className="woo-button" type="submit" disabled={busy}>
             Save
           </button>

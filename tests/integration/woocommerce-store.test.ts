@@ -199,6 +199,23 @@ describe("a WooCommerce store, end to end", () => {
     expect(woo.products.get(100_037)!.stock_quantity).toBe(1);
   }, 120_000);
 
+  it("refuses a form post without this browser's CSRF token, and puts the mandate on the WooCommerce customer", async () => {
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === "facto_session")!;
+    const forged = await fetch(`${stack.appUrl}/woo/stores/${shopId}`, {
+      method: "POST",
+      headers: { Cookie: `facto_session=${session.value}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "disconnect", csrf: "guessed-token-guessed-token-1234" }),
+      redirect: "manual",
+    });
+    expect(forged.status).toBe(403);
+    expect([...woo.webhooks.values()]).toHaveLength(4);
+
+    await enqueue("woo-customer-mandate", { shopId, customerId: "42", mandateId: "MNDT-2026-0042", status: "active" });
+    await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "_facto_sepa_mandate_status" && m.value === "active"), 30_000, "the mandate on the customer");
+    expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "_facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");
+  }, 60_000);
+
   it("disconnects: Facto's webhooks are removed from the store, the invoices stay", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     page.once("dialog", (d) => void d.accept());
