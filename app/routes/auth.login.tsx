@@ -44,6 +44,9 @@ export default function Auth() {
                 error={errors.shop}
               />
               <Button submit>Log in</Button>
+              <Text as="p" tone="subdued">
+                A WooCommerce store? <a href="/woo/login">Sign in to Facto for WooCommerce</a>.
+              </Text>
             </FormLayout>
           </Form>
         </Card>
