@@ -62,7 +62,7 @@ export interface FakeShopify {
   close: () => Promise<void>;
 }
 
-const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "orderMarkAsPaid", "metafieldsSet", "inventorySetQuantities"] as const;
+const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "tagsRemove", "orderMarkAsPaid", "metafieldsSet", "inventorySetQuantities"] as const;
 
 export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
   const bucketSize = options.bucketSize ?? 2000;
@@ -221,6 +221,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         if (!/^gid:\/\/shopify\/\w+\/\d+$/.test(id)) return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
         const tags = (variables.tags as string[] | undefined) ?? [];
         s.tags[id] = [...new Set([...(s.tags[id] ?? []), ...tags])];
+        return { node: { id }, userErrors: [] };
+      }
+      case "tagsRemove": {
+        const id = String(variables.id ?? "");
+        if (!/^gid:\/\/shopify\/\w+\/\d+$/.test(id)) return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+        const remove = new Set((variables.tags as string[] | undefined) ?? []);
+        s.tags[id] = (s.tags[id] ?? []).filter((t) => !remove.has(t));
         return { node: { id }, userErrors: [] };
       }
       case "orderMarkAsPaid": {

@@ -1,0 +1,215 @@
+import type { Db } from "~/db.server";
+import { AppError, isAppError } from "~/errors/app-error";
+import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
+import { TWIKEY_PRODUCTION, twikeyClient, type TwikeyClient, type TwikeyMandateEvent, type TwikeyTransactionEvent } from "~/integrations/twikey/twikey-client.server";
+import { logger } from "~/logger.server";
+import { decryptSecret } from "~/utils/encryption.server";
+import { settleWithEffects, type PaymentEffects } from "./online-payment.server";
+import { recordInvoiceEvent } from "./settle-invoice-payments.server";
+
+/**
+ * SEPA direct debit through the merchant's Twikey: mandates per customer (invited, signed,
+ * cancelled), collections of invoices (one live collection per invoice, ever), and the feeds that
+ * tell Facto what happened. Webhooks and the schedule only trigger a feed read; the feeds are the truth.
+ */
+export async function twikeyForShop(db: Db, shopId: string): Promise<TwikeyClient | null> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyApiKey: true, twikeyBaseUrl: true } });
+  if (!shop.twikeyApiKey) return null;
+  return twikeyClient({ baseUrl: shop.twikeyBaseUrl || TWIKEY_PRODUCTION, apiKey: decryptSecret(shop.twikeyApiKey) });
+}
+
+export const DIRECT_DEBIT = "DIRECT_DEBIT";
+
+/** The customer's signed mandate, if any. */
+export function activeMandate(db: Db, customerId: string) {
+  return db.mandate.findFirst({ where: { customerId, status: "SIGNED" }, orderBy: { signedAt: "desc" } });
+}
+
+/**
+ * Prepares a mandate for a customer (after checkout, on the payment page, or from the customer's
+ * record) and returns Twikey's signing page. B2B when the customer is a business and the shop has a
+ * B2B template. With sendInvite Twikey e-mails the invitation itself.
+ */
+export async function startMandate(db: Db, shopId: string, customerId: string, options: { sendInvite: boolean; client?: TwikeyClient }): Promise<{ mandateId: string; url: string | null; alreadyActive: boolean }> {
+  const existing = await activeMandate(db, customerId);
+  if (existing) return { mandateId: existing.mndtId, url: null, alreadyActive: true };
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyTemplateCore: true, twikeyTemplateB2b: true, defaultLanguage: true } });
+  const customer = await db.customer.findFirst({ where: { id: customerId, shopId } });
+  if (!customer) throw new AppError("NOT_FOUND", "Customer not found");
+  const client = options.client ?? (await twikeyForShop(db, shopId));
+  if (!client || !shop.twikeyTemplateCore) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop (Twikey API key and contract template)");
+  const business = Boolean(customer.vatNumber && customer.companyName);
+  const template = business && shop.twikeyTemplateB2b ? shop.twikeyTemplateB2b : shop.twikeyTemplateCore;
+  const invite = await client.invite({
+    template,
+    language: customer.language ?? shop.defaultLanguage,
+    email: customer.email,
+    name: customer.name,
+    companyName: customer.companyName,
+    vatNumber: customer.vatNumber,
+    customerNumber: customer.id,
+    sendInvite: options.sendInvite,
+  });
+  await db.mandate.upsert({
+    where: { shopId_mndtId: { shopId, mndtId: invite.mndtId } },
+    create: { shopId, customerId, mndtId: invite.mndtId, status: "PREPARED", scheme: business && shop.twikeyTemplateB2b ? "B2B" : "CORE", email: customer.email, inviteUrl: invite.url },
+    update: { inviteUrl: invite.url },
+  });
+  logger.info({ shopId, customerId, mndtId: invite.mndtId, sendInvite: options.sendInvite }, "mandate invitation prepared");
+  return { mandateId: invite.mndtId, url: invite.url, alreadyActive: false };
+}
+
+export interface DirectDebitDeps {
+  effects: PaymentEffects;
+  /** Tells the store the customer's mandate changed (Shopify customer metafield + tag, Woo meta). */
+  syncMandateToStore: (mandateId: string) => Promise<void>;
+  /** Collects the customer's open invoices that asked for it (a mandate signed on a payment page). */
+  enqueueCollection: (invoiceId: string) => Promise<void>;
+  /** Tells the merchant a collection failed. */
+  notifyMerchant: (shopId: string, subject: string, text: string) => Promise<void>;
+}
+
+/** Reads both Twikey feeds from their saved positions until they are empty. */
+export async function readTwikeyFeeds(db: Db, shopId: string, client: TwikeyClient, deps: DirectDebitDeps): Promise<{ mandates: number; transactions: number }> {
+  let mandates = 0;
+  let transactions = 0;
+  for (let round = 0; round < 50; round++) {
+    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyMandateFeedPosition: true } });
+    const { events, last } = await client.mandateFeed(shop.twikeyMandateFeedPosition);
+    for (const event of events) await applyMandateEvent(db, shopId, client, event, deps);
+    mandates += events.length;
+    if (last) await db.shop.update({ where: { id: shopId }, data: { twikeyMandateFeedPosition: last } });
+    if (!events.length || !last) break;
+  }
+  for (let round = 0; round < 50; round++) {
+    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyTransactionFeedPosition: true } });
+    const { events, last } = await client.transactionFeed(shop.twikeyTransactionFeedPosition);
+    for (const event of events) await applyTransactionEvent(db, shopId, event, deps);
+    transactions += events.length;
+    if (last) await db.shop.update({ where: { id: shopId }, data: { twikeyTransactionFeedPosition: last } });
+    if (!events.length || !last) break;
+  }
+  return { mandates, transactions };
+}
+
+async function applyMandateEvent(db: Db, shopId: string, client: TwikeyClient, e: TwikeyMandateEvent, deps: DirectDebitDeps) {
+  if (!e.mndtId) return;
+  let mandate = await db.mandate.findUnique({ where: { shopId_mndtId: { shopId, mndtId: e.mndtId } } });
+  if (!mandate) {
+    // A mandate signed outside Facto (e.g. Twikey's own form): link it by the customer number we use.
+    const customer = e.customerNumber && /^[0-9a-f-]{36}$/i.test(e.customerNumber) ? await db.customer.findFirst({ where: { id: e.customerNumber, shopId } }) : null;
+    mandate = await db.mandate.create({ data: { shopId, customerId: customer?.id ?? null, mndtId: e.mndtId, status: "PREPARED", email: e.email } });
+  }
+  if (e.kind === "cancelled") {
+    await db.mandate.update({ where: { id: mandate.id }, data: { status: "CANCELLED", cancelledAt: e.at ? new Date(e.at) : new Date(), cancelReason: e.cancelReason } });
+    if (mandate.customerId && !(await db.mandate.findFirst({ where: { customerId: mandate.customerId, status: "SIGNED", id: { not: mandate.id } } }))) {
+      await db.customer.update({ where: { id: mandate.customerId }, data: { paymentMethod: null } });
+    }
+    await deps.syncMandateToStore(mandate.id);
+    logger.info({ shopId, mndtId: e.mndtId, reason: e.cancelReason }, "mandate cancelled");
+    return;
+  }
+  const wasSigned = mandate.status === "SIGNED";
+  const pdf = await client.mandatePdf(e.mndtId).catch((error) => {
+    logger.warn({ err: error, mndtId: e.mndtId }, "the signed mandate PDF could not be fetched; kept without it");
+    return null;
+  });
+  await db.mandate.update({
+    where: { id: mandate.id },
+    data: { status: "SIGNED", scheme: e.scheme ?? mandate.scheme, iban: e.iban, bic: e.bic, debtorName: e.debtorName, email: e.email ?? mandate.email, signedAt: mandate.signedAt ?? (e.at ? new Date(e.at) : new Date()), ...(pdf ? { pdf: new Uint8Array(pdf) } : {}) },
+  });
+  if (mandate.customerId) await db.customer.update({ where: { id: mandate.customerId }, data: { paymentMethod: DIRECT_DEBIT } });
+  await deps.syncMandateToStore(mandate.id);
+  if (!wasSigned && mandate.customerId) {
+    // Invoices the customer chose to pay by direct debit on their payment page are collected now.
+    const asked = await db.invoiceEvent.findMany({ where: { shopId, type: "mandate.requested", invoice: { customerId: mandate.customerId, status: "ISSUED" } }, select: { invoiceId: true } });
+    for (const { invoiceId } of asked) await deps.enqueueCollection(invoiceId);
+  }
+  logger.info({ shopId, mndtId: e.mndtId, kind: e.kind }, "mandate signed");
+}
+
+async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactionEvent, deps: DirectDebitDeps) {
+  const line = await db.payment.findFirst({ where: { shopId, provider: "DIRECT_DEBIT", externalId: e.id } });
+  if (!line) return;
+  if (e.state === "PAID" && line.status !== "PAID") {
+    await db.payment.update({ where: { id: line.id }, data: { status: "PAID", paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
+    await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.paid", message: `Collected by direct debit: ${line.currency} ${line.amount.toFixed(2)} (mandate ${line.mandateReference ?? "?"}, transaction ${e.id})` });
+    await settleWithEffects(db, line.invoiceId, deps.effects);
+  } else if (e.state === "ERROR" && line.status !== "FAILED") {
+    const reason = [e.bankError, e.bankMessage].filter(Boolean).join(": ") || "refused by the bank";
+    // The collection is over: the invoice may be collected again (or paid otherwise).
+    await db.payment.update({ where: { id: line.id }, data: { status: "FAILED", failureReason: reason, collectionFor: null } });
+    await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "collection.failed", message: `Direct debit failed (${reason}): the invoice is unpaid again` });
+    await settleWithEffects(db, line.invoiceId, deps.effects);
+    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: line.invoiceId }, select: { formattedNumber: true, buyer: true } });
+    await deps.notifyMerchant(shopId, `Direct debit of ${invoice.formattedNumber} failed (${e.bankError ?? "bank"})`, `The collection of invoice ${invoice.formattedNumber} (${line.currency} ${line.amount.toFixed(2)}, mandate ${line.mandateReference}) was refused by the bank: ${reason}.\nThe invoice is unpaid again; contact ${(invoice.buyer as { name?: string }).name ?? "the customer"} or collect it again from Facto.`);
+  }
+}
+
+/**
+ * Collects an invoice through Twikey. One live collection per invoice, ever: the payment line claims
+ * `collectionFor = invoice id` (unique) before Twikey is called, with its own id as Idempotency-Key,
+ * so a retried job, a second click or a concurrent auto-collection can never debit twice.
+ */
+export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyClient): Promise<{ status: "collecting" | "already-collecting" | "skipped"; reason?: string; transactionId?: string }> {
+  const invoice = await db.invoice.findUniqueOrThrow({
+    where: { id: invoiceId },
+    select: { id: true, shopId: true, kind: true, status: true, amountDue: true, currency: true, formattedNumber: true, customerId: true, shop: { select: { legalName: true, name: true } } },
+  });
+  if (invoice.kind !== "INVOICE" || invoice.status !== "ISSUED" || !invoice.amountDue.greaterThan(0)) return { status: "skipped", reason: `the invoice is ${invoice.status.toLowerCase()}` };
+  if (invoice.currency !== "EUR") return { status: "skipped", reason: "SEPA direct debit collects EUR only" };
+  const mandate = invoice.customerId ? await activeMandate(db, invoice.customerId) : null;
+  if (!mandate) return { status: "skipped", reason: "the customer has no signed mandate" };
+
+  let line = await db.payment.findUnique({ where: { collectionFor: invoiceId } });
+  if (line?.externalId) return { status: "already-collecting", transactionId: line.externalId };
+  if (!line) {
+    try {
+      line = await db.payment.create({
+        data: { shopId: invoice.shopId, invoiceId, provider: "DIRECT_DEBIT", status: "PENDING", amount: invoice.amountDue, currency: "EUR", mandateReference: mandate.mndtId, collectionFor: invoiceId },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") return { status: "already-collecting" };
+      throw error;
+    }
+  }
+  const twikey = client ?? (await twikeyForShop(db, invoice.shopId));
+  if (!twikey) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop");
+  try {
+    const { id } = await twikey.createTransaction({
+      mndtId: mandate.mndtId,
+      amount: line.amount.toFixed(2),
+      message: `${invoice.shop.legalName ?? invoice.shop.name ?? ""} ${invoice.formattedNumber}`.trim(),
+      ref: invoice.formattedNumber,
+      idempotencyKey: line.id,
+    });
+    await db.payment.update({ where: { id: line.id }, data: { externalId: id } });
+    await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "collection.started", message: `Direct debit requested: ${line.currency} ${line.amount.toFixed(2)} from mandate ${mandate.mndtId} (transaction ${id})` });
+    return { status: "collecting", transactionId: id };
+  } catch (error) {
+    if (isAppError(error) && !error.retryable) {
+      await db.payment.update({ where: { id: line.id }, data: { status: "FAILED", failureReason: error.message.slice(0, 500), collectionFor: null } });
+      await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "collection.failed", message: `Direct debit could not be requested: ${error.message}`.slice(0, 500) });
+    }
+    throw error;
+  }
+}
+
+const MANDATE_TAG = "Facto direct debit";
+
+/** The mandate on the Shopify customer: metafield facto.sepa_mandate (JSON) and a tag while it is signed. */
+export async function syncMandateToShopify(db: Db, mandateId: string, admin: ShopifyAdminClient): Promise<"synced" | "skipped"> {
+  const mandate = await db.mandate.findUniqueOrThrow({ where: { id: mandateId }, include: { customer: true } });
+  if (!mandate.customer || mandate.customer.channel !== "SHOPIFY") return "skipped";
+  const ownerId = `gid://shopify/Customer/${mandate.customer.externalId}`;
+  const value = JSON.stringify({ mandateId: mandate.mndtId, status: mandate.status.toLowerCase(), scheme: mandate.scheme, signedAt: mandate.signedAt?.toISOString() ?? null });
+  const { data } = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(
+    `mutation FactoMandate($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message } } }`,
+    { metafields: [{ ownerId, namespace: "facto", key: "sepa_mandate", type: "json", value }] },
+  );
+  ShopifyAdminClient.assertNoUserErrors("metafieldsSet", data.metafieldsSet.userErrors);
+  const mutation = mandate.status === "SIGNED" ? "tagsAdd" : "tagsRemove";
+  const tagged = await admin.request<Record<string, { userErrors: UserError[] }>>(`mutation FactoMandateTag($id: ID!, $tags: [String!]!) { ${mutation}(id: $id, tags: $tags) { userErrors { field message } } }`, { id: ownerId, tags: [MANDATE_TAG] });
+  ShopifyAdminClient.assertNoUserErrors(mutation, tagged.data[mutation]!.userErrors);
+  return "synced";
+}

@@ -1,0 +1,281 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A fake Twikey creditor API on 127.0.0.1 (base URL `<url>/creditor`), following its contract:
+ * login (form apiToken → token in the Authorization header, 24 h; calls without it get 401 with
+ * `ApiError: err_no_login`), invitations with a hosted signing page a browser can "sign", the
+ * mandate and transaction feeds (X-RESUME-AFTER / X-LAST), collections with Idempotency-Key,
+ * mandate PDFs, and webhooks to the creditor's callback URL as GET + query string with a real
+ * X-Signature (uppercase hex HMAC-SHA256, key = API key, over the URL-decoded query string). After
+ * signing, the shopper goes to the exit URL with `mndtId`, `status` and `s` (HMAC with the website key).
+ * Test controls: configure(), settle(id, "PAID" | "ERROR"), or POST /_control/... over HTTP.
+ */
+export interface FakeTwikeyConfig {
+  apiKey: string;
+  websiteKey: string;
+  webhookUrl: string | null;
+  exitUrl: string | null;
+}
+
+export interface FakeTwikeyMandate {
+  mndtId: string;
+  key: string;
+  template: string;
+  state: "PREPARED" | "SIGNED" | "CANCELLED";
+  scheme: "CORE" | "B2B";
+  name: string;
+  email: string | null;
+  customerNumber: string | null;
+  iban: string | null;
+  bic: string | null;
+  language: string;
+}
+
+export interface FakeTwikeyTransaction {
+  id: number;
+  mndtId: string;
+  amount: string;
+  msg: string;
+  ref: string;
+  state: "OPEN" | "PAID" | "ERROR";
+  final: boolean;
+  bkerror: string | null;
+  bkmsg: string | null;
+  bkdate: string | null;
+}
+
+export interface FakeTwikey {
+  url: string;
+  baseUrl: string;
+  config: FakeTwikeyConfig;
+  configure: (c: Partial<FakeTwikeyConfig>) => void;
+  mandates: Map<string, FakeTwikeyMandate>;
+  transactions: Map<number, FakeTwikeyTransaction>;
+  webhookCalls: { query: string; status: number | string }[];
+  logins: number;
+  settle: (id: number, state: "PAID" | "ERROR", bankError?: { code: string; message: string }) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+const hmacHex = (key: string, message: string) => createHmac("sha256", key).update(message).digest("hex").toUpperCase();
+
+export async function startFakeTwikey(options: { port?: number; apiKey?: string; websiteKey?: string } = {}): Promise<FakeTwikey> {
+  const config: FakeTwikeyConfig = { apiKey: options.apiKey ?? `tk_${randomBytes(12).toString("hex")}`, websiteKey: options.websiteKey ?? `wk_${randomBytes(12).toString("hex")}`, webhookUrl: null, exitUrl: null };
+  const tokens = new Set<string>();
+  const mandates = new Map<string, FakeTwikeyMandate>();
+  const transactions = new Map<number, FakeTwikeyTransaction>();
+  const mandateFeed: { seq: number; message: Record<string, unknown> }[] = [];
+  const transactionFeed: { seq: number; id: number }[] = [];
+  const idempotent = new Map<string, unknown>();
+  const webhookCalls: FakeTwikey["webhookCalls"] = [];
+  let seq = 100;
+  let nextMandate = 1;
+  let nextTransaction = 9000;
+  let url = "";
+  const state = { logins: 0 };
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "Content-Type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { code, message, extra: "" }, { ApiErrorCode: code });
+
+  const readForm = async (req: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  };
+
+  async function webhook(query: string) {
+    if (!config.webhookUrl) return;
+    const signature = hmacHex(config.apiKey, decodeURIComponent(query));
+    try {
+      const response = await fetch(`${config.webhookUrl}?${query}`, { headers: { "X-Signature": signature } });
+      webhookCalls.push({ query, status: response.status });
+      await response.arrayBuffer();
+    } catch (e) {
+      webhookCalls.push({ query, status: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  function mandateMessage(m: FakeTwikeyMandate, kind: "new" | "cancelled") {
+    return {
+      Mndt: {
+        MndtId: m.mndtId,
+        LclInstrm: m.scheme,
+        Dbtr: { Nm: m.name, CtctDtls: { EmailAdr: m.email } },
+        DbtrAcct: m.iban,
+        DbtrAgt: { FinInstnId: { BICFI: m.bic } },
+        SplmtryData: [...(m.customerNumber ? [{ Key: "CustomerNumber", Value: m.customerNumber }] : []), { Key: "Language", Value: m.language }],
+      },
+      EvtTime: new Date().toISOString(),
+      EvtId: seq,
+      ...(kind === "cancelled" ? { CxlRsn: { Rsn: "MD01" }, OrgnlMndtId: m.mndtId } : {}),
+    };
+  }
+
+  async function settle(id: number, newState: "PAID" | "ERROR", bankError?: { code: string; message: string }) {
+    const t = transactions.get(id);
+    if (!t) throw new Error(`fake Twikey: no transaction ${id}`);
+    t.state = newState;
+    t.final = true;
+    t.bkdate = new Date().toISOString().slice(0, 10);
+    if (newState === "ERROR") {
+      t.bkerror = bankError?.code ?? "AC04";
+      t.bkmsg = bankError?.message ?? "Closed account number";
+    }
+    transactionFeed.push({ seq: ++seq, id });
+    await webhook(`type=payment&id=${id}&ref=${encodeURIComponent(t.ref)}&status=${newState.toLowerCase()}`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) error(res, 500, "err_internal", String(e));
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestUrl = new URL(req.url ?? "/", url);
+    const path = requestUrl.pathname;
+    const method = req.method ?? "GET";
+
+    if (path.startsWith("/_control")) {
+      if (path === "/_control/config" && method === "POST") {
+        Object.assign(config, Object.fromEntries(await readForm(req)));
+        return json(res, 200, config);
+      }
+      const m = /^\/_control\/transactions\/(\d+)$/.exec(path);
+      if (m && method === "POST") {
+        const form = await readForm(req);
+        await settle(Number(m[1]), (form.get("state") as "PAID" | "ERROR") ?? "PAID", form.get("bkerror") ? { code: form.get("bkerror")!, message: form.get("bkmsg") ?? "" } : undefined);
+        return json(res, 200, transactions.get(Number(m[1])));
+      }
+      if (path === "/_control/state") return json(res, 200, { mandates: [...mandates.values()], transactions: [...transactions.values()], webhookCalls });
+      return error(res, 404, "err_not_found", "unknown control");
+    }
+
+    // The hosted signing page (a browser "signs" here).
+    const sign = /^\/sign\/([A-Za-z0-9]+)$/.exec(path);
+    if (sign) {
+      const mandate = [...mandates.values()].find((x) => x.key === sign[1]);
+      if (!mandate) {
+        res.writeHead(404, { "Content-Type": "text/html; charset=utf-8" });
+        return res.end("<!doctype html><h1>Unknown invitation</h1>");
+      }
+      if (method === "POST") {
+        const form = await readForm(req);
+        mandate.state = "SIGNED";
+        mandate.iban = (form.get("iban") ?? "BE68539007547034").replace(/\s/g, "");
+        mandate.bic = "GKCCBEBB";
+        mandate.name = form.get("name") || mandate.name;
+        seq++;
+        mandateFeed.push({ seq, message: mandateMessage(mandate, "new") });
+        await webhook(`type=contract&mandateNumber=${encodeURIComponent(mandate.mndtId)}&event=Sign`);
+        const exit = config.exitUrl ? `${config.exitUrl}${config.exitUrl.includes("?") ? "&" : "?"}mndtId=${encodeURIComponent(mandate.mndtId)}&status=ok&s=${hmacHex(config.websiteKey, `${mandate.mndtId}/ok`)}` : null;
+        res.writeHead(exit ? 303 : 200, exit ? { Location: exit } : { "Content-Type": "text/html; charset=utf-8" });
+        return res.end(exit ? "" : "<!doctype html><h1>Mandate signed</h1>");
+      }
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      return res.end(`<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Twikey — sign your mandate</title></head><body style="font-family:sans-serif;max-width:420px;margin:2rem auto">
+<p><strong>Twikey</strong> (fake) — SEPA Direct Debit mandate ${mandate.mndtId} (${mandate.scheme})</p>
+<form method="post"><label>Name <input name="name" value="${mandate.name.replace(/"/g, "&quot;")}"></label><br><label>IBAN <input name="iban" value="BE68 5390 0754 7034"></label><br><button type="submit">Sign mandate</button></form></body></html>`);
+    }
+
+    if (!path.startsWith("/creditor")) return error(res, 404, "err_not_found", "Not found");
+    const route = path.slice("/creditor".length) || "/";
+
+    if (route === "/" && method === "POST") {
+      const form = await readForm(req);
+      if (form.get("apiToken") !== config.apiKey) return error(res, 400, "err_invalid_apitoken", "Invalid API token");
+      const token = randomBytes(16).toString("hex");
+      tokens.add(token);
+      state.logins++;
+      res.writeHead(200, { "Content-Type": "application/json", Authorization: token });
+      return res.end(JSON.stringify({ Authorization: token }));
+    }
+    const auth = req.headers.authorization ?? "";
+    if (!tokens.has(auth)) {
+      res.writeHead(401, { "Content-Type": "application/json", ApiError: "err_no_login" });
+      return res.end(JSON.stringify({ code: "err_no_login", message: "Not logged in" }));
+    }
+
+    if (route === "/invite" && method === "POST") {
+      const form = await readForm(req);
+      const template = form.get("ct");
+      if (!template) return error(res, 400, "err_invalid_params", "ct is required");
+      const mandate: FakeTwikeyMandate = {
+        mndtId: `MNDT${String(nextMandate++).padStart(5, "0")}`,
+        key: randomBytes(8).toString("hex"),
+        template,
+        state: "PREPARED",
+        scheme: template.toUpperCase().includes("B2B") ? "B2B" : "CORE",
+        name: [form.get("firstname"), form.get("lastname")].filter(Boolean).join(" ") || form.get("companyName") || "",
+        email: form.get("email"),
+        customerNumber: form.get("customerNumber"),
+        iban: null,
+        bic: null,
+        language: form.get("l") ?? "nl",
+      };
+      mandates.set(mandate.mndtId, mandate);
+      return json(res, 200, { url: `${url}/sign/${mandate.key}`, key: mandate.key, mndtId: mandate.mndtId });
+    }
+    if (route === "/mandate" && method === "GET") {
+      const after = Number(req.headers["x-resume-after"] ?? 0);
+      const batch = mandateFeed.filter((e) => e.seq > after).slice(0, 100);
+      return json(res, 200, { GrpHdr: { CreDtTm: new Date().toISOString() }, Messages: batch.map((e) => e.message) }, batch.length ? { "X-LAST": String(batch.at(-1)!.seq) } : {});
+    }
+    if (route === "/mandate/pdf" && method === "GET") {
+      const mandate = mandates.get(requestUrl.searchParams.get("mndtId") ?? "");
+      if (!mandate || mandate.state !== "SIGNED") return error(res, 400, "err_no_contract", "No such signed mandate");
+      res.writeHead(200, { "Content-Type": "application/pdf" });
+      return res.end(Buffer.from(`%PDF-1.4\n% fake signed mandate ${mandate.mndtId} ${mandate.iban}\n%%EOF\n`));
+    }
+    if (route === "/transaction" && method === "POST") {
+      const key = req.headers["idempotency-key"] as string | undefined;
+      if (key && idempotent.has(key)) return json(res, 200, idempotent.get(key));
+      const form = await readForm(req);
+      const mandate = mandates.get(form.get("mndtId") ?? "");
+      if (!mandate || mandate.state !== "SIGNED") return error(res, 400, "err_no_contract", "No valid mandate for this transaction");
+      const amount = form.get("amount") ?? "";
+      if (!/^\d+\.\d{2}$/.test(amount)) return error(res, 400, "err_invalid_amount", "Invalid amount");
+      const t: FakeTwikeyTransaction = { id: nextTransaction++, mndtId: mandate.mndtId, amount, msg: form.get("message") ?? "", ref: form.get("ref") ?? "", state: "OPEN", final: false, bkerror: null, bkmsg: null, bkdate: null };
+      transactions.set(t.id, t);
+      const body = { Entries: [{ id: t.id, contractId: 1, mndtId: t.mndtId, amount: Number(t.amount), msg: t.msg, ref: t.ref, date: new Date().toISOString(), reqcolldt: new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10) }] };
+      if (key) idempotent.set(key, body);
+      return json(res, 200, body);
+    }
+    if (route === "/transaction" && method === "GET") {
+      const after = Number(req.headers["x-resume-after"] ?? 0);
+      const batch = transactionFeed.filter((e) => e.seq > after).slice(0, 100);
+      const entries = batch.map((e) => {
+        const t = transactions.get(e.id)!;
+        return { id: t.id, mndtId: t.mndtId, amount: Number(t.amount), msg: t.msg, ref: t.ref, state: t.state, final: t.final, bkdate: t.bkdate, bkerror: t.bkerror, bkmsg: t.bkmsg };
+      });
+      return json(res, 200, { Entries: entries }, batch.length ? { "X-LAST": String(batch.at(-1)!.seq) } : {});
+    }
+    return error(res, 404, "err_not_found", "No such endpoint");
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    baseUrl: `${url}/creditor`,
+    config,
+    configure: (c) => Object.assign(config, c),
+    mandates,
+    transactions,
+    webhookCalls,
+    get logins() {
+      return state.logins;
+    },
+    settle,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
