@@ -13,6 +13,7 @@ export const QueueName = {
   maintenance: "maintenance",
   email: "email",
   wooSync: "woo-sync",
+  directDebit: "direct-debit",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -35,6 +36,10 @@ export const JobPayloads = {
     levels: z.array(z.object({ productId: z.number().int().positive(), variationId: z.number().int().positive().nullable(), quantity: z.number().int() })).max(50_000),
   }),
   "woo-customer-mandate": z.object({ shopId: z.uuid(), customerId: z.string().regex(/^\d+$/), mandateId: z.string().min(1), status: z.string().min(1) }),
+  "twikey-feeds-all": z.object({}),
+  "twikey-feeds": z.object({ shopId: z.uuid() }),
+  "twikey-collect": z.object({ invoiceId: z.uuid() }),
+  "sync-mandate-to-store": z.object({ mandateId: z.uuid(), version: z.string().min(1) }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -54,6 +59,10 @@ export const JobQueue: Record<JobName, QueueName> = {
   "reconcile-woo-store": QueueName.wooSync,
   "sync-woo-stock": QueueName.wooSync,
   "woo-customer-mandate": QueueName.wooSync,
+  "twikey-feeds-all": QueueName.maintenance,
+  "twikey-feeds": QueueName.directDebit,
+  "twikey-collect": QueueName.directDebit,
+  "sync-mandate-to-store": QueueName.directDebit,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -72,6 +81,10 @@ export const jobId = {
   "reconcile-woo-store": (p: JobPayload<"reconcile-woo-store">) => `reconcile-woo-${p.shopId}`,
   "sync-woo-stock": (p: JobPayload<"sync-woo-stock">) => `woo-stock-${p.shopId}-${p.syncId}`,
   "woo-customer-mandate": (p: JobPayload<"woo-customer-mandate">) => `woo-mandate-${p.shopId}-${p.customerId}-${p.mandateId}-${p.status}`,
+  "twikey-feeds-all": () => "twikey-feeds-all",
+  "twikey-feeds": (p: JobPayload<"twikey-feeds">) => `twikey-feeds-${p.shopId}`,
+  "twikey-collect": (p: JobPayload<"twikey-collect">) => `twikey-collect-${p.invoiceId}`,
+  "sync-mandate-to-store": (p: JobPayload<"sync-mandate-to-store">) => `mandate-sync-${p.mandateId}-${p.version}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 export const defaultJobOptions: JobsOptions = {
@@ -119,4 +132,26 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();
+}
+
+/**
+ * Makes sure the job for this payload will run: added when absent, retried when it failed,
+ * re-added when a finished job left its row unprocessed. Returns true when it had to act.
+ */
+export async function ensureJob<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+  const data = JobPayloads[name].parse(payload);
+  const id = (jobId[name] as (p: JobPayload<N>) => string)(data as JobPayload<N>);
+  const queue = getQueue(JobQueue[name]);
+  const job = await queue.getJob(id);
+  if (job) {
+    const state = await job.getState();
+    if (state === "failed") {
+      await job.retry("failed");
+      return true;
+    }
+    if (state !== "completed") return false; // waiting, delayed or running: it will do its work
+    await job.remove();
+  }
+  await queue.add(name, data, { jobId: id });
+  return true;
 }

@@ -45,6 +45,13 @@ await getQueue(QueueName.maintenance).upsertJobScheduler(
   { name: "reconcile-woo-stores", data: {} },
 );
 
+// Twikey's feeds are read on a schedule too (webhooks are only triggers, and may not come).
+await getQueue(QueueName.maintenance).upsertJobScheduler(
+  "twikey-feeds-all",
+  { every: config.RECONCILE_EVERY_MS },
+  { name: "twikey-feeds-all", data: {} },
+);
+
 // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
 await getQueue(QueueName.maintenance).upsertJobScheduler(
   "queue-reminders",

@@ -16,6 +16,7 @@ import { queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/serv
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
+import { activeMandate, collectInvoice, readTwikeyFeeds, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
 import { markWooOrderPaid, reconcileWooStore, setWooCustomerMandate, syncWooStock, tagWooOrder } from "~/services/woo-sync.server";
@@ -44,7 +45,9 @@ export const processors: { [N in JobName]: Processor<N> } = {
       afterDocuments: async (invoiceId, kind) => {
         const { emailId } = await queueDocumentEmail(ctx.db, invoiceId, kind);
         if (emailId) await ctx.enqueue("send-email", { emailId });
+        if (kind === "INVOICE" && (await dueForAutoCollection(ctx.db, invoiceId))) await ctx.enqueue("twikey-collect", { invoiceId });
       },
+      readTwikeyFeeds: (shopId) => readFeedsOf(ctx, shopId),
       payments: paymentEffects(ctx.db, ctx.enqueue),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
@@ -72,6 +75,23 @@ export const processors: { [N in JobName]: Processor<N> } = {
     return reconcileWooStore(ctx.db, shopId, client, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
   },
   "sync-woo-stock": async ({ shopId, levels }, ctx) => syncWooStock((await wooClientForShop(ctx.db, shopId)).client, levels),
+  "twikey-feeds-all": async (_payload, ctx) => {
+    const shops = await ctx.db.shop.findMany({ where: { twikeyApiKey: { not: null }, uninstalledAt: null }, select: { id: true } });
+    for (const shop of shops) await ensureJob("twikey-feeds", { shopId: shop.id });
+    return { shops: shops.length };
+  },
+  "twikey-feeds": ({ shopId }, ctx) => readFeedsOf(ctx, shopId),
+  "twikey-collect": ({ invoiceId }, ctx) => collectInvoice(ctx.db, invoiceId),
+  "sync-mandate-to-store": async ({ mandateId }, ctx) => {
+    const mandate = await ctx.db.mandate.findUniqueOrThrow({ where: { id: mandateId }, include: { customer: true, shop: { select: { domain: true } } } });
+    if (!mandate.customer) return { skipped: "no customer" };
+    if (mandate.customer.channel === "WOOCOMMERCE") {
+      if (!/^\d+$/.test(mandate.customer.externalId) || mandate.customer.externalId === "0") return { skipped: "guest customer" };
+      await setWooCustomerMandate((await wooClientForShop(ctx.db, mandate.shopId)).client, mandate.customer.externalId, { mandateId: mandate.mndtId, status: mandate.status.toLowerCase() });
+      return { synced: "woocommerce" };
+    }
+    return syncMandateToShopify(ctx.db, mandateId, await shopifyAdminForShop(ctx.db, mandate.shop.domain));
+  },
   "woo-customer-mandate": async ({ shopId, customerId, mandateId, status }, ctx) => {
     await setWooCustomerMandate((await wooClientForShop(ctx.db, shopId)).client, customerId, { mandateId, status });
     return { customerId, status };
@@ -99,6 +119,35 @@ export const processors: { [N in JobName]: Processor<N> } = {
       ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
     }),
 };
+
+/** Reads a shop's Twikey feeds; what they say sets off store syncs, collections and e-mails as jobs. */
+async function readFeedsOf(ctx: WorkerContext, shopId: string) {
+  const client = await twikeyForShop(ctx.db, shopId);
+  if (!client) return { mandates: 0, transactions: 0 };
+  return readTwikeyFeeds(ctx.db, shopId, client, {
+    effects: paymentEffects(ctx.db, ctx.enqueue),
+    syncMandateToStore: async (mandateId) => {
+      const m = await ctx.db.mandate.findUniqueOrThrow({ where: { id: mandateId }, select: { status: true, updatedAt: true } });
+      await ctx.enqueue("sync-mandate-to-store", { mandateId, version: `${m.status}-${m.updatedAt.getTime()}` });
+    },
+    enqueueCollection: (invoiceId) => ctx.enqueue("twikey-collect", { invoiceId }),
+    notifyMerchant: (id, subject, text) => notifyMerchant(ctx.db, id, subject, text),
+  });
+}
+
+/** A new invoice of a customer with a signed mandate, in a shop that collects automatically. */
+async function dueForAutoCollection(db: Db, invoiceId: string): Promise<boolean> {
+  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { customerId: true, status: true, shop: { select: { twikeyApiKey: true, twikeyAutoCollect: true } } } });
+  if (!invoice.customerId || invoice.status !== "ISSUED" || !invoice.shop.twikeyApiKey || !invoice.shop.twikeyAutoCollect) return false;
+  return Boolean(await activeMandate(db, invoice.customerId));
+}
+
+/** A short e-mail to the merchant (the shop's own address) about something that needs them. */
+async function notifyMerchant(db: Db, shopId: string, subject: string, text: string) {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { email: true } });
+  if (!shop.email) return;
+  await smtpMailer().send({ from: env().MAIL_FROM, to: shop.email, subject: `Facto: ${subject}`, text, html: `<p>${text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!).replace(/\n/g, "<br>")}</p>`, messageId: `<merchant-${Date.now()}-${Math.random().toString(36).slice(2)}@facto.invalid>`, attachments: [] });
+}
 
 /** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
 async function checkVatInVies(vatNumber: string, requester: string | null) {

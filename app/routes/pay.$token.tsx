@@ -6,6 +6,7 @@ import { isAppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
 import { enqueue } from "~/queues.server";
 import { startOnlinePayment } from "~/services/online-payment.server";
+import { requestMandateFromPaymentPage } from "~/services/direct-debit.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { isLanguage, loadPaymentPage } from "~/services/payment-page.server";
 import styles from "~/styles/pay.css?url";
@@ -41,6 +42,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const token = params.token ?? "";
   const form = await request.formData();
+  if (form.get("intent") === "sign-mandate") {
+    try {
+      const { url } = await requestMandateFromPaymentPage(prisma, token);
+      return new Response(null, { status: 303, headers: { Location: url, "Referrer-Policy": "no-referrer" } });
+    } catch (error) {
+      if (isAppError(error)) return Response.json({ error: error.message }, { status: error.httpStatus });
+      logger.error({ err: error }, "mandate signing could not be started");
+      return Response.json({ error: "Direct debit is unavailable right now. Please try again later or pay by bank transfer." }, { status: 500 });
+    }
+  }
   if (form.get("intent") !== "pay-online") return Response.json({ error: "Unknown action" }, { status: 400 });
   try {
     const { checkoutUrl } = await startOnlinePayment(prisma, token);
@@ -161,6 +172,24 @@ export default function PaymentPage() {
           </section>
         ) : view.payOnline.aboveMaximum && view.transfer ? (
           <p className="pay-muted">{L.payOnlineAboveMaximum}</p>
+        ) : null}
+
+        {view.directDebit.collectingWith ? (
+          <div className="pay-banner" data-tone="success" data-testid="collecting">
+            {L.collecting(view.directDebit.collectingWith)}
+          </div>
+        ) : null}
+
+        {view.directDebit.offer ? (
+          <section className="pay-card">
+            <p className="pay-muted">{L.directDebitText}</p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="sign-mandate" />
+              <button className="pay-button" type="submit" disabled={navigation.state !== "idle"} style={{ background: "#fff", color: "var(--accent)", border: "2px solid var(--accent)" }}>
+                {L.payByDirectDebit}
+              </button>
+            </Form>
+          </section>
         ) : null}
 
         {view.transfer ? (

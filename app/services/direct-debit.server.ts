@@ -132,13 +132,16 @@ async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactio
   const line = await db.payment.findFirst({ where: { shopId, provider: "DIRECT_DEBIT", externalId: e.id } });
   if (!line) return;
   if (e.state === "PAID" && line.status !== "PAID") {
-    await db.payment.update({ where: { id: line.id }, data: { status: "PAID", paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
+    // Conditional update: two feed readers at once apply the event once.
+    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "PAID" } }, data: { status: "PAID", paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
+    if (!count) return;
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.paid", message: `Collected by direct debit: ${line.currency} ${line.amount.toFixed(2)} (mandate ${line.mandateReference ?? "?"}, transaction ${e.id})` });
     await settleWithEffects(db, line.invoiceId, deps.effects);
   } else if (e.state === "ERROR" && line.status !== "FAILED") {
     const reason = [e.bankError, e.bankMessage].filter(Boolean).join(": ") || "refused by the bank";
     // The collection is over: the invoice may be collected again (or paid otherwise).
-    await db.payment.update({ where: { id: line.id }, data: { status: "FAILED", failureReason: reason, collectionFor: null } });
+    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "FAILED" } }, data: { status: "FAILED", failureReason: reason, collectionFor: null } });
+    if (!count) return;
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "collection.failed", message: `Direct debit failed (${reason}): the invoice is unpaid again` });
     await settleWithEffects(db, line.invoiceId, deps.effects);
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id: line.invoiceId }, select: { formattedNumber: true, buyer: true } });
@@ -212,4 +215,19 @@ export async function syncMandateToShopify(db: Db, mandateId: string, admin: Sho
   const tagged = await admin.request<Record<string, { userErrors: UserError[] }>>(`mutation FactoMandateTag($id: ID!, $tags: [String!]!) { ${mutation}(id: $id, tags: $tags) { userErrors { field message } } }`, { id: ownerId, tags: [MANDATE_TAG] });
   ShopifyAdminClient.assertNoUserErrors(mutation, tagged.data[mutation]!.userErrors);
   return "synced";
+}
+
+/**
+ * "Pay by direct debit — sign a mandate" on the payment page: prepares the customer's mandate and
+ * notes that this invoice is to be collected once it is signed (the mandate feed does that).
+ */
+export async function requestMandateFromPaymentPage(db: Db, token: string): Promise<{ url: string }> {
+  const invoice = await db.invoice.findUnique({ where: { publicToken: token }, select: { id: true, shopId: true, customerId: true, status: true, kind: true } });
+  if (!invoice || invoice.kind !== "INVOICE") throw new AppError("NOT_FOUND", "This payment link is not valid");
+  if (invoice.status !== "ISSUED") throw new AppError("BAD_REQUEST", "This invoice is not open any more");
+  if (!invoice.customerId) throw new AppError("BAD_REQUEST", "Direct debit needs a customer account for this invoice");
+  const started = await startMandate(db, invoice.shopId, invoice.customerId, { sendInvite: false });
+  if (started.alreadyActive || !started.url) throw new AppError("BAD_REQUEST", "You already have a direct debit mandate: this invoice will be collected with it");
+  await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId: invoice.id, type: "mandate.requested", message: `The customer chose direct debit and is signing mandate ${started.mandateId}` });
+  return { url: started.url };
 }

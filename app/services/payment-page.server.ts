@@ -35,6 +35,8 @@ export interface PaymentPageView {
   attempt: AttemptStatus | null;
   payments: { date: string; amount: string; method: string; status: string }[];
   afterPayment: { message: string | null; url: string | null } | null;
+  /** Direct debit: offered (sign a mandate), or this invoice is being collected with a mandate. */
+  directDebit: { offer: boolean; collectingWith: string | null };
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -86,7 +88,8 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
       buyer: true,
       documents: { select: { format: true } },
       payments: { where: { status: { in: ["PAID", "FAILED", "CANCELED", "EXPIRED", "PENDING"] } }, orderBy: { createdAt: "asc" }, select: { createdAt: true, paidAt: true, amount: true, amountRefunded: true, method: true, provider: true, status: true } },
-      shop: { select: { name: true, legalName: true, accentColor: true, logo: false, logoContentType: true, email: true, mollieApiKey: true, payOnlineMaxAmount: true, afterPaymentMessage: true, afterPaymentUrl: true } },
+      customerId: true,
+      shop: { select: { name: true, legalName: true, accentColor: true, logo: false, logoContentType: true, email: true, mollieApiKey: true, payOnlineMaxAmount: true, afterPaymentMessage: true, afterPaymentUrl: true, twikeyApiKey: true, twikeyTemplateCore: true } },
     },
   });
   const language = isLanguage(options.language) ? options.language : isLanguage(invoice.language) ? invoice.language : "nl";
@@ -104,12 +107,14 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
   else if (dec(paid).greaterThan(0)) status = "partiallyPaid";
   else status = dueIso && dueIso < today() ? "overdue" : "open";
 
+  const collecting = await db.payment.findUnique({ where: { collectionFor: found.id }, select: { mandateReference: true } });
+  const mandate = invoice.customerId ? await db.mandate.findFirst({ where: { customerId: invoice.customerId, status: "SIGNED" }, select: { mndtId: true } }) : null;
   const block = onlinePaymentBlock(
     { kind: invoice.kind, status: invoice.status, amountDue: outstanding, currency: invoice.currency },
     { mollieApiKey: invoice.shop.mollieApiKey, payOnlineMaxAmount: invoice.shop.payOnlineMaxAmount?.toFixed(2) ?? null },
   );
   const beneficiary = (seller.companyName || seller.name || invoice.shop.legalName || invoice.shop.name || "").trim();
-  const owes = invoice.kind === "INVOICE" && (status === "open" || status === "overdue" || status === "partiallyPaid") && dec(outstanding).greaterThan(0);
+  const owes = invoice.kind === "INVOICE" && (status === "open" || status === "overdue" || status === "partiallyPaid") && dec(outstanding).greaterThan(0) && !collecting;
   let transfer: PaymentPageView["transfer"] = null;
   if (owes && seller.iban) {
     let qrSvg: string | null = null;
@@ -143,7 +148,7 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
       status,
       paidOn: invoice.status === "PAID" && invoice.paidAt ? { date: formatDate(invoice.paidAt.toISOString().slice(0, 10), language), method: invoice.paymentMethod ?? "" } : null,
     },
-    payOnline: block === null ? { available: true } : { available: false, aboveMaximum: block === "above-maximum" },
+    payOnline: block === null && !collecting ? { available: true } : { available: false, aboveMaximum: block === "above-maximum" },
     transfer,
     documents: { pdf: invoice.documents.some((d) => d.format === "PDF"), ubl: invoice.documents.some((d) => d.format === "UBL") },
     attempt,
@@ -153,6 +158,10 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
       method: p.method ?? (p.provider === "MOLLIE" ? "online" : p.provider.toLowerCase()),
       status: p.status.toLowerCase(),
     })),
+    directDebit: {
+      offer: owes && invoice.currency === "EUR" && Boolean(invoice.customerId && invoice.shop.twikeyApiKey && invoice.shop.twikeyTemplateCore) && !mandate,
+      collectingWith: collecting ? (collecting.mandateReference ?? mandate?.mndtId ?? "") : null,
+    },
     afterPayment: status === "paid" && (invoice.shop.afterPaymentMessage || invoice.shop.afterPaymentUrl) ? { message: invoice.shop.afterPaymentMessage, url: invoice.shop.afterPaymentUrl } : null,
   };
 }

@@ -31,6 +31,8 @@ export interface ProcessDeps {
   afterDocuments?: (invoiceId: string, kind: "INVOICE" | "CREDIT_NOTE") => Promise<void>;
   /** What a payment that settles an invoice sets off (store write-back, thank-you e-mail). */
   payments?: PaymentEffects;
+  /** Reads the shop's Twikey feeds (mandates, transactions) and applies them. */
+  readTwikeyFeeds?: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
   /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
   wooRefund?: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
 }
@@ -280,4 +282,14 @@ async function settleAfterCredit(db: Db, creditNoteId: string) {
   if (note?.originalInvoiceId) await settleInvoicePayments(db, note.originalInvoiceId);
 }
 
-const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS };
+const TWIKEY_HANDLERS: Record<string, Handler> = {
+  // A webhook is a trigger: read both feeds from their saved positions.
+  feed: async (db, event, deps) => {
+    if (!deps.readTwikeyFeeds) throw new Error("no Twikey feed reader");
+    const read = await deps.readTwikeyFeeds(event.shopId);
+    return { status: "PROCESSED", note: `${read.mandates} mandate and ${read.transactions} transaction event(s) read` };
+  },
+  event: async () => ({ status: "IGNORED", note: "Twikey test event" }),
+};
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS };

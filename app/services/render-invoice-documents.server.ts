@@ -5,6 +5,7 @@ import { writeUbl } from "~/domain/ubl/write-ubl";
 import { logger } from "~/logger.server";
 import { loadIssuedInvoice } from "~/models/issued-invoice.server";
 import { paymentPageUrl } from "./public-urls.server";
+import { creditorIdentifier } from "~/domain/sepa/creditor-identifier";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -19,13 +20,24 @@ export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise
 
   const loaded = await loadIssuedInvoice(db, invoiceId);
   if (!loaded) throw new Error(`invoice ${invoiceId} not found`);
-  const invoice = { ...loaded, paymentPageUrl: loaded.publicToken ? paymentPageUrl(loaded.publicToken) : null };
+  const branding = await db.shop.findUniqueOrThrow({ where: { id: loaded.shopId }, select: { logo: true, accentColor: true, twikeyApiKey: true, twikeyAutoCollect: true, countryCode: true, enterpriseNumber: true } });
+  // A customer with a signed mandate is collected by direct debit: the documents say so (PDF mention,
+  // UBL payment means 59 with the mandate) instead of asking for a transfer.
+  const mandate =
+    loaded.kind === "INVOICE" && loaded.status === "ISSUED" && loaded.customerId && branding.twikeyApiKey && branding.twikeyAutoCollect && loaded.currency === "EUR"
+      ? await db.mandate.findFirst({ where: { customerId: loaded.customerId, status: "SIGNED" }, orderBy: { signedAt: "desc" } })
+      : null;
+  const invoice = {
+    ...loaded,
+    paymentPageUrl: loaded.publicToken && !mandate ? paymentPageUrl(loaded.publicToken) : null,
+    ...(mandate ? { settlement: { kind: "direct-debit" as const, mandateId: mandate.mndtId } } : {}),
+  };
+  const creditorId = branding.enterpriseNumber && branding.countryCode === "BE" ? creditorIdentifier("BE", branding.enterpriseNumber) : null;
   const stored = present.find((d) => d.format === "PDF");
-  const branding = await db.shop.findUniqueOrThrow({ where: { id: invoice.shopId }, select: { logo: true, accentColor: true } });
   const pdf = stored
     ? Buffer.from(stored.content)
     : await renderInvoicePdf(invoice, { createdAt: invoice.createdAt, accentColor: branding.accentColor, logo: branding.logo });
-  const ubl = Buffer.from(writeUbl(invoice, { pdf }), "utf8");
+  const ubl = Buffer.from(writeUbl(invoice, { pdf, ...(mandate?.iban && creditorId ? { mandate: { id: mandate.mndtId, creditorId, debtorIban: mandate.iban } } : {}) }), "utf8");
   const rows = [
     ...(stored ? [] : [{ format: "PDF" as const, contentType: "application/pdf", content: pdf }]),
     { format: "UBL" as const, contentType: "application/xml", content: ubl },

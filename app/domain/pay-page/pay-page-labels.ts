@@ -27,6 +27,9 @@ export interface PayPageLabels {
   payments: string;
   paymentLine: { paid: string; open: string; pending: string; failed: string; canceled: string; expired: string; authorized: string };
   continue: string;
+  payByDirectDebit: string;
+  directDebitText: string;
+  collecting: (mandate: string) => string;
   notFoundTitle: string;
   notFoundText: string;
   language: string;
@@ -65,6 +68,9 @@ const nl: PayPageLabels = {
   payments: "Betalingen",
   paymentLine: { paid: "betaald", open: "open", pending: "in verwerking", failed: "mislukt", canceled: "geannuleerd", expired: "verlopen", authorized: "geautoriseerd" },
   continue: "Verder",
+  payByDirectDebit: "Betalen via domiciliëring — mandaat ondertekenen",
+  directDebitText: "Onderteken eenmalig een SEPA-mandaat: deze en volgende facturen worden automatisch van uw rekening geïnd.",
+  collecting: (m) => `Deze factuur wordt via domiciliëring geïnd (mandaat ${m}). U hoeft niets over te schrijven.`,
   notFoundTitle: "Betaallink niet gevonden",
   notFoundText: "Deze link is niet (meer) geldig. Neem contact op met de winkel.",
   language: "Taal",
@@ -103,6 +109,9 @@ const fr: PayPageLabels = {
   payments: "Paiements",
   paymentLine: { paid: "payé", open: "ouvert", pending: "en cours", failed: "échoué", canceled: "annulé", expired: "expiré", authorized: "autorisé" },
   continue: "Continuer",
+  payByDirectDebit: "Payer par domiciliation — signer un mandat",
+  directDebitText: "Signez une fois un mandat SEPA : cette facture et les suivantes seront prélevées automatiquement sur votre compte.",
+  collecting: (m) => `Cette facture est prélevée par domiciliation (mandat ${m}). Aucun virement n'est nécessaire.`,
   notFoundTitle: "Lien de paiement introuvable",
   notFoundText: "Ce lien n'est pas (ou plus) valable. Veuillez contacter la boutique.",
   language: "Langue",
@@ -141,6 +150,9 @@ const en: PayPageLabels = {
   payments: "Payments",
   paymentLine: { paid: "paid", open: "open", pending: "processing", failed: "failed", canceled: "cancelled", expired: "expired", authorized: "authorized" },
   continue: "Continue",
+  payByDirectDebit: "Pay by direct debit — sign a mandate",
+  directDebitText: "Sign a SEPA mandate once: this invoice and the next ones are collected from your account automatically.",
+  collecting: (m) => `This invoice is collected by direct debit (mandate ${m}). You do not need to transfer anything.`,
   notFoundTitle: "Payment link not found",
   notFoundText: "This link is not valid (any more). Please contact the shop.",
   language: "Language",
@@ -179,6 +191,9 @@ const de: PayPageLabels = {
   payments: "Zahlungen",
   paymentLine: { paid: "bezahlt", open: "offen", pending: "in Bearbeitung", failed: "fehlgeschlagen", canceled: "abgebrochen", expired: "abgelaufen", authorized: "autorisiert" },
   continue: "Weiter",
+  payByDirectDebit: "Per Lastschrift zahlen — Mandat unterzeichnen",
+  directDebitText: "Unterzeichnen Sie einmalig ein SEPA-Mandat: diese und die nächsten Rechnungen werden automatisch von Ihrem Konto eingezogen.",
+  collecting: (m) => `Diese Rechnung wird per Lastschrift eingezogen (Mandat ${m}). Sie müssen nichts überweisen.`,
   notFoundTitle: "Zahlungslink nicht gefunden",
   notFoundText: "Dieser Link ist nicht (mehr) gültig. Bitte wenden Sie sich an den Shop.",
   language: "Sprache",
