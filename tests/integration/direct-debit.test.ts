@@ -1,0 +1,164 @@
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { twikeyWebhookSignature } from "~/integrations/twikey/twikey-client.server";
+import { collectInvoice } from "~/services/direct-debit.server";
+import { encryptSecret } from "~/utils/encryption.server";
+import type { CapturedEmailJson } from "../fakes/fake-smtp";
+import { startFakeTwikey, type FakeTwikey } from "../fakes/fake-twikey";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { launchChromium } from "../support/browser";
+import { seedShopifyShop } from "../support/seed-shop";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
+
+/**
+ * Direct debit with Twikey, end to end over real HTTP: the shopper signs a mandate after checkout
+ * (the checkout extension's API, Twikey's signing page in Chromium, the signed exit URL) → the
+ * mandate is active (feed read on Twikey's signed webhook) and told to Shopify → the next order's
+ * invoice is collected automatically → PAID in the transaction feed → invoice paid → Shopify order
+ * marked paid. The ERROR path, forged signatures and "never twice" are shown too.
+ */
+const stack = inject("stack");
+const SHOP = "direct-debit.myshopify.com";
+const CUSTOMER = "6940095545623";
+let db: Db;
+let twikey: FakeTwikey;
+let browser: Browser;
+let shopId: string;
+
+const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+async function placeOrder(orderId: number) {
+  const order = { ...fixture, id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending" };
+  expect((await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret })).status).toBe(200);
+  await waitFor(async () => (await db.document.count({ where: { invoice: { shopId, channelOrderId: String(orderId) }, format: "PDF" } })) > 0, 30_000, `the invoice of order ${orderId}`);
+  return db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId), kind: "INVOICE" } });
+}
+
+// The extension runs in the shopper's browser (Shopify's library answers 410 to bots such as "node").
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
+/** A checkout UI extension's session token, as Shopify signs it (HS256 with the app's secret). */
+function checkoutToken(sub: string | null) {
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: `https://${SHOP}`, dest: `https://${SHOP}`, aud: stack.shopifyApiKey, ...(sub ? { sub } : {}), exp: now + 300, nbf: now - 5, iat: now, jti: `jti-${now}-${Math.random()}` })}`;
+  return `${body}.${createHmac("sha256", stack.shopifyApiSecret).update(body).digest("base64url")}`;
+}
+const askExtensionApi = (intent: "status" | "start", orderId: string, token = checkoutToken(`gid://shopify/Customer/${CUSTOMER}`)) =>
+  fetch(`${stack.appUrl}/api/checkout/direct-debit`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER }, body: JSON.stringify({ intent, orderId }) });
+const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${SHOP}`)).json() as Promise<{ paidOrders: string[]; tags: Record<string, string[]>; metafields: Record<string, Record<string, { value: string }>> }>;
+
+beforeAll(async () => {
+  adoptStackEnv(stack);
+  db = createPrisma(stack.databaseUrl, 4);
+  ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
+  twikey = await startFakeTwikey();
+  twikey.configure({ webhookUrl: `${stack.appUrl}/webhooks/twikey/${shopId}`, exitUrl: `${stack.appUrl}/mandates/return/${shopId}` });
+  await db.shop.update({
+    where: { id: shopId },
+    data: { twikeyApiKey: encryptSecret(twikey.config.apiKey), twikeyWebsiteKey: encryptSecret(twikey.config.websiteKey), twikeyBaseUrl: twikey.baseUrl, twikeyTemplateCore: "CORE-1", twikeyAutoCollect: true },
+  });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await twikey?.close();
+  await db?.$disconnect();
+});
+
+describe("direct debit with Twikey", () => {
+  it("lets the shopper sign a mandate after checkout; the mandate becomes active and Shopify knows", async () => {
+    const first = await placeOrder(8810001);
+    const status = await askExtensionApi("status", "gid://shopify/Order/8810001");
+    expect(status.status).toBe(200);
+    expect(await status.json()).toEqual({ offer: true });
+    const unsigned = await fetch(`${stack.appUrl}/api/checkout/direct-debit`, { method: "POST", headers: { "Content-Type": "application/json", "User-Agent": BROWSER }, body: "{}" });
+    expect(unsigned.status).toBe(401);
+
+    const start = await (await askExtensionApi("start", "gid://shopify/Order/8810001")).json();
+    expect(start.url).toMatch(new RegExp(`^${twikey.url}/sign/`));
+    const page = await browser.newPage();
+    await page.goto(start.url);
+    await page.getByRole("button", { name: "Sign mandate" }).click();
+    await page.waitForURL(new RegExp(`/mandates/return/${shopId}\\?mndtId=`));
+    expect(await page.getByRole("status").textContent()).toContain("Uw domiciliëringsmandaat is ondertekend");
+    await page.close();
+
+    await waitFor(async () => (await db.mandate.findFirst({ where: { shopId, status: "SIGNED" } })) !== null, 30_000, "the signed mandate");
+    const mandate = await db.mandate.findFirstOrThrow({ where: { shopId }, include: { customer: true } });
+    expect(mandate).toMatchObject({ mndtId: "MNDT00001", iban: "BE68539007547034", bic: "GKCCBEBB", scheme: "CORE" });
+    expect(mandate.customer?.externalId).toBe(CUSTOMER);
+    expect(mandate.customer?.paymentMethod).toBe("DIRECT_DEBIT");
+    expect(Buffer.from(mandate.pdf!).toString("latin1")).toContain("%PDF-1.4");
+    await waitFor(async () => (await shopifyState()).tags[`gid://shopify/Customer/${CUSTOMER}`]?.includes("Facto direct debit") ?? false, 30_000, "the customer tagged in Shopify");
+    expect(JSON.parse((await shopifyState()).metafields[`gid://shopify/Customer/${CUSTOMER}`]!["facto.sepa_mandate"]!.value)).toMatchObject({ mandateId: "MNDT00001", status: "signed" });
+    // The first order's invoice was not part of the deal: it stays open for a transfer.
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("ISSUED");
+    // No offer any more.
+    expect(await (await askExtensionApi("status", "gid://shopify/Order/8810001")).json()).toEqual({ offer: false, reason: "active", mandateId: "MNDT00001" });
+  }, 90_000);
+
+  it("collects the next order's invoice automatically; PAID in the feed makes it paid and the order paid in Shopify", async () => {
+    const invoice = await placeOrder(8810002);
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    expect(line).toMatchObject({ status: "PENDING", mandateReference: "MNDT00001", collectionFor: invoice.id });
+    const transaction = twikey.transactions.get(Number(line.externalId))!;
+    expect(transaction).toMatchObject({ mndtId: "MNDT00001", amount: invoice.amountDue.toFixed(2), ref: invoice.formattedNumber });
+    // The documents say it is paid by direct debit, not by transfer.
+    const ubl = (await db.document.findFirstOrThrow({ where: { invoiceId: invoice.id, format: "UBL" } })).content;
+    expect(Buffer.from(ubl).toString("utf8")).toContain('<cbc:PaymentMeansCode name="SEPA direct debit">59</cbc:PaymentMeansCode>');
+    const html = await (await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`)).text();
+    expect(html).toContain("via domiciliëring geïnd (mandaat MNDT00001)");
+    expect(html).not.toContain("Online betalen");
+
+    await twikey.settle(transaction.id, "PAID");
+    await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "PAID", 30_000, "the invoice paid");
+    expect((await db.payment.findUniqueOrThrow({ where: { id: line.id } })).status).toBe("PAID");
+    await waitFor(async () => (await shopifyState()).paidOrders.includes("gid://shopify/Order/8810002"), 30_000, "the Shopify order marked paid");
+    expect(twikey.webhookCalls.every((c) => c.status === 200)).toBe(true);
+  }, 90_000);
+
+  it("takes a refused collection (ERROR, AC04) back to unpaid with the bank's reason and tells the merchant", async () => {
+    const invoice = await placeOrder(8810003);
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    await twikey.settle(Number(line.externalId), "ERROR", { code: "AC04", message: "Closed account number" });
+    await waitFor(async () => (await db.payment.findUniqueOrThrow({ where: { id: line.id } })).status === "FAILED", 30_000, "the failed collection");
+    const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true, events: true } });
+    expect(after.status).toBe("ISSUED");
+    expect(after.payments[0]).toMatchObject({ failureReason: "AC04: Closed account number", collectionFor: null });
+    expect(after.events.find((e) => e.type === "collection.failed")?.message).toContain("AC04");
+    await waitFor(
+      async () => ((await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as CapturedEmailJson[]).some((m) => m.to.includes("facturen@atelier-lumiere.example") && m.subject === `Facto: Direct debit of ${invoice.formattedNumber} failed (AC04)`),
+      30_000,
+      "the merchant's notice",
+    );
+    expect((await shopifyState()).paidOrders).not.toContain("gid://shopify/Order/8810003");
+  }, 90_000);
+
+  it("never collects one invoice twice, whatever asks at the same time", async () => {
+    const invoice = await placeOrder(8810004);
+    const results = await Promise.all(Array.from({ length: 5 }, () => collectInvoice(db, invoice.id).catch((e: Error) => ({ status: e.message }))));
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    expect(results.filter((r) => r.status === "collecting").length).toBeLessThanOrEqual(1);
+    expect([...twikey.transactions.values()].filter((t) => t.ref === invoice.formattedNumber)).toHaveLength(1);
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } })).toBe(1);
+  }, 60_000);
+
+  it("refuses a webhook with a forged X-Signature (401) and stores nothing", async () => {
+    const before = await db.webhookEvent.count({ where: { shopId, provider: "TWIKEY" } });
+    const query = "type=contract&mandateNumber=MNDT00001&event=Cancel";
+    const forged = await fetch(`${stack.appUrl}/webhooks/twikey/${shopId}?${query}`, { headers: { "X-Signature": twikeyWebhookSignature(query, "not-the-api-key") } });
+    expect(forged.status).toBe(401);
+    const missing = await fetch(`${stack.appUrl}/webhooks/twikey/${shopId}?${query}`);
+    expect(missing.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { shopId, provider: "TWIKEY" } })).toBe(before);
+    const genuine = await fetch(`${stack.appUrl}/webhooks/twikey/${shopId}?${query}`, { headers: { "X-Signature": twikeyWebhookSignature(query, twikey.config.apiKey) } });
+    expect(genuine.status).toBe(200);
+  });
+});
