@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 node --version | grep -q '^v24\.' || { echo "Node 24 expected on PATH (run through npm: npm test)" >&2; exit 1; }
 [ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
 npx --no-install tsc --noEmit
+npx --no-install tsc --noEmit -p extensions/direct-debit-offer
 npx --no-install remix vite:build --logLevel warn
 mkdir -p test-results
 status=0
