@@ -18,6 +18,7 @@ for (const entry of ["ThankYou", "OrderStatus"]) {
     minify: true,
     jsx: "automatic",
     jsxImportSource: "preact",
+    tsconfig: path.join(dir, "tsconfig.json"),
     define: { "globalThis.FACTO_APP_URL": JSON.stringify(appUrl) },
   });
   const file = path.join(dir, "dist", `${entry}.js`);

@@ -17,6 +17,7 @@ describe("the direct-debit extension", () => {
         target: "es2022",
         jsx: "automatic",
         jsxImportSource: "preact",
+        tsconfig: path.join(dir, "tsconfig.json"),
         define: { "globalThis.FACTO_APP_URL": JSON.stringify("https://facto.example.com") },
         logLevel: "silent",
       });
