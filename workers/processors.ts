@@ -12,7 +12,7 @@ import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-sh
 import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { smtpMailer } from "~/integrations/mail/mailer.server";
-import { queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
@@ -81,7 +81,11 @@ export const processors: { [N in JobName]: Processor<N> } = {
     return { shops: shops.length };
   },
   "twikey-feeds": ({ shopId }, ctx) => readFeedsOf(ctx, shopId),
-  "twikey-collect": ({ invoiceId }, ctx) => collectInvoice(ctx.db, invoiceId),
+  "twikey-collect": ({ invoiceId }, ctx) =>
+    collectInvoice(ctx.db, invoiceId, undefined, async (id) => {
+      const { emailId } = await queueCustomerEmail(ctx.db, id, "COLLECTION_NOTICE");
+      if (emailId) await ctx.enqueue("send-email", { emailId });
+    }),
   "sync-mandate-to-store": async ({ mandateId }, ctx) => {
     const mandate = await ctx.db.mandate.findUniqueOrThrow({ where: { id: mandateId }, include: { customer: true, shop: { select: { domain: true } } } });
     if (!mandate.customer) return { skipped: "no customer" };

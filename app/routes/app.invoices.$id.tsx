@@ -5,7 +5,7 @@ import { useState } from "react";
 import { prisma } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
 import { findShopByDomain, invoiceWithHistory } from "~/models/invoice.server";
-import { enqueue } from "~/queues.server";
+import { enqueue, ensureJob } from "~/queues.server";
 import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.server";
 import { authenticate } from "~/shopify.server";
 
@@ -42,6 +42,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       vatReason: invoice.vatReason,
       paymentPage: invoice.publicToken ? paymentPageUrl(invoice.publicToken) : null,
       hasPdf: invoice.documents.some((d) => d.format === "PDF"),
+      canCollect: invoice.status === "ISSUED" && invoice.kind === "INVOICE" && Boolean(shop.twikeyApiKey) && !invoice.payments.some((p) => p.collectionFor === invoice.id) && Boolean(invoice.customerId && (await prisma.mandate.count({ where: { customerId: invoice.customerId, status: "SIGNED" } }))),
       original: invoice.original,
       creditNotes: invoice.creditNotes.map((c) => ({ id: c.id, number: c.formattedNumber, total: money(c.taxInclusiveTotal) })),
     },
@@ -64,6 +65,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const shop = await shopOf(request);
   const form = await request.formData();
+  if (form.get("intent") === "collect") {
+    const invoice = await prisma.invoice.findFirst({ where: { id: params.id ?? "", shopId: shop.id }, select: { id: true } });
+    if (!invoice) return { ok: false as const, error: "Invoice not found" };
+    await ensureJob("twikey-collect", { invoiceId: invoice.id });
+    return { ok: true as const, error: null };
+  }
   if (form.get("intent") !== "resend") return { ok: false as const, error: "Unknown action" };
   const to = String(form.get("to") ?? "").trim();
   try {
@@ -88,7 +95,7 @@ export default function InvoicePage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.ok ? <Banner tone="success" title="The e-mail is on its way" /> : null}
+            {result?.ok ? <Banner tone="success" title="Done: the e-mail or collection is on its way" /> : null}
             {result && !result.ok ? <Banner tone="critical" title={result.error ?? "The e-mail could not be sent"} /> : null}
             <Card>
               <BlockStack gap="200">
@@ -107,7 +114,15 @@ export default function InvoicePage() {
             </Card>
             <Card>
               <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">Payments</Text>
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">Payments</Text>
+                  {invoice.canCollect ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="collect" />
+                      <Button submit loading={busy}>Collect via Twikey</Button>
+                    </Form>
+                  ) : null}
+                </InlineStack>
                 {payments.length === 0 ? <Text as="p" tone="subdued">No payment or payment attempt yet.</Text> : null}
                 {payments.map((p) => (
                   <InlineStack key={p.id} gap="200" align="space-between">

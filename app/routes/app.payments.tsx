@@ -18,6 +18,7 @@ const KINDS: { value: EmailKind; label: string }[] = [
   { value: "CREDIT_NOTE", label: "Credit note" },
   { value: "REMINDER", label: "Payment reminder" },
   { value: "THANK_YOU", label: "Thank you for your payment" },
+  { value: "COLLECTION_NOTICE", label: "Direct-debit notice (before a collection)" },
 ];
 const LANGUAGES: { value: Language; label: string }[] = [
   { value: "nl", label: "Nederlands" },

@@ -10,6 +10,9 @@ import { shopOfAccount } from "~/services/accounts.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
+import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
+import { DirectDebitSettingsInput, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
+import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
 import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
 
@@ -52,6 +55,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         webhooks: (shop.wooConnection?.webhooks ?? []).map((w) => ({ topic: w.topic, status: w.status, checkedAt: w.checkedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null })),
         missing: missingInvoiceSettings(shop),
         waiting,
+        twikey: {
+          configured: Boolean(shop.twikeyApiKey),
+          environment: shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.sandbox ? "sandbox" : !shop.twikeyBaseUrl || shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.production ? "production" : "tenant",
+          tenantUrl: shop.twikeyBaseUrl ?? "",
+          templateCore: shop.twikeyTemplateCore ?? "",
+          templateB2b: shop.twikeyTemplateB2b ?? "",
+          autoCollect: shop.twikeyAutoCollect,
+          notify: shop.twikeyNotifyBeforeCollection,
+          callbackUrl: `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/webhooks/twikey/${shop.id}`,
+          exitUrl: `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/mandates/return/${shop.id}`,
+        },
       },
       values: { ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])), vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "" },
       invoices: invoices.map((i) => ({
@@ -73,6 +87,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await load(request, params.shopId ?? "");
   const form = await request.formData();
   verifyCsrf(request, form);
+  if (form.get("intent") === "direct-debit") {
+    const parsed = DirectDebitSettingsInput.safeParse(Object.fromEntries(["twikeyApiKey", "twikeyWebsiteKey", "removeTwikey", "environment", "tenantUrl", "twikeyTemplateCore", "twikeyTemplateB2b", "twikeyNotifyBeforeCollection", "twikeyAutoCollect"].map((k) => [k, String(form.get(k) ?? "")])));
+    if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+    if (!shop.twikeyApiKey && !parsed.data.twikeyApiKey && !parsed.data.removeTwikey) return Response.json({ ok: false, errors: { twikeyApiKey: "Enter your Twikey API key" } }, { status: 400 });
+    await updateDirectDebitSettings(prisma, shop.id, parsed.data);
+    return Response.json({ ok: true, message: "Direct-debit settings saved." });
+  }
   if (form.get("intent") === "disconnect") {
     const { failed } = await disconnectWooStore(prisma, shop.id);
     return Response.json({ ok: true, message: failed.length ? `Disconnected. Remove these webhooks by hand in WooCommerce: ${failed.join("; ")}` : "Disconnected: Facto's webhooks were removed from your store. Your invoices stay here." });
@@ -91,7 +112,16 @@ type Data = {
   email: string;
   csrf: string;
   connected: boolean;
-  store: { id: string; domain: string; storeUrl: string | null; connected: boolean; webhooks: { topic: string; status: string; checkedAt: string | null }[]; missing: string[]; waiting: number };
+  store: {
+    id: string;
+    domain: string;
+    storeUrl: string | null;
+    connected: boolean;
+    webhooks: { topic: string; status: string; checkedAt: string | null }[];
+    missing: string[];
+    waiting: number;
+    twikey: { configured: boolean; environment: string; tenantUrl: string; templateCore: string; templateB2b: string; autoCollect: boolean; notify: boolean; callbackUrl: string; exitUrl: string };
+  };
   values: Record<(typeof FIELDS)[number] | "vatMetaKeys", string>;
   invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
 };
@@ -218,6 +248,51 @@ export default function StorePage() {
           />
           <button className="woo-button" type="submit" disabled={busy}>
             Save
+          </button>
+        </Form>
+      </section>
+
+      <section className="woo-card">
+        <h2>Direct debit (Twikey)</h2>
+        <p className="woo-muted">
+          {store.twikey.configured ? "Connected: customers can sign a SEPA mandate on their payment page, and their invoices are collected." : "Connect Twikey to offer payment by direct debit on the payment page and in the invoice e-mail."}
+        </p>
+        <Form method="post">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="intent" value="direct-debit" />
+          <div className="woo-grid">
+            <Field label="Twikey API key" name="twikeyApiKey" type="password" autoComplete="off" error={errors.twikeyApiKey} help={store.twikey.configured ? "Stored (encrypted); enter a new one to replace it" : undefined} />
+            <Field label="Website key" name="twikeyWebsiteKey" type="password" autoComplete="off" />
+          </div>
+          <div className="woo-grid">
+            <label className="woo-field">
+              <span>Environment</span>
+              <select name="environment" defaultValue={store.twikey.environment}>
+                <option value="production">Production</option>
+                <option value="sandbox">Sandbox</option>
+                <option value="tenant">My tenant's URL</option>
+              </select>
+            </label>
+            <Field label="Tenant URL (only for a tenant)" name="tenantUrl" defaultValue={store.twikey.environment === "tenant" ? store.twikey.tenantUrl : ""} error={errors.tenantUrl} />
+          </div>
+          <div className="woo-grid">
+            <Field label="Template for consumers (CORE)" name="twikeyTemplateCore" defaultValue={store.twikey.templateCore} error={errors.twikeyTemplateCore} />
+            <Field label="Template for businesses (CORE or B2B)" name="twikeyTemplateB2b" defaultValue={store.twikey.templateB2b} error={errors.twikeyTemplateB2b} />
+          </div>
+          <label>
+            <input type="checkbox" name="twikeyAutoCollect" defaultChecked={store.twikey.autoCollect} /> Collect new invoices of customers with a mandate automatically
+          </label>
+          <br />
+          <label>
+            <input type="checkbox" name="twikeyNotifyBeforeCollection" defaultChecked={store.twikey.notify} /> E-mail the customer before each collection
+          </label>
+          <p className="woo-muted">
+            Paste into Twikey — callback URL: <code>{store.twikey.callbackUrl}</code>
+            <br />
+            exit URL of your templates: <code>{store.twikey.exitUrl}</code>
+          </p>
+          <button className="woo-button" type="submit" disabled={busy}>
+            Save direct debit
           </button>
         </Form>
       </section>

@@ -11,6 +11,12 @@ import { paymentPageUrl } from "./public-urls.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 
 const LANGUAGES: readonly Language[] = ["nl", "fr", "en", "de"];
+const DIRECT_DEBIT_OFFER: Record<Language, string> = {
+  nl: "Liever automatisch betalen? Onderteken een domiciliëringsmandaat op de betaalpagina:",
+  fr: "Vous préférez payer automatiquement ? Signez un mandat de domiciliation sur la page de paiement :",
+  en: "Prefer to pay automatically? Sign a direct debit mandate on the payment page:",
+  de: "Lieber automatisch zahlen? Unterzeichnen Sie ein Lastschriftmandat auf der Zahlungsseite:",
+};
 const asLanguage = (l: string | null | undefined): Language => (LANGUAGES.includes(l as Language) ? (l as Language) : "nl");
 
 /** The customer's e-mail address of an invoice: on the invoice's buyer, else on the customer record. */
@@ -30,12 +36,13 @@ export { paymentPageUrl };
 export async function queueCustomerEmail(db: Db, invoiceId: string, kind: EmailKind, step = 0, toOverride?: string): Promise<{ emailId: string | null; reason?: string }> {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
-    select: { shopId: true, kind: true, buyer: true, customer: { select: { email: true } }, shop: { select: { invoiceSender: true, thankYouEmail: true, remindersEnabled: true } } },
+    select: { shopId: true, kind: true, buyer: true, customer: { select: { email: true } }, shop: { select: { invoiceSender: true, thankYouEmail: true, remindersEnabled: true, twikeyNotifyBeforeCollection: true } } },
   });
   const { shop } = invoice;
   if (shop.invoiceSender === "NONE") return { emailId: null, reason: "the shop sends no e-mails" };
   if ((kind === "INVOICE" || kind === "CREDIT_NOTE" || kind === "REMINDER") && shop.invoiceSender !== "FACTO") return { emailId: null, reason: "the shop platform sends the invoices" };
   if (kind === "THANK_YOU" && !shop.thankYouEmail) return { emailId: null, reason: "thank-you e-mails are off" };
+  if (kind === "COLLECTION_NOTICE" && !shop.twikeyNotifyBeforeCollection) return { emailId: null, reason: "collection notices are off" };
   if (kind === "REMINDER" && !shop.remindersEnabled) return { emailId: null, reason: "reminders are off" };
   const to = toOverride?.trim() || recipientOf(invoice);
   if (!to) return { emailId: null, reason: "the customer has no e-mail address" };
@@ -77,7 +84,8 @@ export async function sendCustomerEmail(db: Db, emailId: string, mailer: Mailer,
           buyer: true,
           payments: { where: { provider: "DIRECT_DEBIT", status: { in: ["OPEN", "PENDING"] } }, select: { id: true } },
           documents: { select: { format: true, content: true, contentType: true } },
-          shop: { select: { name: true, legalName: true, email: true, accentColor: true, emailTemplates: true } },
+          customerId: true,
+          shop: { select: { name: true, legalName: true, email: true, accentColor: true, emailTemplates: true, twikeyApiKey: true, twikeyTemplateCore: true } },
         },
       },
     },
@@ -116,15 +124,25 @@ export async function sendCustomerEmail(db: Db, emailId: string, mailer: Mailer,
   };
   const custom = invoice.shop.emailTemplates.find((t) => t.kind === email.kind && t.language === language);
   const template = custom ? { subject: custom.subject, body: custom.body } : defaultTemplate(email.kind, language);
-  const rendered = renderEmail(template, values, { language, accentColor: invoice.shop.accentColor, showPayButton: email.kind !== "THANK_YOU" && email.kind !== "CREDIT_NOTE" && invoice.status === "ISSUED" && dec(invoice.amountDue.toFixed(2)).greaterThan(0) });
+  const rendered: { subject: string; text: string; html: string } = renderEmail(template, values, { language, accentColor: invoice.shop.accentColor, showPayButton: email.kind !== "THANK_YOU" && email.kind !== "CREDIT_NOTE" && email.kind !== "COLLECTION_NOTICE" && invoice.status === "ISSUED" && dec(invoice.amountDue.toFixed(2)).greaterThan(0) });
+
+  // The direct-debit offer (Twikey): the payment page lets the customer sign a mandate.
+  if (email.kind === "INVOICE" && link && invoice.shop.twikeyApiKey && invoice.shop.twikeyTemplateCore && invoice.customerId && invoice.status === "ISSUED") {
+    const hasMandate = await db.mandate.count({ where: { customerId: invoice.customerId, status: "SIGNED" } });
+    if (!hasMandate) {
+      const offer = DIRECT_DEBIT_OFFER[language];
+      rendered.text += `\n\n${offer} ${link}`;
+      rendered.html = rendered.html.replace("</body>", `<p>${offer} <a href="${link}">${link}</a></p>\n</body>`);
+    }
+  }
 
   const attachments: { filename: string; content: Buffer; contentType: string }[] = [];
-  if (pdf && email.kind !== "THANK_YOU") attachments.push({ filename: `${invoice.formattedNumber}.pdf`, content: Buffer.from(pdf.content), contentType: "application/pdf" });
+  if (pdf && email.kind !== "THANK_YOU" && email.kind !== "COLLECTION_NOTICE") attachments.push({ filename: `${invoice.formattedNumber}.pdf`, content: Buffer.from(pdf.content), contentType: "application/pdf" });
   // Businesses get the PEPPOL UBL too, for their bookkeeping software.
   if (ubl && buyer.vatNumber && (email.kind === "INVOICE" || email.kind === "CREDIT_NOTE")) attachments.push({ filename: `${invoice.formattedNumber}.xml`, content: Buffer.from(ubl.content), contentType: "application/xml" });
 
   await db.emailMessage.update({ where: { id: email.id }, data: { attempts: { increment: 1 }, subject: rendered.subject } });
-  const label = { INVOICE: "Invoice", CREDIT_NOTE: "Credit note", REMINDER: `Reminder ${email.step}`, THANK_YOU: "Thank-you e-mail" }[email.kind];
+  const label = { INVOICE: "Invoice", CREDIT_NOTE: "Credit note", REMINDER: `Reminder ${email.step}`, THANK_YOU: "Thank-you e-mail", COLLECTION_NOTICE: "Direct-debit notice" }[email.kind];
   try {
     const sent = await mailer.send({
       from: env().MAIL_FROM,

@@ -154,7 +154,7 @@ async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactio
  * `collectionFor = invoice id` (unique) before Twikey is called, with its own id as Idempotency-Key,
  * so a retried job, a second click or a concurrent auto-collection can never debit twice.
  */
-export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyClient): Promise<{ status: "collecting" | "already-collecting" | "skipped"; reason?: string; transactionId?: string }> {
+export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyClient, notify?: (invoiceId: string) => Promise<void>): Promise<{ status: "collecting" | "already-collecting" | "skipped"; reason?: string; transactionId?: string }> {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
     select: { id: true, shopId: true, kind: true, status: true, amountDue: true, currency: true, formattedNumber: true, customerId: true, shop: { select: { legalName: true, name: true } } },
@@ -188,6 +188,8 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
     });
     await db.payment.update({ where: { id: line.id }, data: { externalId: id } });
     await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "collection.started", message: `Direct debit requested: ${line.currency} ${line.amount.toFixed(2)} from mandate ${mandate.mndtId} (transaction ${id})` });
+    // The SEPA pre-notification, when the shop wants Facto to send it.
+    await notify?.(invoiceId);
     return { status: "collecting", transactionId: id };
   } catch (error) {
     if (isAppError(error) && !error.retryable) {

@@ -1,4 +1,5 @@
 import type { Db } from "~/db.server";
+import type { DirectDebitSettingsInput } from "~/domain/shop/direct-debit-settings";
 import type { EmailTemplateInput, PaymentSettingsInput } from "~/domain/shop/payment-settings";
 import { encryptSecret } from "~/utils/encryption.server";
 
@@ -29,5 +30,27 @@ export async function saveEmailTemplate(db: Db, shopId: string, input: EmailTemp
     where: { shopId_kind_language: { shopId, kind: input.kind, language: input.language } },
     create: { shopId, kind: input.kind, language: input.language, subject: input.subject, body: input.body },
     update: { subject: input.subject, body: input.body },
+  });
+}
+
+/** Saves the direct-debit (Twikey) settings; keys are encrypted, an empty key field keeps the stored one. */
+export async function updateDirectDebitSettings(db: Db, shopId: string, input: DirectDebitSettingsInput): Promise<void> {
+  if (input.removeTwikey) {
+    await db.shop.update({ where: { id: shopId }, data: { twikeyApiKey: null, twikeyWebsiteKey: null } });
+    return;
+  }
+  await db.shop.update({
+    where: { id: shopId },
+    data: {
+      ...(input.twikeyApiKey ? { twikeyApiKey: encryptSecret(input.twikeyApiKey) } : {}),
+      ...(input.twikeyWebsiteKey ? { twikeyWebsiteKey: encryptSecret(input.twikeyWebsiteKey) } : {}),
+      twikeyBaseUrl: input.twikeyBaseUrl,
+      twikeyTemplateCore: input.twikeyTemplateCore,
+      twikeyTemplateB2b: input.twikeyTemplateB2b,
+      twikeyNotifyBeforeCollection: input.twikeyNotifyBeforeCollection,
+      twikeyAutoCollect: input.twikeyAutoCollect,
+      // A new key or base URL means another feed: start reading it from its beginning.
+      ...(input.twikeyApiKey ? { twikeyMandateFeedPosition: null, twikeyTransactionFeedPosition: null } : {}),
+    },
   });
 }

@@ -30,8 +30,14 @@ let browser: Browser;
 let shopId: string;
 
 const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
-async function placeOrder(orderId: number) {
-  const order = { ...fixture, id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending" };
+async function placeOrder(orderId: number, customer?: { id: number; email: string }) {
+  const order = {
+    ...fixture,
+    id: orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+    financial_status: "pending",
+    ...(customer ? { email: customer.email, customer: { ...fixture.customer, id: customer.id, email: customer.email, admin_graphql_api_id: `gid://shopify/Customer/${customer.id}` } } : {}),
+  };
   expect((await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret })).status).toBe(200);
   await waitFor(async () => (await db.document.count({ where: { invoice: { shopId, channelOrderId: String(orderId) }, format: "PDF" } })) > 0, 30_000, `the invoice of order ${orderId}`);
   return db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId), kind: "INVOICE" } });
@@ -149,6 +155,31 @@ describe("direct debit with Twikey", () => {
     expect([...twikey.transactions.values()].filter((t) => t.ref === invoice.formattedNumber)).toHaveLength(1);
     expect(await db.payment.count({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } })).toBe(1);
   }, 60_000);
+
+  it("lets a customer choose direct debit on the payment page: the mandate is signed and this invoice collected, with notice", async () => {
+    const invoice = await placeOrder(8810005, { id: 7000000000001, email: "jan.peeters@example.be" });
+    const findMail = async () => ((await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as CapturedEmailJson[]).find((m) => m.to.includes("jan.peeters@example.be") && m.subject === `Atelier Lumière BV: factuur ${invoice.formattedNumber}`);
+    await waitFor(async () => Boolean(await findMail()), 30_000, "the invoice e-mail");
+    const invoiceMail = await findMail();
+    expect(invoiceMail?.text).toContain("Onderteken een domiciliëringsmandaat op de betaalpagina");
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    await page.getByRole("button", { name: "Betalen via domiciliëring — mandaat ondertekenen" }).click();
+    await page.waitForURL(new RegExp(`^${twikey.url}/sign/`));
+    await page.getByRole("button", { name: "Sign mandate" }).click();
+    await page.waitForURL(/\/mandates\/return\//);
+    await page.close();
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection of the invoice");
+    const mandate = await db.mandate.findFirstOrThrow({ where: { shopId, customer: { externalId: "7000000000001" } } });
+    expect(mandate.status).toBe("SIGNED");
+    await waitFor(
+      async () => ((await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as CapturedEmailJson[]).some((m) => m.to.includes("jan.peeters@example.be") && m.subject === `Atelier Lumière BV: factuur ${invoice.formattedNumber} wordt via domiciliëring geïnd`),
+      30_000,
+      "the pre-notification",
+    );
+    const html = await (await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`)).text();
+    expect(html).toContain(`mandaat ${mandate.mndtId}`);
+  }, 90_000);
 
   it("refuses a webhook with a forged X-Signature (401) and stores nothing", async () => {
     const before = await db.webhookEvent.count({ where: { shopId, provider: "TWIKEY" } });

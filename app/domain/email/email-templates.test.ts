@@ -13,7 +13,7 @@ const values: TemplateValues = {
   structuredCommunication: "+++090/9337/55493+++",
   paidDate: "24/11/2026",
 };
-const KINDS: EmailKind[] = ["INVOICE", "CREDIT_NOTE", "REMINDER", "THANK_YOU"];
+const KINDS: EmailKind[] = ["INVOICE", "CREDIT_NOTE", "REMINDER", "THANK_YOU", "COLLECTION_NOTICE"];
 const LANGUAGES: Language[] = ["nl", "fr", "en", "de"];
 
 describe("customer e-mail templates", () => {

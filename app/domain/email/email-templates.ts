@@ -5,7 +5,7 @@ import type { Language } from "~/domain/invoice/types";
  * their own. Templates use {{placeholders}}; an unknown placeholder is refused when the merchant
  * saves a template, so a customer never receives "{{amuont}}".
  */
-export type EmailKind = "INVOICE" | "CREDIT_NOTE" | "REMINDER" | "THANK_YOU";
+export type EmailKind = "INVOICE" | "CREDIT_NOTE" | "REMINDER" | "THANK_YOU" | "COLLECTION_NOTICE";
 
 export const PLACEHOLDERS = [
   "shopName",
@@ -79,6 +79,24 @@ const DEFAULTS: Record<EmailKind, Record<Language, EmailTemplateText>> = {
     de: {
       subject: "Zahlungserinnerung: Rechnung {{invoiceNumber}} ist noch offen",
       body: "Guten Tag {{customerName}},\n\nnach unseren Unterlagen ist die Rechnung {{invoiceNumber}} (fällig am {{dueDate}}) noch nicht bezahlt. Der offene Betrag beträgt {{amountDue}}.\nSie können mit der strukturierten Mitteilung {{structuredCommunication}} oder online unter {{paymentLink}} zahlen.\nFalls Sie inzwischen bezahlt haben, betrachten Sie diese Nachricht bitte als gegenstandslos.\n\nMit freundlichen Grüßen\n{{shopName}}",
+    },
+  },
+  COLLECTION_NOTICE: {
+    nl: {
+      subject: "{{shopName}}: factuur {{invoiceNumber}} wordt via domiciliëring geïnd",
+      body: "Beste {{customerName}},\n\nWe innen {{amountDue}} voor factuur {{invoiceNumber}} via domiciliëring, met het SEPA-mandaat dat u ondertekende. Het bedrag wordt binnen enkele werkdagen van uw rekening gedebiteerd; u hoeft niets te doen.\n\nMet vriendelijke groeten,\n{{shopName}}",
+    },
+    fr: {
+      subject: "{{shopName}} : la facture {{invoiceNumber}} sera prélevée par domiciliation",
+      body: "Bonjour {{customerName}},\n\nNous prélevons {{amountDue}} pour la facture {{invoiceNumber}} par domiciliation, avec le mandat SEPA que vous avez signé. Le montant sera débité de votre compte dans quelques jours ouvrables ; vous n'avez rien à faire.\n\nCordialement,\n{{shopName}}",
+    },
+    en: {
+      subject: "{{shopName}}: invoice {{invoiceNumber}} will be collected by direct debit",
+      body: "Dear {{customerName}},\n\nWe are collecting {{amountDue}} for invoice {{invoiceNumber}} by direct debit, with the SEPA mandate you signed. The amount will be debited from your account within a few business days; you do not need to do anything.\n\nKind regards,\n{{shopName}}",
+    },
+    de: {
+      subject: "{{shopName}}: Rechnung {{invoiceNumber}} wird per Lastschrift eingezogen",
+      body: "Guten Tag {{customerName}},\n\nwir ziehen {{amountDue}} für die Rechnung {{invoiceNumber}} per Lastschrift ein, mit dem von Ihnen unterzeichneten SEPA-Mandat. Der Betrag wird in wenigen Werktagen von Ihrem Konto abgebucht; Sie müssen nichts tun.\n\nMit freundlichen Grüßen\n{{shopName}}",
     },
   },
   THANK_YOU: {

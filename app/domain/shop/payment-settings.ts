@@ -56,7 +56,7 @@ export type PaymentSettingsInput = z.infer<typeof PaymentSettingsInput>;
 /** A merchant's own e-mail wording for one kind and language. */
 export const EmailTemplateInput = z
   .object({
-    kind: z.enum(["INVOICE", "CREDIT_NOTE", "REMINDER", "THANK_YOU"]),
+    kind: z.enum(["INVOICE", "CREDIT_NOTE", "REMINDER", "THANK_YOU", "COLLECTION_NOTICE"]),
     language: z.enum(["nl", "fr", "en", "de"]),
     subject: z.string().trim().min(1, "Enter a subject").max(200, "At most 200 characters"),
     body: z.string().trim().min(1, "Enter the text of the e-mail").max(5000, "At most 5000 characters"),

@@ -4,6 +4,9 @@
 -- CreateEnum
 CREATE TYPE "MandateStatus" AS ENUM ('PREPARED', 'SIGNED', 'CANCELLED');
 
+-- AlterEnum
+ALTER TYPE "EmailKind" ADD VALUE 'COLLECTION_NOTICE';
+
 -- AlterTable
 ALTER TABLE "Shop" ADD COLUMN     "twikeyApiKey" TEXT,
 ADD COLUMN     "twikeyBaseUrl" TEXT,

@@ -1,0 +1,170 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { prisma } from "~/db.server";
+import { DirectDebitSettingsInput, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
+import { fieldErrors } from "~/domain/shop/shop-settings";
+import { env } from "~/env.server";
+import { isAppError } from "~/errors/app-error";
+import { findShopByDomain } from "~/models/invoice.server";
+import { startMandate } from "~/services/direct-debit.server";
+import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
+import { authenticate } from "~/shopify.server";
+
+// /app/direct-debit — Twikey settings, the URLs to paste into Twikey, and the customers' mandates.
+async function shopOf(request: Request) {
+  const { session } = await authenticate.admin(request);
+  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
+  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
+  return shop;
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const shop = await shopOf(request);
+  const appUrl = env().SHOPIFY_APP_URL.replace(/\/$/, "");
+  const customers = await prisma.customer.findMany({
+    where: { shopId: shop.id },
+    orderBy: [{ paymentMethod: { sort: "asc", nulls: "last" } }, { name: "asc" }],
+    take: 200,
+    select: { id: true, name: true, email: true, companyName: true, paymentMethod: true, mandates: { orderBy: { createdAt: "desc" }, take: 1, select: { mndtId: true, status: true, iban: true, signedAt: true } } },
+  });
+  const environment = shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.sandbox ? "sandbox" : !shop.twikeyBaseUrl || shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.production ? "production" : "tenant";
+  return {
+    configured: Boolean(shop.twikeyApiKey),
+    hasWebsiteKey: Boolean(shop.twikeyWebsiteKey),
+    values: {
+      environment,
+      tenantUrl: environment === "tenant" ? (shop.twikeyBaseUrl ?? "") : "",
+      twikeyTemplateCore: shop.twikeyTemplateCore ?? "",
+      twikeyTemplateB2b: shop.twikeyTemplateB2b ?? "",
+      twikeyNotifyBeforeCollection: shop.twikeyNotifyBeforeCollection,
+      twikeyAutoCollect: shop.twikeyAutoCollect,
+    },
+    callbackUrl: `${appUrl}/webhooks/twikey/${shop.id}`,
+    exitUrl: `${appUrl}/mandates/return/${shop.id}`,
+    customers: customers.map((c) => ({
+      id: c.id,
+      name: c.companyName || c.name,
+      email: c.email,
+      mandate: c.mandates[0] ? { id: c.mandates[0].mndtId, status: c.mandates[0].status, iban: c.mandates[0].iban, signedAt: c.mandates[0].signedAt?.toISOString().slice(0, 10) ?? null } : null,
+      directDebit: c.paymentMethod === "DIRECT_DEBIT",
+    })),
+  };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await shopOf(request);
+  const form = await request.formData();
+  const get = (k: string) => String(form.get(k) ?? "");
+  if (get("intent") === "invite") {
+    try {
+      const result = await startMandate(prisma, shop.id, get("customerId"), { sendInvite: true });
+      return { ok: true as const, message: result.alreadyActive ? `This customer already has mandate ${result.mandateId}.` : `Twikey e-mails the customer an invitation to sign mandate ${result.mandateId}.`, errors: {} as Record<string, string> };
+    } catch (error) {
+      if (isAppError(error)) return { ok: false as const, message: error.message, errors: {} as Record<string, string> };
+      throw error;
+    }
+  }
+  const parsed = DirectDebitSettingsInput.safeParse(Object.fromEntries(["twikeyApiKey", "twikeyWebsiteKey", "removeTwikey", "environment", "tenantUrl", "twikeyTemplateCore", "twikeyTemplateB2b", "twikeyNotifyBeforeCollection", "twikeyAutoCollect"].map((k) => [k, get(k)])));
+  if (!parsed.success) return { ok: false as const, message: "Some fields need your attention", errors: fieldErrors(parsed.error) };
+  if (!shop.twikeyApiKey && !parsed.data.twikeyApiKey && !parsed.data.removeTwikey) return { ok: false as const, message: "Some fields need your attention", errors: { twikeyApiKey: "Enter your Twikey API key (Twikey → Settings → API)" } };
+  await updateDirectDebitSettings(prisma, shop.id, parsed.data);
+  return { ok: true as const, message: "Settings saved", errors: {} as Record<string, string> };
+};
+
+function CopyField({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <InlineStack gap="200" blockAlign="end" wrap={false}>
+      <div style={{ flex: 1 }}>
+        <TextField label={label} value={value} readOnly autoComplete="off" />
+      </div>
+      <Button onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}>{copied ? "Copied" : "Copy"}</Button>
+    </InlineStack>
+  );
+}
+
+export default function DirectDebitPage() {
+  const { configured, hasWebsiteKey, values, callbackUrl, exitUrl, customers } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const errors: Record<string, string> = result?.errors ?? {};
+  const [v, setV] = useState({ ...values, twikeyApiKey: "", twikeyWebsiteKey: "", removeTwikey: false });
+  return (
+    <Page title="Direct debit (Twikey)" backAction={{ url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result ? <Banner tone={result.ok ? "success" : "critical"} title={result.message} /> : null}
+            <Form method="post">
+              <input type="hidden" name="intent" value="settings" />
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">Twikey connection</Text>
+                  <Text as="p" tone="subdued">{configured ? "An API key is stored (encrypted); enter a new one to replace it." : "Customers can sign SEPA mandates and their invoices are collected once you connect Twikey."}</Text>
+                  <TextField label="API key" name="twikeyApiKey" type="password" value={v.twikeyApiKey} onChange={(x) => setV({ ...v, twikeyApiKey: x })} error={errors.twikeyApiKey} autoComplete="off" />
+                  <TextField label="Website key (signs the return after signing)" name="twikeyWebsiteKey" type="password" value={v.twikeyWebsiteKey} onChange={(x) => setV({ ...v, twikeyWebsiteKey: x })} helpText={hasWebsiteKey ? "Stored; enter a new one to replace it." : "Twikey → Settings → Website"} autoComplete="off" />
+                  <Select label="Environment" name="environment" value={v.environment} onChange={(x) => setV({ ...v, environment: x })} options={[{ value: "production", label: "Production (api.twikey.com)" }, { value: "sandbox", label: "Sandbox (api.beta.twikey.com)" }, { value: "tenant", label: "My tenant's own URL" }]} />
+                  {v.environment === "tenant" ? <TextField label="Tenant API URL" name="tenantUrl" value={v.tenantUrl} onChange={(x) => setV({ ...v, tenantUrl: x })} error={errors.tenantUrl} placeholder="https://yourcompany.twikey.com/api/creditor" autoComplete="off" /> : <input type="hidden" name="tenantUrl" value="" />}
+                  <FormLayout.Group>
+                    <TextField label="Contract template for consumers (CORE)" name="twikeyTemplateCore" value={v.twikeyTemplateCore} onChange={(x) => setV({ ...v, twikeyTemplateCore: x })} error={errors.twikeyTemplateCore} autoComplete="off" />
+                    <TextField label="Contract template for businesses (CORE or B2B)" name="twikeyTemplateB2b" value={v.twikeyTemplateB2b} onChange={(x) => setV({ ...v, twikeyTemplateB2b: x })} error={errors.twikeyTemplateB2b} helpText="Empty: businesses sign the consumer template" autoComplete="off" />
+                  </FormLayout.Group>
+                  <Checkbox label="Collect every new invoice of a customer with a signed mandate automatically" checked={v.twikeyAutoCollect} onChange={(x) => setV({ ...v, twikeyAutoCollect: x })} />
+                  <input type="hidden" name="twikeyAutoCollect" value={v.twikeyAutoCollect ? "on" : ""} />
+                  <Checkbox label="E-mail the customer before each collection (SEPA pre-notification)" checked={v.twikeyNotifyBeforeCollection} onChange={(x) => setV({ ...v, twikeyNotifyBeforeCollection: x })} />
+                  <input type="hidden" name="twikeyNotifyBeforeCollection" value={v.twikeyNotifyBeforeCollection ? "on" : ""} />
+                  {configured ? (
+                    <>
+                      <Checkbox label="Disconnect Twikey (remove the stored keys)" checked={v.removeTwikey} onChange={(x) => setV({ ...v, removeTwikey: x })} />
+                      <input type="hidden" name="removeTwikey" value={v.removeTwikey ? "on" : ""} />
+                    </>
+                  ) : null}
+                  <Button submit variant="primary" loading={busy}>Save</Button>
+                </FormLayout>
+              </Card>
+            </Form>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Paste these into Twikey</Text>
+                <CopyField label="Callback URL (Twikey → Settings → API → Webhook)" value={callbackUrl} />
+                <CopyField label="Exit URL of your contract templates (after signing)" value={exitUrl} />
+              </BlockStack>
+            </Card>
+            <Card padding="0">
+              <IndexTable resourceName={{ singular: "customer", plural: "customers" }} itemCount={customers.length} selectable={false} headings={[{ title: "Customer" }, { title: "Mandate" }, { title: "" }]}>
+                {customers.map((c, i) => (
+                  <IndexTable.Row id={c.id} key={c.id} position={i}>
+                    <IndexTable.Cell>
+                      <Text as="span" fontWeight="semibold">{c.name}</Text> <Text as="span" tone="subdued">{c.email ?? ""}</Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {c.mandate ? (
+                        <InlineStack gap="200">
+                          <Badge tone={c.mandate.status === "SIGNED" ? "success" : c.mandate.status === "CANCELLED" ? "critical" : "attention"}>{c.mandate.status === "SIGNED" ? "direct debit" : c.mandate.status.toLowerCase()}</Badge>
+                          <Text as="span">{c.mandate.id}{c.mandate.iban ? ` · ${c.mandate.iban}` : ""}{c.mandate.signedAt ? ` · signed ${c.mandate.signedAt}` : ""}</Text>
+                        </InlineStack>
+                      ) : (
+                        <Text as="span" tone="subdued">none</Text>
+                      )}
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {!c.directDebit && configured ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="invite" />
+                          <input type="hidden" name="customerId" value={c.id} />
+                          <Button submit size="slim" disabled={!c.email}>Invite to sign a mandate</Button>
+                        </Form>
+                      ) : null}
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
