@@ -6,6 +6,7 @@ import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
 import { seedShopifyShop } from "../tests/support/seed-shop";
 import { adoptStackEnv, databaseUrlFor, ROOT, startStack, waitFor } from "../tests/support/stack";
 import { startFakeWooCommerce } from "../tests/fakes/fake-woocommerce";
+import { startFakeTwikey } from "../tests/fakes/fake-twikey";
 import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
 import { hashPassword } from "~/services/accounts.server";
 import { connectWooStore } from "~/services/connect-woo-store.server";
@@ -28,10 +29,27 @@ const stack = await startStack({
 adoptStackEnv(stack.info);
 const db = createPrisma(stack.info.databaseUrl, 2);
 const { shopId } = await seedShopifyShop(db, { domain: shop });
+// Direct debit through the (fake) Twikey on :3006: its webhooks and exit URL point at this shop.
+const twikey = await startFakeTwikey({ port: Number(process.env.FAKE_TWIKEY_PORT ?? 3006), apiKey: "demo-twikey-api-key", websiteKey: "demo-twikey-website-key" });
+// Mandates of an earlier demo run lived in that run's fake Twikey: they end with it.
+await db.mandate.updateMany({ where: { shopId, status: { not: "CANCELLED" } }, data: { status: "CANCELLED", cancelReason: "demo restarted", cancelledAt: new Date() } });
+await db.customer.updateMany({ where: { shopId }, data: { paymentMethod: null } });
+twikey.configure({ webhookUrl: `${stack.info.appUrl}/webhooks/twikey/${shopId}`, exitUrl: `${stack.info.appUrl}/mandates/return/${shopId}` });
 // Online payment through the (fake) Mollie, invoices and reminders e-mailed by Facto (fake SMTP).
 await db.shop.update({
   where: { id: shopId },
-  data: { mollieApiKey: encryptSecret(`test_${"demo".repeat(8)}`), invoiceSender: "FACTO", afterPaymentMessage: "Bedankt voor uw aankoop bij Atelier Lumière!" },
+  data: {
+    mollieApiKey: encryptSecret(`test_${"demo".repeat(8)}`),
+    invoiceSender: "FACTO",
+    afterPaymentMessage: "Bedankt voor uw aankoop bij Atelier Lumière!",
+    twikeyApiKey: encryptSecret(twikey.config.apiKey),
+    twikeyWebsiteKey: encryptSecret(twikey.config.websiteKey),
+    twikeyBaseUrl: twikey.baseUrl,
+    twikeyTemplateCore: "CORE-DEMO",
+    // The fake Twikey's feeds start empty on every run.
+    twikeyMandateFeedPosition: null,
+    twikeyTransactionFeedPosition: null,
+  },
 });
 
 // A Belgian consumer's order (21 % and 6 %, shipping, a discount) and Shopify's own sample order
@@ -87,6 +105,7 @@ out(`  Admin URL:     https://admin.shopify.com/store/${shop.replace(".myshopify
 out(`  Fake Shopify:  ${stack.info.fakeShopifyUrl}  (state: ${stack.info.fakeShopifyUrl}/_state/${shop})`);
 out(`  Fake Mollie:   checkout ${stack.info.fakeMollieCheckoutUrl} (pick Paid / Failed / ...), API ${stack.info.fakeMollieApiUrl}`);
 out(`  E-mails:       ${stack.info.fakeSmtpInboxUrl}  (the fake SMTP server's inbox)`);
+out(`  Fake Twikey:   ${twikey.url}  (state: ${twikey.url}/_control/state; "Betalen via domiciliëring" on the first payment page signs a mandate there)`);
 out(`  WooCommerce:   ${stack.info.appUrl}/woo  (sign in as ${demoEmail} / ${demoPassword}); fake store ${woo.url} (state: ${woo.url}/_control/state)`);
 out(`                its REST key, to connect it again: ${woo.key.consumerKey} / ${woo.key.consumerSecret}`);
 out(`  Database:      ${stack.info.databaseUrl}`);
@@ -101,6 +120,7 @@ const stop = async () => {
   stopping = true;
   await stack.stop();
   await woo.close();
+  await twikey.close();
   process.exit(0);
 };
 process.on("SIGINT", () => void stop());

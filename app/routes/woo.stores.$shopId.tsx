@@ -247,7 +247,7 @@ export default function StorePage() {
             help="Besides the common EU VAT plugins' keys (_billing_vat_number, _vat_number, vat_number …), e.g. _my_checkout_vat"
           />
           <button className="woo-button" type="submit" disabled={busy}>
-            Save
+            Save seller details
           </button>
         </Form>
       </section>

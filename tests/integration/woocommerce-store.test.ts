@@ -100,7 +100,7 @@ describe("a WooCommerce store, end to end", () => {
     for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
       await page.getByLabel(label, { exact: true }).fill(value);
     }
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save seller details" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Saved");
   }, 60_000);
 
