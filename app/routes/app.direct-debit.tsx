@@ -8,7 +8,8 @@ import { fieldErrors } from "~/domain/shop/shop-settings";
 import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
 import { findShopByDomain } from "~/models/invoice.server";
-import { startMandate } from "~/services/direct-debit.server";
+import { startMandate, twikeyForShop } from "~/services/direct-debit.server";
+import { ensureJob } from "~/queues.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { authenticate } from "~/shopify.server";
 
@@ -57,6 +58,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await shopOf(request);
   const form = await request.formData();
   const get = (k: string) => String(form.get(k) ?? "");
+  if (get("intent") === "cancel") {
+    const mandate = await prisma.mandate.findFirst({ where: { shopId: shop.id, mndtId: get("mndtId"), status: "SIGNED" } });
+    const client = await twikeyForShop(prisma, shop.id);
+    if (!mandate || !client) return { ok: false as const, message: "Mandate not found", errors: {} as Record<string, string> };
+    try {
+      await client.cancelMandate(mandate.mndtId, "Cancelled by the merchant");
+    } catch (error) {
+      if (isAppError(error)) return { ok: false as const, message: error.message, errors: {} as Record<string, string> };
+      throw error;
+    }
+    await ensureJob("twikey-feeds", { shopId: shop.id });
+    return { ok: true as const, message: `Mandate ${mandate.mndtId} cancelled in Twikey; the customer pays by transfer again.`, errors: {} as Record<string, string> };
+  }
   if (get("intent") === "invite") {
     try {
       const result = await startMandate(prisma, shop.id, get("customerId"), { sendInvite: true });
@@ -150,6 +164,13 @@ export default function DirectDebitPage() {
                       )}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
+                      {c.mandate?.status === "SIGNED" && configured ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="cancel" />
+                          <input type="hidden" name="mndtId" value={c.mandate.id} />
+                          <Button submit size="slim" tone="critical" variant="plain">Cancel mandate</Button>
+                        </Form>
+                      ) : null}
                       {!c.directDebit && configured ? (
                         <Form method="post">
                           <input type="hidden" name="intent" value="invite" />

@@ -56,6 +56,8 @@ export interface FakeTwikey {
   webhookCalls: { query: string; status: number | string }[];
   logins: number;
   settle: (id: number, state: "PAID" | "ERROR", bankError?: { code: string; message: string }) => Promise<void>;
+  /** Twikey forgets every session token (as after its 24 h): the next call answers err_no_login. */
+  forgetSessions: () => void;
   close: () => Promise<void>;
 }
 
@@ -227,6 +229,32 @@ export async function startFakeTwikey(options: { port?: number; apiKey?: string;
       const batch = mandateFeed.filter((e) => e.seq > after).slice(0, 100);
       return json(res, 200, { GrpHdr: { CreDtTm: new Date().toISOString() }, Messages: batch.map((e) => e.message) }, batch.length ? { "X-LAST": String(batch.at(-1)!.seq) } : {});
     }
+    if (route === "/mandate/detail" && method === "GET") {
+      const mandate = mandates.get(requestUrl.searchParams.get("mndtId") ?? "");
+      if (!mandate) return error(res, 400, "err_no_contract", "No such mandate");
+      return json(res, 200, { Mndt: { MndtId: mandate.mndtId, LclInstrm: mandate.scheme, DbtrAcct: mandate.iban } }, { "X-STATE": mandate.state === "SIGNED" ? "signed" : mandate.state === "CANCELLED" ? "cancelled" : "prepared", "X-COLLECTABLE": String(mandate.state === "SIGNED") });
+    }
+    if (route === "/mandate" && method === "DELETE") {
+      const mandate = mandates.get(requestUrl.searchParams.get("mndtId") ?? "");
+      if (!mandate) return error(res, 400, "err_no_contract", "No such mandate");
+      if (!requestUrl.searchParams.get("rsn")) return error(res, 400, "err_invalid_params", "rsn is required");
+      mandate.state = "CANCELLED";
+      seq++;
+      mandateFeed.push({ seq, message: mandateMessage(mandate, "cancelled") });
+      await webhook(`type=contract&mandateNumber=${encodeURIComponent(mandate.mndtId)}&event=Cancel`);
+      res.writeHead(204);
+      return res.end();
+    }
+    if (route === "/payment/link" && method === "POST") {
+      const key = req.headers["idempotency-key"] as string | undefined;
+      if (key && idempotent.has(key)) return json(res, 200, idempotent.get(key));
+      const form = await readForm(req);
+      if (!/^\d+\.\d{2}$/.test(form.get("amount") ?? "")) return error(res, 400, "err_invalid_amount", "Invalid amount");
+      const id = nextTransaction++;
+      const body = { id, amount: Number(form.get("amount")), msg: form.get("title") ?? "", ref: form.get("ref") ?? "", url: `${url}/paylink/${id}` };
+      if (key) idempotent.set(key, body);
+      return json(res, 200, body);
+    }
     if (route === "/mandate/pdf" && method === "GET") {
       const mandate = mandates.get(requestUrl.searchParams.get("mndtId") ?? "");
       if (!mandate || mandate.state !== "SIGNED") return error(res, 400, "err_no_contract", "No such signed mandate");
@@ -273,6 +301,7 @@ export async function startFakeTwikey(options: { port?: number; apiKey?: string;
       return state.logins;
     },
     settle,
+    forgetSessions: () => tokens.clear(),
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

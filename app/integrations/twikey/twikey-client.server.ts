@@ -41,6 +41,10 @@ export interface TwikeyClient {
   transactionFeed(position: string | null): Promise<{ events: TwikeyTransactionEvent[]; last: string | null }>;
   createTransaction(input: { mndtId: string; amount: string; message: string; ref: string; idempotencyKey: string }): Promise<{ id: string }>;
   mandatePdf(mndtId: string): Promise<Buffer>;
+  /** The mandate's state now (X-STATE) and whether it can be collected (X-COLLECTABLE). */
+  mandateDetail(mndtId: string): Promise<{ state: string | null; collectable: boolean }>;
+  cancelMandate(mndtId: string, reason: string): Promise<void>;
+  createPaymentLink(input: { template: string; title: string; remittance: string; amount: string; ref: string; redirectUrl?: string | null; email?: string | null; name?: string | null; language: string; idempotencyKey: string }): Promise<{ id: string; url: string }>;
 }
 
 const tokens = new Map<string, { token: string; expires: number }>();
@@ -130,6 +134,26 @@ export function twikeyClient(options: { baseUrl: string; apiKey: string; timeout
       const id = body.Entries?.[0]?.id;
       if (id === undefined) throw new TwikeyError("UPSTREAM_REJECTED", "Twikey answered the collection without a transaction id");
       return { id: String(id) };
+    },
+    async mandateDetail(mndtId) {
+      const response = await call(`/mandate/detail?mndtId=${encodeURIComponent(mndtId)}`, { what: "the mandate detail", method: "GET" });
+      await response.arrayBuffer();
+      return { state: response.headers.get("x-state"), collectable: response.headers.get("x-collectable") === "true" };
+    },
+    async cancelMandate(mndtId, reason) {
+      const response = await call(`/mandate?mndtId=${encodeURIComponent(mndtId)}&rsn=${encodeURIComponent(reason)}`, { what: "the mandate cancellation", method: "DELETE" });
+      await response.arrayBuffer();
+    },
+    async createPaymentLink(input) {
+      const response = await call("/payment/link", {
+        what: "the payment link",
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": input.idempotencyKey },
+        body: form({ ct: input.template, title: input.title, remittance: input.remittance, amount: input.amount, ref: input.ref, redirectUrl: input.redirectUrl, email: input.email, name: input.name, l: input.language }),
+      });
+      const body = (await response.json()) as { id?: number | string; url?: string };
+      if (body.id === undefined || !body.url) throw new TwikeyError("UPSTREAM_REJECTED", "Twikey answered the payment link without an id or URL");
+      return { id: String(body.id), url: body.url };
     },
     async mandatePdf(mndtId) {
       const response = await call(`/mandate/pdf?mndtId=${encodeURIComponent(mndtId)}`, { what: "the mandate PDF", method: "GET" });
