@@ -61,3 +61,70 @@ export async function invoiceWithHistory(db: Db, shopId: string, invoiceId: stri
     },
   });
 }
+
+export interface InvoiceSearch {
+  /** An invoice number, an order name (#1042) or part of the customer's name. */
+  q?: string | null;
+  status?: "ISSUED" | "PAID" | "CREDITED" | "CANCELLED" | "OVERDUE" | null;
+  kind?: "INVOICE" | "CREDIT_NOTE" | null;
+  channel?: "SHOPIFY" | "WOOCOMMERCE" | null;
+  from?: string | null;
+  to?: string | null;
+  cursor?: string | null;
+  take?: number;
+}
+
+/**
+ * The invoice list, newest first, with keyset pagination (the cursor is the last row's id): every
+ * page is an index scan on (shop, createdAt, id) or (shop, status, createdAt), however many invoices
+ * the shop has.
+ */
+export async function searchInvoices(db: Db, shopId: string, search: InvoiceSearch) {
+  const take = Math.min(Math.max(search.take ?? 50, 1), 200);
+  const q = search.q?.trim() ?? "";
+  const after = search.cursor && /^[0-9a-f-]{36}$/i.test(search.cursor) ? await db.invoice.findFirst({ where: { id: search.cursor, shopId }, select: { id: true, createdAt: true } }) : null;
+  const today = new Date(new Date().toISOString().slice(0, 10));
+  const rows = await db.invoice.findMany({
+    where: {
+      shopId,
+      ...(search.status === "OVERDUE" ? { status: "ISSUED", dueDate: { lt: today } } : search.status ? { status: search.status } : {}),
+      ...(search.kind ? { kind: search.kind } : {}),
+      ...(search.channel ? { channel: search.channel } : {}),
+      ...(search.from || search.to ? { issueDate: { ...(search.from ? { gte: new Date(search.from) } : {}), ...(search.to ? { lte: new Date(search.to) } : {}) } } : {}),
+      AND: [
+        ...(q
+          ? [
+              {
+                OR: [
+                  { formattedNumber: { equals: q, mode: "insensitive" as const } },
+                  { channelOrderName: { equals: q.startsWith("#") ? q : `#${q}` } },
+                  { customer: { name: { contains: q, mode: "insensitive" as const } } },
+                  { customer: { companyName: { contains: q, mode: "insensitive" as const } } },
+                ],
+              },
+            ]
+          : []),
+        ...(after ? [{ OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] : []),
+      ],
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    select: {
+      id: true,
+      formattedNumber: true,
+      kind: true,
+      channel: true,
+      channelOrderName: true,
+      issueDate: true,
+      dueDate: true,
+      currency: true,
+      taxInclusiveTotal: true,
+      paidAmount: true,
+      amountDue: true,
+      status: true,
+      buyer: true,
+      documents: { select: { format: true } },
+    },
+  });
+  return { invoices: rows.slice(0, take), nextCursor: rows.length > take ? (rows[take - 1]?.id ?? null) : null };
+}

@@ -204,7 +204,7 @@ describe("the payment page", () => {
     // The merchant refunds in Mollie's dashboard: Mollie calls the webhook with the same payment id.
     const refund = await fetch(`${stack.fakeMollieCheckoutUrl}/_control/payments/${line.externalId}/refund`, { method: "POST", body: JSON.stringify({ value: line.amount.toFixed(2) }) });
     expect(refund.status).toBe(200);
-    await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "ISSUED", 30_000, "the refund recorded");
+    await waitFor(async () => (await db.invoiceEvent.count({ where: { invoiceId: invoice.id, type: "payment.reversed" } })) === 1, 30_000, "the refund recorded");
     const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true, events: true } });
     expect(after.paidAmount.toFixed(2)).toBe("0.00");
     expect(after.amountDue.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));

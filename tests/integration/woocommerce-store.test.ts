@@ -58,7 +58,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel("Password again").fill("lumiere-2026-secret");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${stack.appUrl}/woo`);
-    expect(await page.getByRole("heading", { name: "Your stores" }).count()).toBe(1);
+    await page.getByRole("heading", { name: "Your stores" }).waitFor();
 
     const connect = async (storeUrl: string, ck: string, cs: string) => {
       await page.getByLabel("Store address").fill(storeUrl);
