@@ -1,17 +1,36 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
 import { prisma } from "~/db.server";
-import { findShopByDomain, listInvoices } from "~/models/invoice.server";
+import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
+import { findShopByDomain, searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
 import { authenticate } from "~/shopify.server";
+
+// /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
+const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) return { invoices: [], settingsComplete: false };
-  const { invoices } = await listInvoices(prisma, shop.id, { take: 50 });
+  const url = new URL(request.url);
+  const p = (k: string) => url.searchParams.get(k)?.trim() || null;
+  const status = p("status");
+  const search: InvoiceSearch = {
+    q: p("q"),
+    status: STATUSES.includes(status as (typeof STATUSES)[number]) ? (status as InvoiceSearch["status"]) : null,
+    from: /^\d{4}-\d{2}-\d{2}$/.test(p("from") ?? "") ? p("from") : null,
+    to: /^\d{4}-\d{2}-\d{2}$/.test(p("to") ?? "") ? p("to") : null,
+    cursor: p("cursor"),
+    take: 50,
+  };
+  if (!shop) return { invoices: [], nextCursor: null, missing: ["company details"], filtered: false };
+  const { invoices, nextCursor } = await searchInvoices(prisma, shop.id, search);
+  const today = new Date().toISOString().slice(0, 10);
   return {
-    settingsComplete: Boolean(shop.legalName && shop.vatNumber && shop.iban && shop.street && shop.city),
+    missing: missingInvoiceSettings(shop),
+    filtered: Boolean(search.q || search.status || search.from || search.to || search.cursor),
+    nextCursor,
     invoices: invoices.map((i) => ({
       id: i.id,
       number: i.formattedNumber,
@@ -19,43 +38,67 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       order: i.channelOrderName,
       issueDate: i.issueDate.toISOString().slice(0, 10),
       total: `${i.currency} ${i.taxInclusiveTotal.toFixed(2)}`,
-      status: i.status,
-      buyer: (i.buyer as { name?: string }).name ?? "",
+      status: i.status === "ISSUED" && i.kind === "INVOICE" && i.dueDate && i.dueDate.toISOString().slice(0, 10) < today ? "overdue" : i.status === "ISSUED" && i.paidAmount.greaterThan(0) ? "partially paid" : i.kind === "CREDIT_NOTE" ? "credit note" : i.status.toLowerCase(),
+      buyer: (i.buyer as { companyName?: string | null; name?: string }).companyName || (i.buyer as { name?: string }).name || "",
       hasPdf: i.documents.some((d) => d.format === "PDF"),
-      partiallyPaid: i.paidAmount.greaterThan(0),
     })),
   };
 };
 
+const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };
+
 export default function InvoicesIndex() {
-  const { invoices, settingsComplete } = useLoaderData<typeof loader>();
+  const { invoices, nextCursor, missing, filtered } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== "idle";
+  const [q, setQ] = useState(params.get("q") ?? "");
+  const [status, setStatus] = useState(params.get("status") ?? "");
+  const [from, setFrom] = useState(params.get("from") ?? "");
+  const [to, setTo] = useState(params.get("to") ?? "");
+  const firstOfMonth = new Date().toISOString().slice(0, 8) + "01";
   return (
-    <Page title="Invoices">
+    <Page title="Invoices" secondaryActions={[{ content: "Export for the accountant", url: `/app/exports/zip?from=${from || firstOfMonth}&to=${to || new Date().toISOString().slice(0, 10)}`, target: "_blank" }]}>
       <Layout>
-        {!settingsComplete && (
+        {missing.length > 0 && (
           <Layout.Section>
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">Complete your company details</Text>
-                <Text as="p">
-                  Facto issues no invoice until your legal name, address, VAT number and IBAN are filled in: Belgian law
-                  requires them on every invoice.
-                </Text>
+                <Text as="p">Facto issues no invoice until these are filled in (Belgian law requires them on every invoice): {missing.join(", ")}.</Text>
+                <InlineStack>
+                  <Button url="/app/settings" variant="primary">Open settings</Button>
+                </InlineStack>
               </BlockStack>
             </Card>
           </Layout.Section>
         )}
         <Layout.Section>
+          <Card>
+            <Form method="get">
+              <InlineStack gap="300" blockAlign="end" wrap>
+                <div style={{ minWidth: 220 }}>
+                  <TextField label="Search" name="q" value={q} onChange={setQ} placeholder="INV-0042, #1042 or a customer" autoComplete="off" />
+                </div>
+                <Select label="Status" name="status" value={status} onChange={setStatus} options={[{ label: "All", value: "" }, { label: "Open", value: "ISSUED" }, { label: "Overdue", value: "OVERDUE" }, { label: "Paid", value: "PAID" }, { label: "Credited", value: "CREDITED" }]} />
+                <TextField label="From" name="from" type="date" value={from} onChange={setFrom} autoComplete="off" />
+                <TextField label="To" name="to" type="date" value={to} onChange={setTo} autoComplete="off" />
+                <Button submit loading={busy}>Filter</Button>
+              </InlineStack>
+            </Form>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
           <Card padding="0">
             {invoices.length === 0 ? (
-              <EmptyState heading="No invoices yet" image="">
-                <p>Every new order of your shop becomes a VAT-correct invoice here.</p>
+              <EmptyState heading={filtered ? "No invoice matches" : "No invoices yet"} image="">
+                <p>{filtered ? "Change the search or the filters." : "Every new order of your shop becomes a VAT-correct invoice here."}</p>
               </EmptyState>
             ) : (
               <IndexTable
                 resourceName={{ singular: "invoice", plural: "invoices" }}
                 itemCount={invoices.length}
                 selectable={false}
+                loading={busy}
                 headings={[{ title: "Number" }, { title: "Order" }, { title: "Customer" }, { title: "Date" }, { title: "Total" }, { title: "Status" }]}
               >
                 {invoices.map((invoice, index) => (
@@ -68,7 +111,7 @@ export default function InvoicesIndex() {
                     <IndexTable.Cell>{invoice.issueDate}</IndexTable.Cell>
                     <IndexTable.Cell>{invoice.total}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Badge tone={invoice.status === "PAID" ? "success" : undefined}>{invoice.status === "ISSUED" && invoice.partiallyPaid ? "partially paid" : invoice.status.toLowerCase()}</Badge>
+                      <Badge tone={TONE[invoice.status]}>{invoice.status}</Badge>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
@@ -76,6 +119,13 @@ export default function InvoicesIndex() {
             )}
           </Card>
         </Layout.Section>
+        {nextCursor ? (
+          <Layout.Section>
+            <InlineStack align="center">
+              <Button url={`/app?${new URLSearchParams({ ...Object.fromEntries(params), cursor: nextCursor }).toString()}`}>Older invoices</Button>
+            </InlineStack>
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );

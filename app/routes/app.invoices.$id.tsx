@@ -7,6 +7,8 @@ import { isAppError } from "~/errors/app-error";
 import { findShopByDomain, invoiceWithHistory } from "~/models/invoice.server";
 import { enqueue, ensureJob } from "~/queues.server";
 import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.server";
+import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
+import { paymentEffects } from "~/services/payment-effects.server";
 import { authenticate } from "~/shopify.server";
 
 // /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.
@@ -37,6 +39,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       total: money(invoice.taxInclusiveTotal),
       paid: money(invoice.paidAmount),
       due: money(invoice.amountDue),
+      dueAmount: invoice.amountDue.toFixed(2),
       reference: invoice.paymentReference,
       vatRegime: invoice.vatRegime,
       vatReason: invoice.vatReason,
@@ -65,6 +68,19 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const shop = await shopOf(request);
   const form = await request.formData();
+  if (form.get("intent") === "mark-paid" || form.get("intent") === "credit") {
+    try {
+      if (form.get("intent") === "mark-paid") {
+        await recordManualPayment(prisma, shop.id, params.id ?? "", { amount: String(form.get("amount") ?? "").replace(",", "."), paidOn: String(form.get("paidOn") ?? ""), method: String(form.get("method") ?? "") }, paymentEffects(prisma, enqueue));
+      } else {
+        await creditInvoiceFully(prisma, shop.id, params.id ?? "", String(form.get("reason") ?? ""), new Date());
+      }
+      return { ok: true as const, error: null };
+    } catch (error) {
+      if (isAppError(error)) return { ok: false as const, error: error.message };
+      throw error;
+    }
+  }
   if (form.get("intent") === "collect") {
     const invoice = await prisma.invoice.findFirst({ where: { id: params.id ?? "", shopId: shop.id }, select: { id: true } });
     if (!invoice) return { ok: false as const, error: "Invoice not found" };
@@ -90,6 +106,11 @@ export default function InvoicePage() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [to, setTo] = useState(invoice.buyerEmail);
+  const [copied, setCopied] = useState(false);
+  const [amount, setAmount] = useState(invoice.dueAmount);
+  const [paidOn, setPaidOn] = useState(new Date().toISOString().slice(0, 10));
+  const [method, setMethod] = useState("Bank transfer");
+  const [reason, setReason] = useState("");
   return (
     <Page title={`${invoice.kind === "CREDIT_NOTE" ? "Credit note" : "Invoice"} ${invoice.number}`} backAction={{ url: "/app" }} titleMetadata={<Badge tone={STATUS_TONE[invoice.status]}>{invoice.status.toLowerCase()}</Badge>}>
       <Layout>
@@ -104,9 +125,13 @@ export default function InvoicePage() {
                 <Text as="p">Total {invoice.total} · paid {invoice.paid} · outstanding <strong>{invoice.due}</strong></Text>
                 {invoice.reference ? <Text as="p">Structured communication {invoice.reference}</Text> : null}
                 <Text as="p" tone="subdued">VAT: {invoice.vatRegime} — {invoice.vatReason}</Text>
-                <InlineStack gap="300">
+                <InlineStack gap="300" blockAlign="center">
                   {invoice.hasPdf ? <Link url={`/app/invoices/${invoice.id}/pdf`} target="_blank">PDF</Link> : null}
+                  {invoice.hasPdf ? <Link url={`/app/invoices/${invoice.id}/ubl`} target="_blank">UBL (PEPPOL)</Link> : null}
                   {invoice.paymentPage ? <Link url={invoice.paymentPage} target="_blank">Payment page</Link> : null}
+                  {invoice.paymentPage ? (
+                    <Button size="slim" onClick={() => void navigator.clipboard?.writeText(invoice.paymentPage!).then(() => setCopied(true))}>{copied ? "Link copied" : "Copy payment link"}</Button>
+                  ) : null}
                   {invoice.original ? <Link url={`/app/invoices/${invoice.original.id}`}>Corrects {invoice.original.formattedNumber}</Link> : null}
                   {invoice.creditNotes.map((c) => <Link key={c.id} url={`/app/invoices/${c.id}`}>Credit note {c.number} ({c.total})</Link>)}
                 </InlineStack>
@@ -135,6 +160,32 @@ export default function InvoicePage() {
                 ))}
               </BlockStack>
             </Card>
+            {invoice.kind === "INVOICE" && (invoice.status === "ISSUED" || invoice.status === "PAID") ? (
+              <Card>
+                <BlockStack gap="300">
+                  {invoice.status === "ISSUED" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="mark-paid" />
+                      <InlineStack gap="200" blockAlign="end" wrap>
+                        <TextField label="Amount received" name="amount" value={amount} onChange={setAmount} autoComplete="off" />
+                        <TextField label="Received on" name="paidOn" type="date" value={paidOn} onChange={setPaidOn} autoComplete="off" />
+                        <TextField label="Method" name="method" value={method} onChange={setMethod} autoComplete="off" />
+                        <Button submit loading={busy}>Mark paid</Button>
+                      </InlineStack>
+                    </Form>
+                  ) : null}
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="credit" />
+                    <InlineStack gap="200" blockAlign="end" wrap>
+                      <div style={{ minWidth: 280 }}>
+                        <TextField label="Credit the whole invoice — reason (printed on the credit note)" name="reason" value={reason} onChange={setReason} autoComplete="off" />
+                      </div>
+                      <Button submit tone="critical" loading={busy}>Issue credit note</Button>
+                    </InlineStack>
+                  </Form>
+                </BlockStack>
+              </Card>
+            ) : null}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">E-mails</Text>

@@ -1,0 +1,108 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { launchChromium } from "../support/browser";
+import { seedShopifyShop } from "../support/seed-shop";
+import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
+
+/**
+ * The embedded admin in Chromium, as Shopify admin opens it (a signed id_token in the URL): the
+ * invoice list, an invoice's page and its actions (mark paid, credit note), the settings pages and
+ * the accountant's export. Screenshots go to test-results/. (App Bridge's script comes from Shopify's
+ * CDN, which is not reachable here: the pages are checked as the server renders them.)
+ */
+const stack = inject("stack");
+const SHOP = "admin-pages.myshopify.com";
+const ARTIFACTS = path.join(ROOT, "test-results");
+let db: Db;
+let browser: Browser;
+let page: Page;
+let shopId: string;
+const token = () => adminIdToken({ shop: SHOP, apiKey: stack.shopifyApiKey, apiSecret: stack.shopifyApiSecret });
+const url = (p: string) => `${stack.appUrl}${p}${p.includes("?") ? "&" : "?"}${embeddedQuery(SHOP, token())}`;
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
+beforeAll(async () => {
+  adoptStackEnv(stack);
+  db = createPrisma(stack.databaseUrl, 2);
+  ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
+  await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "NONE" } });
+  const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+  for (const id of [9700001, 9700002, 9700003]) {
+    const order = { ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "pending" };
+    await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret });
+  }
+  await waitFor(async () => (await db.document.count({ where: { shopId, format: "PDF" } })) === 3, 60_000, "three invoices");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.$disconnect();
+});
+
+describe("the embedded admin", () => {
+  it("lists the invoices with search and status filters", async () => {
+    await page.goto(url("/app"));
+    const text = await page.locator("body").innerText();
+    for (const n of ["INV-0001", "INV-0002", "INV-0003"]) expect(text).toContain(n);
+    await page.screenshot({ path: path.join(ARTIFACTS, "admin-invoices.png"), fullPage: true });
+    await page.goto(url("/app?q=INV-0002"));
+    const filtered = await page.locator("body").innerText();
+    expect(filtered).toContain("INV-0002");
+    expect(filtered).not.toContain("INV-0003");
+    await page.goto(url("/app?status=PAID"));
+    expect(await page.locator("body").innerText()).toContain("No invoice matches");
+  });
+
+  it("shows an invoice with its actions; marking it paid and crediting another work", async () => {
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId, formattedNumber: "INV-0001" } });
+    await page.goto(url(`/app/invoices/${invoice.id}`));
+    const text = await page.locator("body").innerText();
+    expect(text).toContain("Invoice INV-0001");
+    expect(text).toContain(invoice.paymentReference!);
+    expect(await page.getByRole("button", { name: "Mark paid" }).count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "admin-invoice.png"), fullPage: true });
+
+    // The forms post as documents to the same embedded URL (what the browser does without scripts).
+    const post = (id: string, fields: Record<string, string>) =>
+      fetch(url(`/app/invoices/${id}`), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": BROWSER_UA }, body: new URLSearchParams(fields) });
+    const bad = await post(invoice.id, { intent: "mark-paid", amount: "99999", paidOn: new Date().toISOString().slice(0, 10), method: "Bank transfer" });
+    expect(await bad.text()).toContain("is still due");
+    const paid = await post(invoice.id, { intent: "mark-paid", amount: invoice.amountDue.toFixed(2), paidOn: new Date().toISOString().slice(0, 10), method: "Bank transfer" });
+    expect(paid.status).toBe(200);
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("PAID");
+
+    const other = await db.invoice.findFirstOrThrow({ where: { shopId, formattedNumber: "INV-0002" } });
+    expect((await post(other.id, { intent: "credit", reason: "Order cancelled by phone" })).status).toBe(200);
+    const note = await db.invoice.findFirstOrThrow({ where: { originalInvoiceId: other.id } });
+    expect(note.kind).toBe("CREDIT_NOTE");
+    await page.goto(url(`/app/invoices/${note.id}`));
+    expect(await page.locator("body").innerText()).toContain(`Corrects INV-0002`);
+    await page.screenshot({ path: path.join(ARTIFACTS, "admin-credit-note.png"), fullPage: true });
+  });
+
+  it("renders the settings pages", async () => {
+    for (const [p, title, shot] of [["/app/settings", "Company details", "admin-settings.png"], ["/app/payments", "Payments & e-mails", "admin-payments.png"], ["/app/direct-debit", "Direct debit (Twikey)", "admin-direct-debit.png"]] as const) {
+      await page.goto(url(p));
+      expect(await page.locator("body").innerText()).toContain(title);
+      await page.screenshot({ path: path.join(ARTIFACTS, shot), fullPage: true });
+    }
+  });
+
+  it("exports the period for the accountant as a ZIP, and refuses without a session token", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const zip = await fetch(url(`/app/exports/zip?from=${today}&to=${today}`), { headers: { "User-Agent": BROWSER_UA } });
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString("latin1")).toBe("PK");
+    const anonymous = await fetch(`${stack.appUrl}/app/exports/zip?from=${today}&to=${today}`, { headers: { "User-Agent": BROWSER_UA }, redirect: "manual" });
+    expect(anonymous.status).not.toBe(200);
+  });
+});
