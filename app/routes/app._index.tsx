@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
@@ -45,6 +45,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+/** The period's ZIP, fetched with App Bridge's session token and saved from a blob. Returns an error or null. */
+async function downloadExport(from: string, to: string): Promise<string | null> {
+  const appBridge = (globalThis as { shopify?: { idToken(): Promise<string> } }).shopify;
+  const token = appBridge ? await appBridge.idToken() : null;
+  const response = await fetch(`/app/exports/zip?from=${from}&to=${to}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) return await response.text();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `facto-${from}-to-${to}.zip`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+  return null;
+}
+
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };
 
 export default function InvoicesIndex() {
@@ -56,9 +70,18 @@ export default function InvoicesIndex() {
   const [from, setFrom] = useState(params.get("from") ?? "");
   const [to, setTo] = useState(params.get("to") ?? "");
   const firstOfMonth = new Date().toISOString().slice(0, 8) + "01";
+  const [exportError, setExportError] = useState<string | null>(null);
   return (
-    <Page title="Invoices" secondaryActions={[{ content: "Export for the accountant", url: `/app/exports/zip?from=${from || firstOfMonth}&to=${to || new Date().toISOString().slice(0, 10)}`, target: "_blank" }]}>
+    <Page
+      title="Invoices"
+      secondaryActions={[{ content: "Export for the accountant (ZIP)", onAction: () => void downloadExport(from || firstOfMonth, to || new Date().toISOString().slice(0, 10)).then(setExportError) }]}
+    >
       <Layout>
+        {exportError ? (
+          <Layout.Section>
+            <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} />
+          </Layout.Section>
+        ) : null}
         {missing.length > 0 && (
           <Layout.Section>
             <Card>

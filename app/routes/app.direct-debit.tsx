@@ -30,6 +30,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     take: 200,
     select: { id: true, name: true, email: true, companyName: true, paymentMethod: true, mandates: { orderBy: { createdAt: "desc" }, take: 1, select: { mndtId: true, status: true, iban: true, signedAt: true } } },
   });
+  // Open EUR invoices of customers with a signed mandate and no live collection: what a SEPA file can collect.
+  const collectable = await prisma.invoice.findMany({
+    where: { shopId: shop.id, kind: "INVOICE", status: "ISSUED", currency: "EUR", amountDue: { gt: 0 }, customer: { mandates: { some: { status: "SIGNED" } } }, payments: { none: { collectionFor: { not: null } } } },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+    select: { id: true, formattedNumber: true, amountDue: true, buyer: true },
+  });
   const environment = shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.sandbox ? "sandbox" : !shop.twikeyBaseUrl || shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.production ? "production" : "tenant";
   return {
     configured: Boolean(shop.twikeyApiKey),
@@ -42,6 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       twikeyNotifyBeforeCollection: shop.twikeyNotifyBeforeCollection,
       twikeyAutoCollect: shop.twikeyAutoCollect,
     },
+    collectable: collectable.map((i) => ({ id: i.id, number: i.formattedNumber, amount: `EUR ${i.amountDue.toFixed(2)}`, buyer: (i.buyer as { name?: string }).name ?? "" })),
     callbackUrl: `${appUrl}/webhooks/twikey/${shop.id}`,
     exitUrl: `${appUrl}/mandates/return/${shop.id}`,
     customers: customers.map((c) => ({
@@ -87,6 +95,25 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { ok: true as const, message: "Settings saved", errors: {} as Record<string, string> };
 };
 
+/**
+ * The SEPA file is a download: fetched with App Bridge's session token (embedded pages have no
+ * cookie session), then saved from a blob.
+ */
+async function downloadPain008(form: FormData): Promise<{ ok: boolean; text: string }> {
+  const appBridge = (globalThis as { shopify?: { idToken(): Promise<string> } }).shopify;
+  const token = appBridge ? await appBridge.idToken() : null;
+  const response = await fetch("/app/exports/pain008", { method: "POST", body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) return { ok: false, text: await response.text() };
+  const blob = await response.blob();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "pain008.xml";
+  link.click();
+  URL.revokeObjectURL(link.href);
+  const skipped = response.headers.get("x-facto-skipped");
+  return { ok: true, text: `Included: ${response.headers.get("x-facto-included")}.${skipped ? ` Skipped: ${skipped}.` : ""}` };
+}
+
 function CopyField({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -100,7 +127,9 @@ function CopyField({ label, value }: { label: string; value: string }) {
 }
 
 export default function DirectDebitPage() {
-  const { configured, hasWebsiteKey, values, callbackUrl, exitUrl, customers } = useLoaderData<typeof loader>();
+  const { configured, hasWebsiteKey, values, callbackUrl, exitUrl, customers, collectable } = useLoaderData<typeof loader>();
+  const [exportMessage, setExportMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [collectionDate, setCollectionDate] = useState(new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errors: Record<string, string> = result?.errors ?? {};
@@ -145,6 +174,37 @@ export default function DirectDebitPage() {
                 <CopyField label="Callback URL (Twikey → Settings → API → Webhook)" value={callbackUrl} />
                 <CopyField label="Exit URL of your contract templates (after signing)" value={exitUrl} />
               </BlockStack>
+            </Card>
+            <Card>
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void downloadPain008(new FormData(event.currentTarget)).then(setExportMessage);
+                }}
+              >
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">Collect through your own bank (SEPA file)</Text>
+                  <Text as="p" tone="subdued">
+                    A pain.008 file for your bank with the open invoices you tick (customers with a signed mandate). Facto marks them as being collected, so an invoice is never in two files.
+                  </Text>
+                  {collectable.length === 0 ? (
+                    <Text as="p" tone="subdued">No open invoice of a customer with a signed mandate.</Text>
+                  ) : (
+                    <>
+                      {collectable.map((i) => (
+                        <label key={i.id} style={{ display: "block" }}>
+                          <input type="checkbox" name="invoiceId" value={i.id} defaultChecked /> {i.number} · {i.buyer} · {i.amount}
+                        </label>
+                      ))}
+                      <InlineStack gap="200" blockAlign="end">
+                        <TextField label="Collection date" name="collectionDate" type="date" value={collectionDate} onChange={setCollectionDate} autoComplete="off" />
+                        <Button submit>Download pain.008</Button>
+                      </InlineStack>
+                      {exportMessage ? <Text as="p" tone={exportMessage.ok ? "success" : "critical"}>{exportMessage.text}</Text> : null}
+                    </>
+                  )}
+                </BlockStack>
+              </form>
             </Card>
             <Card padding="0">
               <IndexTable resourceName={{ singular: "customer", plural: "customers" }} itemCount={customers.length} selectable={false} headings={[{ title: "Customer" }, { title: "Mandate" }, { title: "" }]}>

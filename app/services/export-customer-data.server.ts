@@ -11,7 +11,7 @@ export async function exportCustomerData(db: Db, shopId: string, who: { external
     where: { shopId, OR: [...(who.externalId ? [{ externalId: who.externalId }] : []), ...(who.email ? [{ email: { equals: who.email, mode: "insensitive" as const } }] : [])] },
     include: {
       invoices: {
-        orderBy: { issueDate: "asc" },
+        orderBy: [{ issueDate: "asc" }, { createdAt: "asc" }, { number: "asc" }],
         select: { formattedNumber: true, kind: true, issueDate: true, channelOrderName: true, currency: true, taxInclusiveTotal: true, status: true, buyer: true },
       },
     },
