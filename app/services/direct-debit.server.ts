@@ -52,8 +52,8 @@ export async function startMandate(db: Db, shopId: string, customerId: string, o
   });
   await db.mandate.upsert({
     where: { shopId_mndtId: { shopId, mndtId: invite.mndtId } },
-    create: { shopId, customerId, mndtId: invite.mndtId, status: "PREPARED", scheme: business && shop.twikeyTemplateB2b ? "B2B" : "CORE", email: customer.email, inviteUrl: invite.url },
-    update: { inviteUrl: invite.url },
+    create: { shopId, customerId, mndtId: invite.mndtId, status: options.sendInvite ? "INVITED" : "PREPARED", scheme: business && shop.twikeyTemplateB2b ? "B2B" : "CORE", email: customer.email, inviteUrl: invite.url },
+    update: { inviteUrl: invite.url, ...(options.sendInvite ? { status: "INVITED" } : {}) },
   });
   logger.info({ shopId, customerId, mndtId: invite.mndtId, sendInvite: options.sendInvite }, "mandate invitation prepared");
   return { mandateId: invite.mndtId, url: invite.url, alreadyActive: false };

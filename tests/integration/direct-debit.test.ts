@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { twikeyWebhookSignature } from "~/integrations/twikey/twikey-client.server";
-import { collectInvoice } from "~/services/direct-debit.server";
+import { collectInvoice, startMandate } from "~/services/direct-debit.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
 import { startFakeTwikey, type FakeTwikey } from "../fakes/fake-twikey";
@@ -180,6 +180,15 @@ describe("direct debit with Twikey", () => {
     const html = await (await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`)).text();
     expect(html).toContain(`mandaat ${mandate.mndtId}`);
   }, 90_000);
+
+  it("invites a customer from their record: invited, then signed when they sign Twikey's e-mail", async () => {
+    const invoice = await placeOrder(8810006, { id: 7000000000002, email: "an.claes@example.be" });
+    const started = await startMandate(db, shopId, invoice.customerId!, { sendInvite: true });
+    expect(started.alreadyActive).toBe(false);
+    expect((await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: started.mandateId } })).status).toBe("INVITED");
+    await fetch(started.url!, { method: "POST", body: new URLSearchParams({ iban: "BE71096123456769" }), redirect: "manual" });
+    await waitFor(async () => (await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: started.mandateId } })).status === "SIGNED", 30_000, "the invited mandate signed");
+  }, 60_000);
 
   it("refuses a webhook with a forged X-Signature (401) and stores nothing", async () => {
     const before = await db.webhookEvent.count({ where: { shopId, provider: "TWIKEY" } });
