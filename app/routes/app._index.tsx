@@ -1,14 +1,24 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { findShopByDomain, searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
+import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
+import { enqueue } from "~/queues.server";
 import { authenticate } from "~/shopify.server";
 
 // /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
 const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
+
+// "Retry" on the sync health card: failed webhook events go back to the queue.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
+  if (!shop) return { retried: 0 };
+  return { retried: await retryFailedEvents(prisma, shop.id, (eventId) => enqueue("process-webhook", { eventId })) };
+};
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -24,11 +34,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     cursor: p("cursor"),
     take: 50,
   };
-  if (!shop) return { invoices: [], nextCursor: null, missing: ["company details"], filtered: false };
+  if (!shop) return { invoices: [], nextCursor: null, missing: ["company details"], filtered: false, board: null };
   const { invoices, nextCursor } = await searchInvoices(prisma, shop.id, search);
+  const board = await dashboard(prisma, shop.id);
   const today = new Date().toISOString().slice(0, 10);
   return {
     missing: missingInvoiceSettings(shop),
+    board,
     filtered: Boolean(search.q || search.status || search.from || search.to || search.cursor),
     nextCursor,
     invoices: invoices.map((i) => ({
@@ -62,7 +74,7 @@ async function downloadExport(from: string, to: string): Promise<string | null> 
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };
 
 export default function InvoicesIndex() {
-  const { invoices, nextCursor, missing, filtered } = useLoaderData<typeof loader>();
+  const { invoices, nextCursor, missing, filtered, board } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const [q, setQ] = useState(params.get("q") ?? "");
@@ -82,19 +94,68 @@ export default function InvoicesIndex() {
             <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} />
           </Layout.Section>
         ) : null}
-        {missing.length > 0 && (
+        {board && board.checklist.some((c) => !c.done) ? (
           <Layout.Section>
             <Card>
               <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">Complete your company details</Text>
-                <Text as="p">Facto issues no invoice until these are filled in (Belgian law requires them on every invoice): {missing.join(", ")}.</Text>
-                <InlineStack>
-                  <Button url="/app/settings" variant="primary">Open settings</Button>
-                </InlineStack>
+                <Text as="h2" variant="headingMd">Set up Facto</Text>
+                {missing.length > 0 ? <Text as="p" tone="critical">Facto issues no invoice until these are filled in (Belgian law requires them on every invoice): {missing.join(", ")}.</Text> : null}
+                {board.checklist.map((c) => (
+                  <InlineStack key={c.key} gap="200" blockAlign="center">
+                    <Badge tone={c.done ? "success" : "attention"}>{c.done ? "done" : "to do"}</Badge>
+                    <Link url={c.url}>{c.label}</Link>
+                  </InlineStack>
+                ))}
               </BlockStack>
             </Card>
           </Layout.Section>
-        )}
+        ) : null}
+        {board ? (
+          <Layout.Section>
+            <InlineStack gap="400" wrap>
+              {(
+                [
+                  ["Issued this month", board.figures.issuedThisMonth],
+                  ["Unpaid", board.figures.unpaid],
+                  ["Overdue", board.figures.overdue],
+                  ["Collected by direct debit this month", board.figures.collectedByDirectDebit],
+                ] as const
+              ).map(([label, f]) => (
+                <Card key={label}>
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm">{label}</Text>
+                    <Text as="p" variant="headingLg">{f.count}</Text>
+                    <Text as="p" tone="subdued">EUR {f.total}</Text>
+                  </BlockStack>
+                </Card>
+              ))}
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">Issued per day (14 days)</Text>
+                  <svg width="168" height="48" role="img" aria-label="Invoices issued per day over the last 14 days">
+                    {board.perDay.map((d, i) => {
+                      const max = Math.max(1, ...board.perDay.map((x) => x.count));
+                      const h = Math.round((d.count / max) * 44);
+                      return <rect key={d.day} x={i * 12} y={48 - h} width="9" height={h} fill="#1f4e79"><title>{`${d.day}: ${d.count}`}</title></rect>;
+                    })}
+                  </svg>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">Sync health</Text>
+                  <Text as="p" tone="subdued">Last webhook: {board.health.lastWebhookAt ? `${board.health.lastWebhookAt.slice(0, 16).replace("T", " ")} UTC (${board.health.lastWebhookTopic})` : "none yet"}</Text>
+                  <Text as="p" tone={board.health.failedEvents ? "critical" : "subdued"}>{board.health.failedEvents} failed event(s) · {board.health.failedEmails} failed e-mail(s)</Text>
+                  {board.health.failedEvents ? (
+                    <Form method="post">
+                      <Button submit size="slim">Retry failed events</Button>
+                    </Form>
+                  ) : null}
+                </BlockStack>
+              </Card>
+            </InlineStack>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <Form method="get">

@@ -52,6 +52,12 @@ describe("the embedded admin", () => {
     await page.goto(url("/app"));
     const text = await page.locator("body").innerText();
     for (const n of ["INV-0001", "INV-0002", "INV-0003"]) expect(text).toContain(n);
+    // The dashboard and the set-up checklist above the list.
+    expect(text).toMatch(/Issued this month\s+3\s+EUR 686\.73/);
+    expect(text).toMatch(/Unpaid\s+3/);
+    expect(text).toContain("Set up Facto");
+    expect(text).toContain("Online payment (Mollie) or direct debit (Twikey)");
+    expect(text).toMatch(/Last webhook: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(orders\/create\)/);
     await page.screenshot({ path: path.join(ARTIFACTS, "admin-invoices.png"), fullPage: true });
     await page.goto(url("/app?q=INV-0002"));
     const filtered = await page.locator("body").innerText();
