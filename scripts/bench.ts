@@ -153,7 +153,23 @@ try {
   const used = fake.state.pointsSpent / budget;
   results.stockSync = { skus, calls: result.calls, seconds, throttled: fake.state.throttledCount, pointsSpent: fake.state.pointsSpent, budgetAvailable: budget, budgetUsed: used };
   out(`\nShopify stock sync: ${skus} SKUs in ${result.calls} calls, ${seconds.toFixed(1)} s, ${fake.state.throttledCount} THROTTLED, ${(used * 100).toFixed(0)} % of the point budget (bucket ${bucketSize}, ${restoreRate} points/s)`);
-  out("  (WooCommerce 5,000-product sync: not measured yet — the WooCommerce client comes with its issue)");
+  {
+    // WooCommerce: 5,000 products (simple + variations) through the batch endpoints, ≤100 per call.
+    const { startFakeWooCommerce } = await import("../tests/fakes/fake-woocommerce");
+    const { wooClient } = await import("~/integrations/woocommerce/woo-client.server");
+    const { syncWooStock } = await import("~/services/woo-sync.server");
+    const woo = await startFakeWooCommerce();
+    const simple = Array.from({ length: 4_800 }, (_, i) => ({ id: 100_000 + i, name: `P${i}` }));
+    const variable = Array.from({ length: 2 }, (_, p) => ({ id: 200_000 + p, name: `V${p}`, variations: Array.from({ length: 100 }, (_, v) => ({ id: 300_000 + p * 1000 + v })) }));
+    woo.addProducts([...simple, ...variable]);
+    const levels = [...simple.map((p, i) => ({ productId: p.id, variationId: null, quantity: i % 50 })), ...variable.flatMap((p) => p.variations.map((v) => ({ productId: p.id, variationId: v.id, quantity: 7 })))];
+    const started = performance.now();
+    const synced = await syncWooStock(wooClient({ storeUrl: woo.url, consumerKey: woo.key.consumerKey, consumerSecret: woo.key.consumerSecret }), levels);
+    const seconds = (performance.now() - started) / 1000;
+    await woo.close();
+    results.wooStockSync = { products: levels.length, calls: synced.calls, updated: synced.updated, refused: synced.refused.length, seconds, maxBatch: Math.max(...woo.batches.map((b) => b.items)) };
+    out(`WooCommerce stock sync: ${levels.length} products in ${synced.calls} calls (max ${Math.max(...woo.batches.map((b) => b.items))} items each), ${seconds.toFixed(2)} s, ${synced.refused.length} refused`);
+  }
   await fake.close();
 }
 
