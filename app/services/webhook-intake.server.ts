@@ -15,8 +15,16 @@ export async function readWebhookBody(request: Request): Promise<Buffer> {
 }
 
 /** The body as a JSON object (the text is kept: Postgres stores it exactly). */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export function jsonObjectText(body: Buffer): string {
-  const text = body.toString("utf8");
+  let text: string;
+  try {
+    // Invalid UTF-8 would otherwise be stored with replacement characters: a silently changed order.
+    text = utf8.decode(body);
+  } catch {
+    throw new AppError("BAD_REQUEST", "Body is not valid UTF-8");
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
