@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma, type Db } from "~/db.server";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { seedShopifyShop } from "../support/seed-shop";
+import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
+
+/**
+ * Exactly-once under chaos, with a stack of its own: 1,000 orders arrive as 1,500 deliveries (30 %
+ * duplicates — redeliveries of the same webhook and orders/updated for the same order — in random
+ * order) while the worker is killed with SIGKILL again and again and PostgreSQL drops the app's
+ * connections. Afterwards every order has exactly one invoice with its PDF and UBL, and the numbers
+ * are 1…1000 without a gap. (A sender retries a 5xx like Shopify does.)
+ */
+let stack: Stack;
+let db: Db;
+const SHOP = "chaos.myshopify.com";
+const ORDERS = 1000;
+const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+
+beforeAll(async () => {
+  // PGAPPNAME names the app processes' database connections, so the chaos drops only theirs.
+  stack = await startStack({ label: "chaos", extraEnv: { RECONCILE_EVERY_MS: "1000", RECONCILE_AFTER_SECONDS: "3", WORKER_CONCURRENCY: "4", LOG_LEVEL: "fatal", PGAPPNAME: "facto-app" } });
+  adoptStackEnv(stack.info);
+  delete process.env.PGAPPNAME;
+  db = createPrisma(stack.info.databaseUrl, 2);
+  const { shopId } = await seedShopifyShop(db, { domain: SHOP });
+  await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "NONE" } });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await stack?.stop();
+}, 120_000);
+
+/** Delivers like Shopify: retries on a 5xx or a dropped connection until it gets a 2xx. */
+async function deliver(topic: string, body: string, webhookId: string) {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      const ack = await sendShopifyWebhook({ appUrl: stack.info.appUrl, topic, shop: SHOP, body, secret: stack.info.shopifyApiSecret, webhookId });
+      if (ack.status === 200) return;
+      if (ack.status < 500) throw new Error(`${topic} refused: ${ack.status} ${ack.body}`);
+    } catch (error) {
+      if (error instanceof Error && error.message.includes("refused")) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+  }
+  throw new Error(`${topic} ${webhookId} never acknowledged`);
+}
+
+describe("exactly once under chaos", () => {
+  it("1,000 orders, 30 % duplicate deliveries, SIGKILLed workers and dropped database connections: one invoice each, no gap", async () => {
+    const deliveries: { topic: string; body: string; webhookId: string }[] = [];
+    for (let i = 1; i <= ORDERS; i++) {
+      const id = 5_000_000 + i;
+      const body = JSON.stringify({ ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#C${i}`, financial_status: "pending" });
+      const webhookId = randomUUID();
+      deliveries.push({ topic: "orders/create", body, webhookId });
+      if (i % 4 === 0) deliveries.push({ topic: "orders/create", body, webhookId }); // a redelivery
+      if (i % 4 === 1) deliveries.push({ topic: "orders/updated", body, webhookId: randomUUID() }); // the same order again
+    }
+    expect(deliveries.length).toBe(1500);
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+    }
+
+    // Chaos while the deliveries arrive (and a little after): SIGKILL the worker every 4 s and start a
+    // new one, drop the app's PostgreSQL connections every 3 s. Then the system must heal by itself.
+    let chaos = true;
+    setTimeout(() => (chaos = false), 30_000);
+    let kills = 0;
+    let drops = 0;
+    const killer = (async () => {
+      while (chaos) {
+        await new Promise((r) => setTimeout(r, 4000));
+        if (!chaos) break;
+        stack.worker.kill("SIGKILL");
+        await new Promise((r) => stack.worker.once("exit", r));
+        kills++;
+        stack.worker = stack.startWorker();
+      }
+    })();
+    const dropper = (async () => {
+      const admin = new Client({ connectionString: stack.info.databaseUrl, application_name: "chaos-dropper" });
+      await admin.connect();
+      while (chaos) {
+        await new Promise((r) => setTimeout(r, 3000));
+        if (!chaos) break;
+        const { rowCount } = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'facto-app'`,
+        );
+        if (rowCount) drops++;
+      }
+      await admin.end();
+    })();
+
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < deliveries.length) {
+          const d = deliveries[next++]!;
+          await deliver(d.topic, d.body, d.webhookId);
+        }
+      }),
+    );
+    await Promise.all([killer, dropper]);
+    await waitFor(async () => (await db.invoice.count({ where: { shop: { domain: SHOP }, documents: { some: { format: "UBL" } } } })) >= ORDERS, 300_000, "every order invoiced");
+    expect(kills).toBeGreaterThan(2);
+    expect(drops).toBeGreaterThan(1);
+
+    const invoices = await db.invoice.findMany({ where: { shop: { domain: SHOP }, kind: "INVOICE" }, select: { channelOrderId: true, number: true, documents: { select: { format: true } } } });
+    expect(invoices).toHaveLength(ORDERS);
+    expect(new Set(invoices.map((i) => i.channelOrderId)).size).toBe(ORDERS);
+    const numbers = invoices.map((i) => i.number).sort((a, b) => a - b);
+    expect(numbers[0]).toBe(1);
+    expect(numbers.at(-1)).toBe(ORDERS);
+    expect(invoices.every((i) => i.documents.map((d) => d.format).sort().join() === "PDF,UBL")).toBe(true);
+    const orphans = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Document" d LEFT JOIN "Invoice" i ON i."id" = d."invoiceId" WHERE i."id" IS NULL`;
+    expect(Number(orphans[0]!.n)).toBe(0);
+    // Every delivery is in the inbox exactly once per delivery id (1,250 distinct), none left unprocessed.
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: { domain: SHOP }, status: "RECEIVED" } })) === 0, 60_000, "the inbox drained");
+    expect(await db.webhookEvent.count({ where: { shop: { domain: SHOP } } })).toBe(1250);
+  }, 600_000);
+});
