@@ -24,40 +24,29 @@ const workers = Object.values(QueueName).map((queueName) => {
   return worker;
 });
 
-// The reconciler runs every RECONCILE_EVERY_MS on one of the workers (the scheduler lives in Redis).
-await getQueue(QueueName.maintenance).upsertJobScheduler(
-  "reconcile-inbox",
-  { every: config.RECONCILE_EVERY_MS },
-  { name: "reconcile-inbox", data: {} },
-);
-
-// Shopify orders are compared with their invoices every RECONCILE_ORDERS_EVERY_MS (missed webhooks).
-await getQueue(QueueName.maintenance).upsertJobScheduler(
-  "reconcile-shopify-shops",
-  { every: config.RECONCILE_ORDERS_EVERY_MS },
-  { name: "reconcile-shopify-shops", data: {} },
-);
-
-// Connected WooCommerce stores: webhooks kept active, orders polled (WooCommerce never retries).
-await getQueue(QueueName.maintenance).upsertJobScheduler(
-  "reconcile-woo-stores",
-  { every: config.RECONCILE_ORDERS_EVERY_MS },
-  { name: "reconcile-woo-stores", data: {} },
-);
-
-// Twikey's feeds are read on a schedule too (webhooks are only triggers, and may not come).
-await getQueue(QueueName.maintenance).upsertJobScheduler(
-  "twikey-feeds-all",
-  { every: config.RECONCILE_EVERY_MS },
-  { name: "twikey-feeds-all", data: {} },
-);
-
-// Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
-await getQueue(QueueName.maintenance).upsertJobScheduler(
-  "queue-reminders",
-  { every: config.REMINDERS_EVERY_MS },
-  { name: "queue-reminders", data: {} },
-);
+/**
+ * The repeatable jobs live in Redis. They are (re)declared at start and then every
+ * RECONCILE_EVERY_MS, so a Redis that lost its keys (FLUSHALL, a failover without persistence) gets
+ * them back without a worker restart.
+ */
+async function ensureSchedulers() {
+  const maintenance = getQueue(QueueName.maintenance);
+  // The inbox reconciler (webhooks whose job was lost), every RECONCILE_EVERY_MS.
+  await maintenance.upsertJobScheduler("reconcile-inbox", { every: config.RECONCILE_EVERY_MS }, { name: "reconcile-inbox", data: {} });
+  // Shopify orders compared with their invoices (missed webhooks), every RECONCILE_ORDERS_EVERY_MS.
+  await maintenance.upsertJobScheduler("reconcile-shopify-shops", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-shopify-shops", data: {} });
+  // Connected WooCommerce stores: webhooks kept active, orders polled (WooCommerce never retries).
+  await maintenance.upsertJobScheduler("reconcile-woo-stores", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-woo-stores", data: {} });
+  // Twikey's feeds are read on a schedule too (webhooks are only triggers, and may not come).
+  await maintenance.upsertJobScheduler("twikey-feeds-all", { every: config.RECONCILE_EVERY_MS }, { name: "twikey-feeds-all", data: {} });
+  // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
+  await maintenance.upsertJobScheduler("queue-reminders", { every: config.REMINDERS_EVERY_MS }, { name: "queue-reminders", data: {} });
+}
+await ensureSchedulers();
+const schedulerRefresh = setInterval(() => {
+  ensureSchedulers().catch((err) => log.warn({ err }, "could not re-declare the job schedulers; retrying"));
+}, config.RECONCILE_EVERY_MS);
+schedulerRefresh.unref();
 
 log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY }, "worker started");
 
@@ -71,6 +60,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 30_000);
   force.unref();
+  clearInterval(schedulerRefresh);
   await Promise.all(workers.map((w) => w.close()));
   await closeQueues();
   await prisma.$disconnect();

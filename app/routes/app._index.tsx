@@ -7,6 +7,7 @@ import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { findShopByDomain, searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { enqueue } from "~/queues.server";
+import { downloadWithSessionToken } from "~/components/authenticated-download";
 import { authenticate } from "~/shopify.server";
 
 // /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
@@ -57,18 +58,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-/** The period's ZIP, fetched with App Bridge's session token and saved from a blob. Returns an error or null. */
-async function downloadExport(from: string, to: string): Promise<string | null> {
-  const appBridge = (globalThis as { shopify?: { idToken(): Promise<string> } }).shopify;
-  const token = appBridge ? await appBridge.idToken() : null;
-  const response = await fetch(`/app/exports/zip?from=${from}&to=${to}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) return await response.text();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = `facto-${from}-to-${to}.zip`;
-  link.click();
-  URL.revokeObjectURL(link.href);
-  return null;
+/** The period's ZIP for the accountant. Returns an error message or null. */
+function downloadExport(from: string, to: string): Promise<string | null> {
+  return downloadWithSessionToken(`/app/exports/zip?from=${from}&to=${to}`, `facto-${from}-to-${to}.zip`);
 }
 
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };

@@ -12,6 +12,7 @@ import { startMandate, twikeyForShop } from "~/services/direct-debit.server";
 import { ensureJob } from "~/queues.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { authenticate } from "~/shopify.server";
+import { downloadWithSessionToken } from "~/components/authenticated-download";
 
 // /app/direct-debit — Twikey settings, the URLs to paste into Twikey, and the customers' mandates.
 async function shopOf(request: Request) {
@@ -95,23 +96,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { ok: true as const, message: "Settings saved", errors: {} as Record<string, string> };
 };
 
-/**
- * The SEPA file is a download: fetched with App Bridge's session token (embedded pages have no
- * cookie session), then saved from a blob.
- */
+/** The SEPA file for the ticked invoices (fetched with the session token, saved from a blob). */
 async function downloadPain008(form: FormData): Promise<{ ok: boolean; text: string }> {
-  const appBridge = (globalThis as { shopify?: { idToken(): Promise<string> } }).shopify;
-  const token = appBridge ? await appBridge.idToken() : null;
-  const response = await fetch("/app/exports/pain008", { method: "POST", body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) return { ok: false, text: await response.text() };
-  const blob = await response.blob();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "pain008.xml";
-  link.click();
-  URL.revokeObjectURL(link.href);
-  const skipped = response.headers.get("x-facto-skipped");
-  return { ok: true, text: `Included: ${response.headers.get("x-facto-included")}.${skipped ? ` Skipped: ${skipped}.` : ""}` };
+  const error = await downloadWithSessionToken("/app/exports/pain008", "pain008.xml", { method: "POST", body: form });
+  return error ? { ok: false, text: error } : { ok: true, text: "The SEPA file is downloaded; the invoices in it are marked as being collected." };
 }
 
 function CopyField({ label, value }: { label: string; value: string }) {

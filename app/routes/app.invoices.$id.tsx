@@ -10,6 +10,7 @@ import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.
 import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { authenticate } from "~/shopify.server";
+import { DownloadButton } from "~/components/authenticated-download";
 
 // /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.
 async function shopOf(request: Request) {
@@ -126,8 +127,8 @@ export default function InvoicePage() {
                 {invoice.reference ? <Text as="p">Structured communication {invoice.reference}</Text> : null}
                 <Text as="p" tone="subdued">VAT: {invoice.vatRegime} — {invoice.vatReason}</Text>
                 <InlineStack gap="300" blockAlign="center">
-                  {invoice.hasPdf ? <Link url={`/app/invoices/${invoice.id}/pdf`} target="_blank">PDF</Link> : null}
-                  {invoice.hasPdf ? <Link url={`/app/invoices/${invoice.id}/ubl`} target="_blank">UBL (PEPPOL)</Link> : null}
+                  {invoice.hasPdf ? <DownloadButton url={`/app/invoices/${invoice.id}/pdf`} filename={`${invoice.number}.pdf`}>PDF</DownloadButton> : null}
+                  {invoice.hasPdf ? <DownloadButton url={`/app/invoices/${invoice.id}/ubl`} filename={`${invoice.number}.xml`}>UBL (PEPPOL)</DownloadButton> : null}
                   {invoice.paymentPage ? <Link url={invoice.paymentPage} target="_blank">Payment page</Link> : null}
                   {invoice.paymentPage ? (
                     <Button size="slim" onClick={() => void navigator.clipboard?.writeText(invoice.paymentPage!).then(() => setCopied(true))}>{copied ? "Link copied" : "Copy payment link"}</Button>

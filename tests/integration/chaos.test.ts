@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
-import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
+import { adoptStackEnv, deleteRedisPrefix, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 
 /**
  * Exactly-once under chaos, with a stack of its own: 1,000 orders arrive as 1,500 deliveries (30 %
  * duplicates — redeliveries of the same webhook and orders/updated for the same order — in random
  * order) while the worker is killed with SIGKILL again and again and PostgreSQL drops the app's
- * connections. Afterwards every order has exactly one invoice with its PDF and UBL, and the numbers
+ * connections, and once Redis loses every queue key. Afterwards every order has exactly one invoice with its PDF and UBL, and the numbers
  * are 1…1000 without a gap. (A sender retries a 5xx like Shopify does.)
  */
 let stack: Stack;
@@ -84,6 +84,15 @@ describe("exactly once under chaos", () => {
         stack.worker = stack.startWorker();
       }
     })();
+    // After the kills, with the last worker running, Redis loses every queue key (FLUSHALL for this
+    // run's prefix) — jobs and schedulers: the worker re-declares its schedulers and the inbox
+    // reconciler re-enqueues whatever was waiting.
+    let flushed = false;
+    const flusher = (async () => {
+      await new Promise((r) => setTimeout(r, 33_000));
+      await deleteRedisPrefix(stack.info.redisUrl, stack.info.queuePrefix);
+      flushed = true;
+    })();
     const dropper = (async () => {
       const admin = new Client({ connectionString: stack.info.databaseUrl, application_name: "chaos-dropper" });
       await admin.connect();
@@ -107,7 +116,8 @@ describe("exactly once under chaos", () => {
         }
       }),
     );
-    await Promise.all([killer, dropper]);
+    await Promise.all([killer, dropper, flusher]);
+    expect(flushed).toBe(true);
     await waitFor(async () => (await db.invoice.count({ where: { shop: { domain: SHOP }, documents: { some: { format: "UBL" } } } })) >= ORDERS, 300_000, "every order invoiced");
     expect(kills).toBeGreaterThan(2);
     expect(drops).toBeGreaterThan(1);
