@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { DirectDebitSettingsInput, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
@@ -199,7 +199,7 @@ export default function DirectDebitPage() {
                 {customers.map((c, i) => (
                   <IndexTable.Row id={c.id} key={c.id} position={i}>
                     <IndexTable.Cell>
-                      <Text as="span" fontWeight="semibold">{c.name}</Text> <Text as="span" tone="subdued">{c.email ?? ""}</Text>
+                      <Link url={`/app/customers/${c.id}`}>{c.name}</Link> <Text as="span" tone="subdued">{c.email ?? ""}</Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       {c.mandate ? (

@@ -35,6 +35,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       order: invoice.channelOrderName ?? invoice.channelOrderId,
       buyer: (invoice.buyer as { name?: string; email?: string | null }).name ?? "",
       buyerEmail: (invoice.buyer as { email?: string | null }).email ?? "",
+      customerId: invoice.customerId,
       issueDate: invoice.issueDate.toISOString().slice(0, 10),
       dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null,
       total: money(invoice.taxInclusiveTotal),
@@ -122,7 +123,7 @@ export default function InvoicePage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">Summary</Text>
-                <Text as="p">Order {invoice.order} · {invoice.buyer} · issued {invoice.issueDate}{invoice.dueDate ? ` · due ${invoice.dueDate}` : ""}</Text>
+                <Text as="p">Order {invoice.order} · {invoice.customerId ? <Link url={`/app/customers/${invoice.customerId}`}>{invoice.buyer}</Link> : invoice.buyer} · issued {invoice.issueDate}{invoice.dueDate ? ` · due ${invoice.dueDate}` : ""}</Text>
                 <Text as="p">Total {invoice.total} · paid {invoice.paid} · outstanding <strong>{invoice.due}</strong></Text>
                 {invoice.reference ? <Text as="p">Structured communication {invoice.reference}</Text> : null}
                 <Text as="p" tone="subdued">VAT: {invoice.vatRegime} — {invoice.vatReason}</Text>

@@ -94,6 +94,21 @@ describe("the embedded admin", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "admin-credit-note.png"), fullPage: true });
   });
 
+  it("shows a customer with their invoices and mandates", async () => {
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId, formattedNumber: "INV-0003" } });
+    await db.mandate.create({ data: { shopId, customerId: invoice.customerId, mndtId: "MNDT-ADMIN-1", status: "SIGNED", scheme: "CORE", iban: "BE68539007547034", signedAt: new Date("2026-11-01T00:00:00Z"), pdf: new Uint8Array(Buffer.from("%PDF-1.4 mandate")) } });
+    await page.goto(url(`/app/customers/${invoice.customerId}`));
+    const text = await page.locator("body").innerText();
+    expect(text).toContain("Els Vermeulen");
+    expect(text).toContain("MNDT-ADMIN-1 · CORE · BE68539007547034 · signed 2026-11-01");
+    for (const n of ["INV-0001", "INV-0002", "INV-0003"]) expect(text).toContain(n);
+    await page.screenshot({ path: path.join(ARTIFACTS, "admin-customer.png"), fullPage: true });
+    const mandate = await db.mandate.findFirstOrThrow({ where: { mndtId: "MNDT-ADMIN-1" } });
+    const pdf = await fetch(url(`/app/customers/${invoice.customerId}/mandates/${mandate.id}/pdf`), { headers: { "User-Agent": BROWSER_UA } });
+    expect(pdf.status).toBe(200);
+    expect(await pdf.text()).toContain("%PDF-1.4");
+  });
+
   it("renders the settings pages", async () => {
     for (const [p, title, shot] of [["/app/settings", "Company details", "admin-settings.png"], ["/app/payments", "Payments & e-mails", "admin-payments.png"], ["/app/direct-debit", "Direct debit (Twikey)", "admin-direct-debit.png"]] as const) {
       await page.goto(url(p));
