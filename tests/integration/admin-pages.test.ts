@@ -109,6 +109,16 @@ describe("the embedded admin", () => {
     expect(await pdf.text()).toContain("%PDF-1.4");
   });
 
+  it("sets a product's VAT class by SKU, with a clear message for a bad one", async () => {
+    const post = (fields: Record<string, string>) => fetch(url("/app/products"), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": BROWSER_UA }, body: new URLSearchParams(fields) });
+    expect(await (await post({ sku: "", vatClass: "reduced1" })).text()).toContain("Enter the SKU");
+    expect(await (await post({ sku: "BOOK-1", vatClass: "cheap" })).text()).toContain("Choose one of standard");
+    expect((await post({ sku: "BOOK-1", vatClass: "reduced1" })).status).toBe(200);
+    expect((await db.productVatClass.findUniqueOrThrow({ where: { shopId_sku: { shopId, sku: "BOOK-1" } } })).vatClass).toBe("reduced1");
+    await page.goto(url("/app/products"));
+    expect(await page.locator("body").innerText()).toContain("BOOK-1");
+  });
+
   it("renders the settings pages", async () => {
     for (const [p, title, shot] of [["/app/settings", "Company details", "admin-settings.png"], ["/app/payments", "Payments & e-mails", "admin-payments.png"], ["/app/direct-debit", "Direct debit (Twikey)", "admin-direct-debit.png"]] as const) {
       await page.goto(url(p));
