@@ -4,17 +4,15 @@ import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Pag
 import { DownloadButton } from "~/components/authenticated-download";
 import { prisma } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
-import { findShopByDomain } from "~/models/invoice.server";
 import { ensureJob } from "~/queues.server";
-import { startMandate, twikeyForShop } from "~/services/direct-debit.server";
-import { authenticate } from "~/shopify.server";
+import { cancelMandateInTwikey, startMandate } from "~/services/direct-debit.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 
 // /app/customers/:id — a customer: details, payment method, invoices, SEPA mandates (invite, signing link, cancel, signed PDF).
 async function load(request: Request, id: string) {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  const customer = shop && /^[0-9a-f-]{36}$/i.test(id) ? await prisma.customer.findFirst({ where: { id, shopId: shop.id } }) : null;
-  if (!shop || !customer) throw new Response("Customer not found", { status: 404 });
+  const shop = await requireAdminShop(request);
+  const customer = /^[0-9a-f-]{36}$/i.test(id) ? await prisma.customer.findFirst({ where: { id, shopId: shop.id } }) : null;
+  if (!customer) throw new Response("Customer not found", { status: 404 });
   return { shop, customer };
 }
 
@@ -42,12 +40,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       return { ok: true, message: started.alreadyActive ? `Already signed: mandate ${started.mandateId}.` : form.get("intent") === "invite" ? `Twikey e-mails ${customer.email ?? "the customer"} an invitation to sign mandate ${started.mandateId}.` : `Mandate ${started.mandateId} prepared: share its signing link with the customer.` };
     }
     if (form.get("intent") === "cancel") {
-      const mandate = await prisma.mandate.findFirst({ where: { shopId: shop.id, customerId: customer.id, mndtId: String(form.get("mndtId") ?? ""), status: "SIGNED" } });
-      const client = await twikeyForShop(prisma, shop.id);
-      if (!mandate || !client) return { ok: false, message: "Mandate not found" };
-      await client.cancelMandate(mandate.mndtId, "Cancelled by the merchant");
+      const mndtId = await cancelMandateInTwikey(prisma, shop.id, String(form.get("mndtId") ?? ""), customer.id);
       await ensureJob("twikey-feeds", { shopId: shop.id });
-      return { ok: true, message: `Mandate ${mandate.mndtId} cancelled in Twikey.` };
+      return { ok: true, message: `Mandate ${mndtId} cancelled in Twikey.` };
     }
     return { ok: false, message: "Unknown action" };
   } catch (error) {

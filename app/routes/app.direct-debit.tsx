@@ -3,27 +3,18 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
-import { DirectDebitSettingsInput, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
-import { fieldErrors } from "~/domain/shop/shop-settings";
+import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
 import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
-import { findShopByDomain } from "~/models/invoice.server";
-import { startMandate, twikeyForShop } from "~/services/direct-debit.server";
+import { cancelMandateInTwikey, startMandate } from "~/services/direct-debit.server";
 import { ensureJob } from "~/queues.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
-import { authenticate } from "~/shopify.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
 
 // /app/direct-debit — Twikey settings, the URLs to paste into Twikey, and the customers' mandates.
-async function shopOf(request: Request) {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
-  return shop;
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const appUrl = env().SHOPIFY_APP_URL.replace(/\/$/, "");
   const customers = await prisma.customer.findMany({
     where: { shopId: shop.id },
@@ -64,21 +55,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const form = await request.formData();
   const get = (k: string) => String(form.get(k) ?? "");
   if (get("intent") === "cancel") {
-    const mandate = await prisma.mandate.findFirst({ where: { shopId: shop.id, mndtId: get("mndtId"), status: "SIGNED" } });
-    const client = await twikeyForShop(prisma, shop.id);
-    if (!mandate || !client) return { ok: false as const, message: "Mandate not found", errors: {} as Record<string, string> };
     try {
-      await client.cancelMandate(mandate.mndtId, "Cancelled by the merchant");
+      const mndtId = await cancelMandateInTwikey(prisma, shop.id, get("mndtId"));
+      await ensureJob("twikey-feeds", { shopId: shop.id });
+      return { ok: true as const, message: `Mandate ${mndtId} cancelled in Twikey; the customer pays by transfer again.`, errors: {} as Record<string, string> };
     } catch (error) {
       if (isAppError(error)) return { ok: false as const, message: error.message, errors: {} as Record<string, string> };
       throw error;
     }
-    await ensureJob("twikey-feeds", { shopId: shop.id });
-    return { ok: true as const, message: `Mandate ${mandate.mndtId} cancelled in Twikey; the customer pays by transfer again.`, errors: {} as Record<string, string> };
   }
   if (get("intent") === "invite") {
     try {
@@ -89,9 +77,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       throw error;
     }
   }
-  const parsed = DirectDebitSettingsInput.safeParse(Object.fromEntries(["twikeyApiKey", "twikeyWebsiteKey", "removeTwikey", "environment", "tenantUrl", "twikeyTemplateCore", "twikeyTemplateB2b", "twikeyNotifyBeforeCollection", "twikeyAutoCollect"].map((k) => [k, get(k)])));
-  if (!parsed.success) return { ok: false as const, message: "Some fields need your attention", errors: fieldErrors(parsed.error) };
-  if (!shop.twikeyApiKey && !parsed.data.twikeyApiKey && !parsed.data.removeTwikey) return { ok: false as const, message: "Some fields need your attention", errors: { twikeyApiKey: "Enter your Twikey API key (Twikey → Settings → API)" } };
+  const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
+  if ("errors" in parsed) return { ok: false as const, message: "Some fields need your attention", errors: parsed.errors };
   await updateDirectDebitSettings(prisma, shop.id, parsed.data);
   return { ok: true as const, message: "Settings saved", errors: {} as Record<string, string> };
 };

@@ -4,24 +4,17 @@ import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Pag
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
-import { findShopByDomain, invoiceWithHistory } from "~/models/invoice.server";
+import { invoiceWithHistory } from "~/models/invoice.server";
 import { enqueue, ensureJob } from "~/queues.server";
 import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.server";
 import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
 import { paymentEffects } from "~/services/payment-effects.server";
-import { authenticate } from "~/shopify.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 import { DownloadButton } from "~/components/authenticated-download";
 
 // /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.
-async function shopOf(request: Request) {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) throw new Response("Shop not found", { status: 404 });
-  return shop;
-}
-
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const invoice = await invoiceWithHistory(prisma, shop.id, params.id ?? "");
   if (!invoice) throw new Response("Invoice not found", { status: 404 });
   const money = (v: { toFixed(n: number): string }) => `${invoice.currency} ${v.toFixed(2)}`;
@@ -68,7 +61,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const form = await request.formData();
   if (form.get("intent") === "mark-paid" || form.get("intent") === "credit") {
     try {

@@ -7,9 +7,8 @@ import { defaultTemplate, PLACEHOLDERS, type EmailKind } from "~/domain/email/em
 import type { Language } from "~/domain/invoice/types";
 import { fieldErrors } from "~/domain/shop/shop-settings";
 import { EmailTemplateInput, PaymentSettingsInput } from "~/domain/shop/payment-settings";
-import { findShopByDomain } from "~/models/invoice.server";
 import { saveEmailTemplate, updatePaymentSettings } from "~/services/update-payment-settings.server";
-import { authenticate } from "~/shopify.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 
 // /app/payments — online payment (Mollie), the page after payment, who e-mails invoices, reminders
 // and the wording of every customer e-mail per language.
@@ -27,15 +26,8 @@ const LANGUAGES: { value: Language; label: string }[] = [
   { value: "de", label: "Deutsch" },
 ];
 
-async function shopOf(request: Request) {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
-  return shop;
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const templates = await prisma.emailTemplate.findMany({ where: { shopId: shop.id }, select: { kind: true, language: true, subject: true, body: true } });
   const effective = Object.fromEntries(
     KINDS.flatMap((k) =>
@@ -61,7 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const form = await request.formData();
   const get = (k: string) => String(form.get(k) ?? "");
   if (get("intent") === "template" || get("intent") === "reset-template") {

@@ -6,8 +6,7 @@ import { prisma } from "~/db.server";
 import { ProductVatClassInput } from "~/domain/shop/product-vat-class";
 import { PRODUCT_VAT_CLASSES } from "~/domain/shop/product-vat-classes";
 import { fieldErrors } from "~/domain/shop/shop-settings";
-import { findShopByDomain } from "~/models/invoice.server";
-import { authenticate } from "~/shopify.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 
 // /app/products — the VAT class of products by SKU (books 6 %, food 6 %, …); unlisted SKUs take the
 // rate the shop applied, or the standard rate.
@@ -20,21 +19,14 @@ const LABELS: Record<(typeof PRODUCT_VAT_CLASSES)[number], string> = {
   exempt: "Exempt (art. 44 services, …)",
 };
 
-async function shopOf(request: Request) {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
-  return shop;
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const classes = await prisma.productVatClass.findMany({ where: { shopId: shop.id }, orderBy: { sku: "asc" }, take: 1000, select: { id: true, sku: true, vatClass: true, updatedAt: true } });
   return { classes: classes.map((c) => ({ id: c.id, sku: c.sku, vatClass: c.vatClass, updated: c.updatedAt.toISOString().slice(0, 10) })) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const shop = await shopOf(request);
+  const shop = await requireAdminShop(request);
   const form = await request.formData();
   if (form.get("intent") === "delete") {
     await prisma.productVatClass.deleteMany({ where: { shopId: shop.id, id: String(form.get("id") ?? "") } });

@@ -11,7 +11,7 @@ import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
-import { DirectDebitSettingsInput, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
+import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
 import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
@@ -88,9 +88,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const form = await request.formData();
   verifyCsrf(request, form);
   if (form.get("intent") === "direct-debit") {
-    const parsed = DirectDebitSettingsInput.safeParse(Object.fromEntries(["twikeyApiKey", "twikeyWebsiteKey", "removeTwikey", "environment", "tenantUrl", "twikeyTemplateCore", "twikeyTemplateB2b", "twikeyNotifyBeforeCollection", "twikeyAutoCollect"].map((k) => [k, String(form.get(k) ?? "")])));
-    if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
-    if (!shop.twikeyApiKey && !parsed.data.twikeyApiKey && !parsed.data.removeTwikey) return Response.json({ ok: false, errors: { twikeyApiKey: "Enter your Twikey API key" } }, { status: 400 });
+    const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
+    if ("errors" in parsed) return Response.json({ ok: false, errors: parsed.errors }, { status: 400 });
     await updateDirectDebitSettings(prisma, shop.id, parsed.data);
     return Response.json({ ok: true, message: "Direct-debit settings saved." });
   }

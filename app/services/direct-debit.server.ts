@@ -233,3 +233,15 @@ export async function requestMandateFromPaymentPage(db: Db, token: string): Prom
   await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId: invoice.id, type: "mandate.requested", message: `The customer chose direct debit and is signing mandate ${started.mandateId}` });
   return { url: started.url };
 }
+
+/**
+ * The merchant cancels a signed mandate (optionally only one of this customer's): Twikey cancels it,
+ * and its mandate feed then takes the customer back to paying by transfer. Returns the mandate id.
+ */
+export async function cancelMandateInTwikey(db: Db, shopId: string, mndtId: string, customerId?: string): Promise<string> {
+  const mandate = await db.mandate.findFirst({ where: { shopId, mndtId, status: "SIGNED", ...(customerId ? { customerId } : {}) } });
+  const client = await twikeyForShop(db, shopId);
+  if (!mandate || !client) throw new AppError("NOT_FOUND", "Mandate not found");
+  await client.cancelMandate(mandate.mndtId, "Cancelled by the merchant");
+  return mandate.mndtId;
+}

@@ -221,14 +221,14 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
     const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
     invoiceId = issued.invoiceId;
-    if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, { paidAt: new Date(`${payload.date_paid_gmt!.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" });
+    if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, wooPayment(payload));
     await ensureInvoiceDocuments(db, issued.invoiceId);
     await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
     await deps.enqueueOrderTagging(issued.invoiceId);
     if (!issued.created) notes.push(`order already invoiced as ${issued.formattedNumber}`);
   } else if (wooPaid(payload)) {
     // Paid later in WooCommerce (bank transfer confirmed by the owner, a gateway's callback...).
-    if (await recordChannelPayment(db, existing.id, { paidAt: new Date(`${payload.date_paid_gmt!.replace(/Z?$/, "")}Z`), method: payload.payment_method_title || "Online" })) notes.push("paid in the store");
+    if (await recordChannelPayment(db, existing.id, wooPayment(payload))) notes.push("paid in the store");
   }
 
   // Refunds (order.updated lists them): each becomes its credit note, once.
@@ -255,6 +255,8 @@ const handleWooOrder: Handler = async (db, event, deps) => {
 };
 
 const wooPaid = (o: WooOrderPayload) => Boolean(o.date_paid_gmt) && (o.status === "processing" || o.status === "completed");
+/** The payment of an order WooCommerce has as paid (date_paid_gmt is UTC without a zone). */
+const wooPayment = (o: WooOrderPayload) => ({ paidAt: new Date(`${o.date_paid_gmt!.replace(/Z?$/, "")}Z`), method: o.payment_method_title || "Online" });
 
 const WOO_HANDLERS: Record<string, Handler> = {
   "order.created": handleWooOrder,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldErrors } from "./shop-settings";
 
 const checkbox = z
   .string()
@@ -35,3 +36,16 @@ export const DirectDebitSettingsInput = z
   })
   .transform((s) => ({ ...s, twikeyBaseUrl: s.environment === "tenant" ? s.tenantUrl : TWIKEY_ENVIRONMENTS[s.environment] }));
 export type DirectDebitSettingsInput = z.infer<typeof DirectDebitSettingsInput>;
+
+const FORM_FIELDS = ["twikeyApiKey", "twikeyWebsiteKey", "removeTwikey", "environment", "tenantUrl", "twikeyTemplateCore", "twikeyTemplateB2b", "twikeyNotifyBeforeCollection", "twikeyAutoCollect"] as const;
+
+/**
+ * The direct-debit settings form (Shopify admin and WooCommerce store page alike): the validated
+ * settings, or the message per field. A first connection needs the API key; later saves may leave it empty.
+ */
+export function parseDirectDebitForm(form: FormData, hasStoredApiKey: boolean): { data: DirectDebitSettingsInput } | { errors: Record<string, string> } {
+  const parsed = DirectDebitSettingsInput.safeParse(Object.fromEntries(FORM_FIELDS.map((k) => [k, String(form.get(k) ?? "")])));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  if (!hasStoredApiKey && !parsed.data.twikeyApiKey && !parsed.data.removeTwikey) return { errors: { twikeyApiKey: "Enter your Twikey API key (Twikey → Settings → API)" } };
+  return { data: parsed.data };
+}
