@@ -3,12 +3,16 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { SHOPIFY_ADMIN_API_VERSION } from "~/integrations/shopify/api-version";
+import { routeShopifyLibraryCalls } from "~/integrations/shopify/shop-base-url.server";
 import { logger } from "~/logger.server";
 import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export const SHOPIFY_API_VERSION = SHOPIFY_ADMIN_API_VERSION as ApiVersion;
 
 const config = env();
+// Offline (demo, tests) the shops live on the fake Shopify: the library's own calls (token exchange
+// at install) go there too, like every Admin API call of ours.
+routeShopifyLibraryCalls(config.SHOPIFY_ADMIN_API_BASE_URL);
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,

@@ -57,7 +57,10 @@ export const processors: { [N in JobName]: Processor<N> } = {
       const { client } = await wooClientForShop(ctx.db, (await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } })).shopId);
       return markWooOrderPaid(ctx.db, invoiceId, client);
     }
-    return markShopifyOrderPaid(ctx.db, invoiceId);
+    const marked = await markShopifyOrderPaid(ctx.db, invoiceId);
+    // The order's facto.invoice_status metafield follows ("paid").
+    if (marked !== "skipped") await tagShopifyOrder(ctx.db, invoiceId);
+    return marked;
   },
   "tag-woo-order": async ({ invoiceId }, ctx) => {
     const { shopId } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } });

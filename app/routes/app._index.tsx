@@ -6,7 +6,7 @@ import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { findShopByDomain, searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
-import { enqueue } from "~/queues.server";
+import { ensureJob } from "~/queues.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
 import { authenticate } from "~/shopify.server";
 
@@ -18,7 +18,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
   if (!shop) return { retried: 0 };
-  return { retried: await retryFailedEvents(prisma, shop.id, (eventId) => enqueue("process-webhook", { eventId })) };
+  return { retried: await retryFailedEvents(prisma, shop.id, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined)) };
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

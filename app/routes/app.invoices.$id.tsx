@@ -68,7 +68,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       if (form.get("intent") === "mark-paid") {
         await recordManualPayment(prisma, shop.id, params.id ?? "", { amount: String(form.get("amount") ?? "").replace(",", "."), paidOn: String(form.get("paidOn") ?? ""), method: String(form.get("method") ?? "") }, paymentEffects(prisma, enqueue));
       } else {
-        await creditInvoiceFully(prisma, shop.id, params.id ?? "", String(form.get("reason") ?? ""), new Date());
+        const credited = await creditInvoiceFully(prisma, shop.id, params.id ?? "", String(form.get("reason") ?? ""), new Date());
+        await enqueue("tag-shopify-order", { invoiceId: credited.creditNoteId }); // the order's status becomes "credited"
       }
       return { ok: true as const, error: null };
     } catch (error) {

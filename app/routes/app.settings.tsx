@@ -9,7 +9,7 @@ import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/
 import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
 import { findShopByDomain } from "~/models/invoice.server";
-import { enqueue } from "~/queues.server";
+import { ensureJob } from "~/queues.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
 import { authenticate } from "~/shopify.server";
 
@@ -88,7 +88,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       accentColor,
       ...(logo ? { logo: logo.bytes, logoContentType: logo.contentType } : {}),
     },
-    (eventId) => enqueue("process-webhook", { eventId }),
+    (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined),
   );
   return { ok: true as const, errors: {} as Record<string, string>, requeued };
 };

@@ -5,7 +5,7 @@ import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { isAppError } from "~/errors/app-error";
-import { enqueue } from "~/queues.server";
+import { ensureJob } from "~/queues.server";
 import { shopOfAccount } from "~/services/accounts.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
@@ -103,7 +103,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const parsed = ShopSettingsInput.safeParse(posted);
   if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { vatMetaKeys } });
-  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => enqueue("process-webhook", { eventId }));
+  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
   return Response.json({ ok: true, message: requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved." });
 };
 

@@ -142,6 +142,7 @@ const handleCredit = (toRefund: (payload: unknown) => ChannelRefund): Handler =>
   await ensureInvoiceDocuments(db, result.creditNoteId);
   await deps.afterDocuments?.(result.creditNoteId, "CREDIT_NOTE");
   await settleAfterCredit(db, result.creditNoteId);
+  await deps.enqueueOrderTagging(result.creditNoteId);
   return { status: "PROCESSED", invoiceId: result.creditNoteId, ...(result.status === "already-issued" ? { note: `already credited by ${result.formattedNumber}` } : {}) };
 };
 

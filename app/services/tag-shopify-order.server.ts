@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
 import { logger } from "~/logger.server";
+import { paymentPageUrl } from "./public-urls.server";
 
 const TAGS_ADD = `mutation FactoTagOrder($id: ID!, $tags: [String!]!) {
   tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
@@ -12,35 +13,47 @@ const METAFIELDS_SET = `mutation FactoInvoiceMetafields($metafields: [Metafields
 }`;
 
 /**
- * Writes the invoice number on the Shopify order: a tag (visible and filterable in the order list)
- * and a `facto.invoice_number` metafield. Both calls are idempotent on Shopify's side.
+ * Writes Facto's state of an order on the Shopify order: a tag per document (visible and filterable in
+ * the order list) and `facto.*` metafields — the invoice number, its status (issued / paid / credited),
+ * the customer-facing invoice page and the credit notes. Called after an invoice or credit note is
+ * issued and after a payment; it always writes the current state, so it is safe to run again (both
+ * mutations are idempotent on Shopify's side).
  */
-export async function tagShopifyOrder(db: Db, invoiceId: string, client?: ShopifyAdminClient): Promise<void> {
+export async function tagShopifyOrder(db: Db, documentId: string, client?: ShopifyAdminClient): Promise<"written" | "skipped"> {
+  const document = await db.invoice.findUniqueOrThrow({
+    where: { id: documentId },
+    select: { kind: true, channel: true, originalInvoiceId: true, shop: { select: { domain: true, uninstalledAt: true } } },
+  });
+  if (document.channel !== "SHOPIFY") return "skipped";
+  if (document.shop.uninstalledAt) {
+    // The app is gone from the shop: nothing may be written there any more (and no token exists).
+    logger.info({ documentId, shop: document.shop.domain }, "shop uninstalled: order not tagged");
+    return "skipped";
+  }
+  const invoiceId = document.kind === "CREDIT_NOTE" && document.originalInvoiceId ? document.originalInvoiceId : documentId;
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
-    select: { formattedNumber: true, channel: true, channelOrderId: true, status: true, shop: { select: { domain: true, uninstalledAt: true } } },
+    select: {
+      formattedNumber: true,
+      channelOrderId: true,
+      status: true,
+      publicToken: true,
+      creditNotes: { select: { formattedNumber: true }, orderBy: { number: "asc" } },
+    },
   });
-  if (invoice.channel !== "SHOPIFY") return;
-  if (invoice.shop.uninstalledAt) {
-    // The app is gone from the shop: nothing may be written there any more (and no token exists).
-    logger.info({ invoiceId, shop: invoice.shop.domain }, "shop uninstalled: order not tagged");
-    return;
-  }
-  const admin = client ?? (await shopifyAdminForShop(db, invoice.shop.domain));
+  const admin = client ?? (await shopifyAdminForShop(db, document.shop.domain));
   const orderGid = `gid://shopify/Order/${invoice.channelOrderId}`;
+  const numbers = [invoice.formattedNumber, ...invoice.creditNotes.map((c) => c.formattedNumber)];
 
-  const tagged = await admin.request<{ tagsAdd: { userErrors: UserError[] } }>(TAGS_ADD, {
-    id: orderGid,
-    tags: [`Facto ${invoice.formattedNumber}`],
-  });
+  const tagged = await admin.request<{ tagsAdd: { userErrors: UserError[] } }>(TAGS_ADD, { id: orderGid, tags: numbers.map((n) => `Facto ${n}`) });
   ShopifyAdminClient.assertNoUserErrors("tagsAdd", tagged.data.tagsAdd.userErrors);
 
-  const set = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(METAFIELDS_SET, {
-    metafields: [
-      { ownerId: orderGid, namespace: "facto", key: "invoice_number", type: "single_line_text_field", value: invoice.formattedNumber },
-      { ownerId: orderGid, namespace: "facto", key: "invoice_status", type: "single_line_text_field", value: invoice.status.toLowerCase() },
-    ],
-  });
+  const text = (key: string, value: string) => ({ ownerId: orderGid, namespace: "facto", key, type: "single_line_text_field", value });
+  const metafields = [text("invoice_number", invoice.formattedNumber), text("invoice_status", invoice.status.toLowerCase())];
+  if (invoice.publicToken) metafields.push({ ownerId: orderGid, namespace: "facto", key: "invoice_url", type: "url", value: paymentPageUrl(invoice.publicToken) });
+  if (invoice.creditNotes.length > 0) metafields.push(text("credit_notes", invoice.creditNotes.map((c) => c.formattedNumber).join(", ")));
+  const set = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(METAFIELDS_SET, { metafields });
   ShopifyAdminClient.assertNoUserErrors("metafieldsSet", set.data.metafieldsSet.userErrors);
-  logger.info({ invoiceId, shop: invoice.shop.domain, order: invoice.channelOrderId }, "invoice number written on the Shopify order");
+  logger.info({ invoiceId, shop: document.shop.domain, order: invoice.channelOrderId, status: invoice.status }, "invoice state written on the Shopify order");
+  return "written";
 }

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -16,6 +17,9 @@ import type { AddressInfo } from "node:net";
  *   quantity — a mismatch is CHANGE_FROM_QUANTITY_STALE and nothing is applied — and the
  *   `@idempotent(key:)` directive, a replayed key returning the first answer without applying
  *   again). Others answer the GraphQL "Field doesn't exist" error.
+ * - `POST /<shop>/admin/oauth/access_token`: token exchange of an App Bridge id_token (offline, with
+ *   `expiring=1` a refresh token too; online) and the refresh grant of expiring offline tokens. Once
+ *   the app's secret is known, a shop accepts only the tokens issued to it.
  * - `GET /_state/<shop>` returns what the fake recorded for a shop (for tests and the demo);
  *   `POST /_control/orders/<shop>` adds a REST-shaped order to the shop (tests in other processes).
  */
@@ -44,6 +48,8 @@ export interface ShopState {
   /** The refresh token the shop's expiring offline token can be renewed with (single use). */
   refreshToken: string | null;
   tokenRefreshes: number;
+  /** Token exchanges (installs and re-authentications of the embedded app). */
+  installs: number;
   bucket: { available: number; at: number };
 }
 
@@ -68,12 +74,17 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const bucketSize = options.bucketSize ?? 2000;
   const restoreRate = options.restoreRate ?? 100;
   const state: FakeShopifyState = { shops: new Map(), requests: [], throttledCount: 0, pointsSpent: 0 };
-  const accessTokens = { ...options.accessTokens };
+  // shop → the tokens issued to it (a shop without an entry accepts any non-empty token). A new
+  // token does not revoke the earlier ones: they run out at their own expiry.
+  const accessTokens = new Map<string, Set<string>>(Object.entries(options.accessTokens ?? {}).map(([d, t]) => [d, new Set([t])]));
+  const issue = (domain: string, token: string) => {
+    if (options.accessTokens || options.apiSecret) accessTokens.set(domain, (accessTokens.get(domain) ?? new Set()).add(token));
+  };
 
   const shop = (domain: string): ShopState => {
     let s = state.shops.get(domain);
     if (!s) {
-      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, refreshToken: null, tokenRefreshes: 0, bucket: { available: bucketSize, at: Date.now() } };
+      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, refreshToken: null, tokenRefreshes: 0, installs: 0, bucket: { available: bucketSize, at: Date.now() } };
       state.shops.set(domain, s);
     }
     return s;
@@ -86,6 +97,34 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     return s.bucket.available;
   };
 
+  /**
+   * Token exchange (how an embedded app installs with Shopify-managed installation): the app trades
+   * the id_token App Bridge gave it — HS256-signed with the app's secret, `dest` the shop — for an
+   * access token. Offline tokens with `expiring=1` come with a refresh token (single use).
+   */
+  const tokenExchange = (res: ServerResponse, domain: string, s: ShopState, body: Record<string, string>) => {
+    const claims = options.apiSecret ? verifySessionToken(body.subject_token ?? "", options.apiSecret) : decodeSessionToken(body.subject_token ?? "");
+    if (body.subject_token_type !== "urn:ietf:params:oauth:token-type:id_token" || !claims) {
+      return send(res, 400, { error: "invalid_subject_token", error_description: "The subject token is invalid or was not signed by this app" });
+    }
+    if (claims.dest !== `https://${domain}` || (options.apiKey && claims.aud !== options.apiKey) || Number(claims.exp) * 1000 < Date.now()) {
+      return send(res, 400, { error: "invalid_subject_token", error_description: "The subject token is expired or for another shop or app" });
+    }
+    s.installs++;
+    const access = `shpat_fake_install_${s.installs}_${Math.random().toString(36).slice(2, 8)}`;
+    issue(domain, access);
+    const scope = "read_orders,write_orders,read_customers,write_customers,read_products,read_inventory,write_inventory";
+    if (body.requested_token_type === "urn:shopify:params:oauth:token-type:online-access-token") {
+      return send(res, 200, { access_token: access, scope, expires_in: 86_399, associated_user_scope: scope, associated_user: { id: Number(claims.sub ?? 1), first_name: "Demo", last_name: "Merchant", email: "merchant@example.com", account_owner: true, locale: "nl", collaborator: false, email_verified: true } });
+    }
+    if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token") {
+      return send(res, 400, { error: "invalid_request", error_description: "requested_token_type is not supported" });
+    }
+    if (body.expiring !== "1") return send(res, 200, { access_token: access, scope });
+    s.refreshToken = `shprt_fake_install_${s.installs}_${Math.random().toString(36).slice(2, 8)}`;
+    return send(res, 200, { access_token: access, scope, expires_in: 3600, refresh_token: s.refreshToken, refresh_token_expires_in: 7_776_000 });
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => send(res, 500, { errors: [{ message: String(error) }] }));
   });
@@ -95,7 +134,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const stateMatch = url.pathname.match(/^\/_state\/([^/]+)$/);
     if (req.method === "GET" && stateMatch) {
       const s = shop(decodeURIComponent(stateMatch[1]!));
-      return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, throttledCount: state.throttledCount });
+      return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, installs: s.installs, throttledCount: state.throttledCount });
     }
     const ordersControl = url.pathname.match(/^\/_control\/orders\/([^/]+)$/);
     if (req.method === "POST" && ordersControl) {
@@ -112,13 +151,14 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       if ((options.apiKey && body.client_id !== options.apiKey) || (options.apiSecret && body.client_secret !== options.apiSecret)) {
         return send(res, 401, { error: "invalid_client", error_description: "Client credentials are invalid" });
       }
+      if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") return tokenExchange(res, tokenEndpoint[1]!, s, body);
       if (body.grant_type !== "refresh_token" || !s.refreshToken || body.refresh_token !== s.refreshToken) {
         return send(res, 400, { error: "invalid_grant", error_description: "The refresh token is invalid or was already used" });
       }
       s.tokenRefreshes++;
       const access = `shpat_fake_${s.tokenRefreshes}_${Math.random().toString(36).slice(2, 8)}`;
       s.refreshToken = `shprt_fake_${s.tokenRefreshes}_${Math.random().toString(36).slice(2, 8)}`;
-      if (options.accessTokens) accessTokens[tokenEndpoint[1]!] = access;
+      issue(tokenEndpoint[1]!, access);
       return send(res, 200, { access_token: access, scope: "read_orders,write_orders", expires_in: 3600, refresh_token: s.refreshToken, refresh_token_expires_in: 7_776_000 });
     }
     const match = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/);
@@ -126,8 +166,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     if (req.method !== "POST" || !domain) return send(res, 404, { errors: "Not Found" });
 
     const token = req.headers["x-shopify-access-token"]?.toString() ?? "";
-    const expected = options.accessTokens ? accessTokens[domain] : undefined;
-    if (!token || (expected !== undefined && token !== expected)) {
+    const valid = accessTokens.get(domain);
+    if (!token || (valid !== undefined && !valid.has(token))) {
       return send(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
     let body: { query?: unknown; variables?: Record<string, unknown> };
@@ -242,6 +282,11 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         if (list.length > 25) {
           return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
         }
+        // Shopify validates each value against its type and writes nothing when one is invalid.
+        const invalid = list.findIndex((m) => !validMetafieldValue(m.type, m.value));
+        if (invalid >= 0) {
+          return { metafields: null, userErrors: [{ field: ["metafields", String(invalid), "value"], message: `Value must be a valid ${list[invalid]!.type}.`, code: "INVALID_VALUE" }] };
+        }
         for (const m of list) (s.metafields[m.ownerId] ??= {})[`${m.namespace}.${m.key}`] = { type: m.type, value: m.value };
         return { metafields: list.map((m) => ({ key: m.key, namespace: m.namespace, ownerType: "ORDER" })), userErrors: [] };
       }
@@ -352,4 +397,45 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "Content-Type": "application/json" });
   res.end(JSON.stringify(body));
+}
+
+/** The few metafield types Facto writes, validated as Shopify does (url: http, https, mailto, sms or tel). */
+function validMetafieldValue(type: string, value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  switch (type) {
+    case "single_line_text_field":
+      return value.length > 0 && !value.includes("\n");
+    case "url":
+      try {
+        return ["http:", "https:", "mailto:", "sms:", "tel:"].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    case "json":
+      try {
+        JSON.parse(value);
+        return true;
+      } catch {
+        return false;
+      }
+    default:
+      return false;
+  }
+}
+
+function decodeSessionToken(token: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function verifySessionToken(token: string, secret: string): Record<string, unknown> | null {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload || !signature) return null;
+  const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return decodeSessionToken(token);
 }

@@ -90,7 +90,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await createDatabaseIfMissing(databaseUrl);
   await migrateDatabase(databaseUrl, { log: () => {} });
 
-  const fakeShopify = await startFakeShopify({ port: options.fakeShopifyPort ?? 0 });
+  const shopifyApiKey = "facto-test-api-key";
+  const shopifyApiSecret = `shpss_${randomBytes(16).toString("hex")}`;
+  const fakeShopify = await startFakeShopify({ port: options.fakeShopifyPort ?? 0, apiKey: shopifyApiKey, apiSecret: shopifyApiSecret });
   const fakeVies = await startFakeVies();
   const fakeMollie = await startFakeMollie({ port: options.fakePorts?.mollieApi ?? 0, checkoutPort: options.fakePorts?.mollieCheckout ?? 0 });
   const fakeSmtp = await startFakeSmtp({ port: options.fakePorts?.smtp ?? 0, inboxPort: options.fakePorts?.smtpInbox ?? 0 });
@@ -105,8 +107,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
-    SHOPIFY_API_KEY: "facto-test-api-key",
-    SHOPIFY_API_SECRET: `shpss_${randomBytes(16).toString("hex")}`,
+    SHOPIFY_API_KEY: shopifyApiKey,
+    SHOPIFY_API_SECRET: shopifyApiSecret,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     SHOPIFY_ADMIN_API_BASE_URL: fakeShopify.url,
     VIES_BASE_URL: fakeVies.url,
