@@ -14,6 +14,7 @@ export const QueueName = {
   email: "email",
   wooSync: "woo-sync",
   directDebit: "direct-debit",
+  stock: "stock",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -40,6 +41,9 @@ export const JobPayloads = {
   "twikey-feeds": z.object({ shopId: z.uuid() }),
   "twikey-collect": z.object({ invoiceId: z.uuid() }),
   "sync-mandate-to-store": z.object({ mandateId: z.uuid(), version: z.string().min(1) }),
+  "import-stock": z.object({ shopId: z.uuid() }),
+  "sync-stock": z.object({ shopId: z.uuid() }),
+  "sync-stock-all": z.object({}),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -63,6 +67,9 @@ export const JobQueue: Record<JobName, QueueName> = {
   "twikey-feeds": QueueName.directDebit,
   "twikey-collect": QueueName.directDebit,
   "sync-mandate-to-store": QueueName.directDebit,
+  "import-stock": QueueName.stock,
+  "sync-stock": QueueName.stock,
+  "sync-stock-all": QueueName.maintenance,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -85,6 +92,9 @@ export const jobId = {
   "twikey-feeds": (p: JobPayload<"twikey-feeds">) => `twikey-feeds-${p.shopId}`,
   "twikey-collect": (p: JobPayload<"twikey-collect">) => `twikey-collect-${p.invoiceId}`,
   "sync-mandate-to-store": (p: JobPayload<"sync-mandate-to-store">) => `mandate-sync-${p.mandateId}-${p.version}`,
+  "import-stock": (p: JobPayload<"import-stock">) => `import-stock-${p.shopId}`,
+  "sync-stock": (p: JobPayload<"sync-stock">) => `sync-stock-${p.shopId}`,
+  "sync-stock-all": () => "sync-stock-all",
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 export const defaultJobOptions: JobsOptions = {

@@ -39,6 +39,8 @@ async function ensureSchedulers() {
   await maintenance.upsertJobScheduler("reconcile-woo-stores", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-woo-stores", data: {} });
   // Twikey's feeds are read on a schedule too (webhooks are only triggers, and may not come).
   await maintenance.upsertJobScheduler("twikey-feeds-all", { every: config.RECONCILE_EVERY_MS }, { name: "twikey-feeds-all", data: {} });
+  // Stock adjustments not yet written to their store (a write that failed, an adjustment during a run).
+  await maintenance.upsertJobScheduler("sync-stock-all", { every: config.RECONCILE_EVERY_MS }, { name: "sync-stock-all", data: {} });
   // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
   await maintenance.upsertJobScheduler("queue-reminders", { every: config.REMINDERS_EVERY_MS }, { name: "queue-reminders", data: {} });
 }

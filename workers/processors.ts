@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
-import { isAppError } from "~/errors/app-error";
+import { AppError, isAppError } from "~/errors/app-error";
 import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
@@ -19,6 +19,7 @@ import { ensureJob } from "./ensure-job";
 import { activeMandate, collectInvoice, readTwikeyFeeds, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
+import { importStoreStock, pushStock, readShopifyStock, readWooStock, type StockStore } from "~/services/stock.server";
 import { markWooOrderPaid, reconcileWooStore, setWooCustomerMandate, syncWooStock, tagWooOrder } from "~/services/woo-sync.server";
 
 export interface WorkerContext {
@@ -27,6 +28,14 @@ export interface WorkerContext {
 }
 
 type Processor<N extends JobName> = (payload: JobPayload<N>, ctx: WorkerContext, job: Job) => Promise<unknown>;
+
+/** Where a shop's stock lives: its Shopify Admin API or its WooCommerce REST API. */
+async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockStore> {
+  const shop = await ctx.db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { platform: true, domain: true, uninstalledAt: true } });
+  if (shop.uninstalledAt) throw new AppError("SHOP_NOT_INSTALLED", `${shop.domain} uninstalled Facto: stock is not written there any more`);
+  if (shop.platform === "WOOCOMMERCE") return { woo: (await wooClientForShop(ctx.db, shopId)).client };
+  return { shopify: await shopifyAdminForShop(ctx.db, shop.domain) };
+}
 
 /** Job name → processor: each a thin call into a service. */
 export const processors: { [N in JobName]: Processor<N> } = {
@@ -102,6 +111,28 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "woo-customer-mandate": async ({ shopId, customerId, mandateId, status }, ctx) => {
     await setWooCustomerMandate((await wooClientForShop(ctx.db, shopId)).client, customerId, { mandateId, status });
     return { customerId, status };
+  },
+  "import-stock": async ({ shopId }, ctx) => {
+    const store = await stockStoreOf(ctx, shopId);
+    const items = store.shopify ? await readShopifyStock(store.shopify) : store.woo ? await readWooStock(store.woo) : [];
+    return importStoreStock(ctx.db, shopId, items);
+  },
+  "sync-stock": async ({ shopId }, ctx) => {
+    const store = await stockStoreOf(ctx, shopId);
+    const total = { written: 0, failed: 0 };
+    // An adjustment made while a run writes is picked up by the next pass (or by "sync-stock-all").
+    for (let pass = 0; pass < 3; pass++) {
+      const result = await pushStock(ctx.db, shopId, store);
+      total.written += result.written;
+      total.failed += result.failed;
+      if ((await ctx.db.stockItem.count({ where: { shopId, syncPending: true, syncError: null } })) === 0) break;
+    }
+    return total;
+  },
+  "sync-stock-all": async (_payload, ctx) => {
+    const shops = await ctx.db.stockItem.findMany({ where: { syncPending: true, shop: { uninstalledAt: null } }, distinct: ["shopId"], select: { shopId: true } });
+    for (const { shopId } of shops) await ensureJob("sync-stock", { shopId });
+    return { shops: shops.length };
   },
   "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),

@@ -3,96 +3,21 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
-import { isAppError } from "~/errors/app-error";
-import { invoiceWithHistory } from "~/models/invoice.server";
-import { enqueue, ensureJob } from "~/queues.server";
-import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.server";
-import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
-import { paymentEffects } from "~/services/payment-effects.server";
+import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
 import { requireAdminShop } from "~/utils/admin-shop.server";
 import { DownloadButton } from "~/components/authenticated-download";
 
 // /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const shop = await requireAdminShop(request);
-  const invoice = await invoiceWithHistory(prisma, shop.id, params.id ?? "");
-  if (!invoice) throw new Response("Invoice not found", { status: 404 });
-  const money = (v: { toFixed(n: number): string }) => `${invoice.currency} ${v.toFixed(2)}`;
-  const when = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  return {
-    invoice: {
-      id: invoice.id,
-      number: invoice.formattedNumber,
-      kind: invoice.kind,
-      status: invoice.status,
-      order: invoice.channelOrderName ?? invoice.channelOrderId,
-      buyer: (invoice.buyer as { name?: string; email?: string | null }).name ?? "",
-      buyerEmail: (invoice.buyer as { email?: string | null }).email ?? "",
-      customerId: invoice.customerId,
-      issueDate: invoice.issueDate.toISOString().slice(0, 10),
-      dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null,
-      total: money(invoice.taxInclusiveTotal),
-      paid: money(invoice.paidAmount),
-      due: money(invoice.amountDue),
-      dueAmount: invoice.amountDue.toFixed(2),
-      reference: invoice.paymentReference,
-      vatRegime: invoice.vatRegime,
-      vatReason: invoice.vatReason,
-      paymentPage: invoice.publicToken ? paymentPageUrl(invoice.publicToken) : null,
-      hasPdf: invoice.documents.some((d) => d.format === "PDF"),
-      canCollect: invoice.status === "ISSUED" && invoice.kind === "INVOICE" && Boolean(shop.twikeyApiKey) && !invoice.payments.some((p) => p.collectionFor === invoice.id) && Boolean(invoice.customerId && (await prisma.mandate.count({ where: { customerId: invoice.customerId, status: "SIGNED" } }))),
-      original: invoice.original,
-      creditNotes: invoice.creditNotes.map((c) => ({ id: c.id, number: c.formattedNumber, total: money(c.taxInclusiveTotal) })),
-    },
-    payments: invoice.payments.map((p) => ({
-      id: p.id,
-      when: when(p.paidAt ?? p.createdAt),
-      provider: p.provider,
-      status: p.status,
-      amount: money(p.amount),
-      refunded: p.amountRefunded.greaterThan(0) ? money(p.amountRefunded) : null,
-      method: p.method,
-      reference: p.externalId,
-      failureReason: p.failureReason,
-    })),
-    emails: invoice.emails.map((e) => ({ id: e.id, kind: e.kind, step: e.step, to: e.toAddress, status: e.status, when: when(e.sentAt ?? e.updatedAt), error: e.error, subject: e.subject })),
-    events: invoice.events.map((e) => ({ id: e.id, when: when(e.createdAt), type: e.type, message: e.message })),
-  };
+  const page = await invoicePageData(prisma, shop, params.id ?? "");
+  if (!page) throw new Response("Invoice not found", { status: 404 });
+  return page;
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const shop = await requireAdminShop(request);
-  const form = await request.formData();
-  if (form.get("intent") === "mark-paid" || form.get("intent") === "credit") {
-    try {
-      if (form.get("intent") === "mark-paid") {
-        await recordManualPayment(prisma, shop.id, params.id ?? "", { amount: String(form.get("amount") ?? "").replace(",", "."), paidOn: String(form.get("paidOn") ?? ""), method: String(form.get("method") ?? "") }, paymentEffects(prisma, enqueue));
-      } else {
-        const credited = await creditInvoiceFully(prisma, shop.id, params.id ?? "", String(form.get("reason") ?? ""), new Date());
-        await enqueue("tag-shopify-order", { invoiceId: credited.creditNoteId }); // the order's status becomes "credited"
-      }
-      return { ok: true as const, error: null };
-    } catch (error) {
-      if (isAppError(error)) return { ok: false as const, error: error.message };
-      throw error;
-    }
-  }
-  if (form.get("intent") === "collect") {
-    const invoice = await prisma.invoice.findFirst({ where: { id: params.id ?? "", shopId: shop.id }, select: { id: true } });
-    if (!invoice) return { ok: false as const, error: "Invoice not found" };
-    await ensureJob("twikey-collect", { invoiceId: invoice.id });
-    return { ok: true as const, error: null };
-  }
-  if (form.get("intent") !== "resend") return { ok: false as const, error: "Unknown action" };
-  const to = String(form.get("to") ?? "").trim();
-  try {
-    const { emailId } = await resendDocumentEmail(prisma, shop.id, params.id ?? "", to === "" ? null : to);
-    await enqueue("send-email", { emailId });
-    return { ok: true as const, error: null };
-  } catch (error) {
-    if (isAppError(error)) return { ok: false as const, error: error.message };
-    throw error;
-  }
+  return runInvoiceAction(prisma, shop, params.id ?? "", await request.formData());
 };
 
 const STATUS_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { PAID: "success", SENT: "success", FAILED: "critical", CANCELED: "warning", EXPIRED: "warning", SKIPPED: "info", QUEUED: "info", OPEN: "info", PENDING: "info" };
@@ -112,7 +37,7 @@ export default function InvoicePage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.ok ? <Banner tone="success" title="Done: the e-mail or collection is on its way" /> : null}
+            {result?.ok ? <Banner tone="success" title={result.message} /> : null}
             {result && !result.ok ? <Banner tone="critical" title={result.error ?? "The e-mail could not be sent"} /> : null}
             <Card>
               <BlockStack gap="200">
@@ -206,6 +131,14 @@ export default function InvoicePage() {
                 </Form>
               </BlockStack>
             </Card>
+            {invoice.previewUrl ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Preview</Text>
+                  <iframe title={`${invoice.number} PDF`} src={invoice.previewUrl} style={{ width: "100%", height: 720, border: "1px solid #e1e3e5", borderRadius: 8 }} />
+                </BlockStack>
+              </Card>
+            ) : null}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">History</Text>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
@@ -10,7 +10,9 @@ import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
 import { findShopByDomain } from "~/models/invoice.server";
 import { ensureJob } from "~/queues.server";
-import { updateShopSettings } from "~/services/update-shop-settings.server";
+import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
+import { createViesClient } from "~/integrations/vies/vies-client.server";
+import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
 
 const FIELDS = [
@@ -56,6 +58,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { ok: false as const, errors: { ...(parsed.error ? fieldErrors(parsed.error) : {}), ...(options.error ? fieldErrors(options.error) : {}) }, requeued: 0 };
   }
   const o = options.data;
+  let vatWarning: string | null = null;
+  if (parsed.data.vatNumber && parsed.data.vatNumber !== shop.vatNumber) {
+    const vat = await checkSellerVatNumber(parsed.data.vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
+    if (vat.error) return { ok: false as const, errors: { vatNumber: vat.error } as Record<string, string>, requeued: 0 };
+    vatWarning = vat.warning ?? null;
+  }
   const accentColor = posted.accentColor.trim() || "#1f4e79";
   if (!isHexColor(accentColor)) return { ok: false as const, errors: { accentColor: "Enter a colour like #1f4e79" } as Record<string, string>, requeued: 0 };
   const upload = form.get("logo");
@@ -90,7 +98,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     },
     (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined),
   );
-  return { ok: true as const, errors: {} as Record<string, string>, requeued };
+  return { ok: true as const, errors: {} as Record<string, string>, requeued, vatWarning };
 };
 
 export default function Settings() {
@@ -128,6 +136,7 @@ export default function Settings() {
             {result?.ok && (
               <Banner tone="success" title="Settings saved">
                 {result.requeued > 0 ? <p>{result.requeued} waiting order(s) are being invoiced now.</p> : null}
+                {"vatWarning" in result && result.vatWarning ? <p>{result.vatWarning}</p> : null}
               </Banner>
             )}
             {!result?.ok && missing.length > 0 && (
@@ -200,6 +209,12 @@ export default function Settings() {
                 </FormLayout>
               </Card>
             </Form>
+            <Card>
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="p" tone="subdued">Pause invoicing, delete payment keys, erase customers without invoices.</Text>
+                <Button url="/app/danger-zone" tone="critical">Danger zone</Button>
+              </InlineStack>
+            </Card>
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -4,17 +4,16 @@ import { Field, WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
-import { isAppError } from "~/errors/app-error";
 import { ensureJob } from "~/queues.server";
-import { shopOfAccount } from "~/services/accounts.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
-import { updateShopSettings } from "~/services/update-shop-settings.server";
+import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
+import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
 
 // /woo/stores/:shopId — one store: connection and webhooks, company details, its invoices.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -22,18 +21,8 @@ export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
 
 const FIELDS = ["legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone", "defaultLanguage", "paymentTermDays", "invoiceTrigger"] as const;
 
-async function load(request: Request, shopId: string) {
-  const account = await requireAccount(request);
-  try {
-    return { account, shop: await shopOfAccount(prisma, account.id, shopId) };
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") throw new Response("Store not found", { status: 404 });
-    throw error;
-  }
-}
-
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { account, shop } = await load(request, params.shopId ?? "");
+  const { account, shop } = await requireStoreOfAccount(request, params.shopId ?? "");
   const { token, setCookie } = csrfFor(request);
   const invoices = await prisma.invoice.findMany({
     where: { shopId: shop.id },
@@ -84,7 +73,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop } = await load(request, params.shopId ?? "");
+  const { shop } = await requireStoreOfAccount(request, params.shopId ?? "");
   const form = await request.formData();
   verifyCsrf(request, form);
   if (form.get("intent") === "direct-debit") {
@@ -102,9 +91,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const posted = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")]));
   const parsed = ShopSettingsInput.safeParse(posted);
   if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+  let vatWarning = "";
+  if (parsed.data.vatNumber && parsed.data.vatNumber !== shop.vatNumber) {
+    const vat = await checkSellerVatNumber(parsed.data.vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
+    if (vat.error) return Response.json({ ok: false, errors: { vatNumber: vat.error } }, { status: 400 });
+    vatWarning = vat.warning ? ` ${vat.warning}.` : "";
+  }
   if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { vatMetaKeys } });
   const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
-  return Response.json({ ok: true, message: requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved." });
+  return Response.json({ ok: true, message: (requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved.") + vatWarning });
 };
 
 type Data = {
@@ -160,6 +155,9 @@ export default function StorePage() {
       <section className="woo-card">
         <h1>{values.legalName || store.domain}</h1>
         <p className="woo-muted">{store.storeUrl}</p>
+        <p>
+          <a href={`/woo/stores/${store.id}/stock`}>Stock</a>
+        </p>
         {store.connected ? (
           <>
             <table className="woo-table" aria-label="Webhooks">
@@ -315,7 +313,7 @@ export default function StorePage() {
               {invoices.map((i) => (
                 <tr key={i.id}>
                   <td>
-                    <a href={`/woo/stores/${store.id}/invoices/${i.id}/pdf`}>{i.number}</a>
+                    <a href={`/woo/stores/${store.id}/invoices/${i.id}`}>{i.number}</a>
                     {i.payUrl ? (
                       <>
                         {" · "}

@@ -10,6 +10,7 @@ import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { insertIssuedDocument, NUMBERING_TRANSACTION } from "~/models/insert-issued-document.server";
+import { INVOICING_PAUSED } from "./danger-zone.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
 /** The buyer's VAT number as VIES sees it; the requester (the seller's VAT number) gets a consultation number back. */
@@ -38,6 +39,9 @@ export async function issueInvoice(
   if (existing) return { ...existing, created: false };
 
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  if (shop.invoicingPausedAt) {
+    throw new AppError("INVOICING_PAUSED", `${INVOICING_PAUSED} on ${shop.invoicingPausedAt.toISOString().slice(0, 10)}: the order waits until invoicing is resumed`);
+  }
   const missing = missingInvoiceSettings(shop);
   if (missing.length > 0) {
     throw new AppError("SHOP_SETTINGS_INCOMPLETE", `${SETTINGS_INCOMPLETE_PREFIX}: ${missing.join(", ")}`, { details: { missing } });

@@ -20,6 +20,7 @@ import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
 import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
 import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
 import { settleInvoicePayments } from "./settle-invoice-payments.server";
+import { recordSale } from "./stock.server";
 
 export interface ProcessDeps {
   now: () => Date;
@@ -100,6 +101,7 @@ const handleOrder: Handler = async (db, event, deps) => {
   const due = invoiceDue(event.shop.invoiceTrigger, payload);
   if (!due.due) return { status: "IGNORED", note: due.reason };
   const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+  await recordSale(db, issued.invoiceId);
   if (payload.financial_status === "paid") {
     // Paid in Shopify's checkout: recorded before the documents are rendered, so they say "Paid".
     const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
@@ -222,6 +224,7 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
     const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
     invoiceId = issued.invoiceId;
+    await recordSale(db, issued.invoiceId);
     if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, wooPayment(payload));
     await ensureInvoiceDocuments(db, issued.invoiceId);
     await deps.afterDocuments?.(issued.invoiceId, "INVOICE");

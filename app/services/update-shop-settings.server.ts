@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import type { ShopSettingsInput } from "~/domain/shop/shop-settings";
+import type { ViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 
 export const SETTINGS_INCOMPLETE_PREFIX = "Invoice data incomplete";
@@ -26,4 +27,20 @@ export async function updateShopSettings(
   for (const e of waiting) await requeue(e.id);
   logger.info({ shopId, requeued: waiting.length }, "shop settings saved");
   return { requeued: waiting.length };
+}
+
+/**
+ * The seller's own VAT number, checked in VIES when the merchant enters it: a number VIES does not
+ * know is refused (customers' accountants would reject the invoices); when VIES cannot answer now the
+ * settings are saved with a warning.
+ */
+export async function checkSellerVatNumber(vatNumber: string, vies: Pick<ViesClient, "checkVatNumber">): Promise<{ error?: string; warning?: string; registeredName?: string }> {
+  try {
+    const result = await vies.checkVatNumber(vatNumber);
+    if (result.status === "invalid") return { error: `VIES does not know ${result.countryCode}${result.vatNumber} as an active VAT number${result.reason ? ` (${result.reason})` : ""}` };
+    return result.name ? { registeredName: result.name } : {};
+  } catch (error) {
+    logger.warn({ err: error }, "VIES could not check the seller's VAT number");
+    return { warning: "VIES could not be reached to check your VAT number; saved anyway — check it later" };
+  }
 }

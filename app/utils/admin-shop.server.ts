@@ -1,5 +1,6 @@
 import { prisma } from "~/db.server";
-import { findShopByDomain } from "~/models/invoice.server";
+import { findInvoiceDocument, findShopByDomain } from "~/models/invoice.server";
+import { invoiceDocumentResponse } from "./document-response.server";
 import { authenticate } from "~/shopify.server";
 
 /** The signed-in Shopify shop of an embedded admin request, or a 404 when Facto does not know it yet. */
@@ -8,4 +9,13 @@ export async function requireAdminShop(request: Request) {
   const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
   if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
   return shop;
+}
+
+/** The stored PDF or UBL of one of the signed-in shop's invoices (the admin's resource routes). */
+export async function adminInvoiceDocument(request: Request, invoiceId: string, format: "PDF" | "UBL"): Promise<Response> {
+  const { session } = await authenticate.admin(request);
+  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
+  const doc = shop && /^[0-9a-f-]{36}$/i.test(invoiceId) ? await findInvoiceDocument(prisma, shop.id, invoiceId, format) : null;
+  if (!doc) return new Response("Invoice not found", { status: 404 });
+  return invoiceDocumentResponse(doc, format);
 }

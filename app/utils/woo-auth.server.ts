@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
-import { accountForSession, SESSION_DAYS } from "~/services/accounts.server";
+import { isAppError } from "~/errors/app-error";
+import { accountForSession, SESSION_DAYS, shopOfAccount } from "~/services/accounts.server";
 
 /**
  * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure on https)
@@ -65,4 +66,15 @@ export function verifyCsrf(request: Request, form: FormData): void {
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
   return next && /^\/woo(\/[A-Za-z0-9/_-]*)?$/.test(next) ? next : "/woo";
+}
+
+/** The signed-in owner and one of their stores; another account's store is a 404. */
+export async function requireStoreOfAccount(request: Request, shopId: string) {
+  const account = await requireAccount(request);
+  try {
+    return { account, shop: await shopOfAccount(prisma, account.id, shopId) };
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") throw new Response("Store not found", { status: 404 });
+    throw error;
+  }
 }

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
  * - Cost rule (deterministic, close to Shopify's): a mutation costs 10, plus 1 per element of an
  *   `inventorySetQuantities` quantities array (bulk input is not free); a query costs 1 plus, for
  *   every connection, its `first:` size (variables resolved), capped at 1000.
- * - Supported root fields: shop, orders, tagsAdd, orderMarkAsPaid, metafieldsSet,
+ * - Supported root fields: shop, orders, productVariants, nodes (inventory items), tagsAdd, orderMarkAsPaid, metafieldsSet,
  *   inventorySetQuantities (API 2026-04 rules: ≤250 quantities, `changeFromQuantity` on every
  *   quantity — a mismatch is CHANGE_FROM_QUANTITY_STALE and nothing is applied — and the
  *   `@idempotent(key:)` directive, a replayed key returning the first answer without applying
@@ -43,6 +43,8 @@ export interface ShopState {
   orders: Record<string, any>[];
   /** "<inventory item gid>|<location gid>" → available quantity */
   inventory: Record<string, number>;
+  /** Product variants (with their inventory item) the shop sells; `productVariants` lists them. */
+  variants: { id: string; sku: string; displayName: string; inventoryItemId: string }[];
   /** idempotency key → the answer given the first time */
   idempotent: Record<string, unknown>;
   /** The refresh token the shop's expiring offline token can be renewed with (single use). */
@@ -68,7 +70,7 @@ export interface FakeShopify {
   close: () => Promise<void>;
 }
 
-const ROOT_FIELDS = ["shop", "orders", "tagsAdd", "tagsRemove", "orderMarkAsPaid", "metafieldsSet", "inventorySetQuantities"] as const;
+const ROOT_FIELDS = ["shop", "orders", "productVariants", "nodes", "tagsAdd", "tagsRemove", "orderMarkAsPaid", "metafieldsSet", "inventorySetQuantities"] as const;
 
 export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
   const bucketSize = options.bucketSize ?? 2000;
@@ -84,7 +86,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const shop = (domain: string): ShopState => {
     let s = state.shops.get(domain);
     if (!s) {
-      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], inventory: {}, idempotent: {}, refreshToken: null, tokenRefreshes: 0, installs: 0, bucket: { available: bucketSize, at: Date.now() } };
+      s = { tags: {}, paidOrders: [], metafields: {}, orders: [], variants: [], inventory: {}, idempotent: {}, refreshToken: null, tokenRefreshes: 0, installs: 0, bucket: { available: bucketSize, at: Date.now() } };
       state.shops.set(domain, s);
     }
     return s;
@@ -134,7 +136,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const stateMatch = url.pathname.match(/^\/_state\/([^/]+)$/);
     if (req.method === "GET" && stateMatch) {
       const s = shop(decodeURIComponent(stateMatch[1]!));
-      return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, installs: s.installs, throttledCount: state.throttledCount });
+      return send(res, 200, { tags: s.tags, paidOrders: s.paidOrders, metafields: s.metafields, installs: s.installs, inventory: s.inventory, throttledCount: state.throttledCount });
     }
     const ordersControl = url.pathname.match(/^\/_control\/orders\/([^/]+)$/);
     if (req.method === "POST" && ordersControl) {
@@ -142,6 +144,19 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       const order = JSON.parse(await readBody(req)) as Record<string, unknown>;
       shop(decodeURIComponent(ordersControl[1]!)).orders.push(order);
       return send(res, 201, { ok: true });
+    }
+    const variantsControl = url.pathname.match(/^\/_control\/variants\/([^/]+)$/);
+    if (req.method === "POST" && variantsControl) {
+      // Test control (not Shopify): variants the shop sells, each with its available quantity at the one location.
+      const list = JSON.parse(await readBody(req)) as { sku: string; displayName: string; available: number }[];
+      const s = shop(decodeURIComponent(variantsControl[1]!));
+      for (const v of list) {
+        const n = s.variants.length + 1;
+        const inventoryItemId = `gid://shopify/InventoryItem/${n}`;
+        s.variants.push({ id: `gid://shopify/ProductVariant/${n}`, sku: v.sku, displayName: v.displayName, inventoryItemId });
+        s.inventory[`${inventoryItemId}|${FAKE_LOCATION}`] = v.available;
+      }
+      return send(res, 201, { count: s.variants.length });
     }
     const tokenEndpoint = url.pathname.match(/^\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin\/oauth\/access_token$/);
     if (req.method === "POST" && tokenEndpoint) {
@@ -248,6 +263,17 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         if (key) s.idempotent[key] = result;
         return result;
       }
+      case "productVariants": {
+        const first = Math.min(250, Number(variables.first ?? 50));
+        const after = variables.after ? Number(variables.after) : 0;
+        const page = s.variants.slice(after, after + first);
+        return {
+          nodes: page.map((v) => ({ id: v.id, sku: v.sku, displayName: v.displayName, inventoryItem: inventoryItemNode(s, v.inventoryItemId) })),
+          pageInfo: { hasNextPage: after + first < s.variants.length, endCursor: String(after + page.length) },
+        };
+      }
+      case "nodes":
+        return ((variables.ids as string[] | undefined) ?? []).map((id) => (s.variants.some((v) => v.inventoryItemId === id) ? inventoryItemNode(s, id) : null));
       case "shop":
         return {
           name: domain.replace(".myshopify.com", ""),
@@ -438,4 +464,12 @@ function verifySessionToken(token: string, secret: string): Record<string, unkno
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   return decodeSessionToken(token);
+}
+
+const FAKE_LOCATION = "gid://shopify/Location/1";
+
+/** An InventoryItem as the Admin API answers it: its level at the shop's one location. */
+function inventoryItemNode(s: ShopState, inventoryItemId: string) {
+  const available = s.inventory[`${inventoryItemId}|${FAKE_LOCATION}`] ?? 0;
+  return { id: inventoryItemId, inventoryLevels: { nodes: [{ location: { id: FAKE_LOCATION }, quantities: [{ name: "available", quantity: available }] }] } };
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
  *   clients must use over plain HTTP, or Basic auth; a read-only key cannot write (401
  *   woocommerce_rest_cannot_create / _edit / _delete); errors are `{code, message, data: {status}}`;
  * - orders (list with modified_after, paging headers X-WP-Total / X-WP-TotalPages), order updates
+ * - products and a product's variations (lists with the same paging headers)
  *   (set_paid → processing + date_paid, transaction_id, meta_data), refunds, products and variations
  *   with their batch endpoints limited to 100 items, customers (meta_data);
  * - webhooks: created through the API (then pinged with the unsigned form body `webhook_id=N`),
@@ -53,6 +54,8 @@ export interface FakeWooCommerce {
   refundOrder: (id: number, refund: { amount: string; reason?: string; line_items?: Json[]; shipping?: string }) => Promise<Json>;
   /** Adds products (and variations) without firing webhooks. */
   addProducts: (products: Json[]) => void;
+  /** A variable product's variations by id (empty for a simple product). */
+  variationsOf: (productId: number) => Map<number, Json>;
   close: () => Promise<void>;
 }
 
@@ -291,6 +294,20 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
       return refund ? send(200, refund) : wooError(res, 404, "woocommerce_rest_invalid_id", "Invalid ID.");
     }
 
+    if (route === "/products" && method === "GET") {
+      const perPage = Math.min(Number(requestUrl.searchParams.get("per_page") ?? 10), 100);
+      const page = Math.max(1, Number(requestUrl.searchParams.get("page") ?? 1));
+      const list = [...products.values()].sort((a, b) => Number(a.id) - Number(b.id));
+      const total = list.length;
+      return send(200, list.slice((page - 1) * perPage, page * perPage), { "X-WP-Total": String(total), "X-WP-TotalPages": String(Math.max(1, Math.ceil(total / perPage))) });
+    }
+    if ((m = /^\/products\/(\d+)\/variations$/.exec(route)) && method === "GET") {
+      if (!products.has(Number(m[1]))) return wooError(res, 404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
+      const perPage = Math.min(Number(requestUrl.searchParams.get("per_page") ?? 10), 100);
+      const page = Math.max(1, Number(requestUrl.searchParams.get("page") ?? 1));
+      const list = [...(variations.get(Number(m[1]))?.values() ?? [])];
+      return send(200, list.slice((page - 1) * perPage, page * perPage), { "X-WP-Total": String(list.length), "X-WP-TotalPages": String(Math.max(1, Math.ceil(list.length / perPage))) });
+    }
     if (route === "/products/batch" && method === "POST") {
       const body = (await readJson(req)) as { create?: Json[]; update?: Json[]; delete?: number[] };
       const items = (body.create?.length ?? 0) + (body.update?.length ?? 0) + (body.delete?.length ?? 0);
@@ -404,6 +421,7 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     readOnlyKey,
     orders,
     products,
+    variationsOf: (productId: number) => variations.get(productId) ?? new Map(),
     customers,
     webhooks,
     deliveries,

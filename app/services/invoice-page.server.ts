@@ -1,0 +1,95 @@
+import type { Db } from "~/db.server";
+import { isAppError } from "~/errors/app-error";
+import { invoiceWithHistory } from "~/models/invoice.server";
+import { enqueue, ensureJob } from "~/queues.server";
+import { paymentPageUrl, queueDocumentEmail, resendDocumentEmail } from "~/services/customer-emails.server";
+import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
+import { paymentEffects } from "~/services/payment-effects.server";
+import { previewToken } from "~/utils/document-response.server";
+
+/**
+ * One invoice as the merchant's admin shows it — in Shopify admin and in Facto's WooCommerce admin
+ * alike: totals, payment page, payment lines, e-mails, history — and the actions on it.
+ */
+export async function invoicePageData(prisma: Db, shop: { id: string; twikeyApiKey: string | null }, invoiceId: string) {
+  const invoice = await invoiceWithHistory(prisma, shop.id, invoiceId);
+  if (!invoice) return null;
+  const money = (v: { toFixed(n: number): string }) => `${invoice.currency} ${v.toFixed(2)}`;
+  const when = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return {
+    invoice: {
+      id: invoice.id,
+      number: invoice.formattedNumber,
+      kind: invoice.kind,
+      status: invoice.status,
+      order: invoice.channelOrderName ?? invoice.channelOrderId,
+      buyer: (invoice.buyer as { name?: string; email?: string | null }).name ?? "",
+      buyerEmail: (invoice.buyer as { email?: string | null }).email ?? "",
+      customerId: invoice.customerId,
+      issueDate: invoice.issueDate.toISOString().slice(0, 10),
+      dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null,
+      total: money(invoice.taxInclusiveTotal),
+      paid: money(invoice.paidAmount),
+      due: money(invoice.amountDue),
+      dueAmount: invoice.amountDue.toFixed(2),
+      reference: invoice.paymentReference,
+      vatRegime: invoice.vatRegime,
+      vatReason: invoice.vatReason,
+      paymentPage: invoice.publicToken ? paymentPageUrl(invoice.publicToken) : null,
+      hasPdf: invoice.documents.some((d) => d.format === "PDF"),
+      previewUrl: invoice.documents.some((d) => d.format === "PDF") ? `/documents/preview/${invoice.id}?s=${shop.id}&t=${previewToken(shop.id, invoice.id)}` : null,
+      canCollect: invoice.status === "ISSUED" && invoice.kind === "INVOICE" && Boolean(shop.twikeyApiKey) && !invoice.payments.some((p) => p.collectionFor === invoice.id) && Boolean(invoice.customerId && (await prisma.mandate.count({ where: { customerId: invoice.customerId, status: "SIGNED" } }))),
+      original: invoice.original,
+      creditNotes: invoice.creditNotes.map((c) => ({ id: c.id, number: c.formattedNumber, total: money(c.taxInclusiveTotal) })),
+    },
+    payments: invoice.payments.map((p) => ({
+      id: p.id,
+      when: when(p.paidAt ?? p.createdAt),
+      provider: p.provider,
+      status: p.status,
+      amount: money(p.amount),
+      refunded: p.amountRefunded.greaterThan(0) ? money(p.amountRefunded) : null,
+      method: p.method,
+      reference: p.externalId,
+      failureReason: p.failureReason,
+    })),
+    emails: invoice.emails.map((e) => ({ id: e.id, kind: e.kind, step: e.step, to: e.toAddress, status: e.status, when: when(e.sentAt ?? e.updatedAt), error: e.error, subject: e.subject })),
+    events: invoice.events.map((e) => ({ id: e.id, when: when(e.createdAt), type: e.type, message: e.message })),
+  };
+}
+
+export type InvoiceActionResult = { ok: true; error: null; message: string } | { ok: false; error: string; message?: undefined };
+
+/** The admin's actions on an invoice: mark paid, credit note, collect via Twikey, resend. */
+export async function runInvoiceAction(prisma: Db, shop: { id: string; platform: "SHOPIFY" | "WOOCOMMERCE" }, invoiceId: string, form: FormData): Promise<InvoiceActionResult> {
+  const intent = form.get("intent");
+  try {
+    if (intent === "mark-paid") {
+      await recordManualPayment(prisma, shop.id, invoiceId, { amount: String(form.get("amount") ?? "").replace(",", "."), paidOn: String(form.get("paidOn") ?? ""), method: String(form.get("method") ?? "") }, paymentEffects(prisma, enqueue));
+      return { ok: true, error: null, message: "Payment recorded" };
+    }
+    if (intent === "credit") {
+      const credited = await creditInvoiceFully(prisma, shop.id, invoiceId, String(form.get("reason") ?? ""), new Date());
+      const { emailId } = await queueDocumentEmail(prisma, credited.creditNoteId, "CREDIT_NOTE");
+      if (emailId) await enqueue("send-email", { emailId });
+      if (shop.platform === "SHOPIFY") await enqueue("tag-shopify-order", { invoiceId: credited.creditNoteId }); // the order's status becomes "credited"
+      return { ok: true, error: null, message: `Credit note ${credited.formattedNumber} issued` };
+    }
+    if (intent === "collect") {
+      const invoice = await prisma.invoice.findFirst({ where: { id: invoiceId, shopId: shop.id }, select: { id: true } });
+      if (!invoice) return { ok: false, error: "Invoice not found" };
+      await ensureJob("twikey-collect", { invoiceId: invoice.id });
+      return { ok: true, error: null, message: "Collection requested from Twikey" };
+    }
+    if (intent === "resend") {
+      const to = String(form.get("to") ?? "").trim();
+      const { emailId } = await resendDocumentEmail(prisma, shop.id, invoiceId, to === "" ? null : to);
+      await enqueue("send-email", { emailId });
+      return { ok: true, error: null, message: "The e-mail is on its way" };
+    }
+    return { ok: false, error: "Unknown action" };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, error: error.message };
+    throw error;
+  }
+}

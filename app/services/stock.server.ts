@@ -1,0 +1,309 @@
+import { z } from "zod";
+import type { Db } from "~/db.server";
+import { fieldErrors } from "~/domain/shop/shop-settings";
+import { AppError, isAppError } from "~/errors/app-error";
+import { Prisma } from "~/generated/prisma/client";
+import type { ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
+import type { WooClient } from "~/integrations/woocommerce/woo-client.server";
+import { logger } from "~/logger.server";
+import { ensureJob } from "~/queues.server";
+import { syncShopifyInventory, type StockLevel } from "./sync-shopify-inventory.server";
+import { syncWooStock } from "./woo-sync.server";
+
+/**
+ * Stock as Facto knows it. Read once from the store (and again on request); from then on Facto keeps
+ * it: a sale on an invoice takes the quantity off (the store did the same on its side, so both stay
+ * in step), the merchant's adjustments change it and are written back to the store. Every change is a
+ * movement with its reason.
+ */
+
+export interface StoreStockItem {
+  sku: string;
+  title: string;
+  quantity: number;
+  shopifyInventoryItemId?: string;
+  shopifyLocationId?: string;
+  wooProductId?: number;
+  wooVariationId?: number | null;
+}
+
+const VARIANTS_QUERY = `query FactoStock($first: Int!, $after: String) {
+  productVariants(first: $first, after: $after) {
+    nodes { id sku displayName inventoryItem { id inventoryLevels(first: 1) { nodes { location { id } quantities(names: ["available"]) { name quantity } } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const INVENTORY_ITEMS_QUERY = `query FactoInventoryItems($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on InventoryItem { id inventoryLevels(first: 1) { nodes { location { id } quantities(names: ["available"]) { name quantity } } } } }
+}`;
+
+interface InventoryItemNode {
+  id: string;
+  inventoryLevels: { nodes: { location: { id: string }; quantities: { name: string; quantity: number }[] }[] };
+}
+
+const levelOf = (item: InventoryItemNode) => {
+  const level = item.inventoryLevels.nodes[0];
+  return level ? { locationId: level.location.id, quantity: level.quantities.find((q) => q.name === "available")?.quantity ?? 0 } : null;
+};
+
+/** The shop's variants that have a SKU, with their available quantity at their (first) location. */
+export async function readShopifyStock(admin: ShopifyAdminClient): Promise<StoreStockItem[]> {
+  const items: StoreStockItem[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { data }: { data: { productVariants: { nodes: { sku: string | null; displayName: string; inventoryItem: InventoryItemNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
+      await admin.request(VARIANTS_QUERY, { first: 100, after });
+    for (const v of data.productVariants.nodes) {
+      const level = levelOf(v.inventoryItem);
+      if (!v.sku?.trim() || !level) continue; // without a SKU (or a stocked location) Facto cannot match it to invoice lines
+      items.push({ sku: v.sku.trim(), title: v.displayName, quantity: level.quantity, shopifyInventoryItemId: v.inventoryItem.id, shopifyLocationId: level.locationId });
+    }
+    if (!data.productVariants.pageInfo.hasNextPage) return items;
+    after = data.productVariants.pageInfo.endCursor;
+  }
+}
+
+const WooProduct = z.object({
+  id: z.number(),
+  name: z.string(),
+  sku: z.string().nullish(),
+  type: z.string().nullish(),
+  manage_stock: z.union([z.boolean(), z.literal("parent")]).nullish(),
+  stock_quantity: z.number().nullish(),
+});
+
+/** The store's products and variations that manage their stock and have a SKU. */
+export async function readWooStock(client: WooClient): Promise<StoreStockItem[]> {
+  const items: StoreStockItem[] = [];
+  const pages = async (path: string, each: (row: unknown) => Promise<void> | void) => {
+    for (let page = 1; ; page++) {
+      const response = await client.get<unknown[]>(path, { per_page: 100, page });
+      for (const row of response.data) await each(row);
+      if (page >= Number(response.headers["x-wp-totalpages"] ?? 1)) return;
+    }
+  };
+  await pages("products", async (row) => {
+    const p = WooProduct.parse(row);
+    if (p.type === "variable") {
+      await pages(`products/${p.id}/variations`, (vrow) => {
+        const v = WooProduct.parse({ name: p.name, ...(vrow as object) });
+        if (v.manage_stock === true && v.sku?.trim()) items.push({ sku: v.sku.trim(), title: `${p.name} (${v.id})`, quantity: v.stock_quantity ?? 0, wooProductId: p.id, wooVariationId: v.id });
+      });
+    } else if (p.manage_stock === true && p.sku?.trim()) {
+      items.push({ sku: p.sku.trim(), title: p.name, quantity: p.stock_quantity ?? 0, wooProductId: p.id, wooVariationId: null });
+    }
+  });
+  return items;
+}
+
+/**
+ * Takes the store's stock into Facto. A new SKU starts at the store's quantity; a known one follows the
+ * store unless the merchant has an adjustment waiting to be written (then Facto's quantity stands).
+ */
+export async function importStoreStock(db: Db, shopId: string, items: StoreStockItem[]): Promise<{ created: number; updated: number }> {
+  let created = 0;
+  let updated = 0;
+  for (const item of items) {
+    const refs = {
+      title: item.title,
+      shopifyInventoryItemId: item.shopifyInventoryItemId ?? null,
+      shopifyLocationId: item.shopifyLocationId ?? null,
+      wooProductId: item.wooProductId ?? null,
+      wooVariationId: item.wooVariationId ?? null,
+      storeQuantity: item.quantity,
+    };
+    await db.$transaction(async (tx) => {
+      const existing = await tx.stockItem.findUnique({ where: { shopId_sku: { shopId, sku: item.sku } } });
+      if (!existing) {
+        const row = await tx.stockItem.create({ data: { shopId, sku: item.sku, quantity: item.quantity, ...refs, syncedAt: new Date() } });
+        await tx.stockMovement.create({ data: { stockItemId: row.id, delta: item.quantity, quantityAfter: item.quantity, reason: "Read from the store" } });
+        created++;
+        return;
+      }
+      const follow = !existing.syncPending && existing.quantity !== item.quantity;
+      await tx.stockItem.update({ where: { id: existing.id }, data: { ...refs, ...(follow ? { quantity: item.quantity } : {}) } });
+      if (follow) await tx.stockMovement.create({ data: { stockItemId: existing.id, delta: item.quantity - existing.quantity, quantityAfter: item.quantity, reason: "Changed in the store" } });
+      updated++;
+    });
+  }
+  return { created, updated };
+}
+
+export const StockAdjustmentInput = z.object({
+  sku: z.string().trim().min(1, "Choose the SKU"),
+  mode: z.enum(["add", "set"], { message: "Choose whether to add or to set" }),
+  amount: z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d{1,7}$/, "Enter a whole number, e.g. 12 or -3"),
+  reason: z.string().trim().max(200, "Keep the reason under 200 characters").default(""),
+});
+
+/** The merchant's adjustment ("received 12", "counted 40"): a movement, then a write-back to the store. */
+export async function adjustStock(db: Db, shopId: string, input: z.infer<typeof StockAdjustmentInput>): Promise<{ sku: string; quantity: number; delta: number }> {
+  const amount = Number(input.amount);
+  return db.$transaction(async (tx) => {
+    const [item] = await tx.$queryRaw<{ id: string; quantity: number }[]>`SELECT id, quantity FROM "StockItem" WHERE "shopId" = ${shopId}::uuid AND sku = ${input.sku} FOR UPDATE`;
+    if (!item) throw new AppError("NOT_FOUND", `Facto has no stock for SKU ${input.sku}: read the stock from the store first`);
+    const quantity = input.mode === "set" ? amount : item.quantity + amount;
+    if (quantity < 0) throw new AppError("BAD_REQUEST", `${input.sku} would go below zero (${quantity})`);
+    const delta = quantity - item.quantity;
+    if (delta === 0) return { sku: input.sku, quantity, delta };
+    await tx.stockItem.update({ where: { id: item.id }, data: { quantity, syncPending: true, syncError: null } });
+    await tx.stockMovement.create({ data: { stockItemId: item.id, delta, quantityAfter: quantity, reason: input.reason || (input.mode === "set" ? "Counted" : "Adjusted") } });
+    return { sku: input.sku, quantity, delta };
+  });
+}
+
+/**
+ * A sale: each invoice line with a SKU Facto keeps stock for takes its quantity off — once per invoice
+ * and item (a retried job does nothing twice). The store took the sale off its own count, so the
+ * store's expected quantity goes down too and nothing needs writing.
+ */
+export async function recordSale(db: Db, invoiceId: string): Promise<number> {
+  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true, kind: true, formattedNumber: true, lines: { select: { sku: true, quantity: true } } } });
+  if (invoice.kind !== "INVOICE") return 0;
+  const sold = new Map<string, number>();
+  for (const line of invoice.lines) {
+    const quantity = Number(line.quantity);
+    if (line.sku && Number.isInteger(quantity) && quantity > 0) sold.set(line.sku, (sold.get(line.sku) ?? 0) + quantity);
+  }
+  if (sold.size === 0) return 0;
+  const items = await db.stockItem.findMany({ where: { shopId: invoice.shopId, sku: { in: [...sold.keys()] } }, select: { id: true, sku: true } });
+  let moved = 0;
+  for (const item of items) {
+    const quantity = sold.get(item.sku)!;
+    try {
+      await db.$transaction(async (tx) => {
+        const row = await tx.stockItem.update({ where: { id: item.id }, data: { quantity: { decrement: quantity }, storeQuantity: { decrement: quantity } } });
+        await tx.stockMovement.create({ data: { stockItemId: item.id, delta: -quantity, quantityAfter: row.quantity, reason: `Sold on ${invoice.formattedNumber}`, invoiceId } });
+      });
+      moved++;
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") continue; // this sale was already taken off
+      throw error;
+    }
+  }
+  return moved;
+}
+
+export interface StockStore {
+  shopify?: ShopifyAdminClient;
+  woo?: WooClient;
+}
+
+/**
+ * Writes the quantities the merchant changed back to the store. Shopify: compare-and-set against
+ * what Facto last saw there; when the store moved meanwhile (a sale), Facto reads the new value and
+ * writes again. WooCommerce: absolute quantities in batches. An item changed again while this ran
+ * stays pending for the next run.
+ */
+export async function pushStock(db: Db, shopId: string, store: StockStore, now = new Date()): Promise<{ written: number; failed: number }> {
+  const pending = await db.stockItem.findMany({ where: { shopId, syncPending: true }, orderBy: { sku: "asc" }, take: 5000 });
+  if (pending.length === 0) return { written: 0, failed: 0 };
+  const done = async (id: string, sent: number, error: string | null) => {
+    if (error) {
+      await db.stockItem.update({ where: { id }, data: { syncError: error } });
+      return;
+    }
+    // Cleared only if nothing changed the quantity since it was sent.
+    await db.stockItem.updateMany({ where: { id, quantity: sent }, data: { syncPending: false, syncError: null } });
+    await db.stockItem.update({ where: { id }, data: { storeQuantity: sent, syncedAt: now } });
+  };
+  let written = 0;
+  let failed = 0;
+  if (store.shopify) {
+    const admin = store.shopify;
+    const linked = pending.filter((p) => p.shopifyInventoryItemId && p.shopifyLocationId);
+    const levels = (list: typeof linked): StockLevel[] => list.map((p) => ({ inventoryItemId: p.shopifyInventoryItemId!, locationId: p.shopifyLocationId!, quantity: p.quantity, changeFromQuantity: p.storeQuantity }));
+    const syncId = `stock-${shopId}-${now.getTime()}`;
+    const first = await syncShopifyInventory(admin, levels(linked), { syncId, reason: "correction" });
+    const staleIds = new Set(first.stale.map((s) => s.inventoryItemId));
+    let stillStale = new Set<string>();
+    if (staleIds.size > 0) {
+      const { data } = await admin.request<{ nodes: (InventoryItemNode | null)[] }>(INVENTORY_ITEMS_QUERY, { ids: [...staleIds] });
+      const fresh = new Map(data.nodes.filter((n): n is InventoryItemNode => !!n).map((n) => [n.id, levelOf(n)?.quantity ?? 0]));
+      const retry = linked.filter((p) => staleIds.has(p.shopifyInventoryItemId!)).map((p) => ({ ...p, storeQuantity: fresh.get(p.shopifyInventoryItemId!) ?? p.storeQuantity }));
+      const second = await syncShopifyInventory(admin, levels(retry), { syncId: `${syncId}-reread`, reason: "correction" });
+      stillStale = new Set(second.stale.map((s) => s.inventoryItemId));
+    }
+    for (const p of linked) {
+      const stale = stillStale.has(p.shopifyInventoryItemId!);
+      await done(p.id, p.quantity, stale ? "The store's quantity kept changing while Facto wrote it; it will be tried again" : null);
+      if (stale) failed++;
+      else written++;
+    }
+  }
+  if (store.woo) {
+    const linked = pending.filter((p) => p.wooProductId !== null);
+    const result = await syncWooStock(store.woo, linked.map((p) => ({ productId: p.wooProductId!, variationId: p.wooVariationId, quantity: p.quantity })));
+    for (const p of linked) {
+      const refused = result.refused.find((r) => r.productId === p.wooProductId && r.variationId === p.wooVariationId);
+      await done(p.id, p.quantity, refused ? `WooCommerce refused it: ${refused.message}` : null);
+      if (refused) failed++;
+      else written++;
+    }
+  }
+  logger.info({ shopId, written, failed }, "stock written back to the store");
+  return { written, failed };
+}
+
+/** The stock page: items with their sync state, and the latest movements. */
+export const STOCK_PAGE_SIZE = 200;
+
+export async function stockOverview(db: Db, shopId: string, search = "") {
+  const q = search.trim().slice(0, 100);
+  const where = q ? { shopId, OR: [{ sku: { contains: q, mode: "insensitive" as const } }, { title: { contains: q, mode: "insensitive" as const } }] } : { shopId };
+  const [items, total, pendingTotal, movements] = await Promise.all([
+    db.stockItem.findMany({ where, orderBy: { sku: "asc" }, take: STOCK_PAGE_SIZE }),
+    db.stockItem.count({ where }),
+    db.stockItem.count({ where: { shopId, syncPending: true } }),
+    db.stockMovement.findMany({ where: { stockItem: { shopId } }, orderBy: { createdAt: "desc" }, take: 20, include: { stockItem: { select: { sku: true } } } }),
+  ]);
+  const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : null);
+  return {
+    search: q,
+    total,
+    pendingTotal,
+    items: items.map((i) => ({
+      id: i.id,
+      sku: i.sku,
+      title: i.title,
+      quantity: i.quantity,
+      storeQuantity: i.storeQuantity,
+      state: i.syncError ? `Not written: ${i.syncError}` : i.syncPending ? "Waiting to be written to the store" : i.syncedAt ? `In step with the store (${when(i.syncedAt)})` : "In step with the store",
+      syncedAt: when(i.syncedAt),
+      problem: !!i.syncError,
+      pending: i.syncPending,
+    })),
+    movements: movements.map((m) => ({ id: m.id, sku: m.stockItem.sku, delta: m.delta, quantityAfter: m.quantityAfter, reason: m.reason, at: when(m.createdAt)! })),
+  };
+}
+
+export type StockActionResult = { ok: boolean; message: string; errors: Record<string, string> };
+
+/** The stock page's actions (Shopify admin and Facto's WooCommerce admin): read from the store, write waiting quantities, adjust. */
+export async function runStockAction(db: Db, shop: { id: string }, storeName: string, form: FormData): Promise<StockActionResult> {
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "import") {
+    await ensureJob("import-stock", { shopId: shop.id });
+    return { ok: true, message: `Facto is reading your products and their stock from ${storeName} — refresh this page in a moment.`, errors: {} };
+  }
+  if (intent === "sync") {
+    await ensureJob("sync-stock", { shopId: shop.id });
+    return { ok: true, message: `Waiting quantities are being written to ${storeName}.`, errors: {} };
+  }
+  const parsed = StockAdjustmentInput.safeParse({ sku: form.get("sku") ?? "", mode: form.get("mode") ?? "", amount: form.get("amount") ?? "", reason: form.get("reason") ?? "" });
+  if (!parsed.success) return { ok: false, message: "Check the fields", errors: fieldErrors(parsed.error) };
+  try {
+    const result = await adjustStock(db, shop.id, parsed.data);
+    if (result.delta === 0) return { ok: true, message: `${result.sku} already has ${result.quantity}: nothing changed`, errors: {} };
+    await ensureJob("sync-stock", { shopId: shop.id });
+    return { ok: true, message: `${result.sku}: ${result.quantity} in stock (${result.delta > 0 ? "+" : ""}${result.delta}) — being written to ${storeName}`, errors: {} };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message, errors: {} };
+    throw error;
+  }
+}
