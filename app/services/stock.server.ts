@@ -273,7 +273,7 @@ export async function stockOverview(db: Db, shopId: string, search = "") {
       title: i.title,
       quantity: i.quantity,
       storeQuantity: i.storeQuantity,
-      state: i.syncError ? `Not written: ${i.syncError}` : i.syncPending ? "Waiting to be written to the store" : i.syncedAt ? `In step with the store (${when(i.syncedAt)})` : "In step with the store",
+      state: i.syncError ? `Not written: ${i.syncError}` : i.syncPending ? "Waiting to be written" : "In step",
       syncedAt: when(i.syncedAt),
       problem: !!i.syncError,
       pending: i.syncPending,
