@@ -4,26 +4,23 @@ import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, Inline
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
-import { findShopByDomain, searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
+import { searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { ensureJob } from "~/queues.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
-import { authenticate } from "~/shopify.server";
 
 // /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
 const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
 
 // "Retry" on the sync health card: failed webhook events go back to the queue.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) return { retried: 0 };
+  const shop = await requireAdminShop(request);
   return { retried: await retryFailedEvents(prisma, shop.id, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined)) };
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
+  const shop = await requireAdminShop(request);
   const url = new URL(request.url);
   const p = (k: string) => url.searchParams.get(k)?.trim() || null;
   const status = p("status");
@@ -35,7 +32,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     cursor: p("cursor"),
     take: 50,
   };
-  if (!shop) return { invoices: [], nextCursor: null, missing: ["company details"], filtered: false, board: null };
   const { invoices, nextCursor } = await searchInvoices(prisma, shop.id, search);
   const board = await dashboard(prisma, shop.id);
   const today = new Date().toISOString().slice(0, 10);

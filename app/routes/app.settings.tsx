@@ -8,12 +8,11 @@ import { checkLogo, isHexColor } from "~/domain/shop/logo";
 import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
-import { findShopByDomain } from "~/models/invoice.server";
+import { requireAdminShop } from "~/utils/admin-shop.server";
 import { ensureJob } from "~/queues.server";
 import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
 import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { env } from "~/env.server";
-import { authenticate } from "~/shopify.server";
 
 const FIELDS = [
   "legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone",
@@ -23,13 +22,7 @@ const OPTION_FIELDS = ["ossDestinationTaxation", "creditNoteSeries", "invoicePre
 type Field = (typeof FIELDS)[number] | (typeof OPTION_FIELDS)[number];
 type Values = Record<Field, string>;
 
-async function currentShop(request: Request) {
-  const { session } = await authenticate.admin(request);
-  return (
-    (await findShopByDomain(prisma, "SHOPIFY", session.shop)) ??
-    (await prisma.shop.create({ data: { platform: "SHOPIFY", domain: session.shop } }))
-  );
-}
+const currentShop = requireAdminShop;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await currentShop(request);

@@ -3,12 +3,17 @@ import { findInvoiceDocument, findShopByDomain } from "~/models/invoice.server";
 import { invoiceDocumentResponse } from "./document-response.server";
 import { authenticate } from "~/shopify.server";
 
-/** The signed-in Shopify shop of an embedded admin request, or a 404 when Facto does not know it yet. */
+/**
+ * The signed-in Shopify shop of an embedded admin request. The row is made here when it is missing:
+ * on the very first open, Remix runs the layout's and the page's loaders in parallel, and the page may
+ * get here before the install hook wrote it.
+ */
 export async function requireAdminShop(request: Request) {
   const { session } = await authenticate.admin(request);
-  const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
-  if (!shop) throw new Response("Shop not found: open Settings first", { status: 404 });
-  return shop;
+  return (
+    (await findShopByDomain(prisma, "SHOPIFY", session.shop)) ??
+    (await prisma.shop.upsert({ where: { platform_domain: { platform: "SHOPIFY", domain: session.shop } }, create: { platform: "SHOPIFY", domain: session.shop }, update: {} }))
+  );
 }
 
 /** The stored PDF or UBL of one of the signed-in shop's invoices (the admin's resource routes). */
