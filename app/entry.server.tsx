@@ -37,3 +37,6 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+// The web server's short path for Shopify's webhooks (app/web-server.ts reaches it through the build).
+export { fastShopifyWebhook } from "./webhook-fast-path.server";

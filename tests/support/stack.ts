@@ -148,7 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const serverBuild = path.join(ROOT, "build/server/index.js");
   if (!existsSync(serverBuild)) throw new Error("build/server/index.js is missing: run `npm run build` first");
   const web = track(
-    spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), serverBuild], spawnOpts("web")),
+    spawn(process.execPath, ["--import", "tsx", "app/web-server.ts", serverBuild], spawnOpts("web")),
     "web",
   );
   const startWorker = () => track(spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");

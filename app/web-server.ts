@@ -1,0 +1,60 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import morgan from "morgan";
+
+/**
+ * The web process: Remix's server build behind Express (what remix-serve does: compression, static
+ * assets, request log) — except Shopify's webhooks, which take a short path first: no compression,
+ * no request log line, no Remix routing, straight to the inbox (docs/decisions/009-webhook-fast-path.md).
+ *   node --import tsx app/web-server.ts [build/server/index.js]
+ */
+const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & { entry: { module: { fastShopifyWebhook: (request: Request, topic: string) => Promise<Response> } } };
+const MAX_BODY = 2 * 1024 * 1024;
+
+async function shopifyWebhook(req: ExpressRequest, res: ExpressResponse) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      res.status(413).json({ error: { code: "PAYLOAD_TOO_LARGE", message: `Body larger than ${MAX_BODY} bytes` } });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+  const response = await build.entry.module.fastShopifyWebhook(request, (req.params as Record<string, string>)[0] ?? "");
+  res.status(response.status).type("application/json").send(await response.text());
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.post("/webhooks/shopify/*", (req, res, next) => void shopifyWebhook(req, res).catch(next));
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const port = Number(process.env.PORT ?? 3000);
+const server = process.env.HOST ? app.listen(port, process.env.HOST, listening) : app.listen(port, listening);
+// Keep-alive connections (Shopify's delivery fleet, a load balancer) outlive Node's 5 s default.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+function listening() {
+  console.log(`[web] http://${process.env.HOST ?? "localhost"}:${port}`);
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
+}
