@@ -155,10 +155,10 @@ if (sections.has("ingest") || sections.has("pipeline")) {
       const failed = await db.webhookEvent.count({ where: { shopId, status: "FAILED" } });
       const [lag] = await db.$queryRaw<{ n: bigint; p50: number; p99: number; max: number; first: Date; last: Date }[]>`
         SELECT count(*) AS n,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d."createdAt" - w."createdAt")) * 1000 AS p50,
-               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d."createdAt" - w."createdAt")) * 1000 AS p99,
-               max(extract(epoch FROM d."createdAt" - w."createdAt")) * 1000 AS max,
-               min(w."createdAt") AS first, max(d."createdAt") AS last
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d."createdAt" - w."receivedAt")) * 1000 AS p50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d."createdAt" - w."receivedAt")) * 1000 AS p99,
+               max(extract(epoch FROM d."createdAt" - w."receivedAt")) * 1000 AS max,
+               min(w."receivedAt") AS first, max(d."createdAt") AS last
         FROM "WebhookEvent" w
         JOIN "Invoice" i ON i."shopId" = w."shopId" AND i."channelOrderId" = (w.payload->>'id') AND i.kind = 'INVOICE'
         JOIN "Document" d ON d."invoiceId" = i.id AND d.format = 'UBL'

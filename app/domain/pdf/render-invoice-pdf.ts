@@ -38,6 +38,25 @@ const COLS = {
 type Doc = InstanceType<typeof PDFDocument>;
 
 /**
+ * Shaping text with fontkit (OpenType features, kerning) was the largest part of a PDF's render
+ * time, and pdfkit caches a word's layout per document only. A layout depends on the font and the
+ * word alone (glyph ids, advances — not on the document's subset), so the documents of this process
+ * share one cache per font, emptied now and then to bound its memory.
+ */
+const sharedLayouts = { regular: Object.create(null) as object, bold: Object.create(null) as object, documents: 0 };
+function shareTextLayouts(doc: Doc) {
+  if (++sharedLayouts.documents % 2000 === 0) {
+    sharedLayouts.regular = Object.create(null) as object;
+    sharedLayouts.bold = Object.create(null) as object;
+  }
+  for (const name of ["bold", "regular"] as const) {
+    doc.font(name);
+    const font = (doc as unknown as { _font?: { layoutCache?: object } })._font;
+    if (font && font.layoutCache) font.layoutCache = sharedLayouts[name];
+  }
+}
+
+/**
  * Renders an issued invoice (or credit note) as an A4 PDF: seller, buyer, lines, VAT breakdown,
  * totals, the VAT regime and its legal mention, and the payment block. Long invoices continue on
  * new pages with the table header repeated; every page says "page x of y".
@@ -67,6 +86,7 @@ export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptio
   // pdfkit takes a parsed fontkit font as well as bytes (its typings only know bytes).
   doc.registerFont("regular", fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont("bold", fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
+  shareTextLayouts(doc);
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
