@@ -142,8 +142,10 @@ async function upsertCustomer(
 }
 
 /** The calendar date in Belgium at `now` (invoices are dated in the seller's time zone). */
+const brusselsDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Brussels", year: "numeric", month: "2-digit", day: "2-digit" });
+
 export function dateInBrussels(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Brussels", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return brusselsDate.format(now);
 }
 
 function logTotalsDifference(draft: InvoiceDraft, order: ChannelOrder, log: typeof logger) {

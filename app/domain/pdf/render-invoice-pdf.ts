@@ -72,6 +72,8 @@ export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptio
     bufferPages: true,
     autoFirstPage: true,
     compress: true,
+    // No default font: pdfkit would parse Helvetica's metrics for every document, and we never use it.
+    font: null as unknown as string,
     lang: invoice.language,
     info: {
       Title: `${title} ${invoice.formattedNumber}`,
