@@ -3,7 +3,9 @@ import { redirect } from "@remix-run/node";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
+import { findInvoiceDocument } from "~/models/invoice.server";
 import { accountForSession, SESSION_DAYS, shopOfAccount } from "~/services/accounts.server";
+import { invoiceDocumentResponse } from "./document-response.server";
 
 /**
  * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure on https)
@@ -77,4 +79,12 @@ export async function requireStoreOfAccount(request: Request, shopId: string) {
     if (isAppError(error) && error.code === "NOT_FOUND") throw new Response("Store not found", { status: 404 });
     throw error;
   }
+}
+
+/** The stored PDF or UBL of one of the signed-in owner's store's invoices (the /woo resource routes). */
+export async function wooInvoiceDocument(request: Request, shopId: string, invoiceId: string, format: "PDF" | "UBL"): Promise<Response> {
+  const { shop } = await requireStoreOfAccount(request, shopId);
+  const doc = /^[0-9a-f-]{36}$/i.test(invoiceId) ? await findInvoiceDocument(prisma, shop.id, invoiceId, format) : null;
+  if (!doc) return new Response("Invoice not found", { status: 404 });
+  return invoiceDocumentResponse(doc, format);
 }
