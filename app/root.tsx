@@ -1,6 +1,7 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import type { ReactNode } from "react";
 
-export default function App() {
+function Document({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <head>
@@ -11,10 +12,43 @@ export default function App() {
         <Links />
       </head>
       <body>
-        <Outlet />
+        {children}
         <ScrollRestoration />
         <Scripts />
       </body>
     </html>
+  );
+}
+
+export default function App() {
+  return (
+    <Document>
+      <Outlet />
+    </Document>
+  );
+}
+
+/**
+ * Anything a page did not handle: the status and a sentence for people — never a stack trace (the
+ * error itself is in the server's log).
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error)
+    ? typeof error.data === "string" && error.data.trim()
+      ? error.data
+      : error.statusText || "This request could not be handled."
+    : "Something went wrong on our side. Please try again; if it keeps happening, contact support.";
+  return (
+    <Document>
+      <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 560, margin: "64px auto", padding: "0 16px" }}>
+        <h1 style={{ fontSize: 22 }}>{status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Something went wrong" : "This did not work"}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Back to Facto</a>
+        </p>
+      </main>
+    </Document>
   );
 }

@@ -38,6 +38,20 @@ async function shopifyWebhook(req: ExpressRequest, res: ExpressResponse) {
 const app = express();
 app.disable("x-powered-by");
 app.post("/webhooks/shopify/*", (req, res, next) => void shopifyWebhook(req, res).catch(next));
+// The admin pages refuse a form post from another site with a clear 403 (Remix would abort it with a
+// 500); APIs and webhooks called from other origins (the checkout extension, vendors) are not under these paths.
+app.use(["/app", "/woo"], (req, res, next) => {
+  const origin = req.headers.origin;
+  if (req.method === "GET" || req.method === "HEAD" || !origin) return next();
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = null;
+  }
+  if (host === req.headers.host) return next();
+  res.status(403).type("text/plain").send("This form did not come from Facto. Reload the page and try again.");
+});
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));

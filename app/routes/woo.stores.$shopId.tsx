@@ -155,9 +155,12 @@ export default function StorePage() {
       <section className="woo-card">
         <h1>{values.legalName || store.domain}</h1>
         <p className="woo-muted">{store.storeUrl}</p>
-        <p>
+        <nav aria-label="Store pages" style={{ display: "flex", gap: 16, marginBottom: 12 }}>
           <a href={`/woo/stores/${store.id}/stock`}>Stock</a>
-        </p>
+          <a href={`/woo/stores/${store.id}/payments`}>Payments &amp; e-mails</a>
+          <a href={`/woo/stores/${store.id}/products`}>VAT of products</a>
+          <a href={`/woo/stores/${store.id}/danger-zone`}>Danger zone</a>
+        </nav>
         {store.connected ? (
           <>
             <table className="woo-table" aria-label="Webhooks">

@@ -88,3 +88,27 @@ export async function wooInvoiceDocument(request: Request, shopId: string, invoi
   if (!doc) return new Response("Invoice not found", { status: 404 });
   return invoiceDocumentResponse(doc, format);
 }
+
+/**
+ * CSRF protection of the Polaris pages shared with the Shopify admin (their forms carry no token):
+ * a state-changing request must come from this site — the browser's Origin header (sent with every
+ * form post and fetch) or, failing that, Sec-Fetch-Site. A cross-site page can forge neither.
+ */
+export function verifySameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const own = new URL(request.url).origin;
+  const allowed = new Set([own, new URL(env().SHOPIFY_APP_URL).origin]);
+  if (origin ? allowed.has(origin) : site === "same-origin") return;
+  throw new Response("This form did not come from Facto. Reload the page and try again.", { status: 403 });
+}
+
+/** A Woo Polaris page's request: the owner's store; for an action (`mutation`) the same-origin check. */
+export async function requireWooPage(request: Request, shopId: string, mutation = false) {
+  const { account, shop } = await requireStoreOfAccount(request, shopId);
+  if (mutation) verifySameOrigin(request);
+  const { token, setCookie } = csrfFor(request);
+  // The sign-out form needs this browser's CSRF cookie: set it first when it is missing.
+  if (setCookie && !mutation && request.method === "GET") throw new Response(null, { status: 303, headers: { Location: new URL(request.url).pathname + new URL(request.url).search, "Set-Cookie": setCookie } });
+  return { account, shop, csrf: token, base: `/woo/stores/${shop.id}` };
+}

@@ -6,7 +6,7 @@ import { createPrisma, type Db } from "~/db.server";
 import { wooClient } from "~/integrations/woocommerce/woo-client.server";
 import { enqueue } from "~/queues.server";
 import { syncWooStock, WOO_BATCH_LIMIT } from "~/services/woo-sync.server";
-import { encryptSecret } from "~/utils/encryption.server";
+import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
 import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { sendWooWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
@@ -252,7 +252,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel("Find a SKU or product").fill("box");
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/q=box/);
-    expect(await page.locator("body").innerText()).toContain("1 SKU matching “box”");
+    await expect.poll(() => page.locator("body").innerText()).toContain("1 SKU matching “box”");
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock?q=CAND`);
     expect(await page.getByRole("table", { name: "Stock" }).innerText()).toMatch(/CAND-AMB\s+Kaars amber\s+40\s+40/);
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock?q=GIFT`);
@@ -286,6 +286,40 @@ describe("a WooCommerce store, end to end", () => {
     expect(await page.locator("body").innerText()).toMatch(/CAND-AMB -3 → 37 · Sold on /);
     await page.screenshot({ path: path.join(ROOT, "test-results", "woo-stock.png"), fullPage: true });
   }, 90_000);
+
+  it("has the Shopify admin's Polaris pages too: payments & e-mails (Mollie key), VAT of products, danger zone", async () => {
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    await page.getByRole("link", { name: "Payments & e-mails" }).click();
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("body").innerText()).toContain("A Mollie API key is stored (encrypted)"); // from the payment test above
+    const before = (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).mollieApiKey;
+    await page.getByLabel("Mollie API key").fill(`live_${"m".repeat(30)}`);
+    await page.getByLabel("Reminder days after the due date").fill("10, 20");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.locator("body").innerText()).toContain("Settings saved");
+    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    expect(shop.reminderDays).toEqual([10, 20]);
+    expect(shop.mollieApiKey).not.toBe(before);
+    expect(decryptSecret(shop.mollieApiKey!)).toBe(`live_${"m".repeat(30)}`);
+    expect(shop.mollieApiKey).not.toContain("mmmm"); // encrypted, never shown back
+    expect(await page.locator("body").innerText()).not.toContain("mmmm");
+    await page.screenshot({ path: path.join(ROOT, "test-results", "woo-payments.png"), fullPage: true });
+
+    // A cross-site form post is refused (these pages' forms are protected by the Origin check).
+    const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const forged = await fetch(`${stack.appUrl}/woo/stores/${shopId}/payments`, { method: "POST", headers: { Cookie: cookies, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ intent: "settings", invoiceSender: "NONE", reminderDays: "1" }) });
+    expect(forged.status).toBe(403);
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).reminderDays).toEqual([10, 20]);
+
+    await page.getByRole("link", { name: "VAT of products" }).click();
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("SKU").fill("BOOK-LK");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.locator("body").innerText()).toContain("BOOK-LK: Reduced rate 1");
+    await page.getByRole("link", { name: "Danger zone" }).click();
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("body").innerText()).toContain("Pause invoicing");
+  }, 60_000);
 
   it("refuses a form post without this browser's CSRF token, and puts the mandate on the WooCommerce customer", async () => {
     const cookies = await page.context().cookies();
