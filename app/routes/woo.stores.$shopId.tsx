@@ -5,6 +5,7 @@ import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { ensureJob } from "~/queues.server";
+import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
 import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
@@ -24,6 +25,7 @@ const FIELDS = ["legalName", "street", "postalCode", "city", "countryCode", "vat
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { account, shop } = await requireStoreOfAccount(request, params.shopId ?? "");
   const { token, setCookie } = csrfFor(request);
+  const board = await dashboard(prisma, shop.id);
   const invoices = await prisma.invoice.findMany({
     where: { shopId: shop.id },
     orderBy: [{ createdAt: "desc" }],
@@ -35,6 +37,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     {
       email: account.email,
       csrf: token,
+      figures: board.figures,
+      health: board.health,
       connected: new URL(request.url).searchParams.get("connected") === "1",
       store: {
         id: shop.id,
@@ -76,6 +80,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await requireStoreOfAccount(request, params.shopId ?? "");
   const form = await request.formData();
   verifyCsrf(request, form);
+  if (form.get("intent") === "retry") {
+    const retried = await retryFailedEvents(prisma, shop.id, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
+    return Response.json({ ok: true, message: `${retried} failed event(s) sent back to be processed.` });
+  }
   if (form.get("intent") === "direct-debit") {
     const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
     if ("errors" in parsed) return Response.json({ ok: false, errors: parsed.errors }, { status: 400 });
@@ -105,6 +113,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Data = {
   email: string;
   csrf: string;
+  figures: Awaited<ReturnType<typeof dashboard>>["figures"];
+  health: Awaited<ReturnType<typeof dashboard>>["health"];
   connected: boolean;
   store: {
     id: string;
@@ -121,7 +131,7 @@ type Data = {
 };
 
 export default function StorePage() {
-  const { email, csrf, connected, store, values, invoices } = useLoaderData<Data>();
+  const { email, csrf, connected, store, values, invoices, figures, health } = useLoaderData<Data>();
   const result = useActionData<{ ok: boolean; message?: string; errors?: Record<string, string> }>();
   const busy = useNavigation().state !== "idle";
   const errors = result?.errors ?? {};
@@ -195,6 +205,30 @@ export default function StorePage() {
         )}
       </section>
 
+      <section className="woo-card" aria-label="This month">
+        <h2>This month</h2>
+        <div className="woo-grid">
+          <p>Issued this month<br /><strong>{figures.issuedThisMonth.count}</strong> · EUR {figures.issuedThisMonth.total}</p>
+          <p>Unpaid<br /><strong>{figures.unpaid.count}</strong> · EUR {figures.unpaid.total}</p>
+          <p>Overdue<br /><strong>{figures.overdue.count}</strong> · EUR {figures.overdue.total}</p>
+          <p>Collected by direct debit<br /><strong>{figures.collectedByDirectDebit.count}</strong> · EUR {figures.collectedByDirectDebit.total}</p>
+        </div>
+        <p className="woo-muted">
+          Last webhook: {health.lastWebhookAt ? `${health.lastWebhookAt.slice(0, 16).replace("T", " ")} UTC (${health.lastWebhookTopic})` : "none yet"} · failed events: {health.failedEvents} · failed e-mails: {health.failedEmails}
+        </p>
+        {health.failedEvents > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="csrf" value={csrf} />
+            <input type="hidden" name="intent" value="retry" />
+            <button className="woo-button" type="submit" disabled={busy}>Retry the failed events</button>
+          </Form>
+        ) : null}
+        <form method="get" action={`/woo/stores/${store.id}/exports/zip`} className="woo-grid">
+          <label className="woo-field"><span>Export from</span><input type="date" name="from" required /></label>
+          <label className="woo-field"><span>to</span><input type="date" name="to" required /></label>
+          <button className="woo-button" type="submit">Export for the accountant (ZIP: PDF, UBL, CSV)</button>
+        </form>
+      </section>
       <section className="woo-card">
         <h2>Seller on your invoices</h2>
         <Form method="post">

@@ -44,7 +44,7 @@ export default function WooInvoicePage() {
           {invoice.kind === "CREDIT_NOTE" ? "Credit note" : "Invoice"} {invoice.number} <small className="woo-muted">({invoice.status.toLowerCase()})</small>
         </h1>
         <p>
-          Order {invoice.order} · {invoice.buyer} · issued {invoice.issueDate}
+          Order {invoice.order} · {invoice.customerId ? <a href={`/woo/stores/${shopId}/customers/${invoice.customerId}`}>{invoice.buyer}</a> : invoice.buyer} · issued {invoice.issueDate}
           {invoice.dueDate ? ` · due ${invoice.dueDate}` : ""}
         </p>
         <p>

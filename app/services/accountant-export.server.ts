@@ -1,3 +1,4 @@
+import { isAppError } from "~/errors/app-error";
 import { strToU8, zipSync } from "fflate";
 import type { Db } from "~/db.server";
 import { AppError } from "~/errors/app-error";
@@ -57,4 +58,15 @@ export async function accountantExport(db: Db, shopId: string, from: string, to:
   // PDFs are compressed already: store them; compress the XML and CSV.
   const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { level: name.endsWith(".pdf") ? 0 : 6 }]])), { mtime: new Date(`${to}T00:00:00Z`) });
   return { zip, count: invoices.length, filename: `facto-${from}-to-${to}.zip` };
+}
+
+/** The export as a download (`?from=YYYY-MM-DD&to=YYYY-MM-DD`), or the reason it cannot be made as text. */
+export async function accountantExportResponse(db: Db, shopId: string, url: URL): Promise<Response> {
+  try {
+    const { zip, filename } = await accountantExport(db, shopId, url.searchParams.get("from") ?? "", url.searchParams.get("to") ?? "");
+    return new Response(Buffer.from(zip), { headers: { "Content-Type": "application/zip", "Content-Disposition": `attachment; filename="${filename}"`, "Cache-Control": "private, no-store" } });
+  } catch (error) {
+    if (isAppError(error)) return new Response(error.message, { status: error.httpStatus, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw error;
+  }
 }

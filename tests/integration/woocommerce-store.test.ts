@@ -218,6 +218,12 @@ describe("a WooCommerce store, end to end", () => {
     const ubl = await fetch(`${stack.appUrl}/woo/stores/${shopId}/invoices/${first.id}/ubl`, { headers: { Cookie: cookies } });
     expect(await ubl.text()).toContain(`<cbc:ID>${first.formattedNumber}</cbc:ID>`);
     await page.screenshot({ path: path.join(ROOT, "test-results", "woo-invoice.png"), fullPage: true });
+    // The buyer's page (the Shopify admin's customer page, in Polaris).
+    await page.getByRole("link", { name: (first.buyer as { name: string }).name }).click();
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("body").innerText()).toContain(first.formattedNumber);
+    await page.goBack();
+    await page.waitForLoadState("networkidle");
 
     await page.getByLabel("Method").fill("Cash at the counter");
     await page.getByRole("button", { name: "Mark paid" }).click();
@@ -289,6 +295,15 @@ describe("a WooCommerce store, end to end", () => {
 
   it("has the Shopify admin's Polaris pages too: payments & e-mails (Mollie key), VAT of products, danger zone", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    // The month's figures, sync health and the accountant's export, as on the Shopify admin's home.
+    expect(await page.getByRole("region", { name: "This month" }).innerText()).toMatch(/Issued this month\s+\d+ · EUR [\d.]+/);
+    const jar = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const today = new Date().toISOString().slice(0, 10);
+    const zip = await fetch(`${stack.appUrl}/woo/stores/${shopId}/exports/zip?from=${today.slice(0, 8)}01&to=${today}`, { headers: { Cookie: jar } });
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString()).toBe("PK");
+    const badPeriod = await fetch(`${stack.appUrl}/woo/stores/${shopId}/exports/zip?from=2026-13-01&to=x`, { headers: { Cookie: jar } });
+    expect(badPeriod.status).toBe(400);
     await page.getByRole("link", { name: "Payments & e-mails" }).click();
     await page.waitForLoadState("networkidle");
     expect(await page.locator("body").innerText()).toContain("A Mollie API key is stored (encrypted)"); // from the payment test above
