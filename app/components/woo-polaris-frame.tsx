@@ -11,6 +11,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
   const base = `/woo/stores/${shopId}`;
   const links: [string, string][] = [
     [base, "Store & invoices"],
+    [`${base}/customers`, "Customers"],
     [`${base}/stock`, "Stock"],
     [`${base}/payments`, "Payments & e-mails"],
     [`${base}/products`, "VAT of products"],

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
+import { collectableInvoices, customersWithMandates } from "~/models/customers.server";
 import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
 import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
@@ -16,19 +17,7 @@ import { downloadWithSessionToken } from "~/components/authenticated-download";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await requireAdminShop(request);
   const appUrl = env().SHOPIFY_APP_URL.replace(/\/$/, "");
-  const customers = await prisma.customer.findMany({
-    where: { shopId: shop.id },
-    orderBy: [{ paymentMethod: { sort: "asc", nulls: "last" } }, { name: "asc" }],
-    take: 200,
-    select: { id: true, name: true, email: true, companyName: true, paymentMethod: true, mandates: { orderBy: { createdAt: "desc" }, take: 1, select: { mndtId: true, status: true, iban: true, signedAt: true } } },
-  });
-  // Open EUR invoices of customers with a signed mandate and no live collection: what a SEPA file can collect.
-  const collectable = await prisma.invoice.findMany({
-    where: { shopId: shop.id, kind: "INVOICE", status: "ISSUED", currency: "EUR", amountDue: { gt: 0 }, customer: { mandates: { some: { status: "SIGNED" } } }, payments: { none: { collectionFor: { not: null } } } },
-    orderBy: { createdAt: "asc" },
-    take: 500,
-    select: { id: true, formattedNumber: true, amountDue: true, buyer: true },
-  });
+  const [customers, collectable] = await Promise.all([customersWithMandates(prisma, shop.id), collectableInvoices(prisma, shop.id)]);
   const environment = shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.sandbox ? "sandbox" : !shop.twikeyBaseUrl || shop.twikeyBaseUrl === TWIKEY_ENVIRONMENTS.production ? "production" : "tenant";
   return {
     configured: Boolean(shop.twikeyApiKey),
@@ -41,16 +30,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       twikeyNotifyBeforeCollection: shop.twikeyNotifyBeforeCollection,
       twikeyAutoCollect: shop.twikeyAutoCollect,
     },
-    collectable: collectable.map((i) => ({ id: i.id, number: i.formattedNumber, amount: `EUR ${i.amountDue.toFixed(2)}`, buyer: (i.buyer as { name?: string }).name ?? "" })),
+    collectable,
     callbackUrl: `${appUrl}/webhooks/twikey/${shop.id}`,
     exitUrl: `${appUrl}/mandates/return/${shop.id}`,
-    customers: customers.map((c) => ({
-      id: c.id,
-      name: c.companyName || c.name,
-      email: c.email,
-      mandate: c.mandates[0] ? { id: c.mandates[0].mndtId, status: c.mandates[0].status, iban: c.mandates[0].iban, signedAt: c.mandates[0].signedAt?.toISOString().slice(0, 10) ?? null } : null,
-      directDebit: c.paymentMethod === "DIRECT_DEBIT",
-    })),
+    customers,
   };
 };
 

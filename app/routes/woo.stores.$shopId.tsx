@@ -39,6 +39,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       csrf: token,
       figures: board.figures,
       health: board.health,
+      perDay: board.perDay,
       connected: new URL(request.url).searchParams.get("connected") === "1",
       store: {
         id: shop.id,
@@ -115,6 +116,7 @@ type Data = {
   csrf: string;
   figures: Awaited<ReturnType<typeof dashboard>>["figures"];
   health: Awaited<ReturnType<typeof dashboard>>["health"];
+  perDay: Awaited<ReturnType<typeof dashboard>>["perDay"];
   connected: boolean;
   store: {
     id: string;
@@ -131,7 +133,8 @@ type Data = {
 };
 
 export default function StorePage() {
-  const { email, csrf, connected, store, values, invoices, figures, health } = useLoaderData<Data>();
+  const { email, csrf, connected, store, values, invoices, figures, health, perDay } = useLoaderData<Data>();
+  const most = Math.max(1, ...perDay.map((d) => d.count));
   const result = useActionData<{ ok: boolean; message?: string; errors?: Record<string, string> }>();
   const busy = useNavigation().state !== "idle";
   const errors = result?.errors ?? {};
@@ -166,6 +169,7 @@ export default function StorePage() {
         <h1>{values.legalName || store.domain}</h1>
         <p className="woo-muted">{store.storeUrl}</p>
         <nav aria-label="Store pages" style={{ display: "flex", gap: 16, marginBottom: 12 }}>
+          <a href={`/woo/stores/${store.id}/customers`}>Customers</a>
           <a href={`/woo/stores/${store.id}/stock`}>Stock</a>
           <a href={`/woo/stores/${store.id}/payments`}>Payments &amp; e-mails</a>
           <a href={`/woo/stores/${store.id}/products`}>VAT of products</a>
@@ -212,6 +216,11 @@ export default function StorePage() {
           <p>Unpaid<br /><strong>{figures.unpaid.count}</strong> · EUR {figures.unpaid.total}</p>
           <p>Overdue<br /><strong>{figures.overdue.count}</strong> · EUR {figures.overdue.total}</p>
           <p>Collected by direct debit<br /><strong>{figures.collectedByDirectDebit.count}</strong> · EUR {figures.collectedByDirectDebit.total}</p>
+        </div>
+        <div role="img" aria-label={`Invoices per day, last 14 days: ${perDay.map((d) => d.count).join(", ")}`} style={{ display: "flex", alignItems: "flex-end", gap: 4, height: 60, margin: "8px 0" }}>
+          {perDay.map((d) => (
+            <div key={d.day} title={`${d.day}: ${d.count}`} style={{ width: 14, height: `${Math.max(2, (d.count / most) * 60)}px`, background: d.count ? "#1f4e79" : "#d0d7de", borderRadius: 2 }} />
+          ))}
         </div>
         <p className="woo-muted">
           Last webhook: {health.lastWebhookAt ? `${health.lastWebhookAt.slice(0, 16).replace("T", " ")} UTC (${health.lastWebhookTopic})` : "none yet"} · failed events: {health.failedEvents} · failed e-mails: {health.failedEmails}

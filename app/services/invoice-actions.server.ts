@@ -1,7 +1,7 @@
 import type { Db } from "~/db.server";
 import { writePain008, type Collection } from "~/domain/sepa/write-pain008";
 import { creditorIdentifier, isValidCreditorIdentifier } from "~/domain/sepa/creditor-identifier";
-import { AppError } from "~/errors/app-error";
+import { AppError, isAppError } from "~/errors/app-error";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { settleWithEffects, type PaymentEffects } from "./online-payment.server";
 import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
@@ -98,4 +98,22 @@ export async function exportPain008(db: Db, shopId: string, input: { invoiceIds:
   if (!collections.length) throw new AppError("BAD_REQUEST", `No invoice can be collected: ${skipped.map((s) => `${s.invoice} (${s.reason})`).join(", ") || "none selected"}`);
   const xml = writePain008({ messageId, createdAt: input.now.toISOString().slice(0, 19), creditor: { name: shop.legalName ?? shop.name ?? "", iban: shop.iban, bic: shop.bic, creditorId, countryCode: shop.countryCode }, collections });
   return { xml, messageId, included, skipped };
+}
+
+/** The pain.008 file as a download (form: invoiceId…, collectionDate), or the reason it cannot be made as text. */
+export async function pain008Response(db: Db, shopId: string, form: FormData): Promise<Response> {
+  try {
+    const result = await exportPain008(db, shopId, { invoiceIds: form.getAll("invoiceId").map(String), collectionDate: String(form.get("collectionDate") ?? ""), now: new Date() });
+    return new Response(result.xml, {
+      headers: {
+        "Content-Type": "application/xml; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${result.messageId}.xml"`,
+        "X-Facto-Included": result.included.join(","),
+        "X-Facto-Skipped": result.skipped.map((x) => `${x.invoice}: ${x.reason}`).join("; "),
+      },
+    });
+  } catch (error) {
+    if (isAppError(error)) return new Response(error.message, { status: error.httpStatus, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw error;
+  }
 }

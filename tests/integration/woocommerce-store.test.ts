@@ -304,6 +304,13 @@ describe("a WooCommerce store, end to end", () => {
     expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString()).toBe("PK");
     const badPeriod = await fetch(`${stack.appUrl}/woo/stores/${shopId}/exports/zip?from=2026-13-01&to=x`, { headers: { Cookie: jar } });
     expect(badPeriod.status).toBe(400);
+    expect(await page.getByRole("img", { name: /Invoices per day, last 14 days/ }).count()).toBe(1);
+    // The customer list, with each customer's mandate status, and the pain.008 section.
+    await page.getByRole("link", { name: "Customers", exact: true }).click();
+    const customers = await page.getByRole("table", { name: "Customers" }).innerText();
+    expect(customers).toContain("transfer / online");
+    expect(await page.locator("body").innerText()).toContain("No open invoice of a customer with a signed mandate");
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     await page.getByRole("link", { name: "Payments & e-mails" }).click();
     await page.waitForLoadState("networkidle");
     expect(await page.locator("body").innerText()).toContain("A Mollie API key is stored (encrypted)"); // from the payment test above
