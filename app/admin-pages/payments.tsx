@@ -1,6 +1,6 @@
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { PLACEHOLDERS, type EmailKind } from "~/domain/email/email-templates";
 import type { Language } from "~/domain/invoice/types";
 import { EMAIL_KINDS, EMAIL_LANGUAGES } from "./payment-options";
@@ -12,6 +12,10 @@ export function PaymentsPage() {
   const busy = useNavigation().state !== "idle";
   const errors: Record<string, string> = result?.errors ?? {};
   const [s, setS] = useState({ ...settings, mollieApiKey: "", removeMollieKey: false });
+  // A saved key is never shown back: the field empties and the page says a key is stored.
+  useEffect(() => {
+    if (result?.ok && result.section === "settings") setS((prev) => ({ ...prev, hasMollieKey: settings.hasMollieKey, mollieApiKey: "", removeMollieKey: false }));
+  }, [result, settings.hasMollieKey]);
   const [kind, setKind] = useState<EmailKind>("INVOICE");
   const [language, setLanguage] = useState<Language>("nl");
   const current = templates[`${kind}:${language}`]!;

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
 import { AppProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
 import type { ReactNode } from "react";
@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
  */
 export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: string; email: string; csrf: string; children: ReactNode }) {
   const base = `/woo/stores/${shopId}`;
+  const loading = useNavigation().state !== "idle";
   const links: [string, string][] = [
     [base, "Store & invoices"],
     [`${base}/customers`, "Customers"],
@@ -19,6 +20,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
   ];
   return (
     <AppProvider i18n={en}>
+      {loading ? <div role="progressbar" aria-label="Loading" style={{ position: "fixed", top: 0, left: 0, right: 0, height: 3, background: "#1f4e79", zIndex: 1000 }} /> : null}
       <header style={{ display: "flex", gap: 16, alignItems: "center", padding: "10px 20px", background: "#fff", borderBottom: "1px solid #e1e3e5" }}>
         <a href="/woo" style={{ fontWeight: 700, textDecoration: "none", color: "inherit" }}>Facto for WooCommerce</a>
         <nav aria-label="Store" style={{ display: "flex", gap: 12, flex: 1 }}>

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -16,6 +16,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function App() {
   const { apiKey } = useLoaderData<typeof loader>();
+  const loading = useNavigation().state !== "idle";
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
@@ -27,6 +28,7 @@ export default function App() {
         <Link to="/app/products">VAT of products</Link>
         <Link to="/app/privacy">Data requests</Link>
       </NavMenu>
+      {loading ? <div role="progressbar" aria-label="Loading" style={{ position: "fixed", top: 0, left: 0, right: 0, height: 3, background: "#1f4e79", zIndex: 1000 }} /> : null}
       <Outlet />
     </AppProvider>
   );

@@ -319,6 +319,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel("Reminder days after the due date").fill("10, 20");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.locator("body").innerText()).toContain("Settings saved");
+    await expect.poll(() => page.getByLabel("Mollie API key").inputValue()).toBe("");
     const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
     expect(shop.reminderDays).toEqual([10, 20]);
     expect(shop.mollieApiKey).not.toBe(before);
