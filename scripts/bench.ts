@@ -29,7 +29,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "2" },
     concurrency: { type: "string", default: "8" },
     skus: { type: "string", default: "10000" },
-    "restore-rate": { type: "string", default: "1000" },
+    "restore-rate": { type: "string", default: "100" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
