@@ -159,8 +159,10 @@ export async function ensureJob<N extends JobName>(name: N, payload: JobPayload<
       await job.retry("failed");
       return true;
     }
-    if (state !== "completed") return false; // waiting, delayed or running: it will do its work
-    await job.remove();
+    // Waiting, delayed or running: it will do its work. "unknown" is a job hash left outside every
+    // list (Redis lost keys mid-write, e.g. a FLUSHALL racing an add): it would never run — re-add it.
+    if (state !== "completed" && state !== "unknown") return false;
+    await job.remove().catch(() => queue.client.then((c) => c.del(`${queue.keys[""] ?? ""}${id}`)));
   }
   await queue.add(name, data, { jobId: id });
   return true;

@@ -118,7 +118,13 @@ describe("exactly once under chaos", () => {
     );
     await Promise.all([killer, dropper, flusher]);
     expect(flushed).toBe(true);
-    await waitFor(async () => (await db.invoice.count({ where: { shop: { domain: SHOP }, documents: { some: { format: "UBL" } } } })) >= ORDERS, 300_000, "every order invoiced");
+    await waitFor(async () => (await db.invoice.count({ where: { shop: { domain: SHOP }, documents: { some: { format: "UBL" } } } })) >= ORDERS, 300_000, "every order invoiced").catch(async (error: unknown) => {
+      // What was left, for the one reading a red run.
+      const byStatus = await db.webhookEvent.groupBy({ by: ["status", "lastError"], where: { shop: { domain: SHOP } }, _count: true });
+      const invoiced = await db.invoice.count({ where: { shop: { domain: SHOP } } });
+      console.error("chaos: inbox", JSON.stringify(byStatus), "invoices", invoiced, "with UBL", await db.invoice.count({ where: { shop: { domain: SHOP }, documents: { some: { format: "UBL" } } } }));
+      throw error;
+    });
     expect(kills).toBeGreaterThan(2);
     expect(drops).toBeGreaterThan(1);
 
