@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import morgan from "morgan";
+import { logger } from "./logger.server";
 
 /**
  * The web process: Remix's server build behind Express (what remix-serve does: compression, static
@@ -64,7 +65,7 @@ const server = process.env.HOST ? app.listen(port, process.env.HOST, listening) 
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 function listening() {
-  console.log(`[web] http://${process.env.HOST ?? "localhost"}:${port}`);
+  logger.info({ url: `http://${process.env.HOST ?? "localhost"}:${port}` }, "web server listening");
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
