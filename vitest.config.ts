@@ -27,6 +27,18 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Against a real WordPress + WooCommerce started from ../shared/woocommerce (PHP + MariaDB).
+          name: "real-woocommerce",
+          include: ["tests/real-woocommerce/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/real-woocommerce/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

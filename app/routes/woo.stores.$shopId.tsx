@@ -20,6 +20,9 @@ import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.ser
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
 
+/** What an order paid through Facto becomes in WooCommerce (both are "paid" statuses: wc_get_is_paid_statuses()). */
+const WOO_PAID_STATUSES = ["processing", "completed"] as const;
+
 const FIELDS = ["legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone", "defaultLanguage", "paymentTermDays", "invoiceTrigger"] as const;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -46,6 +49,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         domain: shop.domain,
         storeUrl: shop.wooConnection?.storeUrl ?? null,
         connected: Boolean(shop.wooConnection && !shop.wooConnection.disconnectedAt),
+        pingedAt: shop.wooConnection?.pingedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,
+        authInQuery: shop.wooConnection?.authInQuery ?? false,
+        paidStatus: shop.wooConnection?.paidStatus ?? "processing",
         webhooks: (shop.wooConnection?.webhooks ?? []).map((w) => ({ topic: w.topic, status: w.status, checkedAt: w.checkedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null })),
         missing: missingInvoiceSettings(shop),
         waiting,
@@ -91,6 +97,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     await updateDirectDebitSettings(prisma, shop.id, parsed.data);
     return Response.json({ ok: true, message: "Direct-debit settings saved." });
   }
+  if (form.get("intent") === "paid-status") {
+    const paidStatus = String(form.get("paidStatus") ?? "");
+    if (!WOO_PAID_STATUSES.includes(paidStatus as (typeof WOO_PAID_STATUSES)[number])) return Response.json({ ok: false, errors: { paidStatus: "Choose processing or completed" } }, { status: 400 });
+    if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { paidStatus } });
+    return Response.json({ ok: true, message: `Orders paid through Facto become ${paidStatus} in WooCommerce.` });
+  }
   if (form.get("intent") === "disconnect") {
     const { failed } = await disconnectWooStore(prisma, shop.id);
     return Response.json({ ok: true, message: failed.length ? `Disconnected. Remove these webhooks by hand in WooCommerce: ${failed.join("; ")}` : "Disconnected: Facto's webhooks were removed from your store. Your invoices stay here." });
@@ -123,6 +135,9 @@ type Data = {
     domain: string;
     storeUrl: string | null;
     connected: boolean;
+    pingedAt: string | null;
+    authInQuery: boolean;
+    paidStatus: string;
     webhooks: { topic: string; status: string; checkedAt: string | null }[];
     missing: string[];
     waiting: number;
@@ -195,7 +210,32 @@ export default function StorePage() {
                 ))}
               </tbody>
             </table>
-            <p className="woo-muted">Facto checks these webhooks and the store's recent orders regularly: an order is never missed, even when WooCommerce disables a webhook.</p>
+            <p className="woo-muted">
+              {store.pingedAt ? `WooCommerce's ping reached Facto on ${store.pingedAt} UTC. ` : "WooCommerce's ping has not reached Facto yet. "}
+              Facto checks these webhooks and the store's recent orders regularly: an order is never missed, even when WooCommerce disables a webhook.
+            </p>
+            {store.authInQuery ? (
+              <p className="woo-muted" data-testid="auth-in-query">
+                Your host removes the Authorization header before WordPress sees it, so Facto sends your API key in the query string of each request (over https only). Ask your host to pass the Authorization header on to PHP to avoid it.
+              </p>
+            ) : null}
+            <Form method="post" className="woo-grid">
+              <input type="hidden" name="csrf" value={csrf} />
+              <input type="hidden" name="intent" value="paid-status" />
+              <label className="woo-field">
+                <span>When an invoice is paid through Facto, set the order to</span>
+                <select name="paidStatus" defaultValue={store.paidStatus}>
+                  {WOO_PAID_STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button className="woo-button" type="submit" disabled={busy}>
+                Save order status
+              </button>
+            </Form>
             <Form method="post" onSubmit={(e) => (confirm("Disconnect this store? Facto removes its webhooks; your invoices stay.") ? undefined : e.preventDefault())}>
               <input type="hidden" name="csrf" value={csrf} />
               <input type="hidden" name="intent" value="disconnect" />

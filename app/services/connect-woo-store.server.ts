@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
-import { isLoopbackUrl, WooApiError, wooClient, type WooClient } from "~/integrations/woocommerce/woo-client.server";
+import { isLoopbackUrl, WooApiError, wooClient, type WooClient, type WooConnectionKey } from "~/integrations/woocommerce/woo-client.server";
 import { logger } from "~/logger.server";
 import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
 import { WOO_TOPICS } from "./receive-woo-webhook.server";
 
 export type ConnectErrors = Partial<Record<"storeUrl" | "consumerKey" | "consumerSecret" | "form", string>>;
-type ClientFactory = (c: { storeUrl: string; consumerKey: string; consumerSecret: string }) => WooClient;
+type ClientFactory = (c: WooConnectionKey) => WooClient;
 
 /** The store URL as Facto keeps it (no trailing slash), or the reason it is refused. */
 export function normalizeStoreUrl(input: string): { url: string } | { error: string } {
@@ -60,11 +60,22 @@ export async function connectWooStore(
   if (existing?.account && existing.account.accountId !== accountId) return { errors: { storeUrl: "This store is connected to another Facto account" } };
   if (existing?.wooConnection && !existing.wooConnection.disconnectedAt) return { errors: { storeUrl: "This store is already connected" } };
 
-  const client = clientFor({ storeUrl, consumerKey, consumerSecret });
+  let client = clientFor({ storeUrl, consumerKey, consumerSecret });
+  let authInQuery = false;
   try {
     await client.get("orders", { per_page: 1 });
   } catch (error) {
-    return { errors: explainReadFailure(error, storeUrl) };
+    if (!authorizationHeaderStripped(error, storeUrl)) return { errors: explainReadFailure(error, storeUrl) };
+    // WooCommerce saw no key at all: the host dropped the Authorization header. Over https the
+    // key may travel in the query string instead (WC_REST_Authentication reads $_GET first).
+    const viaQuery = clientFor({ storeUrl, consumerKey, consumerSecret, authInQuery: true });
+    try {
+      await viaQuery.get("orders", { per_page: 1 });
+    } catch (second) {
+      return { errors: explainReadFailure(second, storeUrl) };
+    }
+    client = viaQuery;
+    authInQuery = true;
   }
 
   const shop = await db.shop.upsert({
@@ -75,8 +86,8 @@ export async function connectWooStore(
   const webhookSecret = randomBytes(24).toString("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 32).padEnd(32, "x");
   const connection = await db.wooConnection.upsert({
     where: { shopId: shop.id },
-    create: { shopId: shop.id, storeUrl, consumerKey: encryptSecret(consumerKey), consumerSecret: encryptSecret(consumerSecret), webhookSecret: encryptSecret(webhookSecret) },
-    update: { storeUrl, consumerKey: encryptSecret(consumerKey), consumerSecret: encryptSecret(consumerSecret), webhookSecret: encryptSecret(webhookSecret), connectedAt: new Date(), disconnectedAt: null },
+    create: { shopId: shop.id, storeUrl, authInQuery, consumerKey: encryptSecret(consumerKey), consumerSecret: encryptSecret(consumerSecret), webhookSecret: encryptSecret(webhookSecret) },
+    update: { storeUrl, authInQuery, consumerKey: encryptSecret(consumerKey), consumerSecret: encryptSecret(consumerSecret), webhookSecret: encryptSecret(webhookSecret), connectedAt: new Date(), disconnectedAt: null, pingedAt: null },
   });
   await db.wooWebhook.deleteMany({ where: { connectionId: connection.id } });
 
@@ -108,8 +119,19 @@ export async function registerWebhook(client: WooClient, connectionId: string, t
   return data;
 }
 
+/**
+ * A 401 `woocommerce_rest_cannot_view` on a GET means WooCommerce authenticated nobody: no key reached
+ * it (a wrong key is `woocommerce_rest_authentication_error` instead — "Consumer key is invalid").
+ */
+function authorizationHeaderStripped(error: unknown, storeUrl: string): boolean {
+  return storeUrl.startsWith("https:") && error instanceof WooApiError && error.status === 401 && error.wooCode === "woocommerce_rest_cannot_view";
+}
+
 function explainReadFailure(error: unknown, storeUrl: string): ConnectErrors {
   if (error instanceof WooApiError) {
+    if (error.status === 401 && error.wooCode === "woocommerce_rest_cannot_view" && !storeUrl.startsWith("https:")) {
+      return { storeUrl: "WooCommerce accepts API keys over https only: use your store's https:// address" };
+    }
     if (error.status === 401 || error.status === 403) return { consumerKey: "WooCommerce refused this key and secret: check both (and that the key's user may manage WooCommerce)" };
     if (error.status === 404) return { storeUrl: `No WooCommerce REST API at ${storeUrl}: check the address (and that WordPress permalinks are not "Plain")` };
     if (error.status === null) return { storeUrl: `Could not reach ${storeUrl}: ${error.message}` };
@@ -123,7 +145,7 @@ export async function wooClientForShop(db: Db, shopId: string, clientFor: Client
   const connection = await db.wooConnection.findUnique({ where: { shopId } });
   if (!connection || connection.disconnectedAt) throw new AppError("SHOP_NOT_INSTALLED", "The WooCommerce store is not connected");
   return {
-    client: clientFor({ storeUrl: connection.storeUrl, consumerKey: decryptSecret(connection.consumerKey), consumerSecret: decryptSecret(connection.consumerSecret) }),
+    client: clientFor({ storeUrl: connection.storeUrl, consumerKey: decryptSecret(connection.consumerKey), consumerSecret: decryptSecret(connection.consumerSecret), authInQuery: connection.authInQuery }),
     connectionId: connection.id,
   };
 }

@@ -36,15 +36,23 @@ export async function reconcileWooStore(
       await db.wooWebhook.update({ where: { id: hook.id }, data: { status: "active", checkedAt: deps.now() } });
       continue;
     }
-    if (found) {
+    if (found && found.status !== "disabled") {
+      // Paused by someone, or pointing elsewhere: set it back.
       await client.put(`webhooks/${found.id}`, { status: "active", delivery_url: webhookDeliveryUrl(connection.id) });
       await db.wooWebhook.update({ where: { id: hook.id }, data: { status: "active", checkedAt: deps.now() } });
       repaired.push(`${hook.topic}: re-activated (was ${found.status})`);
-    } else {
-      const created = await registerWebhook(client, connection.id, hook.topic, decryptSecret(connection.webhookSecret));
-      await db.wooWebhook.update({ where: { id: hook.id }, data: { remoteId: created.id, status: created.status, checkedAt: deps.now() } });
-      repaired.push(`${hook.topic}: registered again (it had been deleted)`);
+      continue;
     }
+    // Gone, or disabled by WooCommerce after more than 5 failed deliveries. A disabled webhook keeps
+    // its failure count when it is set active again (WC_Webhook::set_status leaves failure_count;
+    // only a 2xx delivery resets it), so one more failure would disable it at once: register a new
+    // one (failure count 0) and delete the old.
+    const created = await registerWebhook(client, connection.id, hook.topic, decryptSecret(connection.webhookSecret));
+    await db.wooWebhook.update({ where: { id: hook.id }, data: { remoteId: created.id, status: created.status, checkedAt: deps.now() } });
+    if (found) {
+      await client.delete(`webhooks/${found.id}`, { force: true }).catch((error: unknown) => logger.warn({ err: error, webhook: found.id }, "could not delete the disabled WooCommerce webhook"));
+      repaired.push(`${hook.topic}: registered again (WooCommerce had disabled it after failed deliveries)`);
+    } else repaired.push(`${hook.topic}: registered again (it had been deleted)`);
   }
   if (repaired.length) logger.warn({ shop: shop.domain, repaired }, "WooCommerce webhooks repaired");
 
@@ -53,7 +61,10 @@ export async function reconcileWooStore(
   let count = 0;
   for (let page = 1; ; page++) {
     const { data: orders, headers } = await client.get<({ id: number; date_modified_gmt?: string | null } & Record<string, unknown>)[]>("orders", {
+      // Without dates_are_gmt WooCommerce reads modified_after in the store's own time zone
+      // (WC_REST_CRUD_Controller::prepare_objects_query): a store at UTC−5 would skip 5 hours.
       modified_after: since.toISOString().slice(0, 19),
+      dates_are_gmt: "true",
       per_page: 100,
       page,
       orderby: "modified",
@@ -99,27 +110,42 @@ export async function tagWooOrder(db: Db, invoiceId: string, client: WooClient):
 }
 
 /**
- * A payment Facto recorded marks the WooCommerce order paid: `set_paid` (status processing, date
- * paid, stock reduced by WooCommerce) with the payment's transaction id and the invoice number. An
- * order the store already has as paid only gets the meta (set_paid twice would reduce stock twice).
+ * A payment Facto recorded marks the WooCommerce order paid, with the payment's transaction id and
+ * the invoice number in the order's meta. WooCommerce's `set_paid` only acts on an order that
+ * `needs_payment()` — pending or failed (WC_REST_Orders_V2_Controller::save_object) — and does
+ * nothing at all to an on-hold order, which is exactly where a bank-transfer (BACS) order waits.
+ * So: an order that needs payment gets `set_paid` (WooCommerce's payment_complete(): status, date
+ * paid, stock); an on-hold one gets the status the merchant chose (default processing), which
+ * WooCommerce also stamps with a date paid. An order the store already has as paid only gets the
+ * meta: a second payment event changes nothing.
  */
 export async function markWooOrderPaid(db: Db, invoiceId: string, client: WooClient): Promise<"marked" | "already-paid" | "skipped"> {
   const invoice = await wooInvoice(db, invoiceId);
   if (!invoice || invoice.status !== "PAID") return "skipped";
-  const { data: order } = await client.get<{ status: string; date_paid_gmt?: string | null }>(`orders/${invoice.channelOrderId}`);
+  const connection = await db.wooConnection.findUnique({ where: { shopId: invoice.shopId }, select: { paidStatus: true } });
+  const { data: order } = await client.get<{ status: string; date_paid_gmt?: string | null; needs_payment?: boolean; transaction_id?: string; meta_data?: { key: string; value: unknown }[] }>(`orders/${invoice.channelOrderId}`);
   const alreadyPaid = Boolean(order.date_paid_gmt) || ["processing", "completed", "refunded"].includes(order.status);
   const payment = invoice.payments[0];
-  await client.put(`orders/${invoice.channelOrderId}`, {
-    ...(alreadyPaid ? {} : { set_paid: true }),
-    ...(payment?.externalId && payment.provider !== "CHANNEL" ? { transaction_id: payment.externalId } : {}),
-    meta_data: [
-      { key: "_facto_invoice_number", value: invoice.formattedNumber },
-      { key: "_facto_paid_via", value: payment ? `${payment.provider.toLowerCase()}${payment.method ? ` (${payment.method})` : ""}` : "facto" },
-    ],
-  });
-  logger.info({ invoiceId, order: invoice.channelOrderId, alreadyPaid }, "WooCommerce order marked paid");
+  const transactionId = payment?.externalId && payment.provider !== "CHANNEL" ? payment.externalId : null;
+  const paidStatus = connection?.paidStatus ?? "processing";
+  const change = alreadyPaid ? {} : order.needs_payment || order.status === "pending" || order.status === "failed" ? { set_paid: true } : { status: paidStatus };
+  const meta = [
+    { key: "_facto_invoice_number", value: invoice.formattedNumber },
+    { key: "_facto_paid_via", value: payment ? `${payment.provider.toLowerCase()}${payment.method ? ` (${payment.method})` : ""}` : "facto" },
+  ];
+  const setTransaction = Boolean(transactionId) && (!alreadyPaid || !order.transaction_id);
+  const metaInPlace = meta.every((m) => order.meta_data?.some((o) => o.key === m.key && o.value === m.value));
+  if (alreadyPaid && !setTransaction && metaInPlace) return "already-paid"; // a second payment event: nothing to write
+  await client.put(`orders/${invoice.channelOrderId}`, { ...change, ...(setTransaction ? { transaction_id: transactionId } : {}), meta_data: meta });
+  // set_paid leaves the order processing (or completed when every item is virtual and downloadable);
+  // a merchant who wants paid orders completed gets that too.
+  if ("set_paid" in change && paidStatus === "completed") await client.put(`orders/${invoice.channelOrderId}`, { status: "completed" });
+  logger.info({ invoiceId, order: invoice.channelOrderId, alreadyPaid, change }, "WooCommerce order marked paid");
   return alreadyPaid ? "already-paid" : "marked";
 }
+
+/** Customer meta keys of the SEPA mandate. */
+export const WOO_MANDATE_META = { mandate: "facto_sepa_mandate", status: "facto_sepa_mandate_status" } as const;
 
 export interface WooStockLevel {
   productId: number;
@@ -156,18 +182,25 @@ export async function syncWooStock(client: WooClient, levels: WooStockLevel[]): 
   return result;
 }
 
-/** The customer's SEPA mandate on their WooCommerce customer record (meta), for the shop's checkout. */
+/**
+ * The customer's SEPA mandate on their WooCommerce customer record (meta), for the shop's checkout.
+ * The keys are not "protected" (no leading underscore): WooCommerce's customers endpoint drops
+ * protected meta on write and hides it on read (WC_REST_Customers_V2_Controller::
+ * update_customer_meta_fields / get_formatted_item_data filter on is_protected_meta()).
+ */
 export async function setWooCustomerMandate(client: WooClient, customerId: string, mandate: { mandateId: string; status: string }): Promise<void> {
   if (!/^\d+$/.test(customerId) || customerId === "0") throw new AppError("BAD_REQUEST", "A guest order has no WooCommerce customer to update");
   try {
     await client.put(`customers/${customerId}`, {
       meta_data: [
-        { key: "_facto_sepa_mandate", value: mandate.mandateId },
-        { key: "_facto_sepa_mandate_status", value: mandate.status },
+        { key: WOO_MANDATE_META.mandate, value: mandate.mandateId },
+        { key: WOO_MANDATE_META.status, value: mandate.status },
       ],
     });
   } catch (error) {
-    if (error instanceof WooApiError && error.status === 404) throw new AppError("UPSTREAM_REJECTED", `WooCommerce has no customer ${customerId}`, { cause: error });
+    // An unknown customer: WooCommerce 11 answers 404 wc_user_invalid_id (src/Internal/Utilities/Users.php);
+    // older controllers threw 400 woocommerce_rest_invalid_id (WC_REST_Customers_V1_Controller::update_item).
+    if (error instanceof WooApiError && (error.wooCode === "woocommerce_rest_invalid_id" || error.status === 404)) throw new AppError("UPSTREAM_REJECTED", `WooCommerce has no customer ${customerId}`, { cause: error });
     throw error;
   }
 }

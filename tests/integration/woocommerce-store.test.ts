@@ -357,8 +357,8 @@ describe("a WooCommerce store, end to end", () => {
     expect([...woo.webhooks.values()]).toHaveLength(4);
 
     await enqueue("woo-customer-mandate", { shopId, customerId: "42", mandateId: "MNDT-2026-0042", status: "active" });
-    await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "_facto_sepa_mandate_status" && m.value === "active"), 30_000, "the mandate on the customer");
-    expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "_facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");
+    await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "facto_sepa_mandate_status" && m.value === "active"), 30_000, "the mandate on the customer");
+    expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");
   }, 60_000);
 
   it("disconnects: Facto's webhooks are removed from the store, the invoices stay", async () => {

@@ -4,6 +4,10 @@ import { AppError } from "~/errors/app-error";
 /**
  * WooCommerce's REST API v3 through its official client: Basic auth over https, OAuth 1.0a
  * (HMAC-SHA256) over http — which Facto only allows for a store on this machine (tests, the demo).
+ * Some hosts (Apache with PHP as CGI/FastCGI) drop the Authorization header before PHP sees it;
+ * WooCommerce then sees no key at all. For those stores the key goes in the query string
+ * (`?consumer_key=&consumer_secret=`, which WooCommerce accepts over https only:
+ * WC_REST_Authentication::perform_basic_authentication reads $_GET when PHP_AUTH_USER is empty).
  * Errors become AppErrors with WooCommerce's own code and message; a refused key is permanent, an
  * unreachable store or a 5xx is retried.
  */
@@ -37,13 +41,22 @@ export function isLoopbackUrl(url: URL): boolean {
   return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
 }
 
-export function wooClient(connection: { storeUrl: string; consumerKey: string; consumerSecret: string }, options: { timeoutMs?: number } = {}): WooClient {
+export interface WooConnectionKey {
+  storeUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  /** Send the key as query parameters (https only): the host strips the Authorization header. */
+  authInQuery?: boolean;
+}
+
+export function wooClient(connection: WooConnectionKey, options: { timeoutMs?: number } = {}): WooClient {
   const api = new WooCommerceRestApi({
     url: connection.storeUrl,
     consumerKey: connection.consumerKey,
     consumerSecret: connection.consumerSecret,
     version: "wc/v3",
     timeout: options.timeoutMs ?? 15_000,
+    ...(connection.authInQuery && connection.storeUrl.startsWith("https:") ? { queryStringAuth: true } : {}),
   });
   const call = async <T>(method: "get" | "post" | "put" | "delete", path: string, arg?: unknown): Promise<WooResponse<T>> => {
     try {
