@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests, the schema/migration check and the cross-process integration
-# tests (web + worker + PostgreSQL + Redis + fakes). Each integration run creates its own database.
+# The whole test suite: unit tests, the schema/migration check, the cross-process integration
+# tests (web + worker + PostgreSQL + Redis + fakes) and the real-WooCommerce suite (a real WordPress +
+# WooCommerce from ../shared/woocommerce on PHP + MariaDB). Each run creates its own databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node --version | grep -q '^v24\.' || { echo "Node 24 expected on PATH (run through npm: npm test)" >&2; exit 1; }
+bash scripts/ensure-system-packages.sh
 [ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
 npx --no-install tsc --noEmit
 npx --no-install tsc --noEmit -p extensions/direct-debit-offer

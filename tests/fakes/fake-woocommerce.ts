@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /**
- * A fake WooCommerce store (REST API v3) on 127.0.0.1, following WooCommerce's contract:
+ * A fake WooCommerce store (REST API v3) on 127.0.0.1. It is a hypothesis about WooCommerce: every
+ * behaviour below that Facto relies on is checked against the real WooCommerce 11.0.1 by
+ * tests/real-woocommerce/fake-matches-real.test.ts (the same scenario on both, answers compared);
+ * the WooCommerce source line behind each is cited where it is implemented. It follows:
  * - authentication with a consumer key/secret: OAuth 1.0a (HMAC-SHA256, query parameters) as
  *   clients must use over plain HTTP, or Basic auth; a read-only key cannot write (401
  *   woocommerce_rest_cannot_create / _edit / _delete); errors are `{code, message, data: {status}}`;
@@ -52,6 +55,10 @@ export interface FakeWooCommerce {
   placeOrder: (order: Json) => Promise<Json>;
   updateOrder: (id: number, changes: Json) => Promise<Json>;
   refundOrder: (id: number, refund: { amount: string; reason?: string; line_items?: Json[]; shipping?: string }) => Promise<Json>;
+  /** Resolves when every webhook delivery under way has been answered. */
+  settled: () => Promise<void>;
+  /** The store's time zone as WordPress' gmt_offset (hours): modified_after is read in it unless dates_are_gmt. */
+  setGmtOffset: (hours: number) => void;
   /** Adds products (and variations) without firing webhooks. */
   addProducts: (products: Json[]) => void;
   /** A variable product's variations by id (empty for a simple product). */
@@ -80,27 +87,32 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
   const batches: FakeWooCommerce["batches"] = [];
   const nonces = new Set<string>();
   let nextId = 5000;
-  let deliveryId = 1;
+  let gmtOffsetHours = 0;
+  const hashSalt = randomBytes(16).toString("hex");
   let url = "";
+  /** WC_Webhook::get_new_delivery_id(): wp_hash( webhook id . strtotime('now') ) — one id per webhook and second. */
+  const newDeliveryId = (hookId: number) => createHmac("md5", hashSalt).update(`${hookId}${Math.floor(Date.now() / 1000)}`).digest("hex");
 
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "");
 
-  function authenticate(req: IncomingMessage, requestUrl: URL): WooKey | null {
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (basic) {
-      const [ck, cs] = Buffer.from(basic, "base64").toString("utf8").split(":");
-      return keys.find((k) => k.consumerKey === ck && k.consumerSecret === cs) ?? null;
-    }
+  /**
+   * WC_REST_Authentication: over plain http (is_ssl() false) only OAuth 1.0a is tried — Basic auth and
+   * ?consumer_key= are ignored, so nobody is authenticated and the route's permission check answers
+   * 401 woocommerce_rest_cannot_view. An unknown key or a bad signature is 401
+   * woocommerce_rest_authentication_error with WooCommerce's own message.
+   */
+  function authenticate(req: IncomingMessage, requestUrl: URL): WooKey | { error: string } | null {
     const p = requestUrl.searchParams;
     const ck = p.get("oauth_consumer_key");
     const signature = p.get("oauth_signature");
+    if (!ck || !signature) return null;
     const found = keys.find((k) => k.consumerKey === ck);
-    if (!found || !signature) return null;
-    if (p.get("oauth_signature_method") !== "HMAC-SHA256") return null;
+    if (!found) return { error: "Consumer key is invalid." };
+    if (p.get("oauth_signature_method") !== "HMAC-SHA256" && p.get("oauth_signature_method") !== "HMAC-SHA1") return { error: "Invalid signature - signature method is invalid." };
     const timestamp = Number(p.get("oauth_timestamp"));
-    if (!Number.isFinite(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 15 * 60) return null;
+    if (!Number.isFinite(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 15 * 60) return { error: "Invalid timestamp." };
     const nonce = `${ck}:${p.get("oauth_nonce")}:${timestamp}`;
-    if (nonces.has(nonce)) return null; // replayed request
+    if (nonces.has(nonce)) return { error: "Invalid nonce - nonce has already been used." }; // replayed request
     // As PHP reads a query string: a repeated key keeps its last value (the official JS client sends
     // its query parameters twice — in the URL and again beside the OAuth ones).
     const params = [...new Map([...p.entries()].filter(([k]) => k !== "oauth_signature")).entries()].map(([k, v]) => [pct(k), pct(v)] as const);
@@ -109,12 +121,19 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     const expected = createHmac("sha256", `${pct(found.consumerSecret)}&`).update(base).digest("base64");
     const a = Buffer.from(expected);
     const b = Buffer.from(signature);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return { error: "Invalid signature - provided signature does not match." };
     nonces.add(nonce);
     return found;
   }
 
-  async function deliver(topic: string, resource: Json) {
+  const inFlight = new Set<Promise<void>>();
+  function deliver(topic: string, resource: Json): Promise<void> {
+    const run = deliverNow(topic, resource).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  }
+
+  async function deliverNow(topic: string, resource: Json) {
     const body = JSON.stringify(resource);
     for (const hook of webhooks.values()) {
       if (hook.status !== "active" || hook.topic !== topic) continue;
@@ -132,7 +151,7 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
             "X-WC-Webhook-Event": event!,
             "X-WC-Webhook-Signature": signature,
             "X-WC-Webhook-ID": String(hook.id),
-            "X-WC-Webhook-Delivery-ID": String(deliveryId++),
+            "X-WC-Webhook-Delivery-ID": newDeliveryId(hook.id),
           },
           body,
         });
@@ -142,9 +161,12 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
         status = error instanceof Error ? error.message : String(error);
       }
       deliveries.push({ webhookId: hook.id, topic, status, ping: false });
-      // WooCommerce never retries; more than 5 consecutive failures disable the webhook.
-      if (typeof status === "number" && status >= 200 && status < 300) hook.failure_count = 0;
-      else if (++hook.failure_count > 5) hook.status = "disabled";
+      // WooCommerce never retries. WC_Webhook::log_delivery: a 2xx, 301 or 302 resets the failure count;
+      // WC_Webhook::failed_delivery: a failure when the count is already above 5 disables the webhook
+      // (the count stays), otherwise it counts up — the 7th consecutive failure disables it.
+      if (typeof status === "number" && status >= 200 && status < 303) hook.failure_count = 0;
+      else if (hook.failure_count > 5) hook.status = "disabled";
+      else hook.failure_count++;
     }
   }
 
@@ -160,17 +182,63 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     deliveries.push({ webhookId: hook.id, topic: hook.topic, status, ping: true });
   }
 
+  /** The store's local time as WordPress writes it beside the GMT one. */
+  const local = () => new Date(Date.now() + gmtOffsetHours * 3600_000).toISOString().replace(/\.\d{3}Z$/, "");
   function touch(order: Json) {
-    order.date_modified = now();
+    order.date_modified = local();
     order.date_modified_gmt = now();
   }
+
+  /** WC_Abstract_Order::needs_payment(): pending or failed, with something to pay. */
+  const needsPayment = (order: Json) => ["pending", "failed"].includes(String(order.status)) && Number(order.total ?? 0) > 0;
+  const view = (order: Json) => ({ ...order, needs_payment: needsPayment(order) });
+
+  /**
+   * An order create or update as WC_REST_Orders_V2_Controller::save_object applies it: the fields
+   * first; then `set_paid` calls payment_complete() only when creating or when the order
+   * needs_payment() — an on-hold order is left as it is (transaction_id is still saved). A paid
+   * status (processing, completed) stamps date_paid (WC_Order::maybe_set_date_paid).
+   */
+  function applyOrderChanges(order: Json, body: Json, creating: boolean) {
+    const { set_paid, meta_data, ...changes } = body as Json & { set_paid?: boolean; meta_data?: { key: string; value: unknown }[] };
+    Object.assign(order, changes);
+    if (set_paid === true && (creating || needsPayment(order))) order.status = "processing";
+    if (["processing", "completed"].includes(String(order.status)) && !order.date_paid_gmt) {
+      order.date_paid = now();
+      order.date_paid_gmt = now();
+    }
+    if (meta_data) {
+      const existing = order.meta_data as { id: number; key: string; value: unknown }[];
+      for (const entry of meta_data) {
+        const found = existing.find((e) => e.key === entry.key);
+        if (found) found.value = entry.value;
+        else existing.push({ id: nextId++, key: entry.key, value: entry.value });
+      }
+    }
+    touch(order);
+  }
+
+  /**
+   * WC_REST_Customers_V2_Controller::update_customer_meta_fields drops protected meta (is_protected_meta:
+   * a key starting with "_") on write, and get_formatted_item_data hides it on read.
+   */
+  const isProtected = (key: string) => key.startsWith("_");
+  function writeCustomerMeta(customer: Json, meta: { key: string; value: unknown }[] | undefined) {
+    const existing = customer.meta_data as { id: number; key: string; value: unknown }[];
+    for (const entry of (meta ?? []).filter((e) => !isProtected(e.key))) {
+      const found = existing.find((e) => e.key === entry.key);
+      if (found) found.value = entry.value;
+      else existing.push({ id: nextId++, key: entry.key, value: entry.value });
+    }
+  }
+  const customerView = (customer: Json) => ({ ...customer, meta_data: (customer.meta_data as { key: string }[]).filter((e) => !isProtected(e.key)) });
 
   async function placeOrder(input: Json): Promise<Json> {
     const id = typeof input.id === "number" ? input.id : nextId++;
     const order: Json = { ...input, id, date_created: input.date_created ?? now(), date_created_gmt: input.date_created_gmt ?? now(), refunds: input.refunds ?? [], meta_data: input.meta_data ?? [] };
     touch(order);
     orders.set(id, order);
-    await deliver("order.created", order);
+    await deliver("order.created", view(order));
     return order;
   }
 
@@ -179,7 +247,7 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     if (!order) throw new Error(`fake WooCommerce: no order ${id}`);
     Object.assign(order, changes);
     touch(order);
-    await deliver("order.updated", order);
+    await deliver("order.updated", view(order));
     return order;
   }
 
@@ -201,7 +269,7 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     const refundedTotal = (order.refunds as { total: string }[]).reduce((s, r) => s + Math.abs(Number(r.total)), 0);
     if (refundedTotal >= Number(order.total)) order.status = "refunded";
     touch(order);
-    await deliver("order.updated", order);
+    await deliver("order.updated", view(order));
     return refund;
   }
 
@@ -240,11 +308,10 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     if (!path.startsWith("/wp-json/wc/v3")) return wooError(res, 404, "rest_no_route", "No route was found matching the URL and request method.");
     const caller = authenticate(req, requestUrl);
     if (!caller) return wooError(res, 401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
+    if ("error" in caller) return wooError(res, 401, "woocommerce_rest_authentication_error", caller.error);
     const method = req.method ?? "GET";
-    if (method !== "GET" && caller.permissions === "read") {
-      const verb = method === "POST" ? "create" : method === "DELETE" ? "delete" : "edit";
-      return wooError(res, 401, `woocommerce_rest_cannot_${verb}`, `Sorry, you are not allowed to ${verb} resources.`);
-    }
+    // WC_REST_Authentication::check_permissions: a read key on a POST/PUT/PATCH/DELETE.
+    if (method !== "GET" && caller.permissions === "read") return wooError(res, 401, "woocommerce_rest_authentication_error", "The API key provided does not have write permissions.");
     const route = path.slice("/wp-json/wc/v3".length) || "/";
     let m: RegExpExecArray | null;
 
@@ -255,35 +322,63 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
       const perPage = Math.min(Number(requestUrl.searchParams.get("per_page") ?? 10), 100);
       const page = Math.max(Number(requestUrl.searchParams.get("page") ?? 1), 1);
       let list = [...orders.values()];
-      if (after) list = list.filter((o) => String(o.date_modified_gmt) > after.replace(/Z$/, "").slice(0, 19));
-      list.sort((a, b) => String(a.date_modified_gmt).localeCompare(String(b.date_modified_gmt)) || Number(a.id) - Number(b.id));
+      if (after) {
+        // WC_REST_CRUD_Controller::prepare_objects_query: modified_after is compared with the local
+        // modification date unless dates_are_gmt is true (then with the GMT one).
+        const gmt = ["true", "1"].includes(requestUrl.searchParams.get("dates_are_gmt") ?? "");
+        const bound = Date.parse(`${after.replace(/Z$/, "").slice(0, 19)}Z`) - (gmt ? 0 : gmtOffsetHours * 3600_000);
+        list = list.filter((o) => Date.parse(`${String(o.date_modified_gmt)}Z`) > bound);
+      }
+      list.sort((a, b) => Date.parse(`${String(a.date_modified_gmt)}Z`) - Date.parse(`${String(b.date_modified_gmt)}Z`) || Number(a.id) - Number(b.id));
       const total = list.length;
       return send(200, list.slice((page - 1) * perPage, page * perPage), { "X-WP-Total": String(total), "X-WP-TotalPages": String(Math.max(1, Math.ceil(total / perPage))) });
+    }
+    if (route === "/orders" && method === "POST") {
+      // A REST-created order: status pending unless given; line totals from the products' prices
+      // (the fake computes no tax: amounts are not part of what it is held to).
+      const body = (await readJson(req)) as Json & { line_items?: { product_id: number; quantity: number }[] };
+      const lines = (body.line_items ?? []).map((l, i) => {
+        const product = products.get(Number(l.product_id));
+        const total = (Number(product?.regular_price ?? 0) * l.quantity).toFixed(2);
+        return { id: nextId + i + 1, name: product?.name ?? "", product_id: l.product_id, variation_id: 0, quantity: l.quantity, sku: product?.sku ?? "", subtotal: total, subtotal_tax: "0.00", total, total_tax: "0.00", taxes: [] };
+      });
+      const order: Json = { id: nextId++, number: "", status: "pending", currency: "EUR", prices_include_tax: false, customer_id: 0, billing: {}, shipping: {}, payment_method: "", payment_method_title: "", transaction_id: "", date_paid: null, date_paid_gmt: null, date_created: local(), date_created_gmt: now(), meta_data: [], refunds: [], tax_lines: [], shipping_lines: [], fee_lines: [], total_tax: "0.00" };
+      nextId += lines.length + 1;
+      order.number = String(order.id);
+      order.line_items = lines;
+      order.total = lines.reduce((t, l) => t + Number(l.total), 0).toFixed(2);
+      applyOrderChanges(order, { ...body, line_items: lines }, true);
+      orders.set(order.id as number, order);
+      send(201, view(order));
+      await deliver("order.created", view(order));
+      return;
+    }
+    if (route === "/orders/batch" && method === "POST") {
+      const body = (await readJson(req)) as { update?: Json[] };
+      const updated = (body.update ?? []).map((u) => {
+        const order = orders.get(Number(u.id));
+        if (!order) return { id: u.id, error: { code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID.", data: { status: 400 } } };
+        applyOrderChanges(order, u, false);
+        return view(order);
+      });
+      send(200, { create: [], update: updated, delete: [] });
+      for (const order of updated) if (!("error" in order)) await deliver("order.updated", order);
+      return;
+    }
+    if (route === "/products" && method === "POST") {
+      const body = (await readJson(req)) as Json;
+      const product: Json = { type: "simple", manage_stock: false, stock_quantity: null, ...body, id: nextId++, variations: [] };
+      products.set(product.id as number, product);
+      return send(201, product);
     }
     if ((m = /^\/orders\/(\d+)$/.exec(route))) {
       const order = orders.get(Number(m[1]));
       if (!order) return wooError(res, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
-      if (method === "GET") return send(200, order);
+      if (method === "GET") return send(200, view(order));
       if (method === "PUT" || method === "POST") {
-        const body = await readJson(req);
-        const { set_paid, meta_data, ...changes } = body as Json & { set_paid?: boolean; meta_data?: { key: string; value: unknown }[] };
-        Object.assign(order, changes);
-        if (set_paid) {
-          order.date_paid = now();
-          order.date_paid_gmt = now();
-          if (!["processing", "completed"].includes(String(order.status))) order.status = "processing";
-        }
-        if (meta_data) {
-          const existing = order.meta_data as { id: number; key: string; value: unknown }[];
-          for (const entry of meta_data) {
-            const found = existing.find((e) => e.key === entry.key);
-            if (found) found.value = entry.value;
-            else existing.push({ id: nextId++, key: entry.key, value: entry.value });
-          }
-        }
-        touch(order);
-        send(200, order);
-        await deliver("order.updated", order);
+        applyOrderChanges(order, await readJson(req), false);
+        send(200, view(order));
+        await deliver("order.updated", view(order));
         return;
       }
     }
@@ -291,7 +386,7 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
       const list = refunds.get(Number(m[1])) ?? [];
       if (!m[2]) return send(200, list);
       const refund = list.find((r) => r.id === Number(m![2]));
-      return refund ? send(200, refund) : wooError(res, 404, "woocommerce_rest_invalid_id", "Invalid ID.");
+      return refund ? send(200, refund) : wooError(res, 404, "woocommerce_rest_shop_order_refund_invalid_id", "Invalid ID.");
     }
 
     if (route === "/products" && method === "GET") {
@@ -335,21 +430,21 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
       });
       return send(200, { create: [], update: updated, delete: [] });
     }
+    if (route === "/customers" && method === "POST") {
+      const body = (await readJson(req)) as Json;
+      const customer: Json = { ...body, id: nextId++, meta_data: [] };
+      customers.set(customer.id as number, customer);
+      writeCustomerMeta(customer, body.meta_data as { key: string; value: unknown }[] | undefined);
+      return send(201, customerView(customer));
+    }
     if ((m = /^\/customers\/(\d+)$/.exec(route))) {
-      let customer = customers.get(Number(m[1]));
-      if (!customer) {
-        customer = { id: Number(m[1]), meta_data: [] };
-        customers.set(customer.id as number, customer);
-      }
-      if (method === "GET") return send(200, customer);
+      const customer = customers.get(Number(m[1]));
+      // WooCommerce 11: an unknown id is 404 wc_user_invalid_id (src/Internal/Utilities/Users.php).
+      if (!customer) return wooError(res, 404, "wc_user_invalid_id", "Invalid user ID.");
+      if (method === "GET") return send(200, customerView(customer));
       const body = (await readJson(req)) as { meta_data?: { key: string; value: unknown }[] };
-      const existing = customer.meta_data as { id: number; key: string; value: unknown }[];
-      for (const entry of body.meta_data ?? []) {
-        const found = existing.find((e) => e.key === entry.key);
-        if (found) found.value = entry.value;
-        else existing.push({ id: nextId++, key: entry.key, value: entry.value });
-      }
-      return send(200, customer);
+      writeCustomerMeta(customer, body.meta_data);
+      return send(200, customerView(customer));
     }
 
     if (route === "/webhooks" && method === "GET") return send(200, [...webhooks.values()].map(({ secret: _s, ...w }) => w));
@@ -371,10 +466,9 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
       if (method === "GET") return send(200, shown);
       if (method === "PUT" || method === "POST") {
         const body = (await readJson(req)) as Partial<FakeWooWebhook>;
-        if (body.status) {
-          hook.status = body.status;
-          if (body.status === "active") hook.failure_count = 0;
-        }
+        // WC_Webhook::set_status only sets the status: a disabled webhook set active keeps its failure
+        // count (only a successful delivery resets it), so its next failure disables it again.
+        if (body.status) hook.status = body.status;
         if (body.delivery_url) hook.delivery_url = body.delivery_url;
         if (body.secret) hook.secret = body.secret;
         const { secret: _s2, ...after } = hook;
@@ -430,6 +524,12 @@ export async function startFakeWooCommerce(options: { port?: number } = {}): Pro
     updateOrder,
     refundOrder,
     addProducts,
+    settled: async () => {
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
+    setGmtOffset: (hours: number) => {
+      gmtOffsetHours = hours;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -146,19 +146,24 @@ describe("a WooCommerce store, end to end", () => {
     const updated = [...woo.webhooks.values()].find((w) => w.topic === "order.updated")!;
     const goodUrl = created.delivery_url;
     for (const hook of [created, updated]) hook.delivery_url = `${stack.appUrl}/this-path-does-not-exist`;
-    for (let i = 0; i < 6; i++) await woo.placeOrder(unpaidOrder(6100 + i));
+    // The 7th consecutive failure disables it (WC_Webhook::failed_delivery).
+    for (let i = 0; i < 7; i++) await woo.placeOrder(unpaidOrder(6100 + i));
     expect(created.status).toBe("disabled");
     expect(goodUrl).toContain(connectionId);
-    expect(await invoiceOf(6105)).toBeNull();
+    expect(await invoiceOf(6106)).toBeNull();
 
     await enqueue("reconcile-woo-store", { shopId });
-    await waitFor(async () => (await Promise.all([6100, 6101, 6102, 6103, 6104, 6105].map(invoiceOf))).every(Boolean), 60_000, "the reconciled orders' invoices");
-    expect(created.status).toBe("active");
-    expect(created.delivery_url).toBe(goodUrl);
+    await waitFor(async () => (await Promise.all([6100, 6101, 6102, 6103, 6104, 6105, 6106].map(invoiceOf))).every(Boolean), 60_000, "the reconciled orders' invoices");
+    // The disabled one was replaced by a new webhook (its failure count would disable it again at once);
+    // the one that only pointed elsewhere was set back.
+    await waitFor(async () => ![...woo.webhooks.values()].some((w) => w.id === created.id), 30_000, "the disabled webhook replaced");
+    const replacement = [...woo.webhooks.values()].find((w) => w.topic === "order.created")!;
+    expect([replacement.status, replacement.delivery_url, replacement.failure_count]).toEqual(["active", goodUrl, 0]);
+    expect([updated.status, updated.delivery_url]).toEqual(["active", goodUrl]);
     // And deliveries flow again.
     await woo.placeOrder(unpaidOrder(6200));
     await waitFor(async () => Boolean(await invoiceOf(6200)), 30_000, "the invoice of order 6200");
-    expect(woo.deliveries.filter((d) => !d.ping && d.webhookId === created.id).at(-1)?.status).toBe(200);
+    expect(woo.deliveries.filter((d) => !d.ping && d.webhookId === replacement.id).at(-1)?.status).toBe(200);
   }, 120_000);
 
   it("turns a refund in WooCommerce into a credit note of the invoice", async () => {
@@ -356,6 +361,7 @@ describe("a WooCommerce store, end to end", () => {
     expect(forged.status).toBe(403);
     expect([...woo.webhooks.values()]).toHaveLength(4);
 
+    woo.customers.set(42, { id: 42, email: "sofie.claes@example.be", meta_data: [] });
     await enqueue("woo-customer-mandate", { shopId, customerId: "42", mandateId: "MNDT-2026-0042", status: "active" });
     await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "facto_sepa_mandate_status" && m.value === "active"), 30_000, "the mandate on the customer");
     expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");

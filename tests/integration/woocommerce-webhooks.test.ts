@@ -47,8 +47,15 @@ describe("WooCommerce webhooks", () => {
   it("a pending (unpaid, maybe abandoned) order gets no invoice yet", async () => {
     const body = JSON.stringify({ ...order, id: 5128, number: "5128", status: "pending" });
     expect((await send(body, { deliveryId: "9003" })).status).toBe(200);
-    await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, deliveryId: `${connectionId}:9003` } }))?.status === "IGNORED", 30_000, "the pending order");
+    await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, payload: { path: ["id"], equals: 5128 } } }))?.status === "IGNORED", 30_000, "the pending order");
     expect(await db.invoice.count({ where: { shopId, channelOrderId: "5128" } })).toBe(0);
+  });
+
+  it("stores two different orders delivered under one Delivery-ID (WooCommerce's id is per webhook and second), and a repeated body once", async () => {
+    const [a, b] = [5201, 5202].map((id) => JSON.stringify({ ...order, id, number: String(id) })) as [string, string];
+    for (const body of [a, b, a]) expect((await send(body, { deliveryId: "5f1c0ffee5f1c0ffee5f1c0ffee5f1c0" })).status).toBe(200);
+    await waitFor(async () => (await db.invoice.count({ where: { shopId, channelOrderId: { in: ["5201", "5202"] } } })) === 2, 30_000, "both invoices");
+    expect(await db.webhookEvent.count({ where: { shopId, payload: { path: ["id"], equals: 5201 } } })).toBe(1);
   });
 
   it("rejects a forged signature (401), an unknown connection (404) and a topic Facto did not register (400), storing nothing", async () => {

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { buildInvoiceDraft } from "~/domain/invoice/build-invoice-draft";
+import { sampleSellerSettings } from "~/domain/pdf/sample-invoice";
 import { mapWooOrder } from "./map-woo-order";
 import { WooOrderPayload } from "./order-payload";
 
@@ -45,4 +47,30 @@ describe("mapWooOrder (a Belgian WooCommerce order, prices incl. VAT, coupon, un
   it("refuses a payload without line items", () => {
     expect(WooOrderPayload.safeParse({ ...sample, line_items: undefined }).success).toBe(false);
   });
+});
+
+/**
+ * Webhook bodies a real WooCommerce 11.0.1 sent (captured by tests/real-woocommerce with
+ * CAPTURE_WOO_FIXTURES=1): line totals and taxes[].total arrive rounded to 2 decimals. From them Facto
+ * must arrive at WooCommerce's own totals and VAT per rate.
+ */
+describe("mapWooOrder on payloads a real WooCommerce sent", () => {
+  const real = (name: string) => WooOrderPayload.parse(JSON.parse(readFileSync(new URL(`../../../tests/fixtures/woocommerce/${name}.json`, import.meta.url), "utf8")));
+  const vatPerRate = (o: WooOrderPayload) => o.tax_lines.map((t) => [String(t.rate_percent), t.label]);
+  const cases = [
+    // [fixture, prices incl. VAT, [rate, taxable, VAT] per rate]
+    ["real-order-bacs-on-hold-incl-vat", true, [["21", "32.21", "6.76"], ["6", "18.82", "1.13"]]],
+    ["real-order-card-processing-shipping", true, [["21", "45.45", "9.54"]]],
+    ["real-order-excl-vat", false, [["21", "38.97", "8.18"], ["6", "39.90", "2.39"]]],
+  ] as const;
+  for (const [name, incl, groups] of cases) {
+    it(`${name}: WooCommerce's total and VAT per rate`, () => {
+      const payload = real(name);
+      expect(payload.prices_include_tax).toBe(incl);
+      expect(vatPerRate(payload).length).toBe(groups.length);
+      const draft = buildInvoiceDraft(mapWooOrder(payload), sampleSellerSettings(), { issueDate: "2026-11-29" });
+      expect(draft.vatSubtotals.map((g) => [g.vatRate, g.taxableAmount, g.taxAmount])).toEqual(groups);
+      expect([draft.totals.taxInclusiveTotal, draft.totals.vatTotal]).toEqual([payload.total, payload.total_tax]);
+    });
+  }
 });
