@@ -2,7 +2,6 @@ import { UnrecoverableError, type Job, type JobsOptions } from "bullmq";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError, isAppError } from "~/errors/app-error";
-import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
@@ -13,6 +12,7 @@ import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.serv
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { smtpMailer } from "~/integrations/mail/mailer.server";
 import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { checkBuyerVatInVies } from "~/services/check-buyer-vat.server";
 import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
@@ -43,7 +43,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "process-webhook": ({ eventId }, ctx) =>
     processWebhookEvent(ctx.db, eventId, {
       now: () => new Date(),
-      checkVat: checkVatInVies,
+      checkVat: checkBuyerVatInVies(),
       enqueueOrderTagging: async (invoiceId) => {
         const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
         await ctx.enqueue(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
@@ -181,12 +181,6 @@ async function dueForAutoCollection(db: Db, invoiceId: string): Promise<boolean>
   return Boolean(await activeMandate(db, invoice.customerId));
 }
 
-
-/** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
-async function checkVatInVies(vatNumber: string, requester: string | null) {
-  const result = await createViesClient({ baseUrl: env().VIES_BASE_URL, requester }).checkVatNumber(vatNumber);
-  return { valid: result.status === "valid", consultationNumber: result.requestIdentifier };
-}
 
 /**
  * The base processor: validates the payload with the job's zod schema and decides retry vs give-up.
