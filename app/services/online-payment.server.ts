@@ -191,7 +191,9 @@ export async function syncMolliePayment(db: Db, shopId: string, molliePaymentId:
   }
 
   const settlement = await settleWithEffects(db, line.invoiceId, effects, chargebackChanged && dec(chargedBack).greaterThan(line.amountChargedBack.toFixed(2)) ? "chargeback" : "refund");
-  if (chargebackChanged && effects.enqueueStoreStatus && (settlement.reversed || settlement.becamePaid)) await effects.enqueueStoreStatus(line.invoiceId);
+  // A refund or chargeback moved the invoice in or out of PAID: Facto's status on the store order follows
+  // (the store's own payment status is the merchant's; docs/decisions/013).
+  if ((refundChanged || chargebackChanged) && effects.enqueueStoreStatus && (settlement.reversed || settlement.becamePaid)) await effects.enqueueStoreStatus(line.invoiceId);
   await notifyMerchantOfChargebacks(db, line.id, effects);
   return { status: STATUS_TEXT[status], invoiceId: line.invoiceId, settlement };
 }

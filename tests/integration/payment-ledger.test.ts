@@ -191,12 +191,14 @@ describe("Mollie chargebacks and refunds", () => {
     expect((await db.invoiceEvent.findFirstOrThrow({ where: { invoiceId: invoice.id, type: "payment.reversed" } })).message).toBe("The payment was refunded: EUR 10.00 is open again");
     // A refund is the merchant's own act: no e-mail about it.
     expect(fx.told).toEqual([]);
+    expect(fx.storeStatus).toEqual([invoice.id]);
 
     // The refund fails (the customer's account is closed): the money is back, the invoice paid again.
     stub.state.refunds[0]!.status = "failed";
     const back = await syncMolliePayment(db, shopId, "tr_dashrefund1", fx.effects, async () => stub.gateway);
     expect(back.settlement).toMatchObject({ status: "PAID" });
     expect(await historyOf(invoice.id)).toContain("payment.refund_failed");
+    expect(fx.storeStatus).toEqual([invoice.id, invoice.id]);
     expect((await db.paymentReversal.findFirstOrThrow({ where: { externalId: "re_dash00001" } })).status).toBe("failed");
   });
 
