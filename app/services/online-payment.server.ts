@@ -180,9 +180,9 @@ export async function syncMolliePayment(db: Db, shopId: string, molliePaymentId:
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: `payment.${status.toLowerCase()}`, message, data: { payment: payment.id, amount: line.amount.toFixed(2), refunded } });
   }
   const reversals = { shopId, invoiceId: line.invoiceId, paymentId: line.id, molliePaymentId: payment.id };
-  const recordedRefunds = await recordMollieRefunds(db, reversals, refunds);
-  if (refundChanged && recordedRefunds === 0) {
-    // Mollie's total moved without a refund we had not seen (the list lags behind): still in the history.
+  await recordMollieRefunds(db, reversals, refunds);
+  if (refundChanged && refunds.length === 0) {
+    // Mollie's total moved but its list is still empty (it lags behind): the change is in the history all the same.
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.refunded", message: `Online payment ${payment.id}: ${line.currency} ${refunded} refunded in total`, data: { payment: payment.id, refunded } });
   }
   const chargebackNews = await recordMollieChargebacks(db, reversals, chargebacks);
@@ -215,9 +215,8 @@ const REFUND_STATUS_TEXT: Record<string, string> = {
   canceled: "canceled",
 };
 
-/** Each refund once by its id (also those made in Mollie's dashboard), and each change of its status. Returns how many were new. */
-async function recordMollieRefunds(db: Db, c: ReversalContext, refunds: MollieRefund[]): Promise<number> {
-  let created = 0;
+/** Each refund once by its id (also those made in Mollie's dashboard), and each change of its status. */
+async function recordMollieRefunds(db: Db, c: ReversalContext, refunds: MollieRefund[]): Promise<void> {
   for (const r of refunds) {
     const amount = formatAmount(dec(r.amount).abs());
     const inserted = await db.paymentReversal.createMany({
@@ -225,7 +224,6 @@ async function recordMollieRefunds(db: Db, c: ReversalContext, refunds: MollieRe
       skipDuplicates: true,
     });
     if (inserted.count) {
-      created++;
       await recordInvoiceEvent(db, {
         shopId: c.shopId,
         invoiceId: c.invoiceId,
@@ -246,7 +244,6 @@ async function recordMollieRefunds(db: Db, c: ReversalContext, refunds: MollieRe
       });
     }
   }
-  return created;
 }
 
 /** Each chargeback once by its id, and its reversal once. Returns whether anything was new. */

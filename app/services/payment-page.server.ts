@@ -153,12 +153,16 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
     transfer,
     documents: { pdf: invoice.documents.some((d) => d.format === "PDF"), ubl: invoice.documents.some((d) => d.format === "UBL") },
     attempt,
-    payments: invoice.payments.map((p) => ({
-      date: formatDate((p.paidAt ?? p.createdAt).toISOString().slice(0, 10), language),
-      amount: money(netOf(p).toFixed(2)),
-      method: p.method ?? (p.provider === "MOLLIE" ? "online" : p.provider.toLowerCase()),
-      status: p.status.toLowerCase(),
-    })),
+    payments: invoice.payments.map((p) => {
+      // A paid line that refunds or chargebacks took back in full shows what was paid, as reversed.
+      const reversed = p.status === "PAID" && !netOf(p).greaterThan(0);
+      return {
+        date: formatDate((p.paidAt ?? p.createdAt).toISOString().slice(0, 10), language),
+        amount: money((reversed ? dec(p.amount.toFixed(2)) : netOf(p)).toFixed(2)),
+        method: p.method ?? (p.provider === "MOLLIE" ? "online" : p.provider.toLowerCase()),
+        status: reversed ? "reversed" : p.status.toLowerCase(),
+      };
+    }),
     directDebit: {
       offer: owes && invoice.currency === "EUR" && Boolean(invoice.customerId && invoice.shop.twikeyApiKey && invoice.shop.twikeyTemplateCore) && !mandate,
       collectingWith: collecting ? (collecting.mandateReference ?? mandate?.mndtId ?? "") : null,

@@ -271,6 +271,7 @@ describe("the payment page", () => {
     await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
     expect(await page.getByTestId("status").textContent()).toBe("Te betalen");
     expect(await page.getByRole("button", { name: /Online betalen/ }).count()).toBe(1);
+    expect(await page.getByTestId("payments").textContent()).toContain("teruggeboekt");
     await page.close();
 
     // Mollie calls the webhook again for the same state: nothing changes, nobody is told twice.
