@@ -1,8 +1,7 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { UnrecoverableError, type Job, type JobsOptions } from "bullmq";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError, isAppError } from "~/errors/app-error";
-import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
@@ -13,6 +12,8 @@ import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.serv
 import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { smtpMailer } from "~/integrations/mail/mailer.server";
 import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
+import { checkBuyerVatInVies } from "~/services/check-buyer-vat.server";
+import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
@@ -24,7 +25,7 @@ import { markWooOrderPaid, reconcileWooStore, setWooCustomerMandate, syncWooStoc
 
 export interface WorkerContext {
   db: Db;
-  enqueue: <N extends JobName>(name: N, payload: JobPayload<N>) => Promise<void>;
+  enqueue: <N extends JobName>(name: N, payload: JobPayload<N>, options?: JobsOptions) => Promise<void>;
 }
 
 type Processor<N extends JobName> = (payload: JobPayload<N>, ctx: WorkerContext, job: Job) => Promise<unknown>;
@@ -42,7 +43,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "process-webhook": ({ eventId }, ctx) =>
     processWebhookEvent(ctx.db, eventId, {
       now: () => new Date(),
-      checkVat: checkVatInVies,
+      checkVat: checkBuyerVatInVies(),
       enqueueOrderTagging: async (invoiceId) => {
         const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
         await ctx.enqueue(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
@@ -180,18 +181,6 @@ async function dueForAutoCollection(db: Db, invoiceId: string): Promise<boolean>
   return Boolean(await activeMandate(db, invoice.customerId));
 }
 
-/** A short e-mail to the merchant (the shop's own address) about something that needs them. */
-async function notifyMerchant(db: Db, shopId: string, subject: string, text: string) {
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { email: true } });
-  if (!shop.email) return;
-  await smtpMailer().send({ from: env().MAIL_FROM, to: shop.email, subject: `Facto: ${subject}`, text, html: `<p>${text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!).replace(/\n/g, "<br>")}</p>`, messageId: `<merchant-${Date.now()}-${Math.random().toString(36).slice(2)}@facto.invalid>`, attachments: [] });
-}
-
-/** A buyer's VAT number in VIES, asked with the seller's own number so VIES returns a consultation number. */
-async function checkVatInVies(vatNumber: string, requester: string | null) {
-  const result = await createViesClient({ baseUrl: env().VIES_BASE_URL, requester }).checkVatNumber(vatNumber);
-  return { valid: result.status === "valid", consultationNumber: result.requestIdentifier };
-}
 
 /**
  * The base processor: validates the payload with the job's zod schema and decides retry vs give-up.

@@ -74,7 +74,7 @@ export default function InvoicePage() {
                   <InlineStack key={p.id} gap="200" align="space-between">
                     <Text as="span">{p.when} · {p.provider.toLowerCase()}{p.method ? ` (${p.method})` : ""}{p.reference ? ` · ${p.reference}` : ""}{p.failureReason ? ` · ${p.failureReason}` : ""}</Text>
                     <InlineStack gap="200">
-                      <Text as="span">{p.amount}{p.refunded ? `, refunded ${p.refunded}` : ""}</Text>
+                      <Text as="span">{p.amount}{p.refunded ? `, refunded ${p.refunded}` : ""}{p.chargedBack ? `, charged back ${p.chargedBack}` : ""}</Text>
                       <Badge tone={STATUS_TONE[p.status]}>{p.status === "PAID" ? "paid" : `${p.status.toLowerCase()} — unpaid`}</Badge>
                     </InlineStack>
                   </InlineStack>

@@ -75,7 +75,7 @@ export default function WooInvoicePage() {
             <li key={p.id}>
               {p.when} · {p.provider.toLowerCase()}
               {p.method ? ` (${p.method})` : ""} · {p.amount}
-              {p.refunded ? `, refunded ${p.refunded}` : ""} · {p.status === "PAID" ? "paid" : `${p.status.toLowerCase()} — unpaid`}
+              {p.refunded ? `, refunded ${p.refunded}` : ""}{p.chargedBack ? `, charged back ${p.chargedBack}` : ""} · {p.status === "PAID" ? "paid" : `${p.status.toLowerCase()} — unpaid`}
               {p.failureReason ? ` · ${p.failureReason}` : ""}
             </li>
           ))}

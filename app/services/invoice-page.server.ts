@@ -49,6 +49,7 @@ export async function invoicePageData(prisma: Db, shop: { id: string; twikeyApiK
       status: p.status,
       amount: money(p.amount),
       refunded: p.amountRefunded.greaterThan(0) ? money(p.amountRefunded) : null,
+      chargedBack: p.amountChargedBack.greaterThan(0) ? money(p.amountChargedBack) : null,
       method: p.method,
       reference: p.externalId,
       failureReason: p.failureReason,

@@ -11,10 +11,16 @@ import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { insertIssuedDocument, NUMBERING_TRANSACTION } from "~/models/insert-issued-document.server";
 import { INVOICING_PAUSED } from "./danger-zone.server";
+import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
 
-/** The buyer's VAT number as VIES sees it; the requester (the seller's VAT number) gets a consultation number back. */
-export type BuyerVatCheck = (vatNumber: string, requesterVatNumber: string | null) => Promise<{ valid: boolean; consultationNumber: string | null }>;
+/**
+ * The buyer's VAT number as VIES sees it; the requester (the seller's VAT number) gets a consultation
+ * number back. Only a definitive answer returns: when VIES cannot confirm the number now it throws a
+ * retryable error and the invoice waits. `requesterProblem` says VIES refused the seller's own number
+ * as requester (the buyer's number was checked without it).
+ */
+export type BuyerVatCheck = (vatNumber: string, requesterVatNumber: string | null) => Promise<{ valid: boolean; consultationNumber: string | null; requesterProblem?: string | null }>;
 
 export interface IssueInvoiceResult {
   invoiceId: string;
@@ -94,6 +100,17 @@ export async function issueInvoice(
       return { invoiceId: invoice.id, number: invoice.number, formattedNumber: invoice.formattedNumber };
     }, NUMBERING_TRANSACTION);
     log.info({ invoiceId: result.invoiceId, number: result.formattedNumber }, "invoice issued");
+    if (buyerVat?.requesterProblem) {
+      // Our own configuration, not the buyer: the invoice is right, only VIES's consultation number is missing.
+      log.warn({ invoiceId: result.invoiceId, problem: buyerVat.requesterProblem }, "VIES refused the seller's VAT number as requester");
+      await recordInvoiceEvent(db, {
+        shopId,
+        invoiceId: result.invoiceId,
+        type: "vies.requester_refused",
+        message: `${buyerVat.requesterProblem}: the buyer's VAT number ${buyerVat.number} was confirmed without a consultation number. Check your own VAT number in Facto's settings.`,
+        data: { buyerVatNumber: buyerVat.number },
+      });
+    }
     return { ...result, created: true };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -6,6 +6,7 @@ import { epcQrPayload, epcReferenceFromStructuredCommunication } from "~/domain/
 import { formatDate, formatMoney } from "~/domain/pdf/labels";
 import { logger } from "~/logger.server";
 import { onlinePaymentBlock, settleWithEffects, syncMolliePayment, type PaymentEffects } from "./online-payment.server";
+import { netOf } from "./settle-invoice-payments.server";
 
 const LANGUAGES: readonly Language[] = ["nl", "fr", "en", "de"];
 export const isLanguage = (l: unknown): l is Language => LANGUAGES.includes(l as Language);
@@ -87,7 +88,7 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
       seller: true,
       buyer: true,
       documents: { select: { format: true } },
-      payments: { where: { status: { in: ["PAID", "FAILED", "CANCELED", "EXPIRED", "PENDING"] } }, orderBy: { createdAt: "asc" }, select: { createdAt: true, paidAt: true, amount: true, amountRefunded: true, method: true, provider: true, status: true } },
+      payments: { where: { status: { in: ["PAID", "FAILED", "CANCELED", "EXPIRED", "PENDING"] } }, orderBy: { createdAt: "asc" }, select: { createdAt: true, paidAt: true, amount: true, amountRefunded: true, amountChargedBack: true, method: true, provider: true, status: true } },
       customerId: true,
       shop: { select: { name: true, legalName: true, accentColor: true, logo: false, logoContentType: true, email: true, mollieApiKey: true, payOnlineMaxAmount: true, afterPaymentMessage: true, afterPaymentUrl: true, twikeyApiKey: true, twikeyTemplateCore: true } },
     },
@@ -152,12 +153,16 @@ export async function loadPaymentPage(db: Db, token: string, options: { attemptI
     transfer,
     documents: { pdf: invoice.documents.some((d) => d.format === "PDF"), ubl: invoice.documents.some((d) => d.format === "UBL") },
     attempt,
-    payments: invoice.payments.map((p) => ({
-      date: formatDate((p.paidAt ?? p.createdAt).toISOString().slice(0, 10), language),
-      amount: money(dec(p.amount.toFixed(2)).minus(p.amountRefunded.toFixed(2)).toFixed(2)),
-      method: p.method ?? (p.provider === "MOLLIE" ? "online" : p.provider.toLowerCase()),
-      status: p.status.toLowerCase(),
-    })),
+    payments: invoice.payments.map((p) => {
+      // A paid line that refunds or chargebacks took back in full shows what was paid, as reversed.
+      const reversed = p.status === "PAID" && !netOf(p).greaterThan(0);
+      return {
+        date: formatDate((p.paidAt ?? p.createdAt).toISOString().slice(0, 10), language),
+        amount: money((reversed ? dec(p.amount.toFixed(2)) : netOf(p)).toFixed(2)),
+        method: p.method ?? (p.provider === "MOLLIE" ? "online" : p.provider.toLowerCase()),
+        status: reversed ? "reversed" : p.status.toLowerCase(),
+      };
+    }),
     directDebit: {
       offer: owes && invoice.currency === "EUR" && Boolean(invoice.customerId && invoice.shop.twikeyApiKey && invoice.shop.twikeyTemplateCore) && !mandate,
       collectingWith: collecting ? (collecting.mandateReference ?? mandate?.mndtId ?? "") : null,

@@ -15,8 +15,8 @@ export interface Settlement {
 }
 
 /**
- * Recomputes an invoice's payment state from its payment lines: paid amount = Σ (amount − refunded)
- * of the PAID lines; PAID when that covers the total minus its credit notes. The invoice row is
+ * Recomputes an invoice's payment state from its payment lines: paid amount = Σ (amount − refunded
+ * − charged back) of the PAID lines; PAID when that covers the total minus its credit notes. The invoice row is
  * locked while this runs, so two processes recording payments at once (the Mollie webhook and the
  * shopper's return to the payment page) agree on who saw the invoice become paid.
  */
@@ -31,10 +31,10 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
         kind: true,
         taxInclusiveTotal: true,
         creditNotes: { select: { taxInclusiveTotal: true } },
-        payments: { where: { status: "PAID" }, select: { amount: true, amountRefunded: true, paidAt: true, method: true, provider: true }, orderBy: { paidAt: "asc" } },
+        payments: { where: { status: "PAID" }, select: { amount: true, amountRefunded: true, amountChargedBack: true, paidAt: true, method: true, provider: true }, orderBy: { paidAt: "asc" } },
       },
     });
-    const paid = sum(invoice.payments.map((p) => dec(p.amount.toFixed(2)).minus(p.amountRefunded.toFixed(2))));
+    const paid = sum(invoice.payments.map(netOf));
     const credited = sum(invoice.creditNotes.map((c) => c.taxInclusiveTotal.toFixed(2)));
     const payable = dec(invoice.taxInclusiveTotal.toFixed(2)).minus(credited);
     const outstanding = payable.minus(paid);
@@ -42,7 +42,7 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
 
     let status: InvoiceStatus = invoice.status;
     if (invoice.kind === "INVOICE" && (invoice.status === "ISSUED" || invoice.status === "PAID")) status = fullyPaid ? "PAID" : "ISSUED";
-    const last = invoice.payments.filter((p) => dec(p.amount.toFixed(2)).greaterThan(p.amountRefunded.toFixed(2))).at(-1);
+    const last = invoice.payments.filter((p) => netOf(p).greaterThan(0)).at(-1);
     await tx.invoice.update({
       where: { id: invoiceId },
       data: {
@@ -63,6 +63,15 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
     if (settlement.becamePaid || settlement.reversed) logger.info({ invoiceId, ...settlement }, settlement.becamePaid ? "invoice paid" : "invoice payment reversed");
     return settlement;
   });
+}
+
+/**
+ * What a PAID line still brings in: its amount less refunds and chargebacks, never below zero (Mollie
+ * may refund more than was paid, e.g. return shipping: that is not a debt of the customer).
+ */
+export function netOf(p: { amount: { toFixed(dp: number): string }; amountRefunded: { toFixed(dp: number): string }; amountChargedBack: { toFixed(dp: number): string } }) {
+  const net = dec(p.amount.toFixed(2)).minus(p.amountRefunded.toFixed(2)).minus(p.amountChargedBack.toFixed(2));
+  return net.greaterThan(0) ? net : dec(0);
 }
 
 /** A line in the invoice's history. */

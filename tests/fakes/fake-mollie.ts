@@ -15,7 +15,12 @@ import selfsigned from "selfsigned";
  *   test-mode screen where the shopper picks the outcome (paid, failed, canceled, expired, open);
  *   choosing one calls the payment's webhookUrl with the form body `id=tr_…` and then sends the
  *   shopper to the redirectUrl.
- * Test controls (not Mollie's): setStatus/refund from the test process, or POST /_control/... .
+ * - refunds and chargebacks (docs/decisions/013): GET /v2/payments/:id/refunds and
+ *   GET /v2/payments/:id/chargebacks as HAL lists; a paid payment keeps status `paid` after either,
+ *   and Mollie calls the payment's webhookUrl with `id=tr_…` so the app fetches the payment again.
+ *   Every behaviour of these that Facto depends on cites its source where it is built below.
+ * Test controls (not Mollie's): setStatus/refund/chargeback/reverseChargeback from the test process,
+ * or POST /_control/... .
  */
 export type FakeMollieStatus = "open" | "canceled" | "pending" | "authorized" | "expired" | "failed" | "paid";
 
@@ -35,6 +40,24 @@ export interface FakeMolliePayment {
   paidAt: string | null;
   amountRefunded: string;
   failureReason: string | null;
+  refunds: FakeMollieRefund[];
+  chargebacks: FakeMollieChargeback[];
+}
+
+export interface FakeMollieRefund {
+  id: string;
+  amount: { currency: string; value: string };
+  description: string;
+  status: "queued" | "pending" | "processing" | "refunded" | "failed" | "canceled";
+  createdAt: string;
+}
+
+export interface FakeMollieChargeback {
+  id: string;
+  amount: { currency: string; value: string };
+  reason: { code: string; description: string } | null;
+  createdAt: string;
+  reversedAt: string | null;
 }
 
 export interface FakeMollie {
@@ -48,7 +71,14 @@ export interface FakeMollie {
   /** Requests the API received (method, path, idempotency key). */
   requests: { method: string; path: string; idempotencyKey: string | null }[];
   setStatus: (id: string, status: FakeMollieStatus, options?: { method?: string; failureReason?: string }) => Promise<void>;
+  /** A refund made in Mollie's dashboard (or by the API): recorded on the payment, then the webhook. */
   refund: (id: string, value: string) => Promise<void>;
+  /** The customer's bank charges the payment back (value defaults to the whole amount), then the webhook. Returns the chb_ id. */
+  chargeback: (id: string, options?: { value?: string; reason?: { code: string; description: string } | null; callWebhook?: boolean }) => Promise<string>;
+  /** The bank reverses a chargeback, then the webhook. */
+  reverseChargeback: (id: string, chargebackId: string) => Promise<void>;
+  /** Calls the payment's webhook again, as Mollie does when an earlier call was not answered 200. */
+  repeatWebhook: (id: string) => Promise<void>;
   /** The next n payment creations answer 503 (Mollie down). */
   failNextCreates: (n: number) => void;
   close: () => Promise<void>;
@@ -85,6 +115,12 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
     isCancelable: p.status === "open",
     ...(p.status === "open" ? { expiresAt: new Date(Date.parse(p.createdAt) + 15 * 60_000).toISOString() } : {}),
     ...(p.paidAt ? { paidAt: p.paidAt, amountRefunded: { value: p.amountRefunded, currency: p.amount.currency }, amountRemaining: { value: (Number(p.amount.value) - Number(p.amountRefunded)).toFixed(2), currency: p.amount.currency } } : {}),
+    // "amountChargedBack: The total amount that was charged back for this payment. Only available when the
+    // total charged back amount is not zero." (@mollie/api-client 4.6.0, dist/types/data/payments/data.d.ts,
+    // documenting https://docs.mollie.com/reference/get-payment?path=amountChargedBack). ⚠ Whether Mollie
+    // lowers this total when a chargeback is reversed is not documented; the fake counts standing
+    // chargebacks only, and Facto does not depend on it (it sums the chargebacks list, reversedAt null).
+    ...(standingChargebacks(p) > 0 ? { amountChargedBack: { value: standingChargebacks(p).toFixed(2), currency: p.amount.currency } } : {}),
     ...(p.failureReason ? { details: { failureReason: p.failureReason } } : {}),
     locale: p.locale,
     profileId: "pfl_FakeFacto01",
@@ -95,8 +131,67 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
     _links: {
       self: { href: `${apiUrl}payments/${p.id}`, type: "application/hal+json" },
       ...(p.status === "open" ? { checkout: { href: `${checkoutUrl}/checkout/${p.id}`, type: "text/html" } } : {}),
+      // PaymentLinks in the client's types (data/payments/data.d.ts): optional `refunds` — "The API resource URL of the
+      // refunds that belong to this payment" — and `chargebacks` likewise; the fake gives them when there are any.
+      ...(p.refunds.length ? { refunds: { href: `${apiUrl}payments/${p.id}/refunds`, type: "application/hal+json" } } : {}),
+      ...(p.chargebacks.length ? { chargebacks: { href: `${apiUrl}payments/${p.id}/chargebacks`, type: "application/hal+json" } } : {}),
       dashboard: { href: `${checkoutUrl}/dashboard/payments/${p.id}`, type: "text/html" },
       documentation: { href: "https://docs.mollie.com/reference/get-payment", type: "text/html" },
+    },
+  });
+
+  const standingChargebacks = (p: FakeMolliePayment) => p.chargebacks.filter((c) => !c.reversedAt).reduce((n, c) => n + Number(c.amount.value), 0);
+
+  // The refund object as https://docs.mollie.com/reference/refunds-api-webhooks shows it ("The payload of a
+  // webhook is always simply a snapshot of the entity, as returned by the GET endpoint"): resource "refund",
+  // id re_…, amount {currency, value}, description, metadata, status, paymentId, createdAt, _links self/payment/documentation.
+  const refundView = (p: FakeMolliePayment, r: FakeMollieRefund) => ({
+    resource: "refund",
+    id: r.id,
+    mode: p.apiKey.startsWith("live_") ? "live" : "test",
+    amount: r.amount,
+    description: r.description,
+    metadata: null,
+    status: r.status,
+    paymentId: p.id,
+    createdAt: r.createdAt,
+    _links: {
+      self: { href: `${apiUrl}payments/${p.id}/refunds/${r.id}`, type: "application/hal+json" },
+      payment: { href: `${apiUrl}payments/${p.id}`, type: "application/hal+json" },
+      documentation: { href: "https://docs.mollie.com/reference/get-refund", type: "text/html" },
+    },
+  });
+  // The chargeback object as https://docs.mollie.com/reference/chargebacks-api-webhooks shows it: resource
+  // "chargeback", id chb_…, amount, reason (null, or {code, description} — "Only available for chargebacks of
+  // SEPA Direct Debit payments", ChargebackData in the client's types), paymentId, createdAt, reversedAt (null
+  // until "chargeback.reversed"), _links self/payment/documentation; settlementAmount is negative (ChargebackData:
+  // "Note that for chargebacks, the value key of settlementAmount will be negative").
+  const chargebackView = (p: FakeMolliePayment, c: FakeMollieChargeback) => ({
+    resource: "chargeback",
+    id: c.id,
+    amount: c.amount,
+    settlementAmount: { currency: c.amount.currency, value: `-${c.amount.value}` },
+    reason: c.reason,
+    paymentId: p.id,
+    createdAt: c.createdAt,
+    reversedAt: c.reversedAt,
+    _links: {
+      self: { href: `${apiUrl}payments/${p.id}/chargebacks/${c.id}`, type: "application/hal+json" },
+      payment: { href: `${apiUrl}payments/${p.id}`, type: "application/hal+json" },
+      documentation: { href: "https://docs.mollie.com/reference/get-chargeback", type: "text/html" },
+    },
+  });
+  // A list page as the official client reads it (@mollie/api-client 4.6.0, NetworkClient.iterate in
+  // dist/mollie.cjs.js: `embedded[binderName]` — "refunds"/"chargebacks" for PaymentRefundsBinder and
+  // PaymentChargebacksBinder — and the next page from `_links.next`, the last page when it is null).
+  const listView = (name: "refunds" | "chargebacks", p: FakeMolliePayment, items: unknown[]) => ({
+    count: items.length,
+    _embedded: { [name]: items },
+    _links: {
+      self: { href: `${apiUrl}payments/${p.id}/${name}`, type: "application/hal+json" },
+      previous: null,
+      next: null,
+      documentation: { href: `https://docs.mollie.com/reference/list-payment-${name === "refunds" ? "refunds" : "chargebacks"}`, type: "text/html" },
     },
   });
 
@@ -120,10 +215,44 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
     await callWebhook(p);
   }
 
+  // Refunds and chargebacks leave the payment `paid`: "a charged back payment is still paid for, so paid is an
+  // end-state here" (a maintainer of Mollie's Laravel Cashier, laravel/cashier-mollie#157, on Mollie's API).
+  // Mollie then calls the payment's webhook: "It is a URL Mollie will call with the ID of the updated object.
+  // When Mollie calls your webhook, you should fetch the latest status" (https://docs.mollie.com/reference/webhooks).
+  // ⚠ That the classic per-payment webhook fires for a refund or chargeback is not spelled out on a Mollie page
+  // we could read; integrators report it ("Mollie calls the payment webhook not only when a payment is paid,
+  // but also after refunds, chargebacks", drupal.org/i/3634145), and Facto also reads the lists on every call.
   async function refund(id: string, value: string) {
     const p = payments.get(id);
     if (!p) throw new Error(`fake Mollie: no payment ${id}`);
+    p.refunds.push({ id: `re_${randomBytes(5).toString("hex")}`, amount: { currency: p.amount.currency, value: Number(value).toFixed(2) }, description: p.description, status: "pending", createdAt: new Date().toISOString() });
     p.amountRefunded = (Number(p.amountRefunded) + Number(value)).toFixed(2);
+    await callWebhook(p);
+  }
+
+  async function chargeback(id: string, opts: { value?: string; reason?: { code: string; description: string } | null; callWebhook?: boolean } = {}) {
+    const p = payments.get(id);
+    if (!p) throw new Error(`fake Mollie: no payment ${id}`);
+    if (p.status !== "paid") throw new Error(`fake Mollie: payment ${id} is ${p.status}, only a paid payment can be charged back`);
+    const value = Number(opts.value ?? p.amount.value);
+    if (value <= 0 || value > Number(p.amount.value) - standingChargebacks(p) + 1e-9) throw new Error(`fake Mollie: cannot charge back ${value} of ${id}`);
+    const cb: FakeMollieChargeback = { id: `chb_${randomBytes(6).toString("hex")}`, amount: { currency: p.amount.currency, value: value.toFixed(2) }, reason: opts.reason ?? null, createdAt: new Date().toISOString(), reversedAt: null };
+    p.chargebacks.push(cb);
+    if (opts.callWebhook !== false) await callWebhook(p);
+    return cb.id;
+  }
+
+  async function reverseChargeback(id: string, chargebackId: string) {
+    const p = payments.get(id);
+    const cb = p?.chargebacks.find((c) => c.id === chargebackId);
+    if (!p || !cb) throw new Error(`fake Mollie: no chargeback ${chargebackId} on ${id}`);
+    cb.reversedAt = new Date().toISOString();
+    await callWebhook(p);
+  }
+
+  async function repeatWebhook(id: string) {
+    const p = payments.get(id);
+    if (!p) throw new Error(`fake Mollie: no payment ${id}`);
     await callWebhook(p);
   }
 
@@ -198,6 +327,8 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
         paidAt: null,
         amountRefunded: "0.00",
         failureReason: null,
+        refunds: [],
+        chargebacks: [],
       };
       payments.set(payment.id, payment);
       const response = view(payment);
@@ -211,6 +342,14 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
       if (!p || p.apiKey !== auth) return error(404, "Not Found", `No payment exists with token ${get[1]}.`);
       return send(200, view(p));
     }
+    const list = /^\/v2\/payments\/([A-Za-z0-9_]+)\/(refunds|chargebacks)$/.exec(url.pathname);
+    if (req.method === "GET" && list) {
+      // GET /v2/payments/{id}/refunds and /chargebacks (https://docs.mollie.com/reference/list-payment-refunds,
+      // .../list-payment-chargebacks; the paths the client builds in PaymentRefundsBinder/PaymentChargebacksBinder).
+      const p = payments.get(list[1]!);
+      if (!p || p.apiKey !== auth) return error(404, "Not Found", `No payment exists with token ${list[1]}.`);
+      return list[2] === "refunds" ? send(200, listView("refunds", p, p.refunds.map((r) => refundView(p, r)))) : send(200, listView("chargebacks", p, p.chargebacks.map((c) => chargebackView(p, c))));
+    }
     const refundPath = /^\/v2\/payments\/([A-Za-z0-9_]+)\/refunds$/.exec(url.pathname);
     if (req.method === "POST" && refundPath) {
       const p = payments.get(refundPath[1]!);
@@ -219,18 +358,27 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
       if (p.status !== "paid") return error(422, "Unprocessable Entity", "The payment cannot be refunded: it is not paid");
       if (Number(value) > Number(p.amount.value) - Number(p.amountRefunded)) return error(422, "Unprocessable Entity", "The amount is higher than the amount remaining", "amount");
       await refund(p.id, value);
-      return send(201, { resource: "refund", id: `re_${randomBytes(5).toString("hex")}`, amount: { value, currency: p.amount.currency }, status: "pending", paymentId: p.id, createdAt: new Date().toISOString() });
+      return send(201, refundView(p, p.refunds.at(-1)!));
     }
     return error(404, "Not Found", "The requested resource does not exist");
   }
 
   async function handleControl(method: string, path: string, body: string, send: (status: number, body: unknown) => void) {
-    const m = /^\/_control\/payments\/([A-Za-z0-9_]+)\/(status|refund)$/.exec(path);
+    const m = /^\/_control\/payments\/([A-Za-z0-9_]+)\/(status|refund|chargeback|reverse-chargeback|webhook)$/.exec(path);
     if (method === "POST" && m) {
-      const input = JSON.parse(body || "{}") as { status?: FakeMollieStatus; value?: string };
-      if (m[2] === "status") await setStatus(m[1]!, input.status ?? "paid");
-      else await refund(m[1]!, input.value ?? "0.00");
-      return send(200, view(payments.get(m[1]!)!));
+      const input = JSON.parse(body || "{}") as { status?: FakeMollieStatus; value?: string; reason?: { code: string; description: string }; chargebackId?: string };
+      if (!payments.has(m[1]!)) return send(404, { status: 404, title: "Not Found", detail: `No payment ${m[1]}`, _links: DOCS });
+      try {
+        if (m[2] === "status") await setStatus(m[1]!, input.status ?? "paid");
+        else if (m[2] === "refund") await refund(m[1]!, input.value ?? "0.00");
+        else if (m[2] === "chargeback") await chargeback(m[1]!, { ...(input.value ? { value: input.value } : {}), reason: input.reason ?? null });
+        else if (m[2] === "reverse-chargeback") await reverseChargeback(m[1]!, input.chargebackId ?? "");
+        else await repeatWebhook(m[1]!);
+      } catch (e) {
+        return send(422, { status: 422, title: "Unprocessable Entity", detail: e instanceof Error ? e.message : String(e), _links: DOCS });
+      }
+      const p = payments.get(m[1]!)!;
+      return send(200, { ...view(p), _controlChargebacks: p.chargebacks.map((c) => c.id), _controlRefunds: p.refunds.map((r) => r.id) });
     }
     if (method === "GET" && path === "/_control/payments") return send(200, [...payments.values()].map(view));
     if (method === "GET" && path === "/_control/webhook-calls") return send(200, webhookCalls);
@@ -300,6 +448,9 @@ export async function startFakeMollie(options: { port?: number; checkoutPort?: n
     requests,
     setStatus,
     refund,
+    chargeback,
+    reverseChargeback,
+    repeatWebhook,
     failNextCreates: (n) => {
       failCreates = n;
     },

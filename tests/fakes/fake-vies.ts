@@ -6,13 +6,50 @@ import type { AddressInfo } from "node:net";
  * known companies (with a consultation number when a requester is given), GET /check-status lists
  * availability, and a country marked unavailable answers VIES's MS_UNAVAILABLE error body
  * (tests mark countries with setUnavailable, or POST /_control/unavailable from another process).
+ *
+ * Every answer VIES documents can be produced with the numbers of the EU's own test service
+ * (checkVatTestService.wsdl / POST /check-vat-test-service: "Here is the list of VAT Number to use to
+ * receive each kind of answer: 100 = Valid request with Valid VAT Number, 200 = Valid request with an
+ * Invalid VAT Number, 201 = Error : INVALID_INPUT, 202 = Error : INVALID_REQUESTER_INFO, 300 = Error :
+ * SERVICE_UNAVAILABLE, 301 = Error : MS_UNAVAILABLE, 302 = Error : TIMEOUT, 400 = Error : VAT_BLOCKED,
+ * 401 = Error : IP_BLOCKED, 500 = Error : GLOBAL_MAX_CONCURRENT_REQ, 501 = Error :
+ * GLOBAL_MAX_CONCURRENT_REQ_TIME, 600 = Error : MS_MAX_CONCURRENT_REQ, 601 = Error :
+ * MS_MAX_CONCURRENT_REQ_TIME"). The fake answers them on /check-vat-number for any member state, so
+ * a number that passes Facto's own format check reaches it: RO has no check digit and 2–10 digits, so
+ * RO100 … RO601 are the magic numbers (VIES_TEST_NUMBERS). Divergences, each a guess kept small:
+ * - 202 answers INVALID_REQUESTER_INFO only when a requester is sent (the requester is what VIES
+ *   refuses); without one the same number is valid, so a check without requester can succeed.
+ * - The error comes as `{valid: false, userError: CODE}` (the REST answer shape), or as
+ *   `{actionSucceed: false, errorWrappers: [{error: CODE}]}` after setErrorShape("errorWrappers") —
+ *   VIES answers both ways (the second is how the REST API reports MS_UNAVAILABLE, see the reference
+ *   notes in /work/shared/reference/vat-invoicing-sepa.md §1).
+ * - A normal answer carries `userError: "VALID"` or `"INVALID"` next to `valid`, as live REST answers do.
  */
 export interface FakeVies {
   url: string;
   requests: { countryCode: string; vatNumber: string; requesterMemberStateCode?: string; requesterNumber?: string }[];
   setUnavailable: (countries: string[]) => void;
+  /** How the test-service error numbers answer: `{valid:false, userError}` (default) or VIES's error body. */
+  setErrorShape: (shape: "userError" | "errorWrappers") => void;
   close: () => Promise<void>;
 }
+
+/** The EU test service's numbers (see above) and the answer each one gives. */
+export const VIES_TEST_NUMBERS: Record<string, string> = {
+  "100": "VALID",
+  "200": "INVALID",
+  "201": "INVALID_INPUT",
+  "202": "INVALID_REQUESTER_INFO",
+  "300": "SERVICE_UNAVAILABLE",
+  "301": "MS_UNAVAILABLE",
+  "302": "TIMEOUT",
+  "400": "VAT_BLOCKED",
+  "401": "IP_BLOCKED",
+  "500": "GLOBAL_MAX_CONCURRENT_REQ",
+  "501": "GLOBAL_MAX_CONCURRENT_REQ_TIME",
+  "600": "MS_MAX_CONCURRENT_REQ",
+  "601": "MS_MAX_CONCURRENT_REQ_TIME",
+};
 
 /** VIES's member-state codes: the EU 27 (Greece as EL) and XI, Northern Ireland. */
 const VIES_COUNTRIES = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI"];
@@ -29,6 +66,7 @@ export const FAKE_VIES_REGISTRY: Record<string, { name: string; address: string 
 export async function startFakeVies(options: { port?: number; registry?: Record<string, { name: string; address: string }>; unavailableCountries?: string[] } = {}): Promise<FakeVies> {
   const registry = options.registry ?? FAKE_VIES_REGISTRY;
   let unavailable = new Set(options.unavailableCountries ?? []);
+  let errorShape: "userError" | "errorWrappers" = "userError";
   const requests: FakeVies["requests"] = [];
   let counter = 0;
 
@@ -56,6 +94,10 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
       unavailable = new Set(JSON.parse(Buffer.concat(chunks).toString("utf8")) as string[]);
       return send(200, { unavailable: [...unavailable] });
     }
+    if (req.method === "POST" && req.url === "/_control/error-shape") {
+      errorShape = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { shape: "userError" | "errorWrappers" }).shape;
+      return send(200, { errorShape });
+    }
     if (req.method !== "POST" || req.url !== "/check-vat-number") return send(404, { errorWrappers: [{ error: "NOT_FOUND" }] });
     let body: { countryCode?: string; vatNumber?: string; requesterMemberStateCode?: string; requesterNumber?: string };
     try {
@@ -76,14 +118,21 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
     if (unavailable.has(body.countryCode)) {
       return send(200, { actionSucceed: false, errorWrappers: [{ error: "MS_UNAVAILABLE", message: "The member state service is unavailable, try again later" }] });
     }
-    const known = registry[`${body.countryCode}${body.vatNumber}`];
     const requestDate = new Date().toISOString();
+    let code = VIES_TEST_NUMBERS[body.vatNumber];
+    if (code === "INVALID_REQUESTER_INFO" && !body.requesterNumber) code = "VALID";
+    if (code && code !== "VALID" && code !== "INVALID") {
+      if (errorShape === "errorWrappers") return send(200, { actionSucceed: false, errorWrappers: [{ error: code, message: `${code} (fake VIES test number ${body.vatNumber})` }] });
+      return send(200, { countryCode: body.countryCode, vatNumber: body.vatNumber, requestDate, valid: false, userError: code, requestIdentifier: "", name: "---", address: "---" });
+    }
+    const known = code === "VALID" ? { name: "VIES TEST COMPANY", address: "---" } : code === "INVALID" ? undefined : registry[`${body.countryCode}${body.vatNumber}`];
     const requestIdentifier = body.requesterNumber ? `WAPIAAAAZ${String(++counter).padStart(6, "0")}` : "";
     send(200, {
       countryCode: body.countryCode,
       vatNumber: body.vatNumber,
       requestDate,
       valid: !!known,
+      userError: known ? "VALID" : "INVALID",
       requestIdentifier,
       name: known?.name ?? "---",
       address: known?.address ?? "---",
@@ -101,6 +150,9 @@ export async function startFakeVies(options: { port?: number; registry?: Record<
     requests,
     setUnavailable: (countries) => {
       unavailable = new Set(countries);
+    },
+    setErrorShape: (shape) => {
+      errorShape = shape;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

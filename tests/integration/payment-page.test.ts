@@ -32,7 +32,28 @@ async function mailOf(invoiceId: string, kind: "INVOICE" | "REMINDER" | "THANK_Y
   const ids = rows.map((r) => `<${r.id}@facto.invalid>`);
   return (await inbox()).find((m) => m.messageId !== null && ids.includes(m.messageId));
 }
-const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${SHOP}`)).json() as Promise<{ paidOrders: string[] }>;
+const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${SHOP}`)).json() as Promise<{ paidOrders: string[]; metafields: Record<string, Record<string, { value: string }>> }>;
+const mollieControl = async (paymentId: string, action: "chargeback" | "refund" | "webhook" | "reverse-chargeback", body: Record<string, unknown> = {}) => {
+  const res = await fetch(`${stack.fakeMollieCheckoutUrl}/_control/payments/${paymentId}/${action}`, { method: "POST", body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { _controlChargebacks: string[]; _controlRefunds: string[] };
+};
+/** Every Mollie webhook call of the shop has been through the worker. */
+const mollieWebhooksSettled = async (atLeast: number) => (await db.webhookEvent.count({ where: { shopId, provider: "MOLLIE", status: { not: "RECEIVED" } } })) >= atLeast && (await db.webhookEvent.count({ where: { shopId, provider: "MOLLIE", status: "RECEIVED" } })) === 0;
+const merchantMails = async (subject: string) => (await inbox()).filter((m) => m.to.includes("facturen@atelier-lumiere.example") && m.subject === subject);
+
+/** The shopper pays the whole invoice in the fake Mollie checkout; returns the paid payment line. */
+async function payOnline(invoice: { id: string; publicToken: string | null }) {
+  const page = await browser.newPage();
+  await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+  await page.getByRole("button", { name: /Online betalen/ }).click();
+  await page.waitForURL(/\/checkout\/tr_/);
+  await page.getByRole("button", { name: "Paid" }).click();
+  await page.waitForURL(/\?attempt=/);
+  await page.close();
+  await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "PAID", 30_000, "the invoice paid");
+  return db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
+}
 
 async function placeOrder(orderId: number, overrides: Record<string, unknown> = {}) {
   const order = { ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending", ...overrides };
@@ -210,9 +231,77 @@ describe("the payment page", () => {
     expect(after.amountDue.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));
     expect(after.payments[0]!.amountRefunded.toFixed(2)).toBe(line.amount.toFixed(2));
     expect(after.events.map((e) => e.type)).toContain("payment.reversed");
+    // The refund made in Mollie's dashboard is read from the payment's refunds list, once, by its id.
+    const reversals = await db.paymentReversal.findMany({ where: { paymentId: line.id } });
+    expect(reversals.map((r) => [r.kind, r.amount.toFixed(2), r.status])).toEqual([["REFUND", line.amount.toFixed(2), "pending"]]);
+    expect(reversals[0]!.externalId).toMatch(/^re_/);
+    expect(after.events.filter((e) => e.type === "payment.refunded").map((e) => e.message)).toEqual([`Refund ${reversals[0]!.externalId} of online payment ${line.externalId}: EUR ${line.amount.toFixed(2)} (pending)`]);
     // No credit note: a refund of money is not a correction of the invoice (docs/decisions/006).
     expect(await db.invoice.count({ where: { originalInvoiceId: invoice.id } })).toBe(0);
   }, 120_000);
+
+  it("takes a Mollie chargeback back off the invoice: unpaid again, in its history, the merchant e-mailed once, the store's Facto status follows", async () => {
+    const invoice = await placeOrder(7701008);
+    const line = await payOnline(invoice);
+    await waitFor(async () => (await shopifyState()).paidOrders.includes("gid://shopify/Order/7701008"), 30_000, "the Shopify order marked paid");
+    await waitFor(async () => (await shopifyState()).metafields["gid://shopify/Order/7701008"]?.["facto.invoice_status"]?.value === "paid", 30_000, "the order's Facto status paid");
+    const settledBefore = await db.webhookEvent.count({ where: { shopId, provider: "MOLLIE" } });
+
+    // The customer's bank charges the payment back; Mollie keeps the payment `paid` and calls the webhook.
+    const { _controlChargebacks: [chargebackId] } = await mollieControl(line.externalId!, "chargeback", { reason: { code: "MD06", description: "Refund request by end customer" } });
+    await waitFor(async () => (await db.invoiceEvent.count({ where: { invoiceId: invoice.id, type: "payment.reversed" } })) === 1, 30_000, "the chargeback recorded");
+    const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true, events: { orderBy: { createdAt: "asc" } } } });
+    expect(after.status).toBe("ISSUED");
+    expect(after.paidAmount.toFixed(2)).toBe("0.00");
+    expect(after.amountDue.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));
+    expect(after.payments.map((p) => [p.status, p.amountChargedBack.toFixed(2)])).toEqual([["PAID", line.amount.toFixed(2)]]);
+    const charged = after.events.find((e) => e.type === "payment.charged_back")!;
+    expect(charged.message).toBe(`Chargeback ${chargebackId} of online payment ${line.externalId}: the customer's bank took back EUR ${line.amount.toFixed(2)} (MD06: Refund request by end customer)`);
+    expect(after.events.find((e) => e.type === "payment.reversed")!.message).toBe(`The payment was charged back: EUR ${invoice.taxInclusiveTotal.toFixed(2)} is open again`);
+
+    // The merchant is told by e-mail; the order's Facto status in Shopify says "issued" again.
+    const subject = `Facto: Chargeback on invoice ${invoice.formattedNumber}`;
+    await waitFor(async () => (await merchantMails(subject)).length === 1, 30_000, "the merchant's chargeback e-mail");
+    const mail = (await merchantMails(subject))[0]!;
+    expect(mail.text).toContain(`charged back EUR ${line.amount.toFixed(2)} of the online payment ${line.externalId}`);
+    expect(mail.text).toContain(`The invoice is unpaid again: EUR ${invoice.taxInclusiveTotal.toFixed(2)} is open.`);
+    await waitFor(async () => (await shopifyState()).metafields["gid://shopify/Order/7701008"]?.["facto.invoice_status"]?.value === "issued", 30_000, "the order's Facto status back to issued");
+    // The payment page offers to pay again.
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    expect(await page.getByTestId("status").textContent()).toBe("Te betalen");
+    expect(await page.getByRole("button", { name: /Online betalen/ }).count()).toBe(1);
+    expect(await page.getByTestId("payments").textContent()).toContain("teruggeboekt");
+    await page.close();
+
+    // Mollie calls the webhook again for the same state: nothing changes, nobody is told twice.
+    await waitFor(() => mollieWebhooksSettled(settledBefore + 1), 30_000, "the chargeback webhook processed");
+    const history = await db.invoiceEvent.count({ where: { invoiceId: invoice.id } });
+    await mollieControl(line.externalId!, "webhook");
+    await mollieControl(line.externalId!, "webhook");
+    await waitFor(() => mollieWebhooksSettled(settledBefore + 3), 30_000, "the repeated webhooks processed");
+    expect(await db.invoiceEvent.count({ where: { invoiceId: invoice.id } })).toBe(history);
+    expect(await db.paymentReversal.count({ where: { paymentId: line.id } })).toBe(1);
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).amountDue.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));
+    expect(await merchantMails(subject)).toHaveLength(1);
+  }, 180_000);
+
+  it("leaves the invoice partially paid after a partial chargeback", async () => {
+    const invoice = await placeOrder(7701009);
+    const line = await payOnline(invoice);
+    await mollieControl(line.externalId!, "chargeback", { value: "50.00" });
+    await waitFor(async () => (await db.invoiceEvent.count({ where: { invoiceId: invoice.id, type: "payment.charged_back" } })) === 1, 30_000, "the chargeback recorded");
+    await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "ISSUED", 30_000, "the invoice open again");
+    const after = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
+    expect(after.amountDue.toFixed(2)).toBe("50.00");
+    expect(after.paidAmount.toFixed(2)).toBe((Number(invoice.taxInclusiveTotal.toFixed(2)) - 50).toFixed(2));
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
+    expect(await page.getByTestId("status").textContent()).toBe("Gedeeltelijk betaald");
+    await page.close();
+    await waitFor(async () => (await merchantMails(`Facto: Chargeback on invoice ${invoice.formattedNumber}`)).length === 1, 30_000, "the merchant's chargeback e-mail");
+    expect((await merchantMails(`Facto: Chargeback on invoice ${invoice.formattedNumber}`))[0]!.text).toContain("The invoice is partially paid again: EUR 50.00 is open.");
+  }, 180_000);
 
   it("shows a clear message when Mollie is down and records the attempt as failed", async () => {
     const invoice = await placeOrder(7701006);

@@ -25,7 +25,7 @@ export interface PayPageLabels {
   scanWithBankingApp: string;
   attempt: { paid: string; pending: string; failed: string; canceled: string; expired: string; open: string };
   payments: string;
-  paymentLine: { paid: string; open: string; pending: string; failed: string; canceled: string; expired: string; authorized: string };
+  paymentLine: { paid: string; open: string; pending: string; failed: string; canceled: string; expired: string; authorized: string; reversed: string };
   continue: string;
   payByDirectDebit: string;
   directDebitText: string;
@@ -66,7 +66,7 @@ const nl: PayPageLabels = {
     open: "De betaling is nog niet afgerond.",
   },
   payments: "Betalingen",
-  paymentLine: { paid: "betaald", open: "open", pending: "in verwerking", failed: "mislukt", canceled: "geannuleerd", expired: "verlopen", authorized: "geautoriseerd" },
+  paymentLine: { paid: "betaald", open: "open", pending: "in verwerking", failed: "mislukt", canceled: "geannuleerd", expired: "verlopen", authorized: "geautoriseerd", reversed: "teruggeboekt" },
   continue: "Verder",
   payByDirectDebit: "Betalen via domiciliëring — mandaat ondertekenen",
   directDebitText: "Onderteken eenmalig een SEPA-mandaat: deze en volgende facturen worden automatisch van uw rekening geïnd.",
@@ -107,7 +107,7 @@ const fr: PayPageLabels = {
     open: "Le paiement n'est pas encore terminé.",
   },
   payments: "Paiements",
-  paymentLine: { paid: "payé", open: "ouvert", pending: "en cours", failed: "échoué", canceled: "annulé", expired: "expiré", authorized: "autorisé" },
+  paymentLine: { paid: "payé", open: "ouvert", pending: "en cours", failed: "échoué", canceled: "annulé", expired: "expiré", authorized: "autorisé", reversed: "remboursé ou contesté" },
   continue: "Continuer",
   payByDirectDebit: "Payer par domiciliation — signer un mandat",
   directDebitText: "Signez une fois un mandat SEPA : cette facture et les suivantes seront prélevées automatiquement sur votre compte.",
@@ -148,7 +148,7 @@ const en: PayPageLabels = {
     open: "The payment has not been completed yet.",
   },
   payments: "Payments",
-  paymentLine: { paid: "paid", open: "open", pending: "processing", failed: "failed", canceled: "cancelled", expired: "expired", authorized: "authorized" },
+  paymentLine: { paid: "paid", open: "open", pending: "processing", failed: "failed", canceled: "cancelled", expired: "expired", authorized: "authorized", reversed: "refunded or charged back" },
   continue: "Continue",
   payByDirectDebit: "Pay by direct debit — sign a mandate",
   directDebitText: "Sign a SEPA mandate once: this invoice and the next ones are collected from your account automatically.",
@@ -189,7 +189,7 @@ const de: PayPageLabels = {
     open: "Die Zahlung ist noch nicht abgeschlossen.",
   },
   payments: "Zahlungen",
-  paymentLine: { paid: "bezahlt", open: "offen", pending: "in Bearbeitung", failed: "fehlgeschlagen", canceled: "abgebrochen", expired: "abgelaufen", authorized: "autorisiert" },
+  paymentLine: { paid: "bezahlt", open: "offen", pending: "in Bearbeitung", failed: "fehlgeschlagen", canceled: "abgebrochen", expired: "abgelaufen", authorized: "autorisiert", reversed: "zurückgebucht" },
   continue: "Weiter",
   payByDirectDebit: "Per Lastschrift zahlen — Mandat unterzeichnen",
   directDebitText: "Unterzeichnen Sie einmalig ein SEPA-Mandat: diese und die nächsten Rechnungen werden automatisch von Ihrem Konto eingezogen.",

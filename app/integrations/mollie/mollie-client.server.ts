@@ -16,11 +16,36 @@ export interface MolliePayment {
   status: MolliePaymentStatus;
   amount: { currency: string; value: string };
   amountRefunded: string;
+  /** Mollie's total charged back ("Only available when the total charged back amount is not zero"): "0.00" otherwise. */
+  amountChargedBack: string;
   method: string | null;
   paidAt: Date | null;
   checkoutUrl: string | null;
   metadata: unknown;
   failureReason: string | null;
+}
+
+/** A refund of a payment, as GET /v2/payments/{id}/refunds lists it (also refunds made in Mollie's dashboard). */
+export interface MollieRefund {
+  id: string;
+  amount: string;
+  currency: string;
+  /** queued, pending, processing, refunded, failed or canceled (Mollie's RefundStatus). */
+  status: string;
+  description: string | null;
+  createdAt: Date;
+}
+
+/** A chargeback of a payment, as GET /v2/payments/{id}/chargebacks lists it. */
+export interface MollieChargeback {
+  id: string;
+  amount: string;
+  currency: string;
+  /** The bank's reason ("AC04: Account closed"); Mollie gives one for SEPA Direct Debit only. */
+  reason: string | null;
+  createdAt: Date;
+  /** Set when the chargeback was reversed (the money is back with the merchant). */
+  reversedAt: Date | null;
 }
 
 export interface CreateMolliePayment {
@@ -38,6 +63,10 @@ export interface CreateMolliePayment {
 export interface MollieGateway {
   createPayment(input: CreateMolliePayment): Promise<MolliePayment>;
   getPayment(id: string): Promise<MolliePayment>;
+  /** Every refund of a payment (all pages). */
+  listRefunds(paymentId: string): Promise<MollieRefund[]>;
+  /** Every chargeback of a payment (all pages). */
+  listChargebacks(paymentId: string): Promise<MollieChargeback[]>;
 }
 
 const MOLLIE_API_KEY = /^(test|live)_[A-Za-z0-9]{30,}$/;
@@ -51,6 +80,7 @@ const PaymentResponse = z.object({
   status: z.enum(["open", "canceled", "pending", "authorized", "expired", "failed", "paid"]),
   amount: z.object({ currency: z.string(), value: z.string() }),
   amountRefunded: z.object({ value: z.string() }).nullish(),
+  amountChargedBack: z.object({ value: z.string() }).nullish(),
   method: z.string().nullish(),
   paidAt: z.string().nullish(),
   metadata: z.unknown().optional(),
@@ -65,12 +95,40 @@ function toPayment(raw: unknown): MolliePayment {
     status: p.status,
     amount: p.amount,
     amountRefunded: p.amountRefunded?.value ?? "0.00",
+    amountChargedBack: p.amountChargedBack?.value ?? "0.00",
     method: p.method ?? null,
     paidAt: p.paidAt ? new Date(p.paidAt) : null,
     checkoutUrl: p._links?.checkout?.href ?? null,
     metadata: p.metadata ?? null,
     failureReason: p.details?.failureReason ?? null,
   };
+}
+
+const Amount = z.object({ currency: z.string(), value: z.string().regex(/^-?\d+\.\d{2}$/) });
+const RefundResponse = z.object({
+  id: z.string().regex(/^re_/),
+  amount: Amount,
+  status: z.string(),
+  description: z.string().nullish(),
+  createdAt: z.string(),
+});
+const ChargebackResponse = z.object({
+  id: z.string().regex(/^chb_/),
+  amount: Amount,
+  createdAt: z.string(),
+  reason: z.object({ code: z.string().nullish(), description: z.string().nullish() }).nullish(),
+  reversedAt: z.string().nullish(),
+});
+
+function toRefund(raw: unknown): MollieRefund {
+  const r = RefundResponse.parse(raw);
+  return { id: r.id, amount: r.amount.value, currency: r.amount.currency, status: r.status, description: r.description ?? null, createdAt: new Date(r.createdAt) };
+}
+
+function toChargeback(raw: unknown): MollieChargeback {
+  const c = ChargebackResponse.parse(raw);
+  const reason = [c.reason?.code, c.reason?.description].filter(Boolean).join(": ");
+  return { id: c.id, amount: c.amount.value, currency: c.amount.currency, reason: reason || null, createdAt: new Date(c.createdAt), reversedAt: c.reversedAt ? new Date(c.reversedAt) : null };
 }
 
 /** Mollie's errors as AppErrors: a refused request is permanent, an unreachable or failing Mollie is retried. */
@@ -110,6 +168,25 @@ export function mollieGateway(apiKey: string, apiEndpoint: string = env().MOLLIE
         return toPayment(await client.payments.get(id));
       } catch (error) {
         throw error instanceof z.ZodError ? new AppError("UPSTREAM_REJECTED", `unexpected Mollie response: ${error.message}`) : toAppError(error);
+      }
+    },
+    async listRefunds(paymentId) {
+      try {
+        const refunds: MollieRefund[] = [];
+        // iterate() follows _links.next over every page (Mollie pages lists by 50 by default).
+        for await (const refund of client.paymentRefunds.iterate({ paymentId })) refunds.push(toRefund(refund));
+        return refunds;
+      } catch (error) {
+        throw error instanceof z.ZodError ? new AppError("UPSTREAM_REJECTED", `unexpected Mollie refunds response: ${error.message}`) : toAppError(error);
+      }
+    },
+    async listChargebacks(paymentId) {
+      try {
+        const chargebacks: MollieChargeback[] = [];
+        for await (const chargeback of client.paymentChargebacks.iterate({ paymentId })) chargebacks.push(toChargeback(chargeback));
+        return chargebacks;
+      } catch (error) {
+        throw error instanceof z.ZodError ? new AppError("UPSTREAM_REJECTED", `unexpected Mollie chargebacks response: ${error.message}`) : toAppError(error);
       }
     },
   };
