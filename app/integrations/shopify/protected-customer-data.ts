@@ -1,0 +1,19 @@
+import { isAppError } from "~/errors/app-error";
+
+/**
+ * Shopify's answer when an App Store app reads protected customer data (Customer, or the name, address,
+ * e-mail and phone fields of orders and customers) without Shopify's approval:
+ * https://shopify.dev/docs/apps/launch/protected-customer-data, "Using protected customer data":
+ * "GraphQL requests to unapproved types will return an HTTP `200 Ok` response with an error message in
+ * the `errors` hash" — e.g. `"This app is not approved to access the Customer object. See
+ * https://partners.shopify.com/123/apps/456/customer_data for more details."` / `"This app is not approved
+ * to use the phoneNumber field."`; the errors carry `extensions.code: "ACCESS_DENIED"` (the code Shopify
+ * also uses for missing scopes, which is why the message decides).
+ * Returns Shopify's message when `error` is such a refusal, otherwise null.
+ */
+export function protectedCustomerDataDenial(error: unknown): string | null {
+  if (!isAppError(error)) return null;
+  const errors = (error.details as { errors?: { message?: string; extensions?: { code?: string } }[] } | undefined)?.errors ?? [];
+  const denied = errors.find((e) => /not approved to (access|use)/i.test(e.message ?? "") || (e.extensions?.code === "ACCESS_DENIED" && /customer/i.test(e.message ?? "")));
+  return denied?.message ?? null;
+}
