@@ -8,6 +8,8 @@ node --version | grep -q '^v24\.' || { echo "Node 24 expected on PATH (run throu
 npx --no-install tsc --noEmit
 npx --no-install tsc --noEmit -p extensions/direct-debit-offer
 npx --no-install remix vite:build --logLevel warn
+# Shopify's official Admin GraphQL schema for the schema test and the fake Shopify (decision 015; skipped when present).
+bash scripts/shopify-admin-schema.sh
 mkdir -p test-results
 status=0
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?

@@ -5,6 +5,7 @@ import { createPrisma, type Db } from "~/db.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
 import { closeQueues, enqueue } from "~/queues.server";
 import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
@@ -111,5 +112,27 @@ describe("Shopify order reconciliation", () => {
     expect(await run()).toEqual({ seen: 1, queued: 1 });
     expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).customerDataDeniedAt).toBeNull();
     await waitFor(async () => (await db.invoice.count({ where: { shopId, channelOrderId: "5550401" } })) === 1, 30_000, "the invoice once access is granted");
+  });
+
+  it("an order webhook with the buyer redacted (protected customer data not approved) fails once, visibly, and is not invoiced as 'Customer'", async () => {
+    const domain = "webhook-no-pii.myshopify.com";
+    const { shopId } = await seedShopifyShop(db, { domain });
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+    // What Shopify sends an app whose name/address/email fields are not approved: the fields redacted, the country kept.
+    const redacted = { ...fixture, id: 5550501, admin_graphql_api_id: "gid://shopify/Order/5550501", name: "#5501", email: null, contact_email: null, customer: { ...fixture.customer, first_name: null, last_name: null, email: null }, billing_address: { country_code: "BE", name: null, first_name: null, last_name: null, address1: null, address2: null, zip: null, city: null, company: null }, shipping_address: { country_code: "BE" } };
+    const sent = await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: domain, body: JSON.stringify(redacted), secret: stack.shopifyApiSecret });
+    expect(sent.status).toBe(200);
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shopId, status: "FAILED" } })) === 1, 30_000, "the redacted order's event marked FAILED");
+    const event = await db.webhookEvent.findFirstOrThrow({ where: { shopId } });
+    expect(event.attempts).toBe(1); // not retried in a loop
+    expect(event.lastError).toContain("without the buyer's name and address");
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).customerDataDeniedReason).toContain("Shopify sent order #5501 without the buyer's name and address");
+    expect(await db.invoice.count({ where: { shopId } })).toBe(0);
+
+    // Access approved: the next order arrives complete, is invoiced, and the merchant's banner goes away.
+    const complete = { ...fixture, id: 5550502, admin_graphql_api_id: "gid://shopify/Order/5550502", name: "#5502" };
+    await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: domain, body: JSON.stringify(complete), secret: stack.shopifyApiSecret });
+    await waitFor(async () => (await db.invoice.count({ where: { shopId } })) === 1, 30_000, "the complete order's invoice");
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).customerDataDeniedAt).toBeNull();
   });
 });

@@ -17,3 +17,19 @@ export function protectedCustomerDataDenial(error: unknown): string | null {
   const denied = errors.find((e) => /not approved to (access|use)/i.test(e.message ?? "") || (e.extensions?.code === "ACCESS_DENIED" && /customer/i.test(e.message ?? "")));
   return denied?.message ?? null;
 }
+
+type AddressFields = { name?: string | null; first_name?: string | null; last_name?: string | null; address1?: string | null; city?: string | null; zip?: string | null; country_code?: string | null } | null | undefined;
+
+/**
+ * Whether an order webhook arrived with the buyer's name and address redacted: Shopify sends an app
+ * without approved protected customer data fields the payload with "unapproved fields ... redacted"
+ * (shopify.dev/docs/apps/launch/protected-customer-data, "Using protected customer data"), which leaves a
+ * billing address with its country but no name and no street, city or zip — something a checkout never
+ * produces (it asks for both).
+ */
+export function buyerRedacted(order: { billing_address?: AddressFields }): boolean {
+  const a = order.billing_address;
+  if (!a) return false;
+  const has = (v: string | null | undefined) => !!v?.trim();
+  return has(a.country_code) && !has(a.name) && !has(a.first_name) && !has(a.last_name) && !has(a.address1) && !has(a.city) && !has(a.zip);
+}
