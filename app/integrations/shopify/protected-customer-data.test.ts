@@ -19,5 +19,8 @@ describe("protected customer data refusals", () => {
     expect(buyerRedacted({ billing_address: { country_code: "BE", name: null, address1: null, city: null, zip: null } })).toBe(true);
     expect(buyerRedacted({ billing_address: { country_code: "BE", name: "Jan Peeters", address1: "Veldstraat 1", city: "Gent", zip: "9000" } })).toBe(false);
     expect(buyerRedacted({ billing_address: null })).toBe(false); // no billing address at all (e.g. a POS sale): not a refusal
+    // Only a country but an e-mail: a checkout that asked for little (e.g. a digital good), not a redaction.
+    expect(buyerRedacted({ billing_address: { country_code: "BE" }, email: "jan@example.be" })).toBe(false);
+    expect(buyerRedacted({ billing_address: { country_code: "BE" }, email: null, contact_email: null, customer: { email: null } })).toBe(true);
   });
 });

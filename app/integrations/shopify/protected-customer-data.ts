@@ -21,15 +21,17 @@ export function protectedCustomerDataDenial(error: unknown): string | null {
 type AddressFields = { name?: string | null; first_name?: string | null; last_name?: string | null; address1?: string | null; city?: string | null; zip?: string | null; country_code?: string | null } | null | undefined;
 
 /**
- * Whether an order webhook arrived with the buyer's name and address redacted: Shopify sends an app
- * without approved protected customer data fields the payload with "unapproved fields ... redacted"
+ * Whether an order webhook arrived with the buyer redacted: Shopify sends an app without approved
+ * protected customer data fields the payload with "unapproved fields ... redacted"
  * (shopify.dev/docs/apps/launch/protected-customer-data, "Using protected customer data"), which leaves a
- * billing address with its country but no name and no street, city or zip — something a checkout never
- * produces (it asks for both).
+ * billing address with its country but no name and no street, city or zip, and no e-mail anywhere. A
+ * checkout never produces that (it always takes a contact e-mail, and a billing address has a name), so
+ * an order whose billing address is only a country but that carries an e-mail is taken as it is.
  */
-export function buyerRedacted(order: { billing_address?: AddressFields }): boolean {
+export function buyerRedacted(order: { billing_address?: AddressFields; email?: string | null; contact_email?: string | null; customer?: { email?: string | null } | null }): boolean {
   const a = order.billing_address;
   if (!a) return false;
   const has = (v: string | null | undefined) => !!v?.trim();
-  return has(a.country_code) && !has(a.name) && !has(a.first_name) && !has(a.last_name) && !has(a.address1) && !has(a.city) && !has(a.zip);
+  const addressRedacted = has(a.country_code) && !has(a.name) && !has(a.first_name) && !has(a.last_name) && !has(a.address1) && !has(a.city) && !has(a.zip);
+  return addressRedacted && !has(order.email) && !has(order.contact_email) && !has(order.customer?.email);
 }
