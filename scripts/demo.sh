@@ -8,5 +8,6 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 [ -d app/generated/prisma ] || bash scripts/prisma-generate.sh
+bash scripts/shopify-admin-schema.sh   # the fake Shopify answers by Shopify's official Admin schema (decision 015)
 remix vite:build --logLevel warn
 exec node --import tsx scripts/demo.ts

@@ -10,6 +10,8 @@ bash scripts/ensure-system-packages.sh
 npx --no-install tsc --noEmit
 npx --no-install tsc --noEmit -p extensions/direct-debit-offer
 npx --no-install remix vite:build --logLevel warn
+# Shopify's official Admin GraphQL schema for the schema test and the fake Shopify (decision 015; skipped when present).
+bash scripts/shopify-admin-schema.sh
 mkdir -p test-results
 status=0
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?

@@ -37,6 +37,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const today = new Date().toISOString().slice(0, 10);
   return {
     missing: missingInvoiceSettings(shop),
+    // Shopify refused Facto's access to protected customer data (decision 015, README "Real Shopify").
+    customerDataDenied: shop.customerDataDeniedAt ? { at: shop.customerDataDeniedAt.toISOString().slice(0, 16).replace("T", " "), reason: shop.customerDataDeniedReason ?? "" } : null,
     board,
     filtered: Boolean(search.q || search.status || search.from || search.to || search.cursor),
     nextCursor,
@@ -62,7 +64,7 @@ function downloadExport(from: string, to: string): Promise<string | null> {
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };
 
 export default function InvoicesIndex() {
-  const { invoices, nextCursor, missing, filtered, board } = useLoaderData<typeof loader>();
+  const { invoices, nextCursor, missing, filtered, board, customerDataDenied } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const [q, setQ] = useState(params.get("q") ?? "");
@@ -80,6 +82,21 @@ export default function InvoicesIndex() {
         {exportError ? (
           <Layout.Section>
             <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} />
+          </Layout.Section>
+        ) : null}
+        {customerDataDenied ? (
+          <Layout.Section>
+            <Banner tone="critical" title="Shopify does not give Facto your customers' names, addresses and e-mail addresses">
+              <BlockStack gap="200">
+                <Text as="p">
+                  An invoice must name and address the buyer, so Facto cannot invoice orders it reads from Shopify until Shopify approves its access to protected customer data. Facto checks again on its own; orders
+                  are invoiced as soon as access is granted.
+                </Text>
+                <Text as="p" tone="subdued">
+                  Shopify answered on {customerDataDenied.at} UTC: {customerDataDenied.reason}
+                </Text>
+              </BlockStack>
+            </Banner>
           </Layout.Section>
         ) : null}
         {board && board.checklist.some((c) => !c.done) ? (

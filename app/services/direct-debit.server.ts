@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { AppError, isAppError } from "~/errors/app-error";
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
+import { MANDATE_METAFIELD, MANDATE_TAG_ADD, MANDATE_TAG_REMOVE } from "~/integrations/shopify/operations";
 import { TWIKEY_PRODUCTION, twikeyClient, type TwikeyClient, type TwikeyMandateEvent, type TwikeyTransactionEvent } from "~/integrations/twikey/twikey-client.server";
 import { logger } from "~/logger.server";
 import { decryptSecret } from "~/utils/encryption.server";
@@ -208,14 +209,12 @@ export async function syncMandateToShopify(db: Db, mandateId: string, admin: Sho
   if (!mandate.customer || mandate.customer.channel !== "SHOPIFY") return "skipped";
   const ownerId = `gid://shopify/Customer/${mandate.customer.externalId}`;
   const value = JSON.stringify({ mandateId: mandate.mndtId, status: mandate.status.toLowerCase(), scheme: mandate.scheme, signedAt: mandate.signedAt?.toISOString() ?? null });
-  const { data } = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(
-    `mutation FactoMandate($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message } } }`,
-    { metafields: [{ ownerId, namespace: "facto", key: "sepa_mandate", type: "json", value }] },
-  );
+  const { data } = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(MANDATE_METAFIELD.document, MANDATE_METAFIELD.variables(ownerId, value), { estimatedCost: MANDATE_METAFIELD.cost });
   ShopifyAdminClient.assertNoUserErrors("metafieldsSet", data.metafieldsSet.userErrors);
-  const mutation = mandate.status === "SIGNED" ? "tagsAdd" : "tagsRemove";
-  const tagged = await admin.request<Record<string, { userErrors: UserError[] }>>(`mutation FactoMandateTag($id: ID!, $tags: [String!]!) { ${mutation}(id: $id, tags: $tags) { userErrors { field message } } }`, { id: ownerId, tags: [MANDATE_TAG] });
-  ShopifyAdminClient.assertNoUserErrors(mutation, tagged.data[mutation]!.userErrors);
+  const signed = mandate.status === "SIGNED";
+  const tag = signed ? MANDATE_TAG_ADD : MANDATE_TAG_REMOVE;
+  const tagged = await admin.request<{ tagsAdd?: { userErrors: UserError[] }; tagsRemove?: { userErrors: UserError[] } }>(tag.document, tag.variables(ownerId, MANDATE_TAG), { estimatedCost: tag.cost });
+  ShopifyAdminClient.assertNoUserErrors(signed ? "tagsAdd" : "tagsRemove", (signed ? tagged.data.tagsAdd : tagged.data.tagsRemove)?.userErrors);
   return "synced";
 }
 

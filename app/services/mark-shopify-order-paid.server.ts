@@ -1,11 +1,8 @@
 import type { Db } from "~/db.server";
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
+import { MARK_PAID } from "~/integrations/shopify/operations";
 import { logger } from "~/logger.server";
-
-const MARK_AS_PAID = `mutation FactoMarkPaid($input: OrderMarkAsPaidInput!) {
-  orderMarkAsPaid(input: $input) { order { id displayFinancialStatus } userErrors { field message } }
-}`;
 
 /**
  * A payment Facto recorded (online, transfer, direct debit) marks the Shopify order paid, so the
@@ -19,7 +16,7 @@ export async function markShopifyOrderPaid(db: Db, invoiceId: string, client?: S
   });
   if (invoice.channel !== "SHOPIFY" || invoice.kind !== "INVOICE" || invoice.shop.uninstalledAt) return "skipped";
   const admin = client ?? (await shopifyAdminForShop(db, invoice.shop.domain));
-  const { data } = await admin.request<{ orderMarkAsPaid: { userErrors: UserError[] } }>(MARK_AS_PAID, { input: { id: `gid://shopify/Order/${invoice.channelOrderId}` } });
+  const { data } = await admin.request<{ orderMarkAsPaid: { userErrors: UserError[] } }>(MARK_PAID.document, MARK_PAID.variables(`gid://shopify/Order/${invoice.channelOrderId}`), { estimatedCost: MARK_PAID.cost });
   const errors = data.orderMarkAsPaid.userErrors;
   if (errors.some((e) => /cannot be marked as paid|already paid|no outstanding/i.test(e.message))) return "already-paid";
   ShopifyAdminClient.assertNoUserErrors("orderMarkAsPaid", errors);

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
-import { isAppError } from "~/errors/app-error";
+import { AppError, isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
+import { buyerRedacted } from "~/integrations/shopify/protected-customer-data";
 import { cancellationRefund, mapShopifyRefund } from "~/integrations/shopify/map-shopify-refund";
 import { ShopifyRefundPayload } from "~/integrations/shopify/refund-payload";
 import { DEFAULT_VAT_META_KEYS, mapWooOrder } from "~/integrations/woocommerce/map-woo-order";
@@ -100,6 +101,14 @@ const handleOrder: Handler = async (db, event, deps) => {
   const payload = ShopifyOrderPayload.parse(event.payload);
   const due = invoiceDue(event.shop.invoiceTrigger, payload);
   if (!due.due) return { status: "IGNORED", note: due.reason };
+  if (buyerRedacted(payload)) {
+    // Shopify has not approved Facto's access to the buyer's name and address: no lawful invoice can be
+    // made. The merchant is told (admin home); the event stays FAILED, not retried, until they retry it.
+    const reason = `Shopify sent order ${payload.name ?? payload.id} without the buyer's name and address: Facto's access to protected customer data is not approved`;
+    await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: deps.now(), customerDataDeniedReason: reason } });
+    throw new AppError("UPSTREAM_REJECTED", reason);
+  }
+  if (event.shop.customerDataDeniedAt) await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
   const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
   await recordSale(db, issued.invoiceId);
   if (payload.financial_status === "paid") {

@@ -5,6 +5,7 @@ import { AppError, isAppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import type { ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
 import type { WooClient } from "~/integrations/woocommerce/woo-client.server";
+import { INVENTORY_ITEMS, INVENTORY_ITEMS_CHUNK, STOCK } from "~/integrations/shopify/operations";
 import { logger } from "~/logger.server";
 import { ensureJob } from "~/queues.server";
 import { syncShopifyInventory, type StockLevel } from "./sync-shopify-inventory.server";
@@ -27,17 +28,6 @@ export interface StoreStockItem {
   wooVariationId?: number | null;
 }
 
-const VARIANTS_QUERY = `query FactoStock($first: Int!, $after: String) {
-  productVariants(first: $first, after: $after) {
-    nodes { id sku displayName inventoryItem { id inventoryLevels(first: 1) { nodes { location { id } quantities(names: ["available"]) { name quantity } } } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
-const INVENTORY_ITEMS_QUERY = `query FactoInventoryItems($ids: [ID!]!) {
-  nodes(ids: $ids) { ... on InventoryItem { id inventoryLevels(first: 1) { nodes { location { id } quantities(names: ["available"]) { name quantity } } } } }
-}`;
-
 interface InventoryItemNode {
   id: string;
   inventoryLevels: { nodes: { location: { id: string }; quantities: { name: string; quantity: number }[] }[] };
@@ -54,7 +44,7 @@ export async function readShopifyStock(admin: ShopifyAdminClient): Promise<Store
   let after: string | null = null;
   for (;;) {
     const { data }: { data: { productVariants: { nodes: { sku: string | null; displayName: string; inventoryItem: InventoryItemNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
-      await admin.request(VARIANTS_QUERY, { first: 100, after });
+      await admin.request(STOCK.document, STOCK.variables(after), { estimatedCost: STOCK.cost });
     for (const v of data.productVariants.nodes) {
       const level = levelOf(v.inventoryItem);
       if (!v.sku?.trim() || !level) continue; // without a SKU (or a stocked location) Facto cannot match it to invoice lines
@@ -223,8 +213,14 @@ export async function pushStock(db: Db, shopId: string, store: StockStore, now =
     const staleIds = new Set(first.stale.map((s) => s.inventoryItemId));
     let stillStale = new Set<string>();
     if (staleIds.size > 0) {
-      const { data } = await admin.request<{ nodes: (InventoryItemNode | null)[] }>(INVENTORY_ITEMS_QUERY, { ids: [...staleIds] });
-      const fresh = new Map(data.nodes.filter((n): n is InventoryItemNode => !!n).map((n) => [n.id, levelOf(n)?.quantity ?? 0]));
+      // Shopify refuses input arrays over 250 ids and queries over 1,000 points: re-read in chunks.
+      const ids = [...staleIds];
+      const fresh = new Map<string, number>();
+      for (let i = 0; i < ids.length; i += INVENTORY_ITEMS_CHUNK) {
+        const chunk = ids.slice(i, i + INVENTORY_ITEMS_CHUNK);
+        const { data } = await admin.request<{ nodes: (InventoryItemNode | null)[] }>(INVENTORY_ITEMS.document, INVENTORY_ITEMS.variables(chunk), { estimatedCost: INVENTORY_ITEMS.cost });
+        for (const n of data.nodes) if (n && n.id) fresh.set(n.id, levelOf(n)?.quantity ?? 0);
+      }
       const retry = linked.filter((p) => staleIds.has(p.shopifyInventoryItemId!)).map((p) => ({ ...p, storeQuantity: fresh.get(p.shopifyInventoryItemId!) ?? p.storeQuantity }));
       const second = await syncShopifyInventory(admin, levels(retry), { syncId: `${syncId}-reread`, reason: "correction" });
       stillStale = new Set(second.stale.map((s) => s.inventoryItemId));

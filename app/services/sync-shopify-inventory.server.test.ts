@@ -18,12 +18,12 @@ const admin = (url: string) => new ShopifyAdminClient({ shop, accessToken: "t", 
 
 describe("syncShopifyInventory", () => {
   it("sets 2,000 SKUs in batches of at most 250 within a small budget, never THROTTLED", async () => {
-    // 8 calls of 10 + 250 points = 2,080 points through a 600-point bucket restoring 500/s: the client must pace itself.
-    fake = await startFakeShopify({ bucketSize: 600, restoreRate: 500 });
+    // 8 mutations of 10 points (Shopify: "Mutation 10") = 80 points through a 25-point bucket restoring 100/s: the client must pace itself.
+    fake = await startFakeShopify({ bucketSize: 25, restoreRate: 100 });
     const result = await syncShopifyInventory(admin(fake.url), levels(2000), { syncId: "sync-1" });
     expect(result).toEqual({ updated: 2000, stale: [], calls: 8 });
     expect(fake.state.throttledCount).toBe(0);
-    expect(fake.state.requests.filter((r) => r.operation === "inventorySetQuantities").every((r) => r.cost <= 260)).toBe(true);
+    expect(fake.state.requests.filter((r) => r.operation === "inventorySetQuantities").every((r) => r.cost === 10)).toBe(true);
     const inventory = fake.shop(shop).inventory;
     expect(Object.keys(inventory)).toHaveLength(2000);
     expect(inventory["gid://shopify/InventoryItem/18|gid://shopify/Location/1"]).toBe(0); // 17 % 17

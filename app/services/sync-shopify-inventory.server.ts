@@ -1,14 +1,6 @@
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
+import { INVENTORY_BATCH_SIZE, SET_INVENTORY } from "~/integrations/shopify/operations";
 import { logger } from "~/logger.server";
-
-export const INVENTORY_BATCH_SIZE = 250;
-
-const SET_QUANTITIES = `mutation FactoSetInventory($input: InventorySetQuantitiesInput!, $key: String!) {
-  inventorySetQuantities(input: $input) @idempotent(key: $key) {
-    inventoryAdjustmentGroup { id }
-    userErrors { field message code }
-  }
-}`;
 
 export interface StockLevel {
   inventoryItemId: string;
@@ -40,17 +32,9 @@ export async function syncShopifyInventory(
   for (let start = 0; start < levels.length; start += INVENTORY_BATCH_SIZE) {
     const batch = levels.slice(start, start + INVENTORY_BATCH_SIZE);
     const { data } = await admin.request<{ inventorySetQuantities: { userErrors: (UserError & { code?: string | null })[] } }>(
-      SET_QUANTITIES,
-      {
-        key: `${options.syncId}-${start / INVENTORY_BATCH_SIZE}`,
-        input: {
-          name: "available",
-          reason: options.reason ?? "correction",
-          ...(options.referenceDocumentUri ? { referenceDocumentUri: options.referenceDocumentUri } : {}),
-          quantities: batch.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId, quantity: l.quantity, changeFromQuantity: l.changeFromQuantity })),
-        },
-      },
-      { estimatedCost: 10 + batch.length },
+      SET_INVENTORY.document,
+      SET_INVENTORY.variables(`${options.syncId}-${start / INVENTORY_BATCH_SIZE}`, batch, options),
+      { estimatedCost: SET_INVENTORY.cost },
     );
     result.calls++;
     const errors = data.inventorySetQuantities.userErrors;

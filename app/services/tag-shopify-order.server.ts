@@ -1,16 +1,9 @@
 import type { Db } from "~/db.server";
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
+import { INVOICE_METAFIELDS, TAG_ORDER } from "~/integrations/shopify/operations";
 import { logger } from "~/logger.server";
 import { paymentPageUrl } from "./public-urls.server";
-
-const TAGS_ADD = `mutation FactoTagOrder($id: ID!, $tags: [String!]!) {
-  tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
-}`;
-
-const METAFIELDS_SET = `mutation FactoInvoiceMetafields($metafields: [MetafieldsSetInput!]!) {
-  metafieldsSet(metafields: $metafields) { metafields { key namespace } userErrors { field message code } }
-}`;
 
 /**
  * Writes Facto's state of an order on the Shopify order: a tag per document (visible and filterable in
@@ -45,14 +38,14 @@ export async function tagShopifyOrder(db: Db, documentId: string, client?: Shopi
   const orderGid = `gid://shopify/Order/${invoice.channelOrderId}`;
   const numbers = [invoice.formattedNumber, ...invoice.creditNotes.map((c) => c.formattedNumber)];
 
-  const tagged = await admin.request<{ tagsAdd: { userErrors: UserError[] } }>(TAGS_ADD, { id: orderGid, tags: numbers.map((n) => `Facto ${n}`) });
+  const tagged = await admin.request<{ tagsAdd: { userErrors: UserError[] } }>(TAG_ORDER.document, TAG_ORDER.variables(orderGid, numbers.map((n) => `Facto ${n}`)), { estimatedCost: TAG_ORDER.cost });
   ShopifyAdminClient.assertNoUserErrors("tagsAdd", tagged.data.tagsAdd.userErrors);
 
   const text = (key: string, value: string) => ({ ownerId: orderGid, namespace: "facto", key, type: "single_line_text_field", value });
   const metafields = [text("invoice_number", invoice.formattedNumber), text("invoice_status", invoice.status.toLowerCase())];
   if (invoice.publicToken) metafields.push({ ownerId: orderGid, namespace: "facto", key: "invoice_url", type: "url", value: paymentPageUrl(invoice.publicToken) });
   if (invoice.creditNotes.length > 0) metafields.push(text("credit_notes", invoice.creditNotes.map((c) => c.formattedNumber).join(", ")));
-  const set = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(METAFIELDS_SET, { metafields });
+  const set = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(INVOICE_METAFIELDS.document, INVOICE_METAFIELDS.variables(metafields), { estimatedCost: INVOICE_METAFIELDS.cost });
   ShopifyAdminClient.assertNoUserErrors("metafieldsSet", set.data.metafieldsSet.userErrors);
   logger.info({ invoiceId, shop: document.shop.domain, order: invoice.channelOrderId, status: invoice.status }, "invoice state written on the Shopify order");
   return "written";

@@ -136,4 +136,18 @@ describe("the embedded admin", () => {
     const anonymous = await fetch(`${stack.appUrl}/app/exports/zip?from=${today}&to=${today}`, { headers: { "User-Agent": BROWSER_UA }, redirect: "manual" });
     expect(anonymous.status).not.toBe(200);
   });
+
+  it("tells the merchant when Shopify refused Facto's access to protected customer data", async () => {
+    await db.shop.update({ where: { id: shopId }, data: { customerDataDeniedAt: new Date("2026-11-29T08:15:00Z"), customerDataDeniedReason: "This app is not approved to access the Customer object." } });
+    try {
+      await page.goto(url("/app"));
+      const text = await page.locator("body").innerText();
+      expect(text).toContain("Shopify does not give Facto your customers' names, addresses and e-mail addresses");
+      expect(text).toContain("Shopify answered on 2026-11-29 08:15 UTC: This app is not approved to access the Customer object.");
+    } finally {
+      await db.shop.update({ where: { id: shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
+    }
+    await page.goto(url("/app"));
+    expect(await page.locator("body").innerText()).not.toContain("Shopify does not give Facto");
+  });
 });

@@ -1,25 +1,6 @@
 import { z } from "zod";
 
-/** Orders changed since a moment, with what invoicing needs (GraphQL Admin API). */
-export const RECENT_ORDERS_QUERY = `query FactoRecentOrders($first: Int!, $after: String, $query: String!) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes {
-      id legacyResourceId name createdAt updatedAt cancelledAt
-      currencyCode taxesIncluded taxExempt email customerLocale
-      displayFinancialStatus displayFulfillmentStatus
-      customAttributes { key value }
-      customer { id email firstName lastName }
-      billingAddress { name firstName lastName company address1 address2 zip city countryCodeV2 }
-      shippingAddress { name firstName lastName company address1 address2 zip city countryCodeV2 }
-      totalPriceSet { shopMoney { amount } }
-      totalTaxSet { shopMoney { amount } }
-      lineItems(first: 250) { nodes { name sku quantity requiresShipping originalUnitPriceSet { shopMoney { amount } } discountAllocations { allocatedAmountSet { shopMoney { amount } } } taxLines { rate } } }
-      shippingLines(first: 20) { nodes { title originalPriceSet { shopMoney { amount } } discountAllocations { allocatedAmountSet { shopMoney { amount } } } taxLines { rate } } }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
+/** Zod shapes of the orders FactoRecentOrders answers (the documents are in ./operations.ts). */
 const money = z.object({ shopMoney: z.object({ amount: z.string() }) });
 const address = z.object({
   name: z.string().nullish(),
@@ -34,6 +15,10 @@ const address = z.object({
 });
 const allocations = z.array(z.object({ allocatedAmountSet: money })).default([]);
 const taxLines = z.array(z.object({ rate: z.union([z.number(), z.string()]).nullish() })).default([]);
+
+const PageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() });
+const LineItem = z.object({ name: z.string(), sku: z.string().nullish(), quantity: z.number(), requiresShipping: z.boolean().nullish(), originalUnitPriceSet: money, discountAllocations: allocations, taxLines });
+const ShippingLine = z.object({ title: z.string().nullish(), originalPriceSet: money, discountAllocations: allocations, taxLines });
 
 export const GraphqlOrder = z.object({
   id: z.string(),
@@ -50,19 +35,25 @@ export const GraphqlOrder = z.object({
   displayFinancialStatus: z.string().nullish(),
   displayFulfillmentStatus: z.string().nullish(),
   customAttributes: z.array(z.object({ key: z.string(), value: z.string().nullish() })).default([]),
-  customer: z.object({ id: z.string(), email: z.string().nullish(), firstName: z.string().nullish(), lastName: z.string().nullish() }).nullish(),
+  customer: z
+    .object({ id: z.string(), firstName: z.string().nullish(), lastName: z.string().nullish(), defaultEmailAddress: z.object({ emailAddress: z.string().nullish() }).nullish() })
+    .nullish(),
   billingAddress: address.nullish(),
   shippingAddress: address.nullish(),
   totalPriceSet: money,
   totalTaxSet: money.nullish(),
-  lineItems: z.object({ nodes: z.array(z.object({ name: z.string(), sku: z.string().nullish(), quantity: z.number(), requiresShipping: z.boolean().nullish(), originalUnitPriceSet: money, discountAllocations: allocations, taxLines })) }),
-  shippingLines: z.object({ nodes: z.array(z.object({ title: z.string().nullish(), originalPriceSet: money, discountAllocations: allocations, taxLines })) }).default({ nodes: [] }),
+  lineItems: z.object({ nodes: z.array(LineItem), pageInfo: PageInfo.optional() }),
+  shippingLines: z.object({ nodes: z.array(ShippingLine), pageInfo: PageInfo.optional() }).default({ nodes: [] }),
 });
 export type GraphqlOrder = z.infer<typeof GraphqlOrder>;
 
 export const RecentOrdersResponse = z.object({
-  orders: z.object({ nodes: z.array(GraphqlOrder), pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }) }),
+  orders: z.object({ nodes: z.array(GraphqlOrder), pageInfo: PageInfo }),
 });
+
+/** FactoOrderLineItems / FactoOrderShippingLines: the next page of one order's lines (null: the order is gone). */
+export const OrderLineItemsResponse = z.object({ order: z.object({ lineItems: z.object({ nodes: z.array(LineItem), pageInfo: PageInfo }) }).nullable() });
+export const OrderShippingLinesResponse = z.object({ order: z.object({ shippingLines: z.object({ nodes: z.array(ShippingLine), pageInfo: PageInfo }) }).nullable() });
 
 const REST_ADDRESS = (a: z.infer<typeof address> | null | undefined) =>
   a ? { name: a.name, first_name: a.firstName, last_name: a.lastName, company: a.company, address1: a.address1, address2: a.address2, zip: a.zip, city: a.city, country_code: a.countryCodeV2 } : null;
@@ -89,7 +80,7 @@ export function graphqlOrderToRest(o: GraphqlOrder): Record<string, unknown> {
     financial_status: status(o.displayFinancialStatus),
     fulfillment_status: status(o.displayFulfillmentStatus) === "fulfilled" ? "fulfilled" : null,
     note_attributes: o.customAttributes.map((a) => ({ name: a.key, value: a.value })),
-    customer: o.customer ? { id: gidNumber(o.customer.id), admin_graphql_api_id: o.customer.id, email: o.customer.email, first_name: o.customer.firstName, last_name: o.customer.lastName } : null,
+    customer: o.customer ? { id: gidNumber(o.customer.id), admin_graphql_api_id: o.customer.id, email: o.customer.defaultEmailAddress?.emailAddress ?? null, first_name: o.customer.firstName, last_name: o.customer.lastName } : null,
     billing_address: REST_ADDRESS(o.billingAddress),
     shipping_address: REST_ADDRESS(o.shippingAddress),
     total_price: o.totalPriceSet.shopMoney.amount,
