@@ -45,12 +45,13 @@ async function invoiced(orderId: number, what = `the invoice of order ${orderId}
  * CAPTURE_WOO_FIXTURES=1 keeps the webhook bodies WooCommerce really sent under
  * tests/fixtures/woocommerce/ (the mapper's unit tests read them).
  */
-async function capture(name: string, orderId: number, topic = "order.created") {
+async function capture(name: string, orderId: number, topic = "order.created", identity: Record<string, unknown> = {}) {
   if (process.env.CAPTURE_WOO_FIXTURES !== "1") return;
   const events = await db.webhookEvent.findMany({ where: { shopId, topic, deliveryId: { not: { contains: ":poll:" } } }, orderBy: { receivedAt: "asc" } });
   const event = events.find((e) => (e.payload as { id?: number }).id === orderId);
   if (!event) throw new Error(`no ${topic} delivery of order ${orderId} to capture`);
-  writeFileSync(path.join(ROOT, "tests/fixtures/woocommerce", `${name}.json`), `${JSON.stringify(event.payload, null, 2)}\n`);
+  // Only identity fields may be set (ids the fake-based tests refer to); amounts stay as WooCommerce sent them.
+  writeFileSync(path.join(ROOT, "tests/fixtures/woocommerce", `${name}.json`), `${JSON.stringify({ ...(event.payload as object), ...identity }, null, 2)}\n`);
 }
 const vatByRate = (invoice: NonNullable<Awaited<ReturnType<typeof invoiceOf>>>) =>
   Object.fromEntries(invoice.vatSubtotals.map((v) => [v.vatRate.toNumber().toString(), [v.taxableAmount.toFixed(2), v.taxAmount.toFixed(2)]]));
@@ -142,6 +143,31 @@ describe("Facto with a real WooCommerce store", () => {
     expect(invoice.status).toBe("PAID");
     expect(invoice.taxInclusiveTotal.toFixed(2)).toBe(card.total);
     expect(invoice.vatTotal.toFixed(2)).toBe(card.total_tax);
+  }, 90_000);
+
+  it("invoices a Bancontact order paid at checkout with a coupon and shipping — the payload the fake-based tests use as their fixture", async () => {
+    for (const [sku, name, price, taxClass] of [["CAND-AMB", "Sojakaars Amber", "20.00", ""], ["BOOK-LK", "Receptenboek Licht Koken", "25.00", "reduced-rate"], ["GIFT-BOX", "Geschenkverpakking", "45.00", ""]] as const) {
+      products[sku] = await woo.post("products", { name, type: "simple", sku, regular_price: price, tax_class: taxClass, manage_stock: true, stock_quantity: 50 });
+    }
+    await woo.post("coupons", { code: "welkom10", discount_type: "fixed_cart", amount: "10.00", product_ids: [products["CAND-AMB"]!.id] });
+    const sofie = { first_name: "Sofie", last_name: "Claes", company: "", address_1: "Meir 44", address_2: "", city: "Antwerpen", state: "", postcode: "2000", country: "BE" };
+    const order = await woo.post("orders", {
+      set_paid: true,
+      payment_method: "mollie_wc_gateway_bancontact",
+      payment_method_title: "Bancontact",
+      transaction_id: "tr_WDqYK6vllg",
+      billing: { ...sofie, email: "sofie.claes@example.be", phone: "+32 3 123 45 67" },
+      shipping: sofie,
+      line_items: [{ product_id: products["CAND-AMB"]!.id, quantity: 3 }, { product_id: products["BOOK-LK"]!.id, quantity: 1 }, { product_id: products["GIFT-BOX"]!.id, quantity: 1 }],
+      shipping_lines: [{ method_id: "flat_rate", method_title: "Bpost thuislevering", total: "4.13" }],
+      coupon_lines: [{ code: "welkom10" }],
+    });
+    expect([order.status, order.total, order.shipping_total]).toEqual(["processing", "125.00", "4.13"]);
+    const invoice = await invoiced(order.id);
+    await capture("order-be-incl", order.id, "order.created", { id: 5127, number: "5127", customer_id: 42 });
+    expect(invoice.status).toBe("PAID");
+    // Shipping follows the goods: split over 21 % and 6 % (decision 005), so two cents below the shop's 125.00.
+    expect(invoice.taxInclusiveTotal.toFixed(2)).toBe("124.98");
   }, 90_000);
 
   it("moves the on-hold order to processing when its invoice is paid in Facto, with the transaction id and the invoice number; a second payment event changes nothing", async () => {
@@ -293,7 +319,7 @@ describe("Facto with a real WooCommerce store", () => {
 
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
     await page.getByRole("button", { name: "Read stock from WooCommerce" }).click();
-    await waitFor(async () => (await db.stockItem.count({ where: { shopId } })) === 3 + 150 + 2, 60_000, "the stock read from WooCommerce");
+    await waitFor(async () => (await db.stockItem.count({ where: { shopId } })) === Object.keys(products).length + 150 + 2, 60_000, "the stock read from WooCommerce");
     const adjust = async (sku: string, quantity: string) => {
       await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
       await page.getByLabel("SKU", { exact: true }).fill(sku);
