@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 describe("npm run invoice:render", () => {
   it.each([
     ["tests/fixtures/shopify/order-be-consumer.json", "DOMESTIC: EUR 228.91"],
-    ["tests/fixtures/woocommerce/order-be-incl.json", "DOMESTIC: EUR 124.98"],
+    ["tests/fixtures/woocommerce/order-be-incl.json", "DOMESTIC: EUR 125.01"],
     ["tests/fixtures/shopify/order-450789469.json", "EXPORT: USD 587.00"],
   ])("renders %s to a PDF and a UBL file", (fixture, summary) => {
     const out = mkdtempSync(path.join(tmpdir(), "facto-render-"));

@@ -168,14 +168,15 @@ describe("a WooCommerce store, end to end", () => {
 
   it("turns a refund in WooCommerce into a credit note of the invoice", async () => {
     const invoice = (await invoiceOf(6200))!;
+    // One candle of the three (54.00 after the coupon): 14.88 + 3.12, in cents as WooCommerce sends refunds.
     await woo.refundOrder(6200, {
-      amount: "50.00",
-      reason: "Kaarsen beschadigd",
-      line_items: [{ id: 1, name: "Sojakaars Amber", sku: "CAND-AMB", quantity: -1, total: "-41.322314", total_tax: "-8.677686" }],
+      amount: "18.00",
+      reason: "Kaars beschadigd",
+      line_items: [{ id: 1, name: "Sojakaars Amber", sku: "CAND-AMB", quantity: -1, total: "-14.88", total_tax: "-3.12" }],
     });
     await waitFor(async () => (await db.invoice.count({ where: { shopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id } })) === 1, 30_000, "the credit note");
     const note = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id }, include: { lines: true } });
-    expect(note.taxInclusiveTotal.toFixed(2)).toBe("50.00");
+    expect(note.taxInclusiveTotal.toFixed(2)).toBe("18.00"); // 14.88 × 21 % = 3.1248 → 3.12
     expect(note.lines.map((l) => l.sku)).toEqual(["CAND-AMB"]);
     expect(note.sourceId).toMatch(/^refund:\d+$/);
     // A later order.updated for the same order does not credit it twice.

@@ -292,19 +292,20 @@ describe("refused orders", () => {
 });
 
 describe("orders as the platforms send them", () => {
-  it("a WooCommerce order with prices incl. VAT, a coupon and unrounded line taxes", async () => {
+  it("a WooCommerce order with prices incl. VAT and a coupon, as a real WooCommerce 11 sent it", async () => {
     const { mapWooOrder } = await import("~/integrations/woocommerce/map-woo-order");
     const { WooOrderPayload } = await import("~/integrations/woocommerce/order-payload");
     const { readFileSync } = await import("node:fs");
     const raw = JSON.parse(readFileSync(new URL("../../../tests/fixtures/woocommerce/order-be-incl.json", import.meta.url), "utf8"));
     const draft = buildInvoiceDraft(mapWooOrder(WooOrderPayload.parse(raw)), seller, { issueDate: "2026-11-19" });
-    // candles 50.00 / 1.21 = 41.32; book 25.00 / 1.06 = 23.58; gift box 45.00 / 1.21 = 37.19;
-    // shipping 5.00 split 78.51 : 23.58 → 3.85 (21 %, net 3.18) and 1.15 (6 %, net 1.08)
-    expect(draft.lines.map((l) => [l.vatRate, l.lineNet])).toEqual([["21", "41.32"], ["6", "23.58"], ["21", "37.19"], ["21", "3.18"], ["6", "1.08"]]);
-    // 21 %: 81.69 → 17.1549; 6 %: 24.66 → 1.4796
-    expect(draft.vatSubtotals.map((s) => [s.vatRate, s.taxableAmount, s.taxAmount])).toEqual([["21", "81.69", "17.15"], ["6", "24.66", "1.48"]]);
-    // 124.98 against WooCommerce's 125.00: shipping at the goods' rates and VAT per rate, as the law and EN 16931 say.
-    expect(draft.totals.taxInclusiveTotal).toBe("124.98");
+    // A payload a real WooCommerce 11 sent (tests/real-woocommerce): the 10.00 coupon spread over every line.
+    // candles 54.00 / 1.21 = 44.63; book 23.00 / 1.06 = 21.70; gift box 43.00 / 1.21 = 35.54;
+    // shipping 5.00 split 80.17 : 21.70 → 3.93 (21 %, net 3.25) and 1.07 (6 %, net 1.01)
+    expect(draft.lines.map((l) => [l.vatRate, l.lineNet])).toEqual([["21", "44.63"], ["6", "21.70"], ["21", "35.54"], ["21", "3.25"], ["6", "1.01"]]);
+    // 21 %: 83.42 → 17.5182; 6 %: 22.71 → 1.3626
+    expect(draft.vatSubtotals.map((s) => [s.vatRate, s.taxableAmount, s.taxAmount])).toEqual([["21", "83.42", "17.52"], ["6", "22.71", "1.36"]]);
+    // 125.01 against WooCommerce's 125.00: shipping at the goods' rates and VAT per rate, as the law and EN 16931 say.
+    expect(draft.totals.taxInclusiveTotal).toBe("125.01");
     expectEn16931(draft);
   });
 

@@ -7,20 +7,20 @@ import { WooOrderPayload } from "./order-payload";
 
 const sample = JSON.parse(readFileSync(new URL("../../../tests/fixtures/woocommerce/order-be-incl.json", import.meta.url), "utf8"));
 
-describe("mapWooOrder (a Belgian WooCommerce order, prices incl. VAT, coupon, unrounded line taxes)", () => {
+describe("mapWooOrder (a Belgian order as a real WooCommerce 11 sent it: prices incl. VAT, a fixed-cart coupon spread over the lines, amounts in cents)", () => {
   const order = mapWooOrder(WooOrderPayload.parse(sample));
 
   it("maps identity, the price basis and the buyer", () => {
-    expect(order).toMatchObject({ channel: "WOOCOMMERCE", orderId: "5127", orderName: "#5127", currency: "EUR", pricesIncludeVat: true, createdAt: "2026-11-19T15:42:05Z" });
+    expect(order).toMatchObject({ channel: "WOOCOMMERCE", orderId: "5127", orderName: "#5127", currency: "EUR", pricesIncludeVat: true, createdAt: `${sample.date_created_gmt}Z` });
     expect(order.customer).toMatchObject({ externalId: "42", name: "Sofie Claes", email: "sofie.claes@example.be", city: "Antwerpen", countryCode: "BE", vatNumber: null });
-    expect(order.channelTotals).toEqual({ total: "125.00", tax: "18.77" });
+    expect(order.channelTotals).toEqual({ total: "125.00", tax: "19.00" });
   });
 
-  it("rebuilds gross line amounts from WooCommerce's net + tax, rounded once", () => {
+  it("rebuilds gross line amounts from WooCommerce's net + tax", () => {
     expect(order.lines.map((l) => [l.kind, l.quantity, l.unitPrice, l.discount, l.channelVatRate])).toEqual([
-      ["GOODS", "3", "20", "10", "21"], // 49.586777 + 10.413223 = 60.00 before the coupon, 41.322314 + 8.677686 = 50.00 after
-      ["GOODS", "1", "25", "0", "6"], // 23.584906 + 1.415094
-      ["GOODS", "1", "45", "0", "21"], // 37.190083 + 7.809917
+      ["GOODS", "3", "20", "6", "21"], // 49.59 + 10.41 = 60.00 before the coupon, 44.63 + 9.37 = 54.00 after
+      ["GOODS", "1", "25", "2", "6"], // 23.58 + 1.42; 21.70 + 1.30
+      ["GOODS", "1", "45", "2", "21"], // 37.19 + 7.81; 35.54 + 7.46
       ["SHIPPING", "1", "5.00", "0", "21"], // 4.13 + 0.87
     ]);
   });
@@ -41,7 +41,7 @@ describe("mapWooOrder (a Belgian WooCommerce order, prices incl. VAT, coupon, un
 
   it("keeps prices excl. VAT as they are when the shop enters them so", () => {
     const excl = mapWooOrder(WooOrderPayload.parse({ ...sample, prices_include_tax: false }));
-    expect(excl.lines[0]).toMatchObject({ unitPrice: "16.528926", discount: "8.264464" }); // 49.586777 / 3; 3 × 16.528926 − 41.322314
+    expect(excl.lines[0]).toMatchObject({ unitPrice: "16.53", discount: "4.96" }); // 49.59 / 3; 3 × 16.53 − 44.63
   });
 
   it("refuses a payload without line items", () => {
