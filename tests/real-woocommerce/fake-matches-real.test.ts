@@ -126,9 +126,10 @@ async function observe(target: Target, listener: Listener): Promise<Record<strin
   const withMeta = (await rw.put(`orders/${pending.id}`, { meta_data: [{ key: "_facto_invoice_number", value: "F-1" }] })).data;
   seen.orderMeta = (withMeta.meta_data as { key: string; value: unknown }[]).filter((m) => m.key.includes("facto")).map((m) => [m.key, m.value]);
 
-  // Two different orders updated in one second: one Delivery-ID for both deliveries.
+  // Two different orders updated in one second: one Delivery-ID for both deliveries. Whether both
+  // deliveries fall in one second depends on the machine's load: tried until they do (at most 10 times).
   let sameId = false;
-  for (let attempt = 0; attempt < 3 && !sameId; attempt++) {
+  for (let attempt = 0; attempt < 10 && !sameId; attempt++) {
     const a = (await rw.post("orders", { payment_method: "bacs", line_items: [{ product_id: product.id, quantity: 1 }] })).data;
     const b = (await rw.post("orders", { payment_method: "bacs", line_items: [{ product_id: product.id, quantity: 1 }] })).data;
     await target.flush();
