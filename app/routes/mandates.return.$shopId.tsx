@@ -4,6 +4,7 @@ import { prisma } from "~/db.server";
 import { readTwikeyExit, TWIKEY_EXIT_TEST_PREFIX, verifyTwikeyExit } from "~/integrations/twikey/twikey-client.server";
 import { ensureJob } from "~/queues.server";
 import styles from "~/styles/pay.css?url";
+import { logger } from "~/logger.server";
 import { decryptSecret } from "~/utils/encryption.server";
 
 // GET /mandates/return/:shopId?mandateNumber=…&status=…&s=… — where Twikey sends the shopper after
@@ -15,10 +16,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Direct debit" }];
 
 const TEXT = {
-  nl: { ok: "Bedankt! Uw domiciliëringsmandaat is ondertekend. Volgende bestellingen worden automatisch via domiciliëring betaald.", pending: "Bedankt! Uw mandaat is ondertekend en wacht nog op de bevestiging van uw bank.", failed: "Het mandaat werd niet ondertekend. Er is niets veranderd.", invalid: "Deze link is niet geldig." },
-  fr: { ok: "Merci ! Votre mandat de domiciliation est signé. Vos prochaines commandes seront payées automatiquement par domiciliation.", pending: "Merci ! Votre mandat est signé et attend la confirmation de votre banque.", failed: "Le mandat n'a pas été signé. Rien n'a changé.", invalid: "Ce lien n'est pas valable." },
-  en: { ok: "Thank you! Your direct debit mandate is signed. Your next orders will be paid by direct debit automatically.", pending: "Thank you! Your mandate is signed and awaits your bank's confirmation.", failed: "The mandate was not signed. Nothing has changed.", invalid: "This link is not valid." },
-  de: { ok: "Vielen Dank! Ihr Lastschriftmandat ist unterzeichnet. Ihre nächsten Bestellungen werden automatisch per Lastschrift bezahlt.", pending: "Vielen Dank! Ihr Mandat ist unterzeichnet und wartet auf die Bestätigung Ihrer Bank.", failed: "Das Mandat wurde nicht unterzeichnet. Es hat sich nichts geändert.", invalid: "Dieser Link ist nicht gültig." },
+  nl: { ok: "Bedankt! Uw domiciliëringsmandaat is ondertekend. Volgende bestellingen worden automatisch via domiciliëring betaald.", unknown: "Bedankt. Als u het mandaat ondertekend hebt, is het binnen enkele minuten actief.", pending: "Bedankt! Uw mandaat is ondertekend en wacht nog op de bevestiging van uw bank.", failed: "Het mandaat werd niet ondertekend. Er is niets veranderd.", invalid: "Deze link is niet geldig." },
+  fr: { ok: "Merci ! Votre mandat de domiciliation est signé. Vos prochaines commandes seront payées automatiquement par domiciliation.", unknown: "Merci. Si vous avez signé le mandat, il sera actif dans quelques minutes.", pending: "Merci ! Votre mandat est signé et attend la confirmation de votre banque.", failed: "Le mandat n'a pas été signé. Rien n'a changé.", invalid: "Ce lien n'est pas valable." },
+  en: { ok: "Thank you! Your direct debit mandate is signed. Your next orders will be paid by direct debit automatically.", unknown: "Thank you. If you signed the mandate, it is active within a few minutes.", pending: "Thank you! Your mandate is signed and awaits your bank's confirmation.", failed: "The mandate was not signed. Nothing has changed.", invalid: "This link is not valid." },
+  de: { ok: "Vielen Dank! Ihr Lastschriftmandat ist unterzeichnet. Ihre nächsten Bestellungen werden automatisch per Lastschrift bezahlt.", unknown: "Vielen Dank. Wenn Sie das Mandat unterzeichnet haben, ist es in wenigen Minuten aktiv.", pending: "Vielen Dank! Ihr Mandat ist unterzeichnet und wartet auf die Bestätigung Ihrer Bank.", failed: "Das Mandat wurde nicht unterzeichnet. Es hat sich nichts geändert.", invalid: "Dieser Link ist nicht gültig." },
 } as const;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -28,6 +29,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const language = (shop?.defaultLanguage ?? "nl") as keyof typeof TEXT;
   const exit = readTwikeyExit(url.searchParams);
   const brand = { shop: shop?.legalName ?? shop?.name ?? "", accent: shop?.accentColor ?? "#1f4e79" };
+  if (shop && !exit.mndtId && !exit.status && !exit.signature) {
+    // The bare URL, as Facto used to show it: Twikey appends nothing, so nothing says what happened.
+    // The shopper is not sent to an error page: the feed (the truth) is read and tells Facto.
+    logger.warn({ shopId: shop.id }, "Twikey's exit URL has no placeholders: the merchant should paste the one the direct-debit settings show");
+    await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false);
+    return Response.json({ text: TEXT[language].unknown, detail: null, tone: "warning", test: false, ...brand });
+  }
   if (exit.unfilled) {
     // Twikey sent the placeholder back as written: the exit URL in Twikey is not the one Facto shows.
     return Response.json({ text: TEXT[language].invalid, detail: "The exit URL in Twikey's template is not set up as Facto's direct-debit settings show it (a placeholder was not filled in).", tone: "critical", test: false, ...brand }, { status: 400 });

@@ -211,7 +211,7 @@ async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactio
   if (!line) return;
   if (e.state === "PAID" && line.status !== "PAID") {
     // Conditional update: two feed readers at once apply the event once.
-    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "PAID" } }, data: { status: "PAID", paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
+    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "PAID" } }, data: { status: "PAID", failureReason: null, paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
     if (!count) return;
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.paid", message: `Collected by direct debit: ${line.currency} ${line.amount.toFixed(2)} (mandate ${line.mandateReference ?? "?"}, transaction ${e.id})` });
     await settleWithEffects(db, line.invoiceId, deps.effects);

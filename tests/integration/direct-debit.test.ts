@@ -286,6 +286,12 @@ describe("direct debit with Twikey", () => {
     const unfilled = await fetch(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
     expect(unfilled.status).toBe(400);
     expect(await unfilled.text()).toContain("a placeholder was not filled in");
+    // The bare URL Facto used to show (Twikey appends nothing to it): no error page for the shopper.
+    const bare = await fetch(`${stack.appUrl}/mandates/return/${shopId}`);
+    expect(bare.status).toBe(200);
+    expect(await bare.text()).toContain("Als u het mandaat ondertekend hebt, is het binnen enkele minuten actief.");
+    // A forged signature still gets nothing.
+    expect((await fetch(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber=MNDT00001&status=ok&s=${"A".repeat(64)}`)).status).toBe(400);
     // The test mandate number reads and changes nothing.
     expect(await db.mandate.count({ where: { shopId, mndtId: { startsWith: "FACTO-TEST-" } } })).toBe(0);
     expect(await checkTwikeyApiKey(twikey.baseUrl, "not-the-key")).toEqual({ error: "Twikey refused the API key: err_invalid_apitoken (Invalid API token)", warning: null });
