@@ -216,6 +216,16 @@ export async function startFakeTwikey(options: { port?: number; apiKey?: string;
     return msgId;
   }
 
+  /**
+   * The contract template of a request: `ct`, Twikey's numeric id (swagger: type integer / number), or
+   * `tc`, the template code (twikey-api-go transaction.go sends `tc` when the template is not numeric).
+   */
+  function templateOf(form: URLSearchParams): string | null {
+    const ct = form.get("ct");
+    if (ct !== null) return /^\d+$/.test(ct) ? ct : null;
+    return form.get("tc") || null;
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       if (!res.headersSent) error(res, 500, "err_internal", String(e));
@@ -294,8 +304,8 @@ export async function startFakeTwikey(options: { port?: number; apiKey?: string;
 
     if (route === "/invite" && method === "POST") {
       const form = await readForm(req);
-      const template = form.get("ct");
-      if (!template) return error(res, 400, "err_invalid_params", "ct is required");
+      const template = templateOf(form);
+      if (!template) return error(res, 400, "err_invalid_params", "ct is required (a number) or tc");
       const mandate: FakeTwikeyMandate = {
         mndtId: `MNDT${String(nextMandate++).padStart(5, "0")}`,
         key: randomBytes(8).toString("hex"),
@@ -371,9 +381,9 @@ export async function startFakeTwikey(options: { port?: number; apiKey?: string;
       // swagger `/creditor/collect`: ct (required), colltndt (required, yyyy-mm-dd), mndtId (array,
       // collectionFormat multi: "default = all with billable entries"), prenotify → `{"msgId": "123"}`.
       const form = await readForm(req);
-      const template = form.get("ct");
+      const template = templateOf(form);
       const date = form.get("colltndt") ?? "";
-      if (!template) return error(res, 400, "err_invalid_params", "ct is required");
+      if (!template) return error(res, 400, "err_invalid_params", "ct is required (a number) or tc");
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return error(res, 400, "err_invalid_date", "colltndt is required (yyyy-mm-dd)");
       return json(res, 200, { msgId: collect(template, date, form.getAll("mndtId")) });
     }

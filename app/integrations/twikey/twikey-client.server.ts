@@ -63,6 +63,16 @@ export interface TwikeyClient {
 }
 
 const tokens = new Map<string, { token: string; expires: number }>();
+
+/**
+ * A contract template goes as `ct` (swagger: "Contract template to use", type integer) when it is
+ * Twikey's numeric id, else as `tc`, its template code — as twikey-api-go transaction.go
+ * TransactionCollect does (`if _, err := strconv.Atoi(template); err == nil { params.Add("ct", …) }
+ * else { params.Add("tc", …) }`; twikey-api-node models/Document.ts `ct?: number; tc?: string`).
+ */
+export function templateParam(template: string): { ct: string } | { tc: string } {
+  return /^\d+$/.test(template) ? { ct: template } : { tc: template };
+}
 const TOKEN_LIFETIME_MS = 23 * 3600 * 1000;
 
 export class TwikeyError extends AppError {}
@@ -141,7 +151,7 @@ export function twikeyClient(options: { baseUrl: string; apiKey: string; timeout
         what: "the mandate invitation",
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: form({ ct: input.template, l: input.language, email: input.email, firstname, lastname: rest.join(" "), companyName: input.companyName, vatno: input.vatNumber, customerNumber: input.customerNumber, sendInvite: input.sendInvite ? "true" : "false" }),
+        body: form({ ...templateParam(input.template), l: input.language, email: input.email, firstname, lastname: rest.join(" "), companyName: input.companyName, vatno: input.vatNumber, customerNumber: input.customerNumber, sendInvite: input.sendInvite ? "true" : "false" }),
       });
       const body = (await response.json()) as { url?: string; key?: string; mndtId?: string };
       if (!body.mndtId) throw new TwikeyError("UPSTREAM_REJECTED", "Twikey answered the invitation without a mandate id");
@@ -170,7 +180,7 @@ export function twikeyClient(options: { baseUrl: string; apiKey: string; timeout
       return { id: String(id) };
     },
     async collect(input) {
-      const body = new URLSearchParams({ ct: input.template, colltndt: input.collectionDate });
+      const body = new URLSearchParams({ ...templateParam(input.template), colltndt: input.collectionDate });
       // swagger /creditor/collect: mndtId is an array sent as repeated fields (collectionFormat: multi).
       for (const id of input.mndtIds ?? []) body.append("mndtId", id);
       const response = await call("/collect", { what: "the collection's sending to the bank", method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() });
@@ -194,7 +204,7 @@ export function twikeyClient(options: { baseUrl: string; apiKey: string; timeout
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": input.idempotencyKey },
         // swagger /creditor/payment/link: `message` (required) is what the customer reads.
-        body: form({ ct: input.template, message: input.title, remittance: input.remittance, amount: input.amount, ref: input.ref, redirectUrl: input.redirectUrl, email: input.email, name: input.name, l: input.language }),
+        body: form({ ...templateParam(input.template), message: input.title, remittance: input.remittance, amount: input.amount, ref: input.ref, redirectUrl: input.redirectUrl, email: input.email, name: input.name, l: input.language }),
       });
       const body = (await response.json()) as { id?: number | string; url?: string };
       if (body.id === undefined || !body.url) throw new TwikeyError("UPSTREAM_REJECTED", "Twikey answered the payment link without an id or URL");

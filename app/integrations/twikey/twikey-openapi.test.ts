@@ -27,9 +27,11 @@ interface Swagger { paths: Record<string, Record<string, Operation>>; definition
 const spec = parse(readFileSync(SWAGGER, "utf8")) as Swagger;
 
 /** Names outside the description, each backed by Twikey's SDK source. Keyed "METHOD path". */
+const TC = "twikey-api-go transaction.go TransactionCollect: params.Add(\"tc\", template) when the template is not numeric; twikey-api-node models/Document.ts `tc?: string`";
 const EXTRA: Record<string, { params?: Record<string, string>; fields?: Record<string, string> }> = {
   "POST /creditor/invite": {
     params: {
+      tc: TC,
       customerNumber: "twikey-api-go document.go InviteRequest.asUrlParams: addIfExists(params, \"customerNumber\", …); twikey-api-node models/Document.ts BaseInfo.customerNumber",
     },
   },
@@ -50,8 +52,10 @@ const EXTRA: Record<string, { params?: Record<string, string>; fields?: Record<s
       "Messages[].Mndt.Dbtr.CtctDtls.Othr": "twikey-api-python model/document_response.py self.customer_number = ctct.get(\"Othr\"); twikey-api-go document.go CtctDtls.Othr",
     },
   },
+  "POST /creditor/collect": { params: { tc: TC } },
   "POST /creditor/payment/link": {
     params: {
+      tc: TC,
       ct: "twikey-api-node models/Paylink.ts PaylinkRequest.ct",
       remittance: "twikey-api-node models/Paylink.ts PaylinkRequest.remittance",
       redirectUrl: "twikey-api-node models/Paylink.ts PaylinkRequest.redirectUrl",
@@ -130,18 +134,18 @@ beforeAll(async () => {
   twikey = await startFakeTwikey();
   client = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey, fetchImpl: recordingFetch });
   // Every call the client can make, once, against the fake.
-  const invite = await client.invite({ template: "CORE-OA", language: "nl", email: "els@example.be", name: "Els Vermeulen", companyName: "Vermeulen BV", vatNumber: "BE0123456789", customerNumber: "c-oa-1", sendInvite: false });
+  const invite = await client.invite({ template: "4201", language: "nl", email: "els@example.be", name: "Els Vermeulen", companyName: "Vermeulen BV", vatNumber: "BE0123456789", customerNumber: "c-oa-1", sendInvite: false });
   await fetch(invite.url!, { method: "POST", body: new URLSearchParams({ iban: "BE68539007547034" }) });
   const { id } = await client.createTransaction({ mndtId: invite.mndtId, amount: "12.10", message: "INV-1", ref: "INV-1", idempotencyKey: "oa-1" });
-  await client.collect({ template: "CORE-OA", collectionDate: "2026-11-29", mndtIds: [invite.mndtId] });
+  await client.collect({ template: "4201", collectionDate: "2026-11-29", mndtIds: [invite.mndtId] });
   await twikey.settle(Number(id), "ERROR", { code: "MS03", message: "No reason specified" }, { final: false });
   await twikey.suspend(invite.mndtId);
   await client.mandateFeed(null);
   await client.transactionFeed(null);
   await client.mandateDetail(invite.mndtId);
   await client.mandatePdf(invite.mndtId).catch(() => undefined); // suspended: Twikey has no signed PDF to give; the request still counts
-  await client.createPaymentLink({ template: "CORE-OA", title: "INV-2", remittance: "INV-2", amount: "5.00", ref: "INV-2", redirectUrl: "https://shop.example/thanks", email: "els@example.be", name: "Els", language: "nl", idempotencyKey: "oa-2" });
-  const other = await client.invite({ template: "CORE-OA", language: "fr", email: "jan@example.be", customerNumber: "c-oa-2", sendInvite: true });
+  await client.createPaymentLink({ template: "4201", title: "INV-2", remittance: "INV-2", amount: "5.00", ref: "INV-2", redirectUrl: "https://shop.example/thanks", email: "els@example.be", name: "Els", language: "nl", idempotencyKey: "oa-2" });
+  const other = await client.invite({ template: "4201", language: "fr", email: "jan@example.be", customerNumber: "c-oa-2", sendInvite: true });
   await fetch(other.url!, { method: "POST", body: new URLSearchParams({ iban: "BE71096123456769" }) });
   await client.cancelMandate(other.mndtId, "MD01");
   await client.mandateFeed(null);
@@ -164,9 +168,22 @@ describe("Twikey's OpenAPI description", () => {
       for (const name of e.query) expect(declared.some((p) => p.name === name && p.in === "query") || name in extra, `${key}: query parameter ${name}`).toBe(true);
       for (const name of e.form) expect(declared.some((p) => p.name === name && p.in === "formData") || name in extra, `${key}: form field ${name}`).toBe(true);
       for (const p of declared.filter((d) => d.required && (d.in === "query" || d.in === "formData"))) {
+        // A template code (tc) stands for the numeric template id (ct): see TC.
+        if (p.name === "ct" && e.form.includes("tc")) continue;
         expect([...e.query, ...e.form], `${key}: required ${p.in} parameter ${p.name}`).toContain(p.name);
       }
     }
+  });
+
+  it("sends a numeric template as ct (an integer in the description) and a template code as tc", async () => {
+    expect(spec.paths["/creditor/invite"]!.post!.parameters!.find((p) => p.name === "ct")).toMatchObject({ type: "integer", required: true });
+    expect(exchanges.filter((e) => e.path === "/creditor/invite").every((e) => e.form.includes("ct") && !e.form.includes("tc"))).toBe(true);
+    const before = exchanges.length;
+    await client.invite({ template: "CORE-CODE", language: "nl", email: "code@example.be", customerNumber: "c-oa-3", sendInvite: false });
+    const sent = exchanges.slice(before).find((e) => e.path === "/creditor/invite")!;
+    expect(sent.form).toContain("tc");
+    expect(sent.form).not.toContain("ct");
+    expect(sent.status).toBe(200);
   });
 
   it("sends the collection date and each mandate of a collect call as Twikey declares them (colltndt, repeated mndtId)", () => {
