@@ -312,6 +312,9 @@ async function templateOf(db: Db, shopId: string, mndtId: string): Promise<strin
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** The external id of a collection in a pain.008 file for the merchant's own bank (invoice-actions). */
+const OWN_BANK_PREFIX = "pain008:";
+
 /**
  * Sends a queued collection to the bank: `POST /creditor/collect` for the mandate's template,
  * restricted to its mandate (swagger: "Prepare a collection file and sent to collecting agent";
@@ -322,7 +325,8 @@ const today = () => new Date().toISOString().slice(0, 10);
  */
 async function sendToBank(db: Db, paymentId: string, client?: TwikeyClient): Promise<void> {
   const line = await db.payment.findUniqueOrThrow({ where: { id: paymentId }, select: { id: true, shopId: true, invoiceId: true, mandateReference: true, sentToBankAt: true, externalId: true } });
-  if (line.sentToBankAt || !line.mandateReference || !line.externalId) return;
+  // A line of a pain.008 file (the merchant's own bank) is not Twikey's to send.
+  if (line.sentToBankAt || !line.mandateReference || !line.externalId || line.externalId.startsWith(OWN_BANK_PREFIX)) return;
   const template = await templateOf(db, line.shopId, line.mandateReference);
   const twikey = client ?? (await twikeyForShop(db, line.shopId));
   if (!twikey || !template) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop");
@@ -333,7 +337,7 @@ async function sendToBank(db: Db, paymentId: string, client?: TwikeyClient): Pro
 
 /** Collections Twikey has but that were never sent to the bank (a job stopped in between): sent now. */
 export async function sendUnsentCollections(db: Db, shopId: string, client: TwikeyClient): Promise<number> {
-  const lines = await db.payment.findMany({ where: { shopId, provider: "DIRECT_DEBIT", status: "PENDING", externalId: { not: null }, sentToBankAt: null, createdAt: { lt: new Date(Date.now() - 60_000) } }, select: { id: true } });
+  const lines = await db.payment.findMany({ where: { shopId, provider: "DIRECT_DEBIT", status: "PENDING", externalId: { not: null }, NOT: { externalId: { startsWith: OWN_BANK_PREFIX } }, sentToBankAt: null, createdAt: { lt: new Date(Date.now() - 60_000) } }, select: { id: true } });
   for (const line of lines) await sendToBank(db, line.id, client);
   return lines.length;
 }

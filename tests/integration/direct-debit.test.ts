@@ -5,7 +5,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { twikeyClient, twikeyWebhookSignature, type TwikeyClient } from "~/integrations/twikey/twikey-client.server";
-import { collectInvoice, readTwikeyFeeds, startMandate, twikeyForShop } from "~/services/direct-debit.server";
+import { AppError } from "~/errors/app-error";
+import { collectInvoice, readTwikeyFeeds, sendUnsentCollections, startMandate, twikeyForShop } from "~/services/direct-debit.server";
 import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
@@ -141,7 +142,8 @@ describe("direct debit with Twikey", () => {
 
   it("takes a refused collection (ERROR, AC04) back to unpaid with the bank's reason and tells the merchant", async () => {
     const invoice = await placeOrder(8810003);
-    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    // The bank answers a collection Twikey sent (after Facto's collect call), not a queued transaction.
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.sentToBankAt), 30_000, "the collection sent");
     const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
     await twikey.settle(Number(line.externalId), "ERROR", { code: "AC04", message: "Closed account number" });
     await waitFor(async () => (await db.payment.findUniqueOrThrow({ where: { id: line.id } })).status === "FAILED", 30_000, "the failed collection");
@@ -296,6 +298,31 @@ describe("direct debit with Twikey", () => {
     expect(await db.mandate.count({ where: { shopId, mndtId: { startsWith: "FACTO-TEST-" } } })).toBe(0);
     expect(await checkTwikeyApiKey(twikey.baseUrl, "not-the-key")).toEqual({ error: "Twikey refused the API key: err_invalid_apitoken (Invalid API token)", warning: null });
     expect(await checkTwikeyApiKey(twikey.baseUrl, twikey.config.apiKey)).toEqual({ error: null, warning: null });
+  }, 60_000);
+
+  it("sends a collection Twikey queued but never sent (the job stopped in between) — never a pain.008 line", async () => {
+    const invoice = await placeOrder(8810011, { id: 7000000000005, email: "mira.janssens@example.be" });
+    const other = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey });
+    const invite = await other.invite({ template: "CORE-1", language: "nl", email: "mira.janssens@example.be", customerNumber: invoice.customerId!, sendInvite: false });
+    await fetch(invite.url!, { method: "POST", body: new URLSearchParams({ iban: "BE71096123456769" }) });
+    await waitFor(async () => (await db.mandate.findFirst({ where: { shopId, mndtId: invite.mndtId } }))?.status === "SIGNED", 30_000, "the mandate");
+    const real = (await twikeyForShop(db, shopId))!;
+    const broken: TwikeyClient = { ...real, collect: async () => Promise.reject(new AppError("UPSTREAM_REJECTED", "Twikey refused the collection (err_test)")) };
+    expect(await collectInvoice(db, invoice.id, broken)).toMatchObject({ status: "collecting" });
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    expect(line).toMatchObject({ status: "PENDING", collectionFor: invoice.id, sentToBankAt: null });
+    expect(twikey.transactions.get(Number(line.externalId))!.collection).toBeNull();
+    expect((await db.invoiceEvent.findFirstOrThrow({ where: { invoiceId: invoice.id, type: "collection.unsent" } })).message).toContain("err_test");
+    // A pain.008 line of the merchant's own bank, as old and unsent-looking: not Twikey's business.
+    const paper = await db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: "8810009", kind: "INVOICE" } });
+    const own = await db.payment.create({ data: { shopId, invoiceId: paper.id, provider: "DIRECT_DEBIT", status: "PENDING", amount: paper.amountDue, currency: "EUR", mandateReference: "OWN-BANK-0001", externalId: "pain008:MSG-1:X", createdAt: new Date(Date.now() - 3_600_000) } });
+    await db.payment.update({ where: { id: line.id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    const before = twikey.collections.length;
+    await sendUnsentCollections(db, shopId, real);
+    await waitFor(async () => Boolean((await db.payment.findUniqueOrThrow({ where: { id: line.id } })).sentToBankAt), 30_000, "the collection sent");
+    expect(twikey.transactions.get(Number(line.externalId))!.collection).not.toBeNull();
+    expect(twikey.collections.slice(before).flatMap((c) => c.mndtIds)).not.toContain("OWN-BANK-0001");
+    expect((await db.payment.findUniqueOrThrow({ where: { id: own.id } })).sentToBankAt).toBeNull();
   }, 60_000);
 
   it("suspends a mandate on an amendment with a suspension reason: not signed, not collected", async () => {
