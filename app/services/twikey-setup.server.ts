@@ -32,7 +32,9 @@ export async function testTwikeyExitUrl(db: Db, shopId: string, appUrl: string, 
     const response = await fetchImpl(url, { headers: { Accept: "text/html" }, redirect: "manual", signal: AbortSignal.timeout(10_000) });
     const body = await response.text();
     if (response.status === 200 && body.includes("Test OK")) {
-      return { ok: true, message: "The exit URL works: Facto opened it as Twikey will after a signature and read the mandate number, status and signature. Twikey signs with the website key of your Twikey account: make sure it is the one stored here.", url };
+      // Twikey's thank-you page article: "Always use https:// for your URL."
+      const https = url.startsWith("https://") ? "" : " Twikey asks for an https:// address: this one is not.";
+      return { ok: true, message: `The exit URL works: Facto opened it as Twikey will after a signature and read the mandate number, status and signature. Twikey signs with the website key of your Twikey account: make sure it is the one stored here.${https}`, url };
     }
     return { ok: false, message: `The exit URL answered HTTP ${response.status} instead of Facto's return page: check that ${appUrl} is this app's public address.`, url };
   } catch (error) {
