@@ -17,7 +17,7 @@ import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
-import { activeMandate, collectInvoice, readTwikeyFeeds, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
+import { activeMandate, collectInvoice, readTwikeyFeeds, sendUnsentCollections, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
 import { importStoreStock, pushStock, readShopifyStock, readWooStock, type StockStore } from "~/services/stock.server";
@@ -159,10 +159,15 @@ export const processors: { [N in JobName]: Processor<N> } = {
     }),
 };
 
-/** Reads a shop's Twikey feeds; what they say sets off store syncs, collections and e-mails as jobs. */
+/**
+ * Reads a shop's Twikey feeds (one reader per shop: readTwikeyFeeds holds a lease); what they say
+ * sets off store syncs, collections and e-mails as jobs.
+ */
 async function readFeedsOf(ctx: WorkerContext, shopId: string) {
   const client = await twikeyForShop(ctx.db, shopId);
   if (!client) return { mandates: 0, transactions: 0 };
+  // Collections Twikey queued but Facto never got to send to the bank (a job stopped in between).
+  await sendUnsentCollections(ctx.db, shopId, client).catch((err: unknown) => logger.warn({ err, shopId }, "unsent Twikey collections could not be sent yet"));
   return readTwikeyFeeds(ctx.db, shopId, client, {
     effects: paymentEffects(ctx.db, ctx.enqueue),
     syncMandateToStore: async (mandateId) => {

@@ -10,6 +10,7 @@ import { isAppError } from "~/errors/app-error";
 import { cancelMandateInTwikey, startMandate } from "~/services/direct-debit.server";
 import { ensureJob } from "~/queues.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
+import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { requireAdminShop } from "~/utils/admin-shop.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
 
@@ -31,8 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       twikeyAutoCollect: shop.twikeyAutoCollect,
     },
     collectable,
-    callbackUrl: `${appUrl}/webhooks/twikey/${shop.id}`,
-    exitUrl: `${appUrl}/mandates/return/${shop.id}`,
+    ...twikeySetupUrls(appUrl, shop.id),
     customers,
   };
 };
@@ -41,6 +41,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await requireAdminShop(request);
   const form = await request.formData();
   const get = (k: string) => String(form.get(k) ?? "");
+  if (get("intent") === "test-exit-url") {
+    const tested = await testTwikeyExitUrl(prisma, shop.id, env().SHOPIFY_APP_URL);
+    return { ok: tested.ok, message: tested.message, errors: {} as Record<string, string> };
+  }
   if (get("intent") === "cancel") {
     try {
       const mndtId = await cancelMandateInTwikey(prisma, shop.id, get("mndtId"));
@@ -62,8 +66,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
   if ("errors" in parsed) return { ok: false as const, message: "Some fields need your attention", errors: parsed.errors };
+  const key = parsed.data.twikeyApiKey && !parsed.data.removeTwikey ? await checkTwikeyApiKey(parsed.data.twikeyBaseUrl, parsed.data.twikeyApiKey) : { error: null, warning: null };
+  if (key.error) return { ok: false as const, message: key.error, errors: { twikeyApiKey: key.error } as Record<string, string> };
   await updateDirectDebitSettings(prisma, shop.id, parsed.data);
-  return { ok: true as const, message: "Settings saved", errors: {} as Record<string, string> };
+  return { ok: true as const, message: key.warning ? `Settings saved. ${key.warning}` : "Settings saved", errors: {} as Record<string, string> };
 };
 
 /** The SEPA file for the ticked invoices (fetched with the session token, saved from a blob). */
@@ -129,8 +135,16 @@ export default function DirectDebitPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">Paste these into Twikey</Text>
-                <CopyField label="Callback URL (Twikey → Settings → API → Webhook)" value={callbackUrl} />
-                <CopyField label="Exit URL of your contract templates (after signing)" value={exitUrl} />
+                <CopyField label="Webhook URL (Twikey → Settings → API → your API key → Webhook URL)" value={callbackUrl} />
+                <CopyField label="Thank-you page / exit URL (Twikey → Settings → Profiles → each template → Thank-you page)" value={exitUrl} />
+                <Text as="p" tone="subdued">
+                  Paste the exit URL exactly as shown: after a signature Twikey replaces {"{{mandateNumber}}"}, {"{{status}}"} and {"{{s}}"} (the signature made with your website key) and sends the customer there. Twikey adds nothing to the URL by itself, so without these placeholders customers land on an error page.
+                </Text>
+                <Text as="p" tone="subdued">Facto sends each collection to your bank itself (Twikey's "collect"), so Twikey's automatic sending is not needed.</Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="test-exit-url" />
+                  <Button submit disabled={!hasWebsiteKey} loading={busy}>Test this URL</Button>
+                </Form>
               </BlockStack>
             </Card>
             <Card>

@@ -1,22 +1,25 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { prisma } from "~/db.server";
-import { verifyTwikeyExit } from "~/integrations/twikey/twikey-client.server";
+import { readTwikeyExit, TWIKEY_EXIT_TEST_PREFIX, verifyTwikeyExit } from "~/integrations/twikey/twikey-client.server";
 import { ensureJob } from "~/queues.server";
 import styles from "~/styles/pay.css?url";
+import { logger } from "~/logger.server";
 import { decryptSecret } from "~/utils/encryption.server";
 
-// GET /mandates/return/:shopId?mndtId=…&status=…&s=… — where Twikey sends the shopper after signing
-// (the exit URL of the shop's Twikey template). The signature (website key) is checked before Facto
-// says anything; the mandate itself is taken from Twikey's feed, read right away.
+// GET /mandates/return/:shopId?mandateNumber=…&status=…&s=… — where Twikey sends the shopper after
+// signing: the exit URL of the shop's Twikey template, in which Twikey fills the placeholders
+// {{mandateNumber}}, {{status}} and {{s}} (it appends nothing). The signature (website key, over
+// "mandateNumber/status") is checked before Facto says anything; the mandate itself is taken from
+// Twikey's feed, read right away. The settings page's "test this URL" opens it with a test mandate.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Direct debit" }];
 
 const TEXT = {
-  nl: { ok: "Bedankt! Uw domiciliëringsmandaat is ondertekend. Volgende bestellingen worden automatisch via domiciliëring betaald.", failed: "Het mandaat werd niet ondertekend. Er is niets veranderd.", invalid: "Deze link is niet geldig." },
-  fr: { ok: "Merci ! Votre mandat de domiciliation est signé. Vos prochaines commandes seront payées automatiquement par domiciliation.", failed: "Le mandat n'a pas été signé. Rien n'a changé.", invalid: "Ce lien n'est pas valable." },
-  en: { ok: "Thank you! Your direct debit mandate is signed. Your next orders will be paid by direct debit automatically.", failed: "The mandate was not signed. Nothing has changed.", invalid: "This link is not valid." },
-  de: { ok: "Vielen Dank! Ihr Lastschriftmandat ist unterzeichnet. Ihre nächsten Bestellungen werden automatisch per Lastschrift bezahlt.", failed: "Das Mandat wurde nicht unterzeichnet. Es hat sich nichts geändert.", invalid: "Dieser Link ist nicht gültig." },
+  nl: { ok: "Bedankt! Uw domiciliëringsmandaat is ondertekend. Volgende bestellingen worden automatisch via domiciliëring betaald.", unknown: "Bedankt. Als u het mandaat ondertekend hebt, is het binnen enkele minuten actief.", pending: "Bedankt! Uw mandaat is ondertekend en wacht nog op de bevestiging van uw bank.", failed: "Het mandaat werd niet ondertekend. Er is niets veranderd.", invalid: "Deze link is niet geldig." },
+  fr: { ok: "Merci ! Votre mandat de domiciliation est signé. Vos prochaines commandes seront payées automatiquement par domiciliation.", unknown: "Merci. Si vous avez signé le mandat, il sera actif dans quelques minutes.", pending: "Merci ! Votre mandat est signé et attend la confirmation de votre banque.", failed: "Le mandat n'a pas été signé. Rien n'a changé.", invalid: "Ce lien n'est pas valable." },
+  en: { ok: "Thank you! Your direct debit mandate is signed. Your next orders will be paid by direct debit automatically.", unknown: "Thank you. If you signed the mandate, it is active within a few minutes.", pending: "Thank you! Your mandate is signed and awaits your bank's confirmation.", failed: "The mandate was not signed. Nothing has changed.", invalid: "This link is not valid." },
+  de: { ok: "Vielen Dank! Ihr Lastschriftmandat ist unterzeichnet. Ihre nächsten Bestellungen werden automatisch per Lastschrift bezahlt.", unknown: "Vielen Dank. Wenn Sie das Mandat unterzeichnet haben, ist es in wenigen Minuten aktiv.", pending: "Vielen Dank! Ihr Mandat ist unterzeichnet und wartet auf die Bestätigung Ihrer Bank.", failed: "Das Mandat wurde nicht unterzeichnet. Es hat sich nichts geändert.", invalid: "Dieser Link ist nicht gültig." },
 } as const;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -24,16 +27,32 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const shopId = params.shopId ?? "";
   const shop = /^[0-9a-f-]{36}$/i.test(shopId) ? await prisma.shop.findUnique({ where: { id: shopId }, select: { id: true, legalName: true, name: true, defaultLanguage: true, accentColor: true, twikeyWebsiteKey: true } }) : null;
   const language = (shop?.defaultLanguage ?? "nl") as keyof typeof TEXT;
-  const mndtId = url.searchParams.get("mndtId") ?? "";
-  const status = url.searchParams.get("status") ?? "";
-  const valid = Boolean(shop?.twikeyWebsiteKey && mndtId && verifyTwikeyExit(decryptSecret(shop.twikeyWebsiteKey), mndtId, status, url.searchParams.get("s"), url.searchParams.get("token")));
-  if (!shop || !valid) return Response.json({ text: TEXT[language].invalid, tone: "critical", shop: shop?.legalName ?? shop?.name ?? "", accent: shop?.accentColor ?? "#1f4e79" }, { status: 400 });
-  if (status === "ok") await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false); // the schedule reads them anyway
-  return Response.json({ text: status === "ok" ? TEXT[language].ok : TEXT[language].failed, tone: status === "ok" ? "success" : "warning", shop: shop.legalName ?? shop.name ?? "", accent: shop.accentColor });
+  const exit = readTwikeyExit(url.searchParams);
+  const brand = { shop: shop?.legalName ?? shop?.name ?? "", accent: shop?.accentColor ?? "#1f4e79" };
+  if (shop && !exit.mndtId && !exit.status && !exit.signature) {
+    // The bare URL, as Facto used to show it: Twikey appends nothing, so nothing says what happened.
+    // The shopper is not sent to an error page: the feed (the truth) is read and tells Facto.
+    logger.warn({ shopId: shop.id }, "Twikey's exit URL has no placeholders: the merchant should paste the one the direct-debit settings show");
+    await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false);
+    return Response.json({ text: TEXT[language].unknown, detail: null, tone: "warning", test: false, ...brand });
+  }
+  if (exit.unfilled) {
+    // Twikey sent the placeholder back as written: the exit URL in Twikey is not the one Facto shows.
+    return Response.json({ text: TEXT[language].invalid, detail: "The exit URL in Twikey's template is not set up as Facto's direct-debit settings show it (a placeholder was not filled in).", tone: "critical", test: false, ...brand }, { status: 400 });
+  }
+  const valid = Boolean(shop?.twikeyWebsiteKey && exit.mndtId && verifyTwikeyExit(decryptSecret(shop.twikeyWebsiteKey), exit.mndtId, exit.status, exit.signature, exit.token));
+  if (!shop || !valid) return Response.json({ text: TEXT[language].invalid, detail: null, tone: "critical", test: false, ...brand }, { status: 400 });
+  if (exit.mndtId.startsWith(TWIKEY_EXIT_TEST_PREFIX)) {
+    // The settings page's check: the URL reached Facto with every placeholder filled and a valid signature.
+    return Response.json({ text: "Test OK: Facto read the mandate number, status and signature from this exit URL and the signature matches your website key.", detail: null, tone: "success", test: true, ...brand });
+  }
+  const outcome = exit.status === "ok" ? "ok" : exit.status === "pending" || exit.status === "print" ? "pending" : "failed";
+  if (outcome !== "failed") await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false); // the schedule reads them anyway
+  return Response.json({ text: TEXT[language][outcome], detail: null, tone: outcome === "ok" ? "success" : "warning", test: false, ...brand });
 };
 
 export default function MandateReturn() {
-  const data = useLoaderData<{ text: string; tone: string; shop: string; accent: string }>();
+  const data = useLoaderData<{ text: string; detail: string | null; tone: string; test: boolean; shop: string; accent: string }>();
   return (
     <main className="pay" style={{ ["--accent" as string]: data.accent }}>
       <div className="pay-wrap">
@@ -43,6 +62,7 @@ export default function MandateReturn() {
         <div className="pay-banner" data-tone={data.tone} role="status">
           {data.text}
         </div>
+        {data.detail ? <p>{data.detail}</p> : null}
       </div>
     </main>
   );

@@ -12,6 +12,7 @@ import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop
 import { createViesClient } from "~/integrations/vies/vies-client.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
+import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
 import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
@@ -63,8 +64,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
           templateB2b: shop.twikeyTemplateB2b ?? "",
           autoCollect: shop.twikeyAutoCollect,
           notify: shop.twikeyNotifyBeforeCollection,
-          callbackUrl: `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/webhooks/twikey/${shop.id}`,
-          exitUrl: `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/mandates/return/${shop.id}`,
+          hasWebsiteKey: Boolean(shop.twikeyWebsiteKey),
+          ...twikeySetupUrls(env().SHOPIFY_APP_URL, shop.id),
         },
       },
       values: { ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])), vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "" },
@@ -94,8 +95,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (form.get("intent") === "direct-debit") {
     const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
     if ("errors" in parsed) return Response.json({ ok: false, errors: parsed.errors }, { status: 400 });
+    const key = parsed.data.twikeyApiKey && !parsed.data.removeTwikey ? await checkTwikeyApiKey(parsed.data.twikeyBaseUrl, parsed.data.twikeyApiKey) : { error: null, warning: null };
+    if (key.error) return Response.json({ ok: false, message: key.error, errors: { twikeyApiKey: key.error } }, { status: 400 });
     await updateDirectDebitSettings(prisma, shop.id, parsed.data);
-    return Response.json({ ok: true, message: "Direct-debit settings saved." });
+    return Response.json({ ok: true, message: key.warning ? `Direct-debit settings saved. ${key.warning}` : "Direct-debit settings saved." });
+  }
+  if (form.get("intent") === "test-exit-url") {
+    const tested = await testTwikeyExitUrl(prisma, shop.id, env().SHOPIFY_APP_URL);
+    return Response.json({ ok: tested.ok, message: tested.message }, { status: tested.ok ? 200 : 400 });
   }
   if (form.get("intent") === "paid-status") {
     const paidStatus = String(form.get("paidStatus") ?? "");
@@ -141,7 +148,7 @@ type Data = {
     webhooks: { topic: string; status: string; checkedAt: string | null }[];
     missing: string[];
     waiting: number;
-    twikey: { configured: boolean; environment: string; tenantUrl: string; templateCore: string; templateB2b: string; autoCollect: boolean; notify: boolean; callbackUrl: string; exitUrl: string };
+    twikey: { configured: boolean; hasWebsiteKey: boolean; environment: string; tenantUrl: string; templateCore: string; templateB2b: string; autoCollect: boolean; notify: boolean; callbackUrl: string; exitUrl: string };
   };
   values: Record<(typeof FIELDS)[number] | "vatMetaKeys", string>;
   invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
@@ -370,12 +377,21 @@ export default function StorePage() {
             <input type="checkbox" name="twikeyNotifyBeforeCollection" defaultChecked={store.twikey.notify} /> E-mail the customer before each collection
           </label>
           <p className="woo-muted">
-            Paste into Twikey — callback URL: <code>{store.twikey.callbackUrl}</code>
+            Paste into Twikey — webhook URL (Settings → API → your API key): <code>{store.twikey.callbackUrl}</code>
             <br />
-            exit URL of your templates: <code>{store.twikey.exitUrl}</code>
+            thank-you page / exit URL (Settings → Profiles → each template → Thank-you page), exactly as shown: <code>{store.twikey.exitUrl}</code>
+            <br />
+            After a signature Twikey replaces {"{{mandateNumber}}"}, {"{{status}}"} and {"{{s}}"}; it adds nothing by itself. Facto sends each collection to your bank itself (Twikey's "collect").
           </p>
           <button className="woo-button" type="submit" disabled={busy}>
             Save direct debit
+          </button>
+        </Form>
+        <Form method="post">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="intent" value="test-exit-url" />
+          <button className="woo-button" type="submit" disabled={busy || !store.twikey.hasWebsiteKey}>
+            Test this URL
           </button>
         </Form>
       </section>

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { AppError, isAppError } from "~/errors/app-error";
 import { ShopifyAdminClient, type UserError } from "~/integrations/shopify/admin-graphql-client.server";
@@ -53,8 +54,8 @@ export async function startMandate(db: Db, shopId: string, customerId: string, o
   });
   await db.mandate.upsert({
     where: { shopId_mndtId: { shopId, mndtId: invite.mndtId } },
-    create: { shopId, customerId, mndtId: invite.mndtId, status: options.sendInvite ? "INVITED" : "PREPARED", scheme: business && shop.twikeyTemplateB2b ? "B2B" : "CORE", email: customer.email, inviteUrl: invite.url },
-    update: { inviteUrl: invite.url, ...(options.sendInvite ? { status: "INVITED" } : {}) },
+    create: { shopId, customerId, mndtId: invite.mndtId, status: options.sendInvite ? "INVITED" : "PREPARED", scheme: business && shop.twikeyTemplateB2b ? "B2B" : "CORE", template, email: customer.email, inviteUrl: invite.url },
+    update: { inviteUrl: invite.url, template, ...(options.sendInvite ? { status: "INVITED" } : {}) },
   });
   logger.info({ shopId, customerId, mndtId: invite.mndtId, sendInvite: options.sendInvite }, "mandate invitation prepared");
   return { mandateId: invite.mndtId, url: invite.url, alreadyActive: false };
@@ -70,8 +71,54 @@ export interface DirectDebitDeps {
   notifyMerchant: (shopId: string, subject: string, text: string) => Promise<void>;
 }
 
-/** Reads both Twikey feeds from their saved positions until they are empty. */
-export async function readTwikeyFeeds(db: Db, shopId: string, client: TwikeyClient, deps: DirectDebitDeps): Promise<{ mandates: number; transactions: number }> {
+const FEED_LEASE_MS = 5 * 60_000;
+
+/**
+ * Reads both Twikey feeds from their saved positions until they are empty — one reader per shop at
+ * a time (Twikey's feeds move on from X-RESUME-AFTER: two readers at once would read and apply the
+ * same page twice and race on the saved position). The reader holds a lease on the shop; a trigger
+ * that comes while it reads (webhook, schedule, exit page) marks the shop "read again" and returns:
+ * the reader reads once more before it gives the lease back, in the same statement that checks the
+ * mark, so no trigger is lost. A lease left by a crashed reader expires after five minutes.
+ */
+export async function readTwikeyFeeds(db: Db, shopId: string, client: TwikeyClient, deps: DirectDebitDeps): Promise<{ mandates: number; transactions: number; deferred?: true }> {
+  const lease = randomUUID();
+  const acquire = async () => {
+    const now = new Date();
+    const { count } = await db.shop.updateMany({
+      where: { id: shopId, OR: [{ twikeyFeedLeaseUntil: null }, { twikeyFeedLeaseUntil: { lt: now } }] },
+      data: { twikeyFeedLease: lease, twikeyFeedLeaseUntil: new Date(now.getTime() + FEED_LEASE_MS), twikeyFeedRerun: false },
+    });
+    return count === 1;
+  };
+  if (!(await acquire())) {
+    await db.shop.update({ where: { id: shopId }, data: { twikeyFeedRerun: true } });
+    // The reader may have given the lease back in between: then this trigger reads itself.
+    if (!(await acquire())) {
+      logger.info({ shopId }, "Twikey feeds are being read by another worker: it reads them once more");
+      return { mandates: 0, transactions: 0, deferred: true };
+    }
+  }
+  const total = { mandates: 0, transactions: 0 };
+  try {
+    for (;;) {
+      const read = await readTwikeyFeedsOnce(db, shopId, client, deps, async () => {
+        await db.shop.updateMany({ where: { id: shopId, twikeyFeedLease: lease }, data: { twikeyFeedLeaseUntil: new Date(Date.now() + FEED_LEASE_MS) } });
+      });
+      total.mandates += read.mandates;
+      total.transactions += read.transactions;
+      const { count: released } = await db.shop.updateMany({ where: { id: shopId, twikeyFeedLease: lease, twikeyFeedRerun: false }, data: { twikeyFeedLease: null, twikeyFeedLeaseUntil: null } });
+      if (released) return total;
+      const { count: again } = await db.shop.updateMany({ where: { id: shopId, twikeyFeedLease: lease }, data: { twikeyFeedRerun: false, twikeyFeedLeaseUntil: new Date(Date.now() + FEED_LEASE_MS) } });
+      if (!again) return total; // the lease expired and another reader took over
+    }
+  } catch (error) {
+    await db.shop.updateMany({ where: { id: shopId, twikeyFeedLease: lease }, data: { twikeyFeedLease: null, twikeyFeedLeaseUntil: null } }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readTwikeyFeedsOnce(db: Db, shopId: string, client: TwikeyClient, deps: DirectDebitDeps, renew: () => Promise<void>): Promise<{ mandates: number; transactions: number }> {
   let mandates = 0;
   let transactions = 0;
   for (let round = 0; round < 50; round++) {
@@ -80,6 +127,7 @@ export async function readTwikeyFeeds(db: Db, shopId: string, client: TwikeyClie
     for (const event of events) await applyMandateEvent(db, shopId, client, event, deps);
     mandates += events.length;
     if (last) await db.shop.update({ where: { id: shopId }, data: { twikeyMandateFeedPosition: last } });
+    await renew();
     if (!events.length || !last) break;
   }
   for (let round = 0; round < 50; round++) {
@@ -88,6 +136,7 @@ export async function readTwikeyFeeds(db: Db, shopId: string, client: TwikeyClie
     for (const event of events) await applyTransactionEvent(db, shopId, event, deps);
     transactions += events.length;
     if (last) await db.shop.update({ where: { id: shopId }, data: { twikeyTransactionFeedPosition: last } });
+    await renew();
     if (!events.length || !last) break;
   }
   return { mandates, transactions };
@@ -101,6 +150,18 @@ async function applyMandateEvent(db: Db, shopId: string, client: TwikeyClient, e
     const customer = e.customerNumber && /^[0-9a-f-]{36}$/i.test(e.customerNumber) ? await db.customer.findFirst({ where: { id: e.customerNumber, shopId } }) : null;
     mandate = await db.mandate.create({ data: { shopId, customerId: customer?.id ?? null, mndtId: e.mndtId, status: "PREPARED", email: e.email } });
   }
+  if (e.kind === "suspended" || (e.kind === "updated" && mandate.status === "SUSPENDED")) {
+    // A suspension is an amendment, not a signature: the mandate is not collected until it resumes
+    // (and an amendment of a suspended mandate — new address, say — does not resume it).
+    if (mandate.status === "CANCELLED") return;
+    await db.mandate.update({ where: { id: mandate.id }, data: { status: "SUSPENDED", ...(e.iban ? { iban: e.iban } : {}), ...(e.bic ? { bic: e.bic } : {}), ...(e.debtorName ? { debtorName: e.debtorName } : {}) } });
+    if (mandate.customerId && !(await db.mandate.findFirst({ where: { customerId: mandate.customerId, status: "SIGNED", id: { not: mandate.id } } }))) {
+      await db.customer.update({ where: { id: mandate.customerId }, data: { paymentMethod: null } });
+    }
+    if (mandate.status !== "SUSPENDED") await deps.syncMandateToStore(mandate.id);
+    logger.info({ shopId, mndtId: e.mndtId, reason: e.amendmentReason }, "mandate suspended");
+    return;
+  }
   if (e.kind === "cancelled") {
     await db.mandate.update({ where: { id: mandate.id }, data: { status: "CANCELLED", cancelledAt: e.at ? new Date(e.at) : new Date(), cancelReason: e.cancelReason } });
     if (mandate.customerId && !(await db.mandate.findFirst({ where: { customerId: mandate.customerId, status: "SIGNED", id: { not: mandate.id } } }))) {
@@ -110,7 +171,10 @@ async function applyMandateEvent(db: Db, shopId: string, client: TwikeyClient, e
     logger.info({ shopId, mndtId: e.mndtId, reason: e.cancelReason }, "mandate cancelled");
     return;
   }
-  const wasSigned = mandate.status === "SIGNED";
+  if (mandate.status === "CANCELLED") return; // a late amendment of a cancelled mandate signs nothing
+  // A resumption takes a suspended mandate back to signed; a plain amendment of a mandate Facto did
+  // not know as signed is the mandate as Twikey has it now (amendments only exist for signed ones).
+  const wasSigned = mandate.status === "SIGNED" || mandate.status === "SUSPENDED";
   const pdf = await client.mandatePdf(e.mndtId).catch((error) => {
     logger.warn({ err: error, mndtId: e.mndtId }, "the signed mandate PDF could not be fetched; kept without it");
     return null;
@@ -126,7 +190,21 @@ async function applyMandateEvent(db: Db, shopId: string, client: TwikeyClient, e
     const asked = await db.invoiceEvent.findMany({ where: { shopId, type: "mandate.requested", invoice: { customerId: mandate.customerId, status: "ISSUED" } }, select: { invoiceId: true } });
     for (const { invoiceId } of asked) await deps.enqueueCollection(invoiceId);
   }
-  logger.info({ shopId, mndtId: e.mndtId, kind: e.kind }, "mandate signed");
+  logger.info({ shopId, mndtId: e.mndtId, kind: e.kind }, e.kind === "resumed" ? "mandate resumed" : "mandate signed");
+}
+
+/**
+ * Twikey's `Invite` webhook with reason removed or expired: the invitation (a prepared, unsigned
+ * mandate) is gone, so it ends — it never reaches the mandate feed, which only carries signed,
+ * amended and cancelled mandates. A signed mandate is never touched by this.
+ */
+export async function endUnsignedMandate(db: Db, shopId: string, mndtId: string, reason: string): Promise<"ended" | "ignored"> {
+  const { count } = await db.mandate.updateMany({
+    where: { shopId, mndtId, status: { in: ["PREPARED", "INVITED"] } },
+    data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: `invitation ${reason} in Twikey`, inviteUrl: null },
+  });
+  if (count) logger.info({ shopId, mndtId, reason }, "unsigned mandate ended");
+  return count ? "ended" : "ignored";
 }
 
 async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactionEvent, deps: DirectDebitDeps) {
@@ -134,11 +212,19 @@ async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactio
   if (!line) return;
   if (e.state === "PAID" && line.status !== "PAID") {
     // Conditional update: two feed readers at once apply the event once.
-    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "PAID" } }, data: { status: "PAID", paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
+    const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "PAID" } }, data: { status: "PAID", failureReason: null, paidAt: e.bookedAt ? new Date(`${e.bookedAt.slice(0, 10)}T12:00:00Z`) : new Date(), method: `SEPA direct debit (mandate ${line.mandateReference ?? "?"})` } });
     if (!count) return;
     await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "payment.paid", message: `Collected by direct debit: ${line.currency} ${line.amount.toFixed(2)} (mandate ${line.mandateReference ?? "?"}, transaction ${e.id})` });
     await settleWithEffects(db, line.invoiceId, deps.effects);
-  } else if (e.state === "ERROR" && line.status !== "FAILED") {
+  } else if (e.state === "ERROR" && !e.final && line.status === "PENDING") {
+    // swagger (GET /creditor/transaction, example): `"final": false, "state": "ERROR", "bkerror": "MS03"`
+    // — Twikey will present it again (its dunning): the collection is still live, the invoice stays
+    // claimed so nothing starts a second debit. Only a final ERROR frees it.
+    const reason = [e.bankError, e.bankMessage].filter(Boolean).join(": ") || "refused by the bank";
+    const { count } = await db.payment.updateMany({ where: { id: line.id, status: "PENDING", NOT: { failureReason: reason } }, data: { failureReason: reason } });
+    const first = count || (await db.payment.updateMany({ where: { id: line.id, status: "PENDING", failureReason: null }, data: { failureReason: reason } })).count;
+    if (first) await recordInvoiceEvent(db, { shopId, invoiceId: line.invoiceId, type: "collection.retrying", message: `Direct debit refused by the bank for now (${reason}); Twikey tries again — the collection stays open` });
+  } else if (e.state === "ERROR" && e.final && line.status !== "FAILED") {
     const reason = [e.bankError, e.bankMessage].filter(Boolean).join(": ") || "refused by the bank";
     // The collection is over: the invoice may be collected again (or paid otherwise).
     const { count } = await db.payment.updateMany({ where: { id: line.id, status: { not: "FAILED" } }, data: { status: "FAILED", failureReason: reason, collectionFor: null } });
@@ -166,7 +252,11 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
   if (!mandate) return { status: "skipped", reason: "the customer has no signed mandate" };
 
   let line = await db.payment.findUnique({ where: { collectionFor: invoiceId } });
-  if (line?.externalId) return { status: "already-collecting", transactionId: line.externalId };
+  if (line?.externalId) {
+    // Created in Twikey but not yet sent to the bank (the job stopped in between): send it now.
+    if (!line.sentToBankAt) await sendToBank(db, line.id, client);
+    return { status: "already-collecting", transactionId: line.externalId };
+  }
   if (!line) {
     try {
       line = await db.payment.create({
@@ -179,6 +269,7 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
   }
   const twikey = client ?? (await twikeyForShop(db, invoice.shopId));
   if (!twikey) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop");
+  let transactionId: string;
   try {
     const { id } = await twikey.createTransaction({
       mndtId: mandate.mndtId,
@@ -187,11 +278,9 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
       ref: invoice.formattedNumber,
       idempotencyKey: line.id,
     });
+    transactionId = id;
     await db.payment.update({ where: { id: line.id }, data: { externalId: id } });
     await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "collection.started", message: `Direct debit requested: ${line.currency} ${line.amount.toFixed(2)} from mandate ${mandate.mndtId} (transaction ${id})` });
-    // The SEPA pre-notification, when the shop wants Facto to send it.
-    await notify?.(invoiceId);
-    return { status: "collecting", transactionId: id };
   } catch (error) {
     if (isAppError(error) && !error.retryable) {
       await db.payment.update({ where: { id: line.id }, data: { status: "FAILED", failureReason: error.message.slice(0, 500), collectionFor: null } });
@@ -199,6 +288,59 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
     }
     throw error;
   }
+  // Twikey only queues a transaction: it reaches the bank once a collection is executed. The
+  // transaction exists now, so a failure here never frees the invoice: the job (or the next feed
+  // read, sendUnsentCollections) sends it later.
+  try {
+    await sendToBank(db, line.id, twikey);
+  } catch (error) {
+    await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "collection.unsent", message: `Twikey has the collection (transaction ${transactionId}) but did not send it to the bank yet: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500) });
+    if (!isAppError(error) || error.retryable) throw error;
+  }
+  // The SEPA pre-notification, when the shop wants Facto to send it.
+  await notify?.(invoiceId);
+  return { status: "collecting", transactionId };
+}
+
+/** The contract template a mandate's collections run under: the one Facto invited with, else by scheme. */
+async function templateOf(db: Db, shopId: string, mndtId: string): Promise<string | null> {
+  const [mandate, shop] = await Promise.all([
+    db.mandate.findUnique({ where: { shopId_mndtId: { shopId, mndtId } }, select: { template: true, scheme: true } }),
+    db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyTemplateCore: true, twikeyTemplateB2b: true } }),
+  ]);
+  return mandate?.template ?? (mandate?.scheme === "B2B" && shop.twikeyTemplateB2b ? shop.twikeyTemplateB2b : shop.twikeyTemplateCore);
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** The external id of a collection in a pain.008 file for the merchant's own bank (invoice-actions). */
+const OWN_BANK_PREFIX = "pain008:";
+
+/**
+ * Sends a queued collection to the bank: `POST /creditor/collect` for the mandate's template,
+ * restricted to its mandate (swagger: "Prepare a collection file and sent to collecting agent";
+ * `mndtId`: "Optional array of mandateId's (default = all with billable entries)"). Without this
+ * call a transaction waits in Twikey unless the merchant turned on Twikey's automatic sending;
+ * with it, Facto does not depend on that setting (a transaction is in one collection only, so
+ * both at once collect it once). Marks the line sent.
+ */
+async function sendToBank(db: Db, paymentId: string, client?: TwikeyClient): Promise<void> {
+  const line = await db.payment.findUniqueOrThrow({ where: { id: paymentId }, select: { id: true, shopId: true, invoiceId: true, mandateReference: true, sentToBankAt: true, externalId: true } });
+  // A line of a pain.008 file (the merchant's own bank) is not Twikey's to send.
+  if (line.sentToBankAt || !line.mandateReference || !line.externalId || line.externalId.startsWith(OWN_BANK_PREFIX)) return;
+  const template = await templateOf(db, line.shopId, line.mandateReference);
+  const twikey = client ?? (await twikeyForShop(db, line.shopId));
+  if (!twikey || !template) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop");
+  const { id } = await twikey.collect({ template, collectionDate: today(), mndtIds: [line.mandateReference] });
+  const { count } = await db.payment.updateMany({ where: { id: line.id, sentToBankAt: null }, data: { sentToBankAt: new Date() } });
+  if (count) await recordInvoiceEvent(db, { shopId: line.shopId, invoiceId: line.invoiceId, type: "collection.sent", message: `Sent to the bank by Twikey (transaction ${line.externalId}${id ? `, collection ${id}` : ""})` });
+}
+
+/** Collections Twikey has but that were never sent to the bank (a job stopped in between): sent now. */
+export async function sendUnsentCollections(db: Db, shopId: string, client: TwikeyClient): Promise<number> {
+  const lines = await db.payment.findMany({ where: { shopId, provider: "DIRECT_DEBIT", status: "PENDING", externalId: { not: null }, NOT: { externalId: { startsWith: OWN_BANK_PREFIX } }, sentToBankAt: null, createdAt: { lt: new Date(Date.now() - 60_000) } }, select: { id: true } });
+  for (const line of lines) await sendToBank(db, line.id, client);
+  return lines.length;
 }
 
 const MANDATE_TAG = "Facto direct debit";

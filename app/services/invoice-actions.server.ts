@@ -69,9 +69,9 @@ export async function exportPain008(db: Db, shopId: string, input: { invoiceIds:
       skipped.push({ invoice: invoice.formattedNumber, reason: "no signed mandate" });
       continue;
     }
-    const previous = await db.payment.count({ where: { provider: "DIRECT_DEBIT", mandateReference: mandate.mndtId, status: { in: ["PENDING", "PAID"] } } });
+    const previous = await db.payment.count({ where: { shopId, provider: "DIRECT_DEBIT", mandateReference: mandate.mndtId, status: { in: ["PENDING", "PAID"] } } });
     try {
-      await db.payment.create({ data: { shopId, invoiceId: id, provider: "DIRECT_DEBIT", status: "PENDING", amount: invoice.amountDue, currency: "EUR", mandateReference: mandate.mndtId, collectionFor: id, externalId: `pain008:${messageId}:${invoice.formattedNumber}`, method: "SEPA direct debit (own bank)" } });
+      await db.payment.create({ data: { shopId, invoiceId: id, provider: "DIRECT_DEBIT", status: "PENDING", amount: invoice.amountDue, currency: "EUR", mandateReference: mandate.mndtId, collectionFor: id, externalId: `pain008:${messageId}:${invoice.formattedNumber}`, method: "SEPA direct debit (own bank)", sentToBankAt: input.now } });
     } catch (error) {
       if ((error as { code?: string }).code === "P2002") {
         skipped.push({ invoice: invoice.formattedNumber, reason: "already being collected" });

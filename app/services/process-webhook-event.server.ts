@@ -19,6 +19,7 @@ import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
 import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
 import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
+import { endUnsignedMandate } from "./direct-debit.server";
 import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
 import { settleInvoicePayments } from "./settle-invoice-payments.server";
 import { recordSale } from "./stock.server";
@@ -297,12 +298,21 @@ async function settleAfterCredit(db: Db, creditNoteId: string) {
   if (note?.originalInvoiceId) await settleInvoicePayments(db, note.originalInvoiceId);
 }
 
+/** Twikey's webhook query (GET, no body), stored as its parameters: only what Facto acts on is read. */
+const TwikeyHint = z.object({ type: z.string().optional(), event: z.string().optional(), reason: z.string().optional(), mandateNumber: z.string().max(100).optional() }).loose();
+
 const TWIKEY_HANDLERS: Record<string, Handler> = {
   // A webhook is a trigger: read both feeds from their saved positions.
   feed: async (db, event, deps) => {
     if (!deps.readTwikeyFeeds) throw new Error("no Twikey feed reader");
+    // `Invite` with reason removed|expired: an unsigned mandate ended (it never shows in the feed).
+    const params = TwikeyHint.parse(event.payload);
+    let ended = "";
+    if (params.type === "contract" && params.event?.toLowerCase() === "invite" && /^(removed|expired)$/i.test(params.reason ?? "") && params.mandateNumber) {
+      ended = `; invitation ${params.mandateNumber} ${(await endUnsignedMandate(db, event.shopId, params.mandateNumber, params.reason!.toLowerCase())) === "ended" ? "ended" : "unknown or signed"}`;
+    }
     const read = await deps.readTwikeyFeeds(event.shopId);
-    return { status: "PROCESSED", note: `${read.mandates} mandate and ${read.transactions} transaction event(s) read` };
+    return { status: "PROCESSED", note: `${read.mandates} mandate and ${read.transactions} transaction event(s) read${ended}` };
   },
   event: async () => ({ status: "IGNORED", note: "Twikey test event" }),
 };

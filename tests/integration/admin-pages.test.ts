@@ -125,6 +125,11 @@ describe("the embedded admin", () => {
       expect(await page.locator("body").innerText()).toContain(title);
       await page.screenshot({ path: path.join(ARTIFACTS, shot), fullPage: true });
     }
+    // The exit URL exactly as Twikey's template settings expect it, with the button that tests it.
+    await page.goto(url("/app/direct-debit"));
+    expect(await page.locator(`input[value="${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}"]`).count()).toBe(1);
+    expect(await page.locator(`input[value="${stack.appUrl}/webhooks/twikey/${shopId}"]`).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Test this URL" }).count()).toBe(1);
   });
 
   it("exports the period for the accountant as a ZIP, and refuses without a session token", async () => {

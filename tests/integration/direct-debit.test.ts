@@ -4,8 +4,10 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
-import { twikeyWebhookSignature } from "~/integrations/twikey/twikey-client.server";
-import { collectInvoice, startMandate } from "~/services/direct-debit.server";
+import { twikeyClient, twikeyWebhookSignature, type TwikeyClient } from "~/integrations/twikey/twikey-client.server";
+import { AppError } from "~/errors/app-error";
+import { collectInvoice, readTwikeyFeeds, sendUnsentCollections, startMandate, twikeyForShop } from "~/services/direct-debit.server";
+import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
 import { startFakeTwikey, type FakeTwikey } from "../fakes/fake-twikey";
@@ -62,7 +64,10 @@ beforeAll(async () => {
   db = createPrisma(stack.databaseUrl, 4);
   ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
   twikey = await startFakeTwikey();
-  twikey.configure({ webhookUrl: `${stack.appUrl}/webhooks/twikey/${shopId}`, exitUrl: `${stack.appUrl}/mandates/return/${shopId}` });
+  // The URLs exactly as the settings page tells the merchant to paste them into Twikey.
+  const urls = twikeySetupUrls(stack.appUrl, shopId);
+  expect(urls.exitUrl).toBe(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
+  twikey.configure({ webhookUrl: urls.callbackUrl, exitUrl: urls.exitUrl });
   await db.shop.update({
     where: { id: shopId },
     data: { twikeyApiKey: encryptSecret(twikey.config.apiKey), twikeyWebsiteKey: encryptSecret(twikey.config.websiteKey), twikeyBaseUrl: twikey.baseUrl, twikeyTemplateCore: "CORE-1", twikeyAutoCollect: true },
@@ -90,7 +95,8 @@ describe("direct debit with Twikey", () => {
     const page = await browser.newPage();
     await page.goto(start.url);
     await page.getByRole("button", { name: "Sign mandate" }).click();
-    await page.waitForURL(new RegExp(`/mandates/return/${shopId}\\?mndtId=`));
+    // Twikey filled the placeholders of the pasted exit URL; Facto verified {{s}} before answering.
+    await page.waitForURL(new RegExp(`/mandates/return/${shopId}\\?mandateNumber=MNDT00001&status=ok&s=[0-9A-F]{64}$`));
     expect(await page.getByRole("status").textContent()).toContain("Uw domiciliëringsmandaat is ondertekend");
     await page.close();
 
@@ -115,6 +121,11 @@ describe("direct debit with Twikey", () => {
     expect(line).toMatchObject({ status: "PENDING", mandateReference: "MNDT00001", collectionFor: invoice.id });
     const transaction = twikey.transactions.get(Number(line.externalId))!;
     expect(transaction).toMatchObject({ mndtId: "MNDT00001", amount: invoice.amountDue.toFixed(2), ref: invoice.formattedNumber });
+    // POST /transaction only queued it: Facto executed the collection (POST /collect) for the mandate's template.
+    await waitFor(async () => Boolean((await db.payment.findUniqueOrThrow({ where: { id: line.id } })).sentToBankAt), 30_000, "the collection sent to the bank");
+    const collection = twikey.collections.find((c) => c.transactions.includes(transaction.id));
+    expect(collection).toMatchObject({ template: "CORE-1", mndtIds: ["MNDT00001"], date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(transaction.collection).toBe(collection!.msgId);
     // The documents say it is paid by direct debit, not by transfer.
     const ubl = (await db.document.findFirstOrThrow({ where: { invoiceId: invoice.id, format: "UBL" } })).content;
     expect(Buffer.from(ubl).toString("utf8")).toContain('<cbc:PaymentMeansCode name="SEPA direct debit">59</cbc:PaymentMeansCode>');
@@ -131,7 +142,8 @@ describe("direct debit with Twikey", () => {
 
   it("takes a refused collection (ERROR, AC04) back to unpaid with the bank's reason and tells the merchant", async () => {
     const invoice = await placeOrder(8810003);
-    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    // The bank answers a collection Twikey sent (after Facto's collect call), not a queued transaction.
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.sentToBankAt), 30_000, "the collection sent");
     const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
     await twikey.settle(Number(line.externalId), "ERROR", { code: "AC04", message: "Closed account number" });
     await waitFor(async () => (await db.payment.findUniqueOrThrow({ where: { id: line.id } })).status === "FAILED", 30_000, "the failed collection");
@@ -201,4 +213,125 @@ describe("direct debit with Twikey", () => {
     const genuine = await fetch(`${stack.appUrl}/webhooks/twikey/${shopId}?${query}`, { headers: { "X-Signature": twikeyWebhookSignature(query, twikey.config.apiKey) } });
     expect(genuine.status).toBe(200);
   });
+
+  it("keeps an invoice claimed on a non-final ERROR (Twikey retries) and frees it only on the final one", async () => {
+    const invoice = await placeOrder(8810007);
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.sentToBankAt), 30_000, "the collection sent");
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    await twikey.settle(Number(line.externalId), "ERROR", { code: "MS03", message: "No reason specified" }, { final: false });
+    await waitFor(async () => (await db.invoiceEvent.count({ where: { invoiceId: invoice.id, type: "collection.retrying" } })) > 0, 30_000, "the retry noted");
+    expect(await db.payment.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "PENDING", collectionFor: invoice.id, failureReason: "MS03: No reason specified" });
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("ISSUED");
+    // Nothing can start a second debit while Twikey still retries.
+    expect(await collectInvoice(db, invoice.id)).toMatchObject({ status: "already-collecting", transactionId: line.externalId });
+    expect([...twikey.transactions.values()].filter((t) => t.ref === invoice.formattedNumber)).toHaveLength(1);
+    await twikey.settle(Number(line.externalId), "ERROR", { code: "AC04", message: "Closed account number" });
+    await waitFor(async () => (await db.payment.findUniqueOrThrow({ where: { id: line.id } })).status === "FAILED", 30_000, "the final failure");
+    expect(await db.payment.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ collectionFor: null, failureReason: "AC04: Closed account number" });
+  }, 90_000);
+
+  it("links a mandate signed in Twikey's own form to the customer by Mndt.Dbtr.CtctDtls.Othr", async () => {
+    const invoice = await placeOrder(8810008, { id: 7000000000003, email: "lies.maes@example.be" });
+    // Twikey's form, not Facto's invitation: Facto learns of the mandate from the feed only.
+    const other = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey });
+    const invite = await other.invite({ template: "CORE-1", language: "nl", email: "lies.maes@example.be", name: "Lies Maes", customerNumber: invoice.customerId!, sendInvite: false });
+    expect(await db.mandate.count({ where: { shopId, mndtId: invite.mndtId } })).toBe(0);
+    await fetch(invite.url!, { method: "POST", body: new URLSearchParams({ iban: "BE71096123456769" }) });
+    await waitFor(async () => (await db.mandate.findFirst({ where: { shopId, mndtId: invite.mndtId } }))?.status === "SIGNED", 30_000, "the mandate from the feed");
+    expect((await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: invite.mndtId } })).customerId).toBe(invoice.customerId);
+  }, 60_000);
+
+  it("ends an unsigned mandate on Twikey's Invite webhook with reason expired or removed, never a signed one", async () => {
+    const invoice = await placeOrder(8810009, { id: 7000000000004, email: "tom.peeters@example.be" });
+    const started = await startMandate(db, shopId, invoice.customerId!, { sendInvite: true });
+    await twikey.endInvitation(started.mandateId, "expired");
+    await waitFor(async () => (await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: started.mandateId } })).status === "CANCELLED", 30_000, "the invitation ended");
+    expect(await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: started.mandateId } })).toMatchObject({ cancelReason: "invitation expired in Twikey", inviteUrl: null });
+    // The same webhook about a signed mandate changes nothing.
+    const query = "type=contract&mandateNumber=MNDT00001&event=Invite&reason=removed";
+    expect((await fetch(`${stack.appUrl}/webhooks/twikey/${shopId}?${query}`, { headers: { "X-Signature": twikeyWebhookSignature(query, twikey.config.apiKey) } })).status).toBe(200);
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shopId, provider: "TWIKEY", status: { in: ["RECEIVED"] } } })) === 0, 30_000, "the webhook processed");
+    expect((await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: "MNDT00001" } })).status).toBe("SIGNED");
+  }, 60_000);
+
+  it("reads one shop's feeds with one reader at a time, and a trigger during a read makes it read again", async () => {
+    const real = (await twikeyForShop(db, shopId))!;
+    let inFlight = 0;
+    let most = 0;
+    let rounds = 0;
+    const slow = <T,>(call: () => Promise<T>) => async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      rounds++;
+      await new Promise((r) => setTimeout(r, 150));
+      try {
+        return await call();
+      } finally {
+        inFlight--;
+      }
+    };
+    const watched: TwikeyClient = { ...real, mandateFeed: (p) => slow(() => real.mandateFeed(p))(), transactionFeed: (p) => slow(() => real.transactionFeed(p))() };
+    const deps = { effects: { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} }, syncMandateToStore: async () => {}, enqueueCollection: async () => {}, notifyMerchant: async () => {} };
+    // The worker reads this shop's feeds too (webhooks, the schedule): start when it is not reading.
+    await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).twikeyFeedLease === null, 30_000, "no reader at work");
+    const results = await Promise.all(Array.from({ length: 5 }, () => readTwikeyFeeds(db, shopId, watched, deps)));
+    expect(most).toBe(1);
+    expect(results.filter((r) => !r.deferred)).toHaveLength(1);
+    expect(rounds).toBeGreaterThanOrEqual(4); // both feeds, then both again for the triggers that came meanwhile
+    expect(await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { twikeyFeedLease: true, twikeyFeedRerun: true } })).toEqual({ twikeyFeedLease: null, twikeyFeedRerun: false });
+  }, 60_000);
+
+  it("shows the exact URLs to paste, tests the exit URL over HTTP, and refuses a wrong API key in Twikey's words", async () => {
+    expect(await testTwikeyExitUrl(db, shopId, stack.appUrl)).toMatchObject({ ok: true, url: expect.stringMatching(new RegExp(`^${stack.appUrl}/mandates/return/${shopId}\\?mandateNumber=FACTO-TEST-\\d+&status=ok&s=[0-9A-F]{64}$`)) });
+    expect(await testTwikeyExitUrl(db, shopId, "http://127.0.0.1:9")).toMatchObject({ ok: false, message: expect.stringContaining("could not be opened") });
+    // An exit URL whose placeholders Twikey did not fill is named as such, not a mere "invalid link".
+    const unfilled = await fetch(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
+    expect(unfilled.status).toBe(400);
+    expect(await unfilled.text()).toContain("a placeholder was not filled in");
+    // The bare URL Facto used to show (Twikey appends nothing to it): no error page for the shopper.
+    const bare = await fetch(`${stack.appUrl}/mandates/return/${shopId}`);
+    expect(bare.status).toBe(200);
+    expect(await bare.text()).toContain("Als u het mandaat ondertekend hebt, is het binnen enkele minuten actief.");
+    // A forged signature still gets nothing.
+    expect((await fetch(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber=MNDT00001&status=ok&s=${"A".repeat(64)}`)).status).toBe(400);
+    // The test mandate number reads and changes nothing.
+    expect(await db.mandate.count({ where: { shopId, mndtId: { startsWith: "FACTO-TEST-" } } })).toBe(0);
+    expect(await checkTwikeyApiKey(twikey.baseUrl, "not-the-key")).toEqual({ error: "Twikey refused the API key: err_invalid_apitoken (Invalid API token)", warning: null });
+    expect(await checkTwikeyApiKey(twikey.baseUrl, twikey.config.apiKey)).toEqual({ error: null, warning: null });
+  }, 60_000);
+
+  it("sends a collection Twikey queued but never sent (the job stopped in between) — never a pain.008 line", async () => {
+    const invoice = await placeOrder(8810011, { id: 7000000000005, email: "mira.janssens@example.be" });
+    const other = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey });
+    const invite = await other.invite({ template: "CORE-1", language: "nl", email: "mira.janssens@example.be", customerNumber: invoice.customerId!, sendInvite: false });
+    await fetch(invite.url!, { method: "POST", body: new URLSearchParams({ iban: "BE71096123456769" }) });
+    await waitFor(async () => (await db.mandate.findFirst({ where: { shopId, mndtId: invite.mndtId } }))?.status === "SIGNED", 30_000, "the mandate");
+    const real = (await twikeyForShop(db, shopId))!;
+    const broken: TwikeyClient = { ...real, collect: async () => Promise.reject(new AppError("UPSTREAM_REJECTED", "Twikey refused the collection (err_test)")) };
+    expect(await collectInvoice(db, invoice.id, broken)).toMatchObject({ status: "collecting" });
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    expect(line).toMatchObject({ status: "PENDING", collectionFor: invoice.id, sentToBankAt: null });
+    expect(twikey.transactions.get(Number(line.externalId))!.collection).toBeNull();
+    expect((await db.invoiceEvent.findFirstOrThrow({ where: { invoiceId: invoice.id, type: "collection.unsent" } })).message).toContain("err_test");
+    // A pain.008 line of the merchant's own bank, as old and unsent-looking: not Twikey's business.
+    const paper = await db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: "8810009", kind: "INVOICE" } });
+    const own = await db.payment.create({ data: { shopId, invoiceId: paper.id, provider: "DIRECT_DEBIT", status: "PENDING", amount: paper.amountDue, currency: "EUR", mandateReference: "OWN-BANK-0001", externalId: "pain008:MSG-1:X", createdAt: new Date(Date.now() - 3_600_000) } });
+    await db.payment.update({ where: { id: line.id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    const before = twikey.collections.length;
+    await sendUnsentCollections(db, shopId, real);
+    await waitFor(async () => Boolean((await db.payment.findUniqueOrThrow({ where: { id: line.id } })).sentToBankAt), 30_000, "the collection sent");
+    expect(twikey.transactions.get(Number(line.externalId))!.collection).not.toBeNull();
+    expect(twikey.collections.slice(before).flatMap((c) => c.mndtIds)).not.toContain("OWN-BANK-0001");
+    expect((await db.payment.findUniqueOrThrow({ where: { id: own.id } })).sentToBankAt).toBeNull();
+  }, 60_000);
+
+  it("suspends a mandate on an amendment with a suspension reason: not signed, not collected", async () => {
+    await twikey.suspend("MNDT00001");
+    await waitFor(async () => (await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: "MNDT00001" } })).status === "SUSPENDED", 30_000, "the mandate suspended");
+    const mandate = await db.mandate.findFirstOrThrow({ where: { shopId, mndtId: "MNDT00001" }, include: { customer: true } });
+    expect(mandate.customer?.paymentMethod).toBeNull();
+    const invoice = await placeOrder(8810010);
+    expect(await collectInvoice(db, invoice.id)).toEqual({ status: "skipped", reason: "the customer has no signed mandate" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } })).toBe(0);
+  }, 60_000);
 });

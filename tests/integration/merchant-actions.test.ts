@@ -86,6 +86,8 @@ describe("merchant actions on invoices", () => {
     const first = await exportPain008(db, shopId, { invoiceIds: [a.id, noMandate.id], collectionDate: date, now: new Date() });
     expect(first.included).toEqual([a.formattedNumber]);
     expect(first.skipped).toEqual([{ invoice: noMandate.formattedNumber, reason: "no signed mandate" }]);
+    // The file is the sending: Twikey's collect never picks these lines up (decision 014).
+    expect((await db.payment.findFirstOrThrow({ where: { invoiceId: a.id, provider: "DIRECT_DEBIT" } })).sentToBankAt).not.toBeNull();
     const doc = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(first.xml);
     const pmtInf = doc.Document.CstmrDrctDbtInitn.PmtInf;
     expect(pmtInf.PmtTpInf.SeqTp).toBe("FRST");

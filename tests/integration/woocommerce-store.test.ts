@@ -368,6 +368,16 @@ describe("a WooCommerce store, end to end", () => {
     expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");
   }, 60_000);
 
+  it("shows the Twikey URLs to paste, placeholders as Twikey expects them, and tests the exit URL", async () => {
+    await db.shop.update({ where: { id: shopId }, data: { twikeyWebsiteKey: encryptSecret("woo-website-key") } });
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    const text = await page.locator("body").innerText();
+    expect(text).toContain(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
+    expect(text).toContain(`${stack.appUrl}/webhooks/twikey/${shopId}`);
+    await page.getByRole("button", { name: "Test this URL" }).click();
+    await expect.poll(() => page.locator("body").innerText(), { timeout: 15_000 }).toContain("The exit URL works");
+  }, 60_000);
+
   it("disconnects: Facto's webhooks are removed from the store, the invoices stay", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     page.once("dialog", (d) => void d.accept());
