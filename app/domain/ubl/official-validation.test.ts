@@ -6,6 +6,11 @@ import { assertValidUbl, describeFatal, validateUblOfficially } from "../../../t
 import { buildCreditNoteDraft } from "../invoice/build-credit-note-draft";
 import { buildInvoiceDraft, type BuildInvoiceOptions } from "../invoice/build-invoice-draft";
 import type { ChannelCustomer, ChannelOrder, IssuedInvoice } from "../invoice/types";
+import { mapShopifyOrder } from "../../integrations/shopify/map-shopify-order";
+import { ShopifyOrderPayload } from "../../integrations/shopify/order-payload";
+import { mapWooOrder } from "../../integrations/woocommerce/map-woo-order";
+import { WooOrderPayload } from "../../integrations/woocommerce/order-payload";
+import { parseJsonExact } from "../../utils/parse-json-exact";
 import { renderInvoicePdf } from "../pdf/render-invoice-pdf";
 import { sampleIssuedInvoice, sampleSellerSettings } from "../pdf/sample-invoice";
 import { sampleDocuments } from "./ubl-samples";
@@ -21,7 +26,8 @@ import { writeUbl, type WriteUblOptions } from "./write-ubl";
  * company, EU company with and without an EAS VAT scheme, business without VAT number, consumer with
  * and without e-mail); zero-priced lines, line and order discounts; the PDF embedded.
  */
-const goldenDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../tests/golden");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const goldenDir = path.join(ROOT, "tests/golden");
 const seller = sampleSellerSettings();
 const mandate = { id: "FACTO-MNDT-0001", creditorId: "BE12ZZZ0123456749", debtorIban: "BE71 0961 2345 6769" };
 const pdf = Buffer.from("%PDF-1.7 sample");
@@ -141,6 +147,16 @@ describe("official PEPPOL BIS 3.0.21 + EN 16931 + UBL 2.1 validation", () => {
     const verdict = await validateUblOfficially(xml);
     expect(verdict.valid, describeFatal(verdict)).toBe(true);
     expect(verdict.root).toBe(inv.kind === "CREDIT_NOTE" ? "CreditNote" : "Invoice");
+  });
+
+  // The orders scripts/demo.ts places (the same writer and seller as the demo's invoices).
+  it.each([
+    ["Shopify order-be-consumer.json", () => mapShopifyOrder(ShopifyOrderPayload.parse(parseJsonExact(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"))))],
+    ["Shopify order-450789469.json", () => mapShopifyOrder(ShopifyOrderPayload.parse(parseJsonExact(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-450789469.json"), "utf8"))))],
+    ["WooCommerce order-be-incl.json", () => mapWooOrder(WooOrderPayload.parse(parseJsonExact(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"))))],
+  ])("the demo's invoice for %s, with its rendered PDF, is valid", async (name, read) => {
+    const inv = issue(read());
+    await assertValidUbl(writeUbl(inv, { pdf: await renderInvoicePdf(inv, { createdAt: new Date("2026-11-23T10:00:00Z") }) }), name);
   });
 
   it("a document with its real rendered PDF embedded (as Facto stores it) is valid", async () => {
