@@ -12,6 +12,8 @@ import { mapWooOrder } from "../../integrations/woocommerce/map-woo-order";
 import { WooOrderPayload } from "../../integrations/woocommerce/order-payload";
 import { parseJsonExact } from "../../utils/parse-json-exact";
 import { renderInvoicePdf } from "../pdf/render-invoice-pdf";
+import { structuredCommunication } from "../payment-reference/structured-communication";
+import { creditorIdentifier } from "../sepa/creditor-identifier";
 import { sampleIssuedInvoice, sampleSellerSettings } from "../pdf/sample-invoice";
 import { sampleDocuments } from "./ubl-samples";
 import { writeUbl, type WriteUblOptions } from "./write-ubl";
@@ -22,14 +24,15 @@ import { writeUbl, type WriteUblOptions } from "./write-ubl";
  * ../shared/contracts (tests/support/official-validation.ts). Any fatal finding fails, printed.
  * Covered: the golden files; Invoice and CreditNote for every VAT regime (domestic, distance sale at
  * the seller's rate, OSS, intra-Community goods and services, export goods and services, exempt and
- * zero-rated products); direct debit (59); other currencies; 120 lines; every kind of buyer (Belgian
+ * zero-rated products); direct debit (59); other currencies; 120 and 150 lines; every kind of buyer (Belgian
  * company, EU company with and without an EAS VAT scheme, business without VAT number, consumer with
- * and without e-mail); zero-priced lines, line and order discounts; the PDF embedded.
+ * and without e-mail); zero-priced lines, line and order discounts; the PDF embedded; the orders the
+ * demo places. A broken document must be reported invalid (the check bites).
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const goldenDir = path.join(ROOT, "tests/golden");
 const seller = sampleSellerSettings();
-const mandate = { id: "FACTO-MNDT-0001", creditorId: "BE12ZZZ0123456749", debtorIban: "BE71 0961 2345 6769" };
+const mandate = { id: "FACTO-MNDT-0001", creditorId: creditorIdentifier("BE", seller.enterpriseNumber!), debtorIban: "BE71 0961 2345 6769" };
 const pdf = Buffer.from("%PDF-1.7 sample");
 
 /** A valid Belgian enterprise number from 8 digits (the last two are 97 − n mod 97). */
@@ -62,7 +65,7 @@ let counter = 100;
 function issue(o: ChannelOrder, options: Partial<BuildInvoiceOptions> = {}): IssuedInvoice {
   const n = ++counter;
   const draft = buildInvoiceDraft(o, seller, { issueDate: "2026-11-23", ...options });
-  return { ...draft, number: n, formattedNumber: `INV-${n}`, paymentReference: `+++000/0000/${String(n).padStart(3, "0")}${String(n % 97 || 97).padStart(2, "0")}+++` };
+  return { ...draft, number: n, formattedNumber: `INV-${n}`, paymentReference: structuredCommunication(n) };
 }
 
 function credit(inv: IssuedInvoice, full: boolean): IssuedInvoice {
