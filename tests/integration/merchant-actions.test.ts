@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { strFromU8, unzipSync } from "fflate";
@@ -13,6 +11,7 @@ import { accountantExport } from "~/services/accountant-export.server";
 import { creditInvoiceFully, exportPain008, recordManualPayment } from "~/services/invoice-actions.server";
 import { issueInvoice } from "~/services/issue-invoice.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
+import { assertValidUbl, validatePain008 } from "../support/official-validation";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adoptStackEnv, ROOT } from "../support/stack";
 
@@ -97,14 +96,19 @@ describe("merchant actions on invoices", () => {
     // The structured communication travels as the creditor reference (its 12 digits) or as the text.
     const remittance = JSON.stringify(pmtInf.DrctDbtTxInf.RmtInf);
     expect(remittance.includes(a.paymentReference!.replace(/\D/g, "")) || remittance.includes(a.paymentReference!)).toBe(true);
-    const dir = mkdtempSync(path.join(tmpdir(), "facto-pain-"));
-    writeFileSync(path.join(dir, "pain.xml"), first.xml);
-    execFileSync("xmllint", ["--noout", path.join(dir, "pain.xml")]); // well-formed
-    rmSync(dir, { recursive: true, force: true });
+    // Valid against the official ISO 20022 pain.008.001.08 XSD (xmllint --schema).
+    expect(validatePain008(first.xml)).toEqual({ valid: true, errors: [] });
 
     const second = await exportPain008(db, shopId, { invoiceIds: [a.id, b.id], collectionDate: date, now: new Date() });
     expect(second.included).toEqual([b.formattedNumber]);
     expect(second.skipped).toEqual([{ invoice: a.formattedNumber, reason: "already being collected" }]);
     expect(new XMLParser().parse(second.xml).Document.CstmrDrctDbtInitn.PmtInf.PmtTpInf.SeqTp).toBe("RCUR");
+    expect(validatePain008(second.xml)).toEqual({ valid: true, errors: [] });
   });
+
+  it("every UBL document these actions stored passes the official PEPPOL BIS 3.0.21 + EN 16931 + UBL 2.1 validation", async () => {
+    const documents = await db.document.findMany({ where: { shopId, format: "UBL" }, select: { content: true, invoice: { select: { formattedNumber: true, kind: true } } } });
+    expect(documents.length).toBeGreaterThan(0);
+    for (const d of documents) await assertValidUbl(Buffer.from(d.content).toString("utf8"), `${d.invoice.formattedNumber} (${d.invoice.kind})`);
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { assertValidUbl } from "../support/official-validation";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
@@ -13,6 +14,7 @@ import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
  * PDF stored → invoice number written back to the (fake) Shopify order.
  */
 const stack = inject("stack");
+const startedAt = new Date();
 const fixture = readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-450789469.json"), "utf8");
 let db: Db;
 
@@ -326,4 +328,13 @@ describe("app lifecycle and compliance topics", () => {
     await waitFor(async () => (await db.webhookEvent.findFirst({ where: { shopId, topic: "customers/redact" } }))?.status === "PROCESSED", 30_000, "redact processed");
     expect(await db.customer.count({ where: { shopId, externalId: "207119551" } })).toBe(1);
   });
+});
+
+describe("official validation", () => {
+  it("every UBL document this file made (invoices, intra-Community, credit notes) passes PEPPOL BIS 3.0.21 + EN 16931 + UBL 2.1", async () => {
+    const documents = await db.document.findMany({ where: { format: "UBL", createdAt: { gte: startedAt } }, select: { content: true, invoice: { select: { formattedNumber: true, kind: true, vatRegime: true } } } });
+    expect(documents.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(documents.map((d) => d.invoice.kind))).toEqual(new Set(["INVOICE", "CREDIT_NOTE"]));
+    for (const d of documents) await assertValidUbl(Buffer.from(d.content).toString("utf8"), `${d.invoice.formattedNumber} (${d.invoice.kind}, ${d.invoice.vatRegime})`);
+  }, 120_000);
 });

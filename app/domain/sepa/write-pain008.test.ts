@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { PAIN_008_XSD, validatePain008 } from "../../../tests/support/official-validation";
 import { creditorIdentifier, isValidCreditorIdentifier } from "./creditor-identifier";
 import { Pain008Error, sepaText, writePain008, type Pain008Input } from "./write-pain008";
 
@@ -70,5 +71,69 @@ describe("pain.008.001.08", () => {
 
   it("reduces names to the SEPA character set", () => {
     expect(sepaText("Straße Ćelić & Zoon — Gent", 70)).toBe("Strasse Celic Zoon Gent");
+  });
+});
+
+/**
+ * Every pain.008 file the writer produces is valid against the official ISO 20022 pain.008.001.08
+ * XSD (../shared/contracts/sepa/, read with xmllint --schema): first and recurring collections, one-off
+ * and final ones, CORE and B2B, several mandates and collection dates, with and without BICs and a
+ * creditor country, structured and free remittance, names and amounts at their limits.
+ */
+describe("pain.008.001.08 against the official ISO 20022 XSD", () => {
+  const debtors = [
+    { debtorName: "Els Vermeulen", debtorIban: "BE71 0961 2345 6769", debtorBic: "GKCCBEBB" },
+    { debtorName: "Łukasz Nováček & Zoon — “Gent”", debtorIban: "NL91ABNA0417164300", debtorBic: null },
+    { debtorName: "Kaffeehaus Süd GmbH ".repeat(6), debtorIban: "DE89 3704 0044 0532 0130 00", debtorBic: "COBADEFFXXX" },
+    { debtorName: "Claire Dubois", debtorIban: "FR14 2004 1010 0505 0001 3M02 606" },
+  ];
+  const files: [string, Pain008Input][] = [
+    ["the three-collection file above", input],
+    [
+      "FRST and RCUR, CORE and B2B, several mandates and dates",
+      {
+        ...input,
+        messageId: "FACTO-20261129-0042",
+        collections: Array.from({ length: 24 }, (_, i) => ({
+          endToEndId: `INV-${String(i + 10).padStart(4, "0")}`,
+          amount: ["0.01", "12.10", "228.91", "999999999.99", "1500.00", "37.50"][i % 6]!,
+          mandateId: `MNDT-${String(i % 9).padStart(4, "0")}`,
+          mandateSignedOn: i % 2 ? "2026-11-20" : "2025-01-31",
+          sequence: (["FRST", "RCUR", "OOFF", "FNAL"] as const)[i % 4]!,
+          scheme: i % 5 === 0 ? ("B2B" as const) : ("CORE" as const),
+          requestedCollectionDate: ["2026-12-03", "2026-12-07", "2027-01-04"][i % 3]!,
+          ...debtors[i % debtors.length]!,
+          remittance: i % 3 === 0 ? `+++000/0000/${String(i + 100).padStart(3, "0")}${String((i + 100) % 97 || 97).padStart(2, "0")}+++` : `Factuur INV-${i + 10} / bestelling #${1040 + i} — “€”`,
+        })),
+      },
+    ],
+    ["a creditor without BIC or country", { ...input, creditor: { name: "Atelier Lumière BV", iban: "BE68539007547034", creditorId: creditorIdentifier("BE", "0123456749") }, collections: [input.collections[1]!] }],
+    ["one B2B collection", { ...input, collections: [input.collections[2]!] }],
+  ];
+
+  it("reads the XSD where CI has it", () => {
+    expect(PAIN_008_XSD).toMatch(/shared\/contracts\/sepa\/pain\.008\.001\.08\.xsd$/);
+  });
+
+  it.each(files)("%s is valid", (_name, file) => {
+    const result = validatePain008(writePain008(file));
+    expect(result.errors.join("\n")).toBe("");
+    expect(result.valid).toBe(true);
+  });
+
+  it("the check bites: a file the XSD rejects is reported with its error", () => {
+    const xml = writePain008(input);
+    const broken = [
+      xml.replace("<ChrgBr>SLEV</ChrgBr>", "<ChrgBr>NONE</ChrgBr>"),
+      xml.replace(/<SeqTp>RCUR<\/SeqTp>/, "<SeqTp>ONCE</SeqTp>"),
+      xml.replace(/<InstdAmt Ccy="EUR">228.91<\/InstdAmt>/, '<InstdAmt Ccy="EUR">-228.91</InstdAmt>'),
+      xml.replace("<PmtMtd>DD</PmtMtd>", ""),
+    ];
+    for (const b of broken) {
+      expect(b).not.toBe(xml);
+      const result = validatePain008(b);
+      expect(result.valid).toBe(false);
+      expect(result.errors.join("\n")).toMatch(/Schemas validity error|fails to validate/);
+    }
   });
 });

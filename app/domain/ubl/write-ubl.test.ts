@@ -4,13 +4,14 @@ import { describe, expect, it } from "vitest";
 import { isValidBelgianEnterpriseNumber } from "../banking/belgian-enterprise-number";
 import { dec, sum } from "../money/money";
 import { sampleDocuments } from "./ubl-samples";
-import { PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID, writeUbl } from "./write-ubl";
+import { electronicAddress, PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID, writeUbl } from "./write-ubl";
 
 /**
- * Our own checks of the PEPPOL BIS 3 / EN 16931 rules that matter for Facto's invoices (the official
- * Schematron artefacts are not vendored): document structure, BR-CO totals, line net = quantity ×
- * price ± allowances (PEPPOL-EN16931-R120), VAT breakdown per category, exemption reasons, endpoint
- * identifiers and payment means; every document is also checked well-formed by xmllint.
+ * Our own readable checks of the PEPPOL BIS 3 / EN 16931 rules that matter for Facto's invoices:
+ * document structure, BR-CO totals, line net = quantity × price ± allowances (PEPPOL-EN16931-R120),
+ * VAT breakdown per category, exemption reasons, endpoint identifiers and payment means; every
+ * document is also checked well-formed by xmllint. The official artefacts (UBL 2.1 XSD, CEN and
+ * PEPPOL Schematron) run over every document in official-validation.test.ts.
  */
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", removeNSPrefix: true, parseTagValue: false, isArray: (name) => ["InvoiceLine", "CreditNoteLine", "TaxSubtotal", "TaxTotal", "Note", "AllowanceCharge"].includes(name) });
 const docs = sampleDocuments();
@@ -104,10 +105,32 @@ describe("PEPPOL BIS 3 UBL", () => {
     expect(d.Delivery.ActualDeliveryDate).toBe("2026-11-20");
   });
 
-  it("export: G with VATEX-EU-G, buyer reached by e-mail", () => {
+  it("export: G with VATEX-EU-G; a consumer has no PEPPOL address: the seller's own (decision 012), the e-mail as contact", () => {
     const d = parse(writeUbl(docs.export!));
     expect(d.TaxTotal[0].TaxSubtotal[0].TaxCategory.TaxExemptionReasonCode).toBe("VATEX-EU-G");
-    expect(d.AccountingCustomerParty.Party.EndpointID).toEqual({ "#text": "bob.norman@mail.example.com", "@schemeID": "EM" });
+    expect(d.AccountingCustomerParty.Party.EndpointID).toEqual({ "#text": "0123456749", "@schemeID": "0208" });
+    expect(d.AccountingCustomerParty.Party.Contact.ElectronicMail).toBe("bob.norman@mail.example.com");
+  });
+
+  it("electronic addresses (decision 012): 0208 for a Belgian company, the VAT scheme of the EAS list for another, none for a consumer", () => {
+    expect(electronicAddress({ name: "B", vatNumber: "BE 0123.456.749" })).toEqual({ scheme: "0208", id: "0123456749" });
+    expect(electronicAddress({ name: "B", enterpriseNumber: "0123.456.749" })).toEqual({ scheme: "0208", id: "0123456749" });
+    expect(electronicAddress({ name: "D", vatNumber: "de123456789" })).toEqual({ scheme: "9930", id: "DE123456789" });
+    expect(electronicAddress({ name: "N", vatNumber: "NL004495445B01" })).toEqual({ scheme: "9944", id: "NL004495445B01" });
+    expect(electronicAddress({ name: "G", vatNumber: "EL123456789" })).toEqual({ scheme: "9933", id: "EL123456789" });
+    expect(electronicAddress({ name: "S", vatNumber: "SE556677889901" })).toBeNull(); // no Swedish VAT scheme in the EAS list
+    expect(electronicAddress({ name: "X", vatNumber: "BE0123456748" })).toBeNull(); // not a valid Belgian number
+    expect(electronicAddress({ name: "Els", email: "els@example.be" })).toBeNull();
+  });
+
+  it("a consumer's document is addressed to the seller's own endpoint, never by e-mail; a Belgian company by its own 0208", () => {
+    const consumer = parse(writeUbl({ ...docs.domestic!, buyer: { ...docs.domestic!.buyer, email: null } }));
+    expect(consumer.AccountingCustomerParty.Party.EndpointID).toEqual({ "#text": "0123456749", "@schemeID": "0208" });
+    expect(consumer.AccountingCustomerParty.Party.Contact).toBeUndefined();
+    const company = parse(writeUbl({ ...docs.domestic!, buyer: { ...docs.domestic!.buyer, companyName: "Peeters Bouw BV", vatNumber: "BE0477472701" } }));
+    expect(company.AccountingCustomerParty.Party.EndpointID).toEqual({ "#text": "0477472701", "@schemeID": "0208" });
+    expect(company.AccountingCustomerParty.Party.PartyLegalEntity.CompanyID).toEqual({ "#text": "0477472701", "@schemeID": "0208" });
+    for (const doc of Object.values(docs)) expect(writeUbl(doc)).not.toContain('schemeID="EM"');
   });
 
   it("another currency states the VAT in EUR in a second TaxTotal", () => {
@@ -131,6 +154,7 @@ describe("PEPPOL BIS 3 UBL", () => {
     const d = parse(writeUbl(docs.directDebit!, { mandate: { id: "FACTO-MNDT-0001", creditorId: "BE12ZZZ0456810810", debtorIban: "BE71 0961 2345 6769" } }));
     expect(text(d.PaymentMeans.PaymentMeansCode)).toBe("59");
     expect(d.PaymentMeans.PaymentMandate).toEqual({ ID: "FACTO-MNDT-0001", PayerFinancialAccount: { ID: "BE71096123456769" } });
+    expect(d.AccountingSupplierParty.Party.PartyIdentification.ID).toEqual({ "#text": "BE12ZZZ0456810810", "@schemeID": "SEPA" });
   });
 
   it("the checker bites: a changed total or a missing exemption reason is reported", () => {

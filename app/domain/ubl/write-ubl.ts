@@ -8,8 +8,18 @@ import { el, serialize, type XmlNode } from "./xml";
 export const PEPPOL_CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
 export const PEPPOL_PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 
-/** PEPPOL electronic address schemes (EAS) for VAT numbers by country, where one exists. */
-const VAT_EAS: Record<string, string> = { BE: "9925", DE: "9930", NL: "9944", FR: "9957", AT: "9914", LU: "9938", IT: "9906", ES: "9920" };
+/**
+ * PEPPOL electronic address schemes (EAS) for VAT numbers, by the VAT number's country prefix. Only
+ * codes that are in the Electronic Address Scheme list of PEPPOL BIS Billing 3.0.21 (the `eaid` list
+ * that PEPPOL-EN16931-CL008 checks) and whose meaning is "<country> VAT number" (or, for Italy and
+ * Denmark, the scheme holding the same number): the value is the VAT number with its prefix. Sweden
+ * and Finland have no such scheme in the list; a buyer from there is addressed as decision 012 says.
+ */
+const VAT_EAS: Record<string, string> = {
+  AT: "9914", BG: "9926", CY: "9928", CZ: "9929", DE: "9930", DK: "0184", EE: "9931", EL: "9933", ES: "9920", FR: "9957",
+  GB: "9932", HR: "9934", HU: "9910", IE: "9935", IT: "0211", LT: "9937", LU: "9938", LV: "9939", MT: "9943", NL: "9944",
+  PL: "9945", PT: "9946", RO: "9947", SI: "9949", SK: "9950",
+};
 
 export interface WriteUblOptions {
   /** The invoice PDF, embedded as an attachment (BG-24). */
@@ -31,6 +41,9 @@ export function writeUbl(inv: IssuedInvoice, options: WriteUblOptions = {}): str
   // PEPPOL-EN16931-R002: one document-level note, holding the legal mentions and the VAT reason.
   const note = el("cbc:Note", [...mandatoryMentions(inv), inv.vatReason].join("\n"));
   const foreign = inv.currency !== "EUR" && inv.vatTotalEur;
+  // BR-O-02: a document with lines "not subject to VAT" (O) carries no VAT identifiers of either
+  // party (the seller stays identified by its enterprise number, BT-30, for BR-CO-26).
+  const outsideScope = inv.lines.some((l) => l.vatCategory === "O");
 
   const root: XmlNode = {
     name: credit ? "CreditNote" : "Invoice",
@@ -59,8 +72,8 @@ export function writeUbl(inv: IssuedInvoice, options: WriteUblOptions = {}): str
           el("cbc:DocumentDescription", credit ? "Credit note" : "Invoice"),
           el("cac:Attachment", [el("cbc:EmbeddedDocumentBinaryObject", options.pdf.toString("base64"), { mimeCode: "application/pdf", filename: `${inv.formattedNumber}.pdf` })]),
         ]),
-      el("cac:AccountingSupplierParty", [party(inv.seller, "seller")]),
-      el("cac:AccountingCustomerParty", [party(inv.buyer, "buyer")]),
+      el("cac:AccountingSupplierParty", [party(inv.seller, "seller", inv.seller, { creditorId: options.mandate?.creditorId, vatIdentifier: !outsideScope })]),
+      el("cac:AccountingCustomerParty", [party(inv.buyer, "buyer", inv.seller, { vatIdentifier: !outsideScope })]),
       inv.supplyDate &&
         el("cac:Delivery", [
           el("cbc:ActualDeliveryDate", inv.supplyDate),
@@ -125,16 +138,45 @@ function taxCategory(name: string, category: VatCategory, rate: string, reason: 
   ]);
 }
 
-/** The party with its PEPPOL endpoint: a Belgian company by enterprise number (0208), else its VAT scheme, else e-mail. */
-function party(p: Party, role: "seller" | "buyer"): XmlNode {
-  const vat = p.vatNumber?.replace(/\s/g, "").toUpperCase() ?? null;
+/**
+ * A party's own PEPPOL electronic address (BT-34 / BT-49), if it has one: a Belgian company by its
+ * enterprise number (0208, the scheme Belgian companies are registered under for the B2B mandate),
+ * another company by its VAT number's scheme. A consumer, or a business without an enterprise or VAT
+ * number, has none: no scheme of the EAS list identifies a private person (decision 012).
+ */
+export function electronicAddress(p: Party): { scheme: string; id: string } | null {
+  const belgian = belgianEnterpriseNumber(p);
+  if (belgian) return { scheme: "0208", id: belgian };
+  const vat = vatNumber(p);
+  const scheme = vat ? VAT_EAS[vat.slice(0, 2)] : undefined;
+  return vat && scheme ? { scheme, id: vat } : null;
+}
+
+const vatNumber = (p: Party) => p.vatNumber?.replace(/[\s.\-]/g, "").toUpperCase() || null;
+
+function belgianEnterpriseNumber(p: Party): string | null {
+  const vat = vatNumber(p);
   const enterprise = p.enterpriseNumber ? normalizeBelgianNumber(p.enterpriseNumber) : vat?.startsWith("BE") ? normalizeBelgianNumber(vat) : null;
-  const belgian = enterprise && isValidBelgianEnterpriseNumber(enterprise) ? enterprise : null;
-  const vatScheme = vat ? VAT_EAS[vat.slice(0, 2)] : undefined;
-  const endpoint: [string, string] | null = belgian ? ["0208", belgian] : vat && vatScheme ? [vatScheme, vat] : p.email ? ["EM", p.email] : null;
+  return enterprise && isValidBelgianEnterpriseNumber(enterprise) ? enterprise : null;
+}
+
+/**
+ * The party (seller or buyer). PEPPOL BIS 3 makes both electronic addresses mandatory
+ * (PEPPOL-EN16931-R020, R010) and from the EAS code list (CL008, which has no e-mail scheme). A buyer
+ * without an address of its own (a consumer) gets the seller's: the document can then only ever be
+ * delivered back to the seller's own books, never to a stranger (decision 012). The buyer stays
+ * identified by name, postal address, VAT number if any, and the e-mail as contact (BT-58).
+ * The seller of a direct-debit invoice also carries its SEPA creditor identifier (BT-90).
+ */
+function party(p: Party, role: "seller" | "buyer", seller: Party, { creditorId, vatIdentifier }: { creditorId?: string | undefined; vatIdentifier: boolean }): XmlNode {
+  const vat = vatIdentifier ? vatNumber(p) : null;
+  const belgian = belgianEnterpriseNumber(p);
+  const endpoint = electronicAddress(p) ?? (role === "buyer" ? electronicAddress(seller) : null);
   const name = p.companyName || p.name;
   return el("cac:Party", [
-    endpoint && el("cbc:EndpointID", endpoint[1], { schemeID: endpoint[0] }),
+    endpoint && el("cbc:EndpointID", endpoint.id, { schemeID: endpoint.scheme }),
+    // BT-90: the seller's SEPA creditor identifier, when the invoice is collected by direct debit.
+    creditorId && el("cac:PartyIdentification", [el("cbc:ID", creditorId, { schemeID: "SEPA" })]),
     el("cac:PartyName", [el("cbc:Name", name)]),
     el("cac:PostalAddress", [
       p.street && el("cbc:StreetName", p.street),
@@ -143,7 +185,7 @@ function party(p: Party, role: "seller" | "buyer"): XmlNode {
       el("cac:Country", [el("cbc:IdentificationCode", (p.countryCode ?? "BE").toUpperCase())]),
     ]),
     vat && el("cac:PartyTaxScheme", [el("cbc:CompanyID", vat), el("cac:TaxScheme", [el("cbc:ID", "VAT")])]),
-    el("cac:PartyLegalEntity", [el("cbc:RegistrationName", name), role === "seller" && belgian && el("cbc:CompanyID", belgian, { schemeID: "0208" })]),
+    el("cac:PartyLegalEntity", [el("cbc:RegistrationName", name), belgian && el("cbc:CompanyID", belgian, { schemeID: "0208" })]),
     (p.email || p.phone) && el("cac:Contact", [p.phone && el("cbc:Telephone", p.phone), p.email && el("cbc:ElectronicMail", p.email)]),
   ]);
 }
