@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { assertValidUbl } from "../support/official-validation";
 import { createPrisma, type Db } from "~/db.server";
 import { twikeyClient, twikeyWebhookSignature, type TwikeyClient } from "~/integrations/twikey/twikey-client.server";
 import { AppError } from "~/errors/app-error";
@@ -129,6 +130,7 @@ describe("direct debit with Twikey", () => {
     // The documents say it is paid by direct debit, not by transfer.
     const ubl = (await db.document.findFirstOrThrow({ where: { invoiceId: invoice.id, format: "UBL" } })).content;
     expect(Buffer.from(ubl).toString("utf8")).toContain('<cbc:PaymentMeansCode name="SEPA direct debit">59</cbc:PaymentMeansCode>');
+    await assertValidUbl(Buffer.from(ubl).toString("utf8"), `${invoice.formattedNumber} (direct debit)`);
     const html = await (await fetch(`${stack.appUrl}/pay/${invoice.publicToken}`)).text();
     expect(html).toContain("via domiciliëring geïnd (mandaat MNDT00001)");
     expect(html).not.toContain("Online betalen");

@@ -8,6 +8,7 @@ import { syncWooStock } from "~/services/woo-sync.server";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import { launchChromium } from "../support/browser";
+import { assertValidUbl } from "../support/official-validation";
 import { mariadb, realWooApi, startAuthStrippingHttpsProxy, webhookDeliveryLog, type Json } from "../support/real-woocommerce";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
@@ -349,6 +350,12 @@ describe("Facto with a real WooCommerce store", () => {
     expect(stored).toHaveLength(150);
     expect((await woo.get(`products/${shirt.id}/variations/${sizes[0]!.id}`)).stock_quantity).toBe(40);
   }, 180_000);
+
+  it("stores a UBL that passes the official PEPPOL BIS 3 validation for every invoice and credit note of the real store's orders", async () => {
+    const documents = await db.document.findMany({ where: { format: "UBL", invoice: { shopId } }, include: { invoice: { select: { formattedNumber: true, kind: true } } } });
+    expect(documents.length).toBeGreaterThan(10);
+    for (const d of documents) await assertValidUbl(Buffer.from(d.content).toString("utf8"), `${d.invoice.formattedNumber} (${d.invoice.kind})`);
+  }, 120_000);
 
   it("connects a store whose host strips the Authorization header: the key goes in the query string over https, and the page says so", async () => {
     const proxy = await startAuthStrippingHttpsProxy(real.url);
