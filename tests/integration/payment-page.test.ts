@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { payOnFakeMollieCheckout } from "../support/pay-online";
 import { createPrisma, type Db } from "~/db.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
@@ -44,13 +45,7 @@ const merchantMails = async (subject: string) => (await inbox()).filter((m) => m
 
 /** The shopper pays the whole invoice in the fake Mollie checkout; returns the paid payment line. */
 async function payOnline(invoice: { id: string; publicToken: string | null }) {
-  const page = await browser.newPage();
-  await page.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
-  await page.getByRole("button", { name: /Online betalen/ }).click();
-  await page.waitForURL(/\/checkout\/tr_/);
-  await page.getByRole("button", { name: "Paid" }).click();
-  await page.waitForURL(/\?attempt=/);
-  await page.close();
+  await payOnFakeMollieCheckout(browser, stack.appUrl, invoice.publicToken);
   await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "PAID", 30_000, "the invoice paid");
   return db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
 }

@@ -10,6 +10,7 @@ import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
 import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { sendWooWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
+import { payOnFakeMollieCheckout } from "../support/pay-online";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
 /**
@@ -112,14 +113,7 @@ describe("a WooCommerce store, end to end", () => {
     await waitFor(async () => (woo.orders.get(6001)!.meta_data as { key: string; value: unknown }[]).some((m) => m.key === "_facto_invoice_number" && m.value === invoice.formattedNumber), 30_000, "the invoice number on the order");
 
     await db.shop.update({ where: { id: shopId }, data: { mollieApiKey: encryptSecret(`test_${"w".repeat(30)}`) } });
-    const pay = await browser.newPage();
-    await pay.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
-    await pay.getByRole("button", { name: /Online betalen/ }).click();
-    await pay.waitForURL(/\/checkout\/tr_/);
-    await pay.getByRole("button", { name: "Paid" }).click();
-    await pay.waitForURL(/\?attempt=/);
-    expect(await pay.getByTestId("status").textContent()).toBe("Betaald");
-    await pay.close();
+    expect(await payOnFakeMollieCheckout(browser, stack.appUrl, invoice.publicToken)).toBe("Betaald");
 
     await waitFor(async () => woo.orders.get(6001)!.status === "processing", 30_000, "the order set paid in WooCommerce");
     const order = woo.orders.get(6001)!;

@@ -9,6 +9,7 @@ import { wooClientForShop } from "~/services/connect-woo-store.server";
 import { encryptSecret } from "~/utils/encryption.server";
 import { launchChromium } from "../support/browser";
 import { assertValidUbl } from "../support/official-validation";
+import { payOnFakeMollieCheckout } from "../support/pay-online";
 import { mariadb, realWooApi, startAuthStrippingHttpsProxy, webhookDeliveryLog, type Json } from "../support/real-woocommerce";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
@@ -175,14 +176,7 @@ describe("Facto with a real WooCommerce store", () => {
   it("moves the on-hold order to processing when its invoice is paid in Facto, with the transaction id and the invoice number; a second payment event changes nothing", async () => {
     const invoice = (await invoiceOf(bacs.id))!;
     await db.shop.update({ where: { id: shopId }, data: { mollieApiKey: encryptSecret(`test_${"r".repeat(30)}`) } });
-    const pay = await browser.newPage();
-    await pay.goto(`${stack.appUrl}/pay/${invoice.publicToken}`);
-    await pay.getByRole("button", { name: /Online betalen/ }).click();
-    await pay.waitForURL(/\/checkout\/tr_/);
-    await pay.getByRole("button", { name: "Paid" }).click();
-    await pay.waitForURL(/\?attempt=/);
-    expect(await pay.getByTestId("status").textContent()).toBe("Betaald");
-    await pay.close();
+    expect(await payOnFakeMollieCheckout(browser, stack.appUrl, invoice.publicToken)).toBe("Betaald");
 
     const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
     await waitFor(async () => (await woo.get(`orders/${bacs.id}`)).status === "processing", 30_000, "the on-hold order set to processing in WooCommerce");
