@@ -94,9 +94,9 @@ function HeldOrders({ held, busy }: { held: HeldOrder[]; busy: boolean }) {
           <div key={h.eventId} data-testid="held-order">
             <BlockStack gap="200">
               <InlineStack gap="200" blockAlign="center">
-                <Text as="h3" variant="headingSm">Order {h.orderName}</Text>
+                <Text as="h3" variant="headingSm">{`Order ${h.orderName}`}</Text>
                 <Badge tone="critical">{h.causeLabel}</Badge>
-                <Text as="span" tone="subdued">held {h.heldAt} UTC</Text>
+                <Text as="span" tone="subdued">{`held ${h.heldAt} UTC`}</Text>
               </InlineStack>
               <Text as="p">{h.explanation}</Text>
               <InlineStack gap="300" blockAlign="center">

@@ -193,7 +193,7 @@ export default function StorePage() {
       ) : null}
       {held.length ? (
         <section className="woo-banner" data-tone="critical" id="held-orders" aria-label="Orders held for their VAT">
-          <strong>{held.length} order(s) not invoiced: the VAT your store charged differs from Facto&apos;s.</strong>
+          <strong>{`${held.length} order(s) not invoiced: the VAT your store charged differs from Facto's.`}</strong>
           <p>
             An invoice must charge the VAT the customer paid. Fix the setting named below and save it: the order is checked again and invoiced. Or issue the invoice with Facto&apos;s VAT (your choice is recorded on the
             invoice&apos;s history).
@@ -201,11 +201,11 @@ export default function StorePage() {
           {held.map((h) => (
             <div key={h.eventId} data-testid="held-order" style={{ marginTop: 12 }}>
               <p>
-                <strong>Order {h.orderName}</strong> — {h.causeLabel} <span className="woo-muted">(held {h.heldAt} UTC)</span>
+                <strong>{`Order ${h.orderName}`}</strong> {`— ${h.causeLabel}`} <span className="woo-muted">{`(held ${h.heldAt} UTC)`}</span>
               </p>
               <p>{h.explanation}</p>
               <div style={{ display: "flex", gap: 16, alignItems: "center" }}>
-                {h.cause === "OSS_NOT_ENABLED" || h.cause === "OSS_NOT_CHARGED_BY_SHOP" ? <a href="#seller-settings">Seller on your invoices → OSS destination taxation</a> : null}
+                {h.cause === "OSS_NOT_ENABLED" || h.cause === "OSS_NOT_CHARGED_BY_SHOP" ? <a href="#seller-settings">Seller on your invoices → One-Stop-Shop</a> : null}
                 {h.cause === "PRODUCT_CLASS" || h.cause === "NO_VAT_CHARGED" ? <a href={`/woo/stores/${store.id}/products`}>VAT of products</a> : null}
                 <Form method="post">
                   <input type="hidden" name="csrf" value={csrf} />
@@ -377,8 +377,8 @@ export default function StorePage() {
           />
           <input type="hidden" name="ossField" value="1" />
           <label>
-            <input type="checkbox" name="ossDestinationTaxation" defaultChecked={values.ossDestinationTaxation === "on"} /> OSS destination taxation: charge EU consumers abroad their country&apos;s VAT (above the
-            €10,000 EU distance-sales threshold, or opted in to OSS)
+            <input type="checkbox" name="ossDestinationTaxation" defaultChecked={values.ossDestinationTaxation === "on"} /> Tax EU consumers at their own country&apos;s VAT (One-Stop-Shop) — tick when your EU distance
+            sales passed €10,000 this or last year, or when you opted in to OSS
           </label>
           <br />
           <button className="woo-button" type="submit" disabled={busy}>
@@ -436,7 +436,8 @@ export default function StorePage() {
         <h2>Invoices</h2>
         {held.length ? (
           <p className="woo-banner" data-tone="critical" data-testid="held-in-list">
-            Not invoiced yet, held for their VAT: {held.map((h) => h.orderName).join(", ")} — <a href="#held-orders">see why and what to do</a>.
+            {`Not invoiced yet, held for their VAT: ${held.map((h) => h.orderName).join(", ")} — `}
+            <a href="#held-orders">see why and what to do</a>.
           </p>
         ) : null}
         {invoices.length === 0 ? (

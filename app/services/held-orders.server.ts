@@ -104,6 +104,7 @@ export function countIncompleteHolds(db: Db, shopId: string): Promise<number> {
  * others find the invoice issued.
  */
 export async function issueHeldOrderAsComputed(db: Db, shopId: string, eventId: string, now: Date, requeue: Requeue): Promise<{ orderName: string }> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)) throw new AppError("NOT_FOUND", "This held order is not in this shop");
   const ids = await db.$transaction(async (t) => {
     const tx = t as unknown as Db;
     const row = await tx.webhookEvent.findFirst({ where: { id: eventId, shopId }, select: { status: true, holdReason: true, holdDetail: true } });

@@ -40,7 +40,7 @@ describe("detectVatMismatch", () => {
     ]);
     expect(m!.explanation).toContain("Order #5001 is held");
     expect(m!.explanation).toContain('line 1 "Lampa stołowa" (SKU LAMP-BR-01): the shop charged 23 %');
-    expect(m!.explanation).toContain('turn on "OSS destination taxation" in Facto\'s settings');
+    expect(m!.explanation).toContain(`tick "Tax EU consumers at their own country's VAT (One-Stop-Shop)" in Facto's settings`);
     // With OSS on, Facto applies 23 % itself: nothing to hold.
     expect(detect(o, { vat: { ossDestinationTaxation: true, buyerVat: null } })).toBeNull();
   });

@@ -139,15 +139,15 @@ function explain(m: Omit<VatMismatch, "explanation"> & { date: string }): string
     switch (cause) {
       case "OSS_NOT_ENABLED":
         parts.push(
-          `${detail}. The shop charged ${m.destination} VAT; Facto applied ${m.sellerCountry} VAT because OSS destination taxation is off in Facto's settings (a distance sale to a consumer in ${m.destination} under the EU €10,000 threshold carries ${m.sellerCountry} VAT). ` +
-            `If you declare through OSS (above the threshold or opted in), turn on "OSS destination taxation" in Facto's settings and save: the order is checked again and invoiced at ${m.destination} rates. ` +
+          `${detail}. The shop charged ${m.destination} VAT; Facto applied ${m.sellerCountry} VAT because One-Stop-Shop (OSS) destination taxation is off in Facto's settings (a distance sale to a consumer in ${m.destination} under the EU €10,000 threshold carries ${m.sellerCountry} VAT). ` +
+            `If you declare through OSS (above the threshold or opted in), tick "Tax EU consumers at their own country's VAT (One-Stop-Shop)" in Facto's settings and save: the order is checked again and invoiced at ${m.destination} rates. ` +
             `If you are under the threshold and did not opt in, correct your shop's tax settings so it charges ${m.sellerCountry} VAT to consumers in other EU countries, and issue this order as computed by Facto.`,
         );
         break;
       case "OSS_NOT_CHARGED_BY_SHOP":
         parts.push(
           `${detail}. OSS destination taxation is on in Facto's settings, so Facto applied ${m.destination} VAT, but the shop charged ${m.sellerCountry} VAT. ` +
-            `If you are under the EU €10,000 threshold and did not opt in to OSS, turn "OSS destination taxation" off in Facto's settings and save: the order is checked again. ` +
+            `If you are under the EU €10,000 threshold and did not opt in to OSS, untick "Tax EU consumers at their own country's VAT (One-Stop-Shop)" in Facto's settings and save: the order is checked again. ` +
             `Otherwise set your shop to charge the destination country's VAT to EU consumers, and issue this order as computed by Facto.`,
         );
         break;
