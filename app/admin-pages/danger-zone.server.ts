@@ -2,13 +2,14 @@ import { prisma } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
 import type { Shop } from "~/generated/prisma/client";
 import { ensureJob } from "~/queues.server";
-import { INVOICING_PAUSED, runDangerAction } from "~/services/danger-zone.server";
+import { runDangerAction } from "~/services/danger-zone.server";
+import { HoldReason } from "~/services/held-orders.server";
 
 // The danger zone (Shopify admin /app/danger-zone, WooCommerce admin /woo/stores/:id/danger-zone):
 // pause invoicing, delete payment keys, erase customers without invoices. Each confirmed by typing
 // the shop's domain; issued invoices are never touched.
 export async function dangerZoneLoader(shop: Shop, back: string) {
-  const waiting = await prisma.webhookEvent.count({ where: { shopId: shop.id, status: "FAILED", lastError: { startsWith: INVOICING_PAUSED } } });
+  const waiting = await prisma.webhookEvent.count({ where: { shopId: shop.id, status: "FAILED", holdReason: HoldReason.INVOICING_PAUSED } });
   return {
     domain: shop.domain,
     pausedSince: shop.invoicingPausedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
@@ -9,14 +9,29 @@ import { requireAdminShop } from "~/utils/admin-shop.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { ensureJob } from "~/queues.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
+import { isAppError } from "~/errors/app-error";
+import { issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
 
 // /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
 const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
 
 // "Retry" on the sync health card: failed webhook events go back to the queue.
+// "Issue as computed by Facto" on an order held for its VAT (decision 017): issued with Facto's figures, recorded.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await requireAdminShop(request);
-  return { retried: await retryFailedEvents(prisma, shop.id, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined)) };
+  const form = await request.formData();
+  const requeue = (eventId: string) => ensureJob("process-webhook", { eventId }).then(() => undefined);
+  if (form.get("intent") === "issue-as-computed") {
+    try {
+      const { orderName } = await issueHeldOrderAsComputed(prisma, shop.id, String(form.get("eventId") ?? ""), new Date(), requeue);
+      return { ok: true, message: `Order ${orderName} is being invoiced with Facto's VAT; your choice is recorded on the invoice's history.` };
+    } catch (error) {
+      if (isAppError(error) && !error.retryable) return { ok: false, message: error.message };
+      throw error;
+    }
+  }
+  const retried = await retryFailedEvents(prisma, shop.id, requeue);
+  return { ok: true, retried, message: `${retried} failed event(s) sent back to be processed.` };
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -34,12 +49,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
   const { invoices, nextCursor } = await searchInvoices(prisma, shop.id, search);
   const board = await dashboard(prisma, shop.id);
+  const held = await listVatHolds(prisma, shop.id);
   const today = new Date().toISOString().slice(0, 10);
   return {
     missing: missingInvoiceSettings(shop),
     // Shopify refused Facto's access to protected customer data (decision 015, README "Real Shopify").
     customerDataDenied: shop.customerDataDeniedAt ? { at: shop.customerDataDeniedAt.toISOString().slice(0, 16).replace("T", " "), reason: shop.customerDataDeniedReason ?? "" } : null,
     board,
+    held,
     filtered: Boolean(search.q || search.status || search.from || search.to || search.cursor),
     nextCursor,
     invoices: invoices.map((i) => ({
@@ -56,6 +73,48 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+/** Where the setting that releases a held order is changed, per cause. */
+const FIX_URL: Record<string, { url: string; label: string } | undefined> = {
+  OSS_NOT_ENABLED: { url: "/app/settings", label: "Open settings (OSS destination taxation)" },
+  OSS_NOT_CHARGED_BY_SHOP: { url: "/app/settings", label: "Open settings (OSS destination taxation)" },
+  PRODUCT_CLASS: { url: "/app/products", label: "Open VAT of products" },
+  NO_VAT_CHARGED: { url: "/app/products", label: "Open VAT of products" },
+};
+
+/** Orders held because the VAT the shop charged differs from Facto's: the cause, what to do, and the two ways out. */
+function HeldOrders({ held, busy }: { held: HeldOrder[]; busy: boolean }) {
+  return (
+    <Banner tone="critical" title={`${held.length} order(s) not invoiced: the VAT your shop charged differs from Facto's`}>
+      <BlockStack gap="400">
+        <Text as="p">
+          An invoice must charge the VAT the customer paid. Fix the setting named below and save it: the order is checked again and invoiced. Or issue the invoice with Facto&apos;s VAT (your choice is recorded on the
+          invoice&apos;s history).
+        </Text>
+        {held.map((h) => (
+          <div key={h.eventId} data-testid="held-order">
+            <BlockStack gap="200">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h3" variant="headingSm">{`Order ${h.orderName}`}</Text>
+                <Badge tone="critical">{h.causeLabel}</Badge>
+                <Text as="span" tone="subdued">{`held ${h.heldAt} UTC`}</Text>
+              </InlineStack>
+              <Text as="p">{h.explanation}</Text>
+              <InlineStack gap="300" blockAlign="center">
+                {h.cause && FIX_URL[h.cause] ? <Link url={FIX_URL[h.cause]!.url}>{FIX_URL[h.cause]!.label}</Link> : null}
+                <Form method="post">
+                  <input type="hidden" name="intent" value="issue-as-computed" />
+                  <input type="hidden" name="eventId" value={h.eventId} />
+                  <Button submit size="slim" disabled={busy}>Issue as computed by Facto</Button>
+                </Form>
+              </InlineStack>
+            </BlockStack>
+          </div>
+        ))}
+      </BlockStack>
+    </Banner>
+  );
+}
+
 /** The period's ZIP for the accountant. Returns an error message or null. */
 function downloadExport(from: string, to: string): Promise<string | null> {
   return downloadWithSessionToken(`/app/exports/zip?from=${from}&to=${to}`, `facto-${from}-to-${to}.zip`);
@@ -64,7 +123,8 @@ function downloadExport(from: string, to: string): Promise<string | null> {
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { paid: "success", overdue: "critical", "partially paid": "warning", credited: "info", "credit note": "info" };
 
 export default function InvoicesIndex() {
-  const { invoices, nextCursor, missing, filtered, board, customerDataDenied } = useLoaderData<typeof loader>();
+  const { invoices, nextCursor, missing, filtered, board, customerDataDenied, held } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const [q, setQ] = useState(params.get("q") ?? "");
@@ -82,6 +142,16 @@ export default function InvoicesIndex() {
         {exportError ? (
           <Layout.Section>
             <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} />
+          </Layout.Section>
+        ) : null}
+        {result?.message ? (
+          <Layout.Section>
+            <Banner tone={result.ok ? "success" : "critical"} title={result.message} />
+          </Layout.Section>
+        ) : null}
+        {held.length > 0 ? (
+          <Layout.Section>
+            <HeldOrders held={held} busy={busy} />
           </Layout.Section>
         ) : null}
         {customerDataDenied ? (

@@ -16,6 +16,8 @@ import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/service
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
 import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { isAppError } from "~/errors/app-error";
+import { countIncompleteHolds, issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
 
 // /woo/stores/:shopId — one store: connection and webhooks, company details, its invoices.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -36,7 +38,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     take: 50,
     select: { id: true, formattedNumber: true, kind: true, channelOrderName: true, issueDate: true, currency: true, taxInclusiveTotal: true, status: true, publicToken: true },
   });
-  const waiting = await prisma.webhookEvent.count({ where: { shopId: shop.id, status: "FAILED", lastError: { startsWith: "Invoice data incomplete" } } });
+  const waiting = await countIncompleteHolds(prisma, shop.id);
+  const held = await listVatHolds(prisma, shop.id);
   return Response.json(
     {
       email: account.email,
@@ -68,7 +71,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
           ...twikeySetupUrls(env().SHOPIFY_APP_URL, shop.id),
         },
       },
-      values: { ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])), vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "" },
+      held,
+      values: { ...Object.fromEntries(FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])), vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "", ossDestinationTaxation: shop.ossDestinationTaxation ? "on" : "" },
       invoices: invoices.map((i) => ({
         id: i.id,
         number: i.formattedNumber,
@@ -91,6 +95,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (form.get("intent") === "retry") {
     const retried = await retryFailedEvents(prisma, shop.id, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
     return Response.json({ ok: true, message: `${retried} failed event(s) sent back to be processed.` });
+  }
+  if (form.get("intent") === "issue-as-computed") {
+    // The merchant accepts Facto's VAT for an order held for a VAT mismatch (decision 017).
+    try {
+      const { orderName } = await issueHeldOrderAsComputed(prisma, shop.id, String(form.get("eventId") ?? ""), new Date(), (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
+      return Response.json({ ok: true, message: `Order ${orderName} is being invoiced with Facto's VAT; your choice is recorded on the invoice's history.` });
+    } catch (error) {
+      if (isAppError(error) && !error.retryable) return Response.json({ ok: false, message: error.message }, { status: error.httpStatus });
+      throw error;
+    }
   }
   if (form.get("intent") === "direct-debit") {
     const parsed = parseDirectDebitForm(form, Boolean(shop.twikeyApiKey));
@@ -126,7 +140,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     vatWarning = vat.warning ? ` ${vat.warning}.` : "";
   }
   if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { vatMetaKeys } });
-  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation: shop.ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
+  // The OSS checkbox is on the form since decision 017; a post without it (an older page) keeps the setting.
+  const ossDestinationTaxation = form.get("ossField") === "1" ? form.get("ossDestinationTaxation") === "on" : shop.ossDestinationTaxation;
+  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
   return Response.json({ ok: true, message: (requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved.") + vatWarning });
 };
 
@@ -150,12 +166,13 @@ type Data = {
     waiting: number;
     twikey: { configured: boolean; hasWebsiteKey: boolean; environment: string; tenantUrl: string; templateCore: string; templateB2b: string; autoCollect: boolean; notify: boolean; callbackUrl: string; exitUrl: string };
   };
-  values: Record<(typeof FIELDS)[number] | "vatMetaKeys", string>;
+  values: Record<(typeof FIELDS)[number] | "vatMetaKeys" | "ossDestinationTaxation", string>;
+  held: HeldOrder[];
   invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
 };
 
 export default function StorePage() {
-  const { email, csrf, connected, store, values, invoices, figures, health, perDay } = useLoaderData<Data>();
+  const { email, csrf, connected, store, values, invoices, figures, health, perDay, held } = useLoaderData<Data>();
   const most = Math.max(1, ...perDay.map((d) => d.count));
   const result = useActionData<{ ok: boolean; message?: string; errors?: Record<string, string> }>();
   const busy = useNavigation().state !== "idle";
@@ -178,8 +195,37 @@ export default function StorePage() {
       ) : null}
       {result && !result.ok ? (
         <div className="woo-banner" data-tone="critical" role="alert">
-          Some fields need your attention.
+          {result.errors ? "Some fields need your attention." : (result.message ?? "That did not work.")}
         </div>
+      ) : null}
+      {held.length ? (
+        <section className="woo-banner" data-tone="critical" id="held-orders" aria-label="Orders held for their VAT">
+          <strong>{`${held.length} order(s) not invoiced: the VAT your store charged differs from Facto's.`}</strong>
+          <p>
+            An invoice must charge the VAT the customer paid. Fix the setting named below and save it: the order is checked again and invoiced. Or issue the invoice with Facto&apos;s VAT (your choice is recorded on the
+            invoice&apos;s history).
+          </p>
+          {held.map((h) => (
+            <div key={h.eventId} data-testid="held-order" style={{ marginTop: 12 }}>
+              <p>
+                <strong>{`Order ${h.orderName}`}</strong> {`— ${h.causeLabel}`} <span className="woo-muted">{`(held ${h.heldAt} UTC)`}</span>
+              </p>
+              <p>{h.explanation}</p>
+              <div style={{ display: "flex", gap: 16, alignItems: "center" }}>
+                {h.cause === "OSS_NOT_ENABLED" || h.cause === "OSS_NOT_CHARGED_BY_SHOP" ? <a href="#seller-settings">Seller on your invoices → One-Stop-Shop</a> : null}
+                {h.cause === "PRODUCT_CLASS" || h.cause === "NO_VAT_CHARGED" ? <a href={`/woo/stores/${store.id}/products`}>VAT of products</a> : null}
+                <Form method="post">
+                  <input type="hidden" name="csrf" value={csrf} />
+                  <input type="hidden" name="intent" value="issue-as-computed" />
+                  <input type="hidden" name="eventId" value={h.eventId} />
+                  <button className="woo-button" type="submit" disabled={busy}>
+                    Issue as computed by Facto
+                  </button>
+                </Form>
+              </div>
+            </div>
+          ))}
+        </section>
       ) : null}
       {store.missing.length ? (
         <div className="woo-banner" data-tone="warning">
@@ -285,7 +331,7 @@ export default function StorePage() {
           <button className="woo-button" type="submit">Export for the accountant (ZIP: PDF, UBL, CSV)</button>
         </form>
       </section>
-      <section className="woo-card">
+      <section className="woo-card" id="seller-settings">
         <h2>Seller on your invoices</h2>
         <Form method="post">
           <input type="hidden" name="csrf" value={csrf} />
@@ -336,6 +382,12 @@ export default function StorePage() {
             error={errors.vatMetaKeys}
             help="Besides the common EU VAT plugins' keys (_billing_vat_number, _vat_number, vat_number …), e.g. _my_checkout_vat"
           />
+          <input type="hidden" name="ossField" value="1" />
+          <label>
+            <input type="checkbox" name="ossDestinationTaxation" defaultChecked={values.ossDestinationTaxation === "on"} /> Tax EU consumers at their own country&apos;s VAT (One-Stop-Shop) — tick when your EU distance
+            sales passed €10,000 this or last year, or when you opted in to OSS
+          </label>
+          <br />
           <button className="woo-button" type="submit" disabled={busy}>
             Save seller details
           </button>
@@ -398,6 +450,12 @@ export default function StorePage() {
 
       <section className="woo-card">
         <h2>Invoices</h2>
+        {held.length ? (
+          <p className="woo-banner" data-tone="critical" data-testid="held-in-list">
+            {`Not invoiced yet, held for their VAT: ${held.map((h) => h.orderName).join(", ")} — `}
+            <a href="#held-orders">see why and what to do</a>.
+          </p>
+        ) : null}
         {invoices.length === 0 ? (
           <p className="woo-muted">No invoices yet.</p>
         ) : (

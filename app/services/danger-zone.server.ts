@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { AppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
+import { HoldReason, releaseHeldEvents } from "./held-orders.server";
 
 /** The reason an order waits in the inbox while the merchant paused invoicing. */
 export const INVOICING_PAUSED = "Invoicing paused by the merchant";
@@ -29,11 +30,9 @@ export async function runDangerAction(
     case "resume": {
       const waiting = await db.$transaction(async (tx) => {
         await tx.shop.update({ where: { id: shop.id }, data: { invoicingPausedAt: null } });
-        const held = await tx.webhookEvent.findMany({ where: { shopId: shop.id, status: "FAILED", lastError: { startsWith: INVOICING_PAUSED } }, select: { id: true } });
-        await tx.webhookEvent.updateMany({ where: { id: { in: held.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
-        return held;
+        return releaseHeldEvents(tx as unknown as Db, shop.id, [HoldReason.INVOICING_PAUSED]);
       });
-      for (const e of waiting) await requeue(e.id);
+      for (const id of waiting) await requeue(id);
       return `Invoicing resumed: ${waiting.length} waiting order(s) are being invoiced.`;
     }
     case "forget-keys":

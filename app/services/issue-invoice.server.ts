@@ -5,6 +5,7 @@ import type { ChannelOrder, InvoiceDraft, Language } from "~/domain/invoice/type
 import { dec } from "~/domain/money/money";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { destinationCountry } from "~/domain/vat/decide-vat-regime";
+import { detectVatMismatch, type VatMismatch } from "~/domain/vat/detect-vat-mismatch";
 import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
@@ -37,7 +38,14 @@ export interface IssueInvoiceResult {
  */
 export async function issueInvoice(
   db: Db,
-  input: { shopId: string; order: ChannelOrder; now: Date; checkVat?: BuyerVatCheck },
+  input: {
+    shopId: string;
+    order: ChannelOrder;
+    now: Date;
+    checkVat?: BuyerVatCheck;
+    /** The merchant chose "Issue as computed by Facto" for this held order: a VAT mismatch no longer holds it, it is recorded. */
+    issueAsComputed?: { at: Date } | null;
+  },
 ): Promise<IssueInvoiceResult> {
   const { shopId, order } = input;
   const log = logger.child({ shopId, orderId: order.orderId, orderName: order.orderName });
@@ -82,6 +90,13 @@ export async function issueInvoice(
   });
   const missingContent = missingMandatoryContent(draft);
   if (missingContent.length > 0) throw new InvoiceInputError(`The invoice would lack: ${missingContent.join(", ")}`);
+  // The VAT the platform charged and Facto's decision must agree beyond rounding, or the invoice would
+  // not match what the customer paid: the order is held with the cause until the merchant acts (decision 017).
+  const mismatch = detectVatMismatch(order, draft, shop.countryCode);
+  if (mismatch && !input.issueAsComputed) {
+    log.warn({ cause: mismatch.cause, lines: mismatch.lines }, "order held: the VAT the shop charged differs from Facto's");
+    throw new AppError("VAT_MISMATCH", mismatch.explanation, { details: { hold: vatHoldDetail(mismatch) } });
+  }
   logTotalsDifference(draft, order, log);
 
   try {
@@ -97,6 +112,17 @@ export async function issueInvoice(
         pricesIncludeVat: order.pricesIncludeVat,
         channelTotals: order.channelTotals,
       });
+      if (mismatch && input.issueAsComputed) {
+        await tx.invoiceEvent.create({
+          data: {
+            shopId,
+            invoiceId: invoice.id,
+            type: "vat.issued_as_computed",
+            message: issuedAsComputedMessage(mismatch, input.issueAsComputed.at, draft, order),
+            data: { cause: mismatch.cause, lines: mismatch.lines.map((l) => ({ ...l })), channelVat: order.channelTotals.tax, factoVat: draft.totals.vatTotal } as Prisma.InputJsonObject,
+          },
+        });
+      }
       return { invoiceId: invoice.id, number: invoice.number, formattedNumber: invoice.formattedNumber };
     }, NUMBERING_TRANSACTION);
     log.info({ invoiceId: result.invoiceId, number: result.formattedNumber }, "invoice issued");
@@ -119,6 +145,29 @@ export async function issueInvoice(
     }
     throw error;
   }
+}
+
+/** What a held row keeps of a mismatch (WebhookEvent.holdDetail): enough to list it and to find its siblings. */
+export function vatHoldDetail(m: VatMismatch): Prisma.InputJsonObject {
+  return {
+    orderId: m.orderId,
+    orderName: m.orderName,
+    cause: m.cause,
+    causes: m.causes,
+    regime: m.regime,
+    sellerCountry: m.sellerCountry,
+    destination: m.destination,
+    rateCountry: m.rateCountry,
+    lines: m.lines.map((l) => ({ ...l })),
+  };
+}
+
+function issuedAsComputedMessage(m: VatMismatch, at: Date, draft: InvoiceDraft, order: ChannelOrder): string {
+  const lines = m.lines.map((l) => `${l.channelRate} % on line ${l.line} "${l.description}"${l.sku ? ` (SKU ${l.sku})` : ""} where Facto applied ${l.factoRate} %`).join("; ");
+  return (
+    `Issued as computed by Facto: on ${at.toISOString().slice(0, 16).replace("T", " ")} UTC the merchant chose to issue this held order despite the VAT the shop charged (${lines}). ` +
+    `The invoice carries Facto's VAT (${draft.currency} ${draft.totals.vatTotal}, total ${draft.totals.taxInclusiveTotal}); the shop's order had VAT ${order.channelTotals.tax}, total ${order.channelTotals.total}.`
+  );
 }
 
 async function findIssued(db: Db, shopId: string, order: ChannelOrder) {

@@ -3,6 +3,8 @@ import type { Db } from "~/db.server";
 import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
 import { AppError, isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
+import { Prisma } from "~/generated/prisma/client";
+import { HOLD_REASON_OF_ERROR, type HoldReason } from "./held-orders.server";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
 import { buyerRedacted } from "~/integrations/shopify/protected-customer-data";
@@ -77,7 +79,7 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
       : { status: "IGNORED" as const, note: `no handler for ${event.provider} ${event.topic}` };
     await db.webhookEvent.update({
       where: { id: eventId },
-      data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null },
+      data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null, holdReason: null, holdDetail: Prisma.DbNull },
     });
     log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
     return result;
@@ -85,9 +87,12 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
     // Bad payloads and orders that cannot make a lawful invoice will not improve by retrying.
     const permanent = isAppError(error) ? !error.retryable : error instanceof z.ZodError || error instanceof InvoiceInputError;
     const message = error instanceof z.ZodError ? `invalid payload: ${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
+    const hold = permanent ? holdOf(error) : null;
     await db.webhookEvent.update({
       where: { id: eventId },
-      data: permanent ? { status: "FAILED", processedAt: deps.now(), lastError: message } : { lastError: message },
+      data: permanent
+        ? { status: "FAILED", processedAt: deps.now(), lastError: message, holdReason: hold?.reason ?? null, holdDetail: hold?.detail ?? Prisma.DbNull }
+        : { lastError: message },
     });
     if (permanent) {
       log.warn({ err: error }, "webhook could not be processed (permanent)");
@@ -97,6 +102,21 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
     throw error;
   }
 }
+
+/**
+ * A permanent failure that waits for the merchant, as a code (WebhookEvent.holdReason): the admin lists
+ * these and the setting that can release them re-queues them by code, never by the text of lastError.
+ */
+function holdOf(error: unknown): { reason: HoldReason; detail: Prisma.InputJsonValue | typeof Prisma.DbNull } | null {
+  if (!isAppError(error)) return null;
+  const reason = HOLD_REASON_OF_ERROR[error.code];
+  if (!reason) return null;
+  const detail = error.details?.["hold"];
+  return { reason, detail: detail && typeof detail === "object" ? (detail as Prisma.InputJsonObject) : Prisma.DbNull };
+}
+
+/** The merchant's "Issue as computed by Facto" on a held row reaches issueInvoice. */
+const asComputed = (event: LoadedEvent) => (event.issueAsComputedAt ? { issueAsComputed: { at: event.issueAsComputedAt } } : {});
 
 const handleOrder: Handler = async (db, event, deps) => {
   const payload = ShopifyOrderPayload.parse(event.payload);
@@ -110,7 +130,7 @@ const handleOrder: Handler = async (db, event, deps) => {
     throw new AppError("UPSTREAM_REJECTED", reason);
   }
   if (event.shop.customerDataDeniedAt) await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
-  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...asComputed(event), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
   await recordSale(db, issued.invoiceId);
   if (payload.financial_status === "paid") {
     // Paid in Shopify's checkout: recorded before the documents are rendered, so they say "Paid".
@@ -232,7 +252,7 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     if (!due.due) return { status: "IGNORED", note: due.reason };
     const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
-    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
     invoiceId = issued.invoiceId;
     await recordSale(db, issued.invoiceId);
     if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, wooPayment(payload));

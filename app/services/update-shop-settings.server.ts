@@ -2,12 +2,15 @@ import type { Db } from "~/db.server";
 import type { ShopSettingsInput } from "~/domain/shop/shop-settings";
 import type { ViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
+import { HoldReason, releaseHeldEvents } from "./held-orders.server";
 
 export const SETTINGS_INCOMPLETE_PREFIX = "Invoice data incomplete";
 
 /**
  * Saves the merchant's company settings. Orders that arrived while the settings were incomplete
- * were kept in the inbox (FAILED with the reason): they are put back to be invoiced now.
+ * were kept in the inbox (FAILED, holdReason INVOICE_DATA_INCOMPLETE): they are put back to be invoiced
+ * now. Orders held for a VAT mismatch (OSS is one of these settings) are checked again: invoiced when
+ * the VAT now agrees, held again with the new explanation otherwise (decision 017).
  */
 export async function updateShopSettings(
   db: Db,
@@ -17,14 +20,9 @@ export async function updateShopSettings(
 ): Promise<{ requeued: number }> {
   const waiting = await db.$transaction(async (tx) => {
     await tx.shop.update({ where: { id: shopId }, data: input });
-    const blocked = await tx.webhookEvent.findMany({
-      where: { shopId, status: "FAILED", lastError: { startsWith: SETTINGS_INCOMPLETE_PREFIX } },
-      select: { id: true },
-    });
-    await tx.webhookEvent.updateMany({ where: { id: { in: blocked.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
-    return blocked;
+    return releaseHeldEvents(tx as unknown as Db, shopId, [HoldReason.INVOICE_DATA_INCOMPLETE, HoldReason.VAT_MISMATCH]);
   });
-  for (const e of waiting) await requeue(e.id);
+  for (const id of waiting) await requeue(id);
   logger.info({ shopId, requeued: waiting.length }, "shop settings saved");
   return { requeued: waiting.length };
 }

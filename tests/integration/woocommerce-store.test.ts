@@ -372,6 +372,61 @@ describe("a WooCommerce store, end to end", () => {
     await expect.poll(() => page.locator("body").innerText(), { timeout: 15_000 }).toContain("The exit URL works");
   }, 60_000);
 
+  it("holds an order the store charged at Polish 23 % while OSS is off, explains it on the store page, and releases it (decision 017)", async () => {
+    // The store taxes a Polish consumer at 23 % (a WooCommerce tax rate for PL), prices incl. VAT.
+    const polish = (id: number) => ({
+      ...unpaidOrder(id),
+      currency: "PLN",
+      billing: { ...fixture.billing, first_name: "Agnieszka", last_name: "Kowalska", email: `agnieszka-${id}@example.pl`, address_1: "ul. Marszałkowska 84", city: "Warszawa", postcode: "00-514", country: "PL" },
+      shipping: { ...fixture.shipping, first_name: "Agnieszka", last_name: "Kowalska", address_1: "ul. Marszałkowska 84", city: "Warszawa", postcode: "00-514", country: "PL" },
+      line_items: [{ ...fixture.line_items[0], id: 1, sku: "LAMP-PL", name: "Lampa stołowa", price: 400, quantity: 1, subtotal: "400.00", subtotal_tax: "92.00", total: "400.00", total_tax: "92.00", taxes: [{ id: 7, total: "92.00", subtotal: "92.00" }] }],
+      shipping_lines: [],
+      fee_lines: [],
+      coupon_lines: [],
+      tax_lines: [{ id: 20, label: "PTU 23%", rate_id: 7, compound: false, meta_data: [], rate_code: "PL-PTU 23%-1", tax_total: "92.00", rate_percent: 23, shipping_tax_total: "0.00" }],
+      total: "492.00",
+      total_tax: "92.00",
+      shipping_total: "0.00",
+      shipping_tax: "0.00",
+      discount_total: "0.00",
+      discount_tax: "0.00",
+    });
+    const heldRows = async (id: number) => (await db.webhookEvent.findMany({ where: { shopId, status: "FAILED", holdReason: "VAT_MISMATCH" } })).filter((e) => (e.holdDetail as { orderId?: string } | null)?.orderId === String(id));
+    await woo.placeOrder(polish(6901));
+    await waitFor(async () => (await heldRows(6901)).length > 0, 30_000, "order 6901 held");
+    expect(await invoiceOf(6901)).toBeNull();
+
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    const held = await page.getByRole("region", { name: "Orders held for their VAT" }).innerText();
+    expect(held).toContain("Order #6901");
+    expect(held).toContain("OSS destination taxation is off in Facto");
+    expect(held).toContain('line 1 "Lampa stołowa" (SKU LAMP-PL): the shop charged 23 % (VAT 93.52), Facto 21 % (VAT 85.39)');
+    expect(await page.getByTestId("held-in-list").innerText()).toContain("held for their VAT: #6901");
+
+    // "Issue as computed by Facto" (a CSRF-protected form post like the page's others).
+    await page.getByRole("button", { name: "Issue as computed by Facto" }).click();
+    await expect.poll(() => page.locator("body").innerText()).toContain("Order #6901 is being invoiced with Facto's VAT");
+    await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6901" }, format: "PDF" } })), 30_000, "the invoice of order 6901");
+    const computed = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "INVOICE", channelOrderId: "6901" }, include: { vatSubtotals: true, events: true } });
+    expect(computed.vatSubtotals.map((v) => [v.vatRate.toString(), v.taxableAmount.toFixed(2), v.taxAmount.toFixed(2)])).toEqual([["21", "406.61", "85.39"]]);
+    expect(computed.events.map((e) => e.type)).toContain("vat.issued_as_computed");
+
+    // The next one: the owner ticks OSS in the seller details instead; the order is invoiced at 23 % PL.
+    await woo.placeOrder(polish(6902));
+    await waitFor(async () => (await heldRows(6902)).length > 0, 30_000, "order 6902 held");
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    await page.getByLabel(/One-Stop-Shop/).check();
+    await page.getByRole("button", { name: "Save seller details" }).click();
+    await expect.poll(() => page.locator("body").innerText()).toContain("waiting order(s) are being invoiced now");
+    await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6902" }, format: "PDF" } })), 30_000, "the invoice of order 6902");
+    const oss = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "INVOICE", channelOrderId: "6902" }, include: { vatSubtotals: true } });
+    expect(oss.vatRegime).toBe("EU_OSS");
+    expect(oss.vatSubtotals.map((v) => [v.vatRate.toString(), v.taxableAmount.toFixed(2), v.taxAmount.toFixed(2)])).toEqual([["23", "400.00", "92.00"]]);
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).ossDestinationTaxation).toBe(true);
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    expect(await page.getByRole("region", { name: "Orders held for their VAT" }).count()).toBe(0);
+  }, 90_000);
+
   it("disconnects: Facto's webhooks are removed from the store, the invoices stay", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     page.once("dialog", (d) => void d.accept());
