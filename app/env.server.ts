@@ -40,6 +40,13 @@ const EnvSchema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  /** How long Facto waits for the provider's answer to a send (sending is synchronous at Recommand). */
+  RECOMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * First retry delay of a PEPPOL send (exponential after). Longer than a provider's slowest answer:
+   * a retry after a timeout first asks the provider whether the document went (decision 018).
+   */
+  PEPPOL_RETRY_DELAY_MS: z.coerce.number().int().min(100).default(120_000),
   /** How long a participant lookup result is trusted. */
   PEPPOL_LOOKUP_TTL_HOURS: z.coerce.number().min(0).default(24),
   /** The SMTP server that sends the customers' e-mails (smtp:// or smtps://, credentials in the URL). */

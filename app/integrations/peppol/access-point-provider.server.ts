@@ -9,7 +9,7 @@ export function accessPointProvider(): AccessPointProvider | null {
   switch (e.PEPPOL_PROVIDER) {
     case "recommand":
       if (!e.RECOMMAND_API_KEY || !e.RECOMMAND_API_SECRET) return null;
-      return createRecommandProvider({ baseUrl: e.RECOMMAND_API_BASE_URL, apiKey: e.RECOMMAND_API_KEY, apiSecret: e.RECOMMAND_API_SECRET });
+      return createRecommandProvider({ baseUrl: e.RECOMMAND_API_BASE_URL, apiKey: e.RECOMMAND_API_KEY, apiSecret: e.RECOMMAND_API_SECRET, timeoutMs: e.RECOMMAND_TIMEOUT_MS });
   }
 }
 
