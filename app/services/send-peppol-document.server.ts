@@ -164,3 +164,41 @@ async function fail(
   if (invoice.shop.peppolEmail === "FALLBACK") await deps.queueEmail(invoice.id, invoice.kind);
   return { state, reason };
 }
+
+/**
+ * The merchant asks for a PEPPOL delivery from the invoice page (manual mode, or again after a
+ * failure / after the customer joined PEPPOL). A delivered document is never sent again.
+ */
+export async function requestPeppolDelivery(db: Db, shopId: string, invoiceId: string, providerName: string | null): Promise<void> {
+  if (!providerName) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "PEPPOL is not configured on this Facto installation");
+  const invoice = await db.invoice.findFirst({ where: { id: invoiceId, shopId }, select: { buyer: true, shop: { select: { peppolRegistration: true } } } });
+  if (!invoice) throw new AppError("NOT_FOUND", "Invoice not found");
+  if (invoice.shop.peppolRegistration !== "ACTIVE") throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Register your company on PEPPOL first (PEPPOL page)");
+  const recipient = buyerParticipantId(invoice.buyer);
+  if (!recipient) throw new AppError("BAD_REQUEST", "This customer has no PEPPOL id (no valid VAT or enterprise number)");
+  const existing = await db.peppolDelivery.findUnique({ where: { invoiceId } });
+  if (!existing) {
+    await db.peppolDelivery.create({ data: { shopId, invoiceId, recipientId: recipient, provider: providerName } });
+    return;
+  }
+  if (existing.state !== "FAILED" && existing.state !== "NOT_ON_PEPPOL") {
+    throw new AppError("BAD_REQUEST", `This document is already ${existing.state.toLowerCase().replace(/_/g, " ")} over PEPPOL`);
+  }
+  // FAILED / NOT_ON_PEPPOL: nothing reached the receiver, so a new attempt cannot duplicate one.
+  await db.peppolDelivery.update({
+    where: { id: existing.id },
+    data: { state: "QUEUED", recipientId: recipient, reason: null, merchantNotifiedAt: null },
+  });
+  await db.peppolLookup.deleteMany({ where: { shopId, participantId: recipient } });
+}
+
+/** The delivery as the invoice page and the order show it. */
+export const PEPPOL_STATE_LABEL: Record<string, string> = {
+  QUEUED: "queued",
+  SENDING: "sending",
+  DELIVERED: "delivered",
+  ACKNOWLEDGED: "acknowledged by the customer",
+  REJECTED: "rejected by the customer",
+  FAILED: "failed",
+  NOT_ON_PEPPOL: "customer not on PEPPOL (e-mailed)",
+};

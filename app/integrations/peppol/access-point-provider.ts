@@ -66,6 +66,8 @@ export interface CompanyRegistrationInput {
   vatNumber: string | null;
   enterpriseNumber: string | null;
   email: string | null;
+  /** Receive over this provider (its SMP registers the company) or only send through it. */
+  receiving: boolean;
 }
 
 export interface CompanyRegistration {

@@ -107,6 +107,7 @@ describe("Recommand provider against the fake Recommand", () => {
       vatNumber: "BE0456810810",
       enterpriseNumber: null,
       email: "info@deklok.example",
+      receiving: true,
     });
     expect(registration).toMatchObject({ state: "PENDING", verificationUrl: expect.stringContaining("/company-verification/"), receiving: true });
     expect(fake.companies.get(registration.companyId)?.enterpriseNumber).toBe("0456810810");

@@ -156,7 +156,8 @@ export function createRecommandProvider(options: RecommandOptions): AccessPointP
         enterpriseNumber: input.enterpriseNumber,
         vatNumber: input.vatNumber,
         email: input.email ?? "",
-        isSmpRecipient: true,
+        // create-company.ts: isSmpRecipient (default true) — false registers a sender only.
+        isSmpRecipient: input.receiving,
       });
       return toRegistration(answer.company, answer.verificationUrl ?? null);
     },
