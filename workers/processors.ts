@@ -19,6 +19,7 @@ import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server"
 import { ensureJob } from "./ensure-job";
 import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
 import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
+import { importPeppolDocument } from "~/services/import-peppol-document.server";
 import { activeMandate, collectInvoice, readTwikeyFeeds, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
@@ -38,6 +39,12 @@ async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockSt
   if (shop.uninstalledAt) throw new AppError("SHOP_NOT_INSTALLED", `${shop.domain} uninstalled Facto: stock is not written there any more`);
   if (shop.platform === "WOOCOMMERCE") return { woo: (await wooClientForShop(ctx.db, shopId)).client };
   return { shopify: await shopifyAdminForShop(ctx.db, shop.domain) };
+}
+
+/** The store's order shows the invoice's new PEPPOL state (metafield / order meta). */
+async function tagOrderAgain(ctx: WorkerContext, invoiceId: string) {
+  const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
+  await ensureJob(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
 }
 
 /** Job name → processor: each a thin call into a service. */
@@ -63,6 +70,15 @@ export const processors: { [N in JobName]: Processor<N> } = {
         if (kind === "INVOICE" && (await dueForAutoCollection(ctx.db, invoiceId))) await ctx.enqueue("twikey-collect", { invoiceId });
       },
       readTwikeyFeeds: (shopId) => readFeedsOf(ctx, shopId),
+      receivePeppolDocument: async (shopId, documentId) => {
+        const provider = accessPointProvider();
+        if (!provider) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "PEPPOL is not configured");
+        return importPeppolDocument(ctx.db, shopId, documentId, {
+          provider,
+          notifyMerchant: (id, subject, text) => notifyMerchant(ctx.db, id, subject, text),
+          onSettled: (invoiceId) => tagOrderAgain(ctx, invoiceId),
+        });
+      },
       payments: paymentEffects(ctx.db, ctx.enqueue),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
@@ -155,6 +171,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
         if (emailId) await ctx.enqueue("send-email", { emailId });
       },
       notifyMerchant: (shopId, subject, text) => notifyMerchant(ctx.db, shopId, subject, text),
+      onSettled: (id) => tagOrderAgain(ctx, id),
     });
   },
   "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),

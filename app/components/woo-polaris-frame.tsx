@@ -16,6 +16,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
     [`${base}/stock`, "Stock"],
     [`${base}/payments`, "Payments & e-mails"],
     [`${base}/peppol`, "PEPPOL"],
+    [`${base}/incoming`, "Incoming"],
     [`${base}/products`, "VAT of products"],
     [`${base}/danger-zone`, "Danger zone"],
   ];

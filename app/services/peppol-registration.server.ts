@@ -4,6 +4,7 @@ import { deriveParticipantId } from "~/domain/peppol/participant-id";
 import { AppError, isAppError } from "~/errors/app-error";
 import type { Shop } from "~/generated/prisma/client";
 import type { AccessPointProvider } from "~/integrations/peppol/access-point-provider";
+import { env } from "~/env.server";
 
 /**
  * The merchant's own company on PEPPOL, through the provider (docs/decisions/018): registered to
@@ -30,7 +31,9 @@ export async function registerPeppolCompany(db: Db, shop: Shop, provider: Access
       email: shop.email,
       receiving: options.receivingHere,
     });
-    return db.shop.update({
+    const token = shop.peppolWebhookToken ?? randomBytes(24).toString("base64url");
+    // Recorded first: a failure after this point never leaves a company at the provider unknown to Facto.
+    const updated = await db.shop.update({
       where: { id: shop.id },
       data: {
         peppolRegistration: registration.state,
@@ -39,9 +42,14 @@ export async function registerPeppolCompany(db: Db, shop: Shop, provider: Access
         peppolRegistrationUrl: registration.verificationUrl,
         peppolRegistrationError: null,
         peppolRegistrationCheckedAt: new Date(),
-        peppolWebhookToken: shop.peppolWebhookToken ?? randomBytes(24).toString("base64url"),
+        peppolWebhookToken: token,
       },
     });
+    if (options.receivingHere) {
+      // Documents for the merchant arrive by the provider's webhook.
+      await provider.registerWebhook({ companyId: registration.companyId, url: `${env().SHOPIFY_APP_URL.replace(/\/+$/, "")}/webhooks/peppol/${token}` });
+    }
+    return updated;
   } catch (error) {
     if (isAppError(error) && !error.retryable) {
       return db.shop.update({ where: { id: shop.id }, data: { peppolRegistration: "FAILED", peppolRegistrationError: error.message, peppolRegistrationCheckedAt: new Date() } });

@@ -54,6 +54,8 @@ export interface SendDeps extends LookupDeps {
   /** Queue the customer e-mail (the fallback when the document cannot go over PEPPOL). */
   queueEmail: (invoiceId: string, kind: "INVOICE" | "CREDIT_NOTE") => Promise<void>;
   notifyMerchant: (shopId: string, subject: string, text: string) => Promise<void>;
+  /** The delivery reached a final state: the store's order shows it (metafield / order meta). */
+  onSettled?: (invoiceId: string) => Promise<void>;
 }
 
 export type SendOutcome = { state: (typeof FINAL)[number] | "SKIPPED"; reason?: string | null; recovered?: boolean };
@@ -70,6 +72,12 @@ export type SendOutcome = { state: (typeof FINAL)[number] | "SKIPPED"; reason?: 
  * (fallback). A recipient not on PEPPOL → NOT_ON_PEPPOL and the e-mail.
  */
 export async function sendPeppolDocument(db: Db, invoiceId: string, deps: SendDeps): Promise<SendOutcome> {
+  const outcome = await deliver(db, invoiceId, deps);
+  if (outcome.state !== "SKIPPED") await deps.onSettled?.(invoiceId);
+  return outcome;
+}
+
+async function deliver(db: Db, invoiceId: string, deps: SendDeps): Promise<SendOutcome> {
   const delivery = await db.peppolDelivery.findUnique({
     where: { invoiceId },
     include: {

@@ -21,6 +21,8 @@ export interface AccessPointProvider {
   /** Register the merchant's company as a participant (receiving in the provider's SMP). */
   registerCompany(input: CompanyRegistrationInput): Promise<CompanyRegistration>;
   getCompany(companyId: string): Promise<CompanyRegistration>;
+  /** Have the provider call `url` when a document arrives for this company. */
+  registerWebhook(input: { companyId: string; url: string }): Promise<void>;
   /** Incoming documents not yet acknowledged (polling). */
   listInbox(companyId: string): Promise<{ id: string }[]>;
   fetchDocument(documentId: string): Promise<ReceivedDocument>;

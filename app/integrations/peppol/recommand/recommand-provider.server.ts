@@ -167,6 +167,11 @@ export function createRecommandProvider(options: RecommandOptions): AccessPointP
       return toRegistration(answer.company, null);
     },
 
+    async registerWebhook({ companyId, url }) {
+      // api/webhooks/create-webhook.ts: `{ url, companyId? }` → `{ success, webhook }`.
+      await call("POST", "/api/v1/webhooks", z.object({ success: z.literal(true) }).loose(), { url, companyId });
+    },
+
     async listInbox(companyId: string) {
       const answer = await call("GET", `/api/v1/inbox?${new URLSearchParams({ companyId })}`, DocumentsResponse);
       return answer.documents.filter((d) => d.direction === "incoming").map((d) => ({ id: d.id }));
