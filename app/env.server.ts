@@ -25,6 +25,30 @@ const EnvSchema = z.object({
   VIES_BASE_URL: z.url().default("https://ec.europa.eu/taxation_customs/vies/rest-api"),
   /** The Mollie API (merchants' own keys); the fake Mollie in tests and the demo. */
   MOLLIE_API_BASE_URL: z.url().default("https://api.mollie.com/v2/"),
+  /**
+   * PEPPOL (docs/decisions/018): the Access Point provider Facto delivers through, with Facto's own
+   * account there (one provider company per merchant). Without a key, PEPPOL is off.
+   */
+  PEPPOL_PROVIDER: z.enum(["recommand"]).default("recommand"),
+  RECOMMAND_API_BASE_URL: z.url().default("https://app.recommand.eu"),
+  RECOMMAND_API_KEY: z.string().min(1).optional(),
+  RECOMMAND_API_SECRET: z.string().min(1).optional(),
+  /** The SML zone for participant discovery (OpenPEPPOL's; test: participant.sml.test.tech.peppol.org). */
+  PEPPOL_SML_ZONE: z.string().min(3).default("participant.sml.prod.tech.peppol.org"),
+  /** DNS servers ("host:port", comma-separated) for SML lookups; empty = the system's. */
+  PEPPOL_DNS_SERVERS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  /** How long Facto waits for the provider's answer to a send (sending is synchronous at Recommand). */
+  RECOMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * First retry delay of a PEPPOL send (exponential after). Longer than a provider's slowest answer:
+   * a retry after a timeout first asks the provider whether the document went (decision 018).
+   */
+  PEPPOL_RETRY_DELAY_MS: z.coerce.number().int().min(100).default(120_000),
+  /** How long a participant lookup result is trusted. */
+  PEPPOL_LOOKUP_TTL_HOURS: z.coerce.number().min(0).default(24),
   /** The SMTP server that sends the customers' e-mails (smtp:// or smtps://, credentials in the URL). */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").default("smtp://127.0.0.1:25"),
   /** The From address of customer e-mails; replies go to the shop's own e-mail address. */

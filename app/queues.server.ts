@@ -15,6 +15,7 @@ export const QueueName = {
   wooSync: "woo-sync",
   directDebit: "direct-debit",
   stock: "stock",
+  peppol: "peppol",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -44,6 +45,7 @@ export const JobPayloads = {
   "import-stock": z.object({ shopId: z.uuid() }),
   "sync-stock": z.object({ shopId: z.uuid() }),
   "sync-stock-all": z.object({}),
+  "peppol-send": z.object({ invoiceId: z.uuid() }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -70,6 +72,7 @@ export const JobQueue: Record<JobName, QueueName> = {
   "import-stock": QueueName.stock,
   "sync-stock": QueueName.stock,
   "sync-stock-all": QueueName.maintenance,
+  "peppol-send": QueueName.peppol,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -95,7 +98,17 @@ export const jobId = {
   "import-stock": (p: JobPayload<"import-stock">) => `import-stock-${p.shopId}`,
   "sync-stock": (p: JobPayload<"sync-stock">) => `sync-stock-${p.shopId}`,
   "sync-stock-all": () => "sync-stock-all",
+  "peppol-send": (p: JobPayload<"peppol-send">) => `peppol-send-${p.invoiceId}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
+
+/**
+ * Jobs whose retries differ from the default. A PEPPOL send waits longer than the provider's
+ * slowest answer before retrying, since the retry first asks whether the document went (decision 018).
+ */
+function jobOptionsFor(name: JobName): JobsOptions {
+  if (name === "peppol-send") return { attempts: 12, backoff: { type: "exponential", delay: env().PEPPOL_RETRY_DELAY_MS } };
+  return {};
+}
 
 export const defaultJobOptions: JobsOptions = {
   attempts: 8,
@@ -136,7 +149,7 @@ export function getQueue(name: QueueName): Queue {
 export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: JobsOptions = {}): Promise<void> {
   const data = JobPayloads[name].parse(payload);
   const id = (jobId[name] as (p: JobPayload<N>) => string)(data as JobPayload<N>);
-  await getQueue(JobQueue[name]).add(name, data, { jobId: id, ...options });
+  await getQueue(JobQueue[name]).add(name, data, { ...jobOptionsFor(name), jobId: id, ...options });
 }
 
 export async function closeQueues(): Promise<void> {
@@ -164,6 +177,6 @@ export async function ensureJob<N extends JobName>(name: N, payload: JobPayload<
     if (state !== "completed" && state !== "unknown") return false;
     await job.remove().catch(() => queue.client.then((c) => c.del(`${queue.keys[""] ?? ""}${id}`)));
   }
-  await queue.add(name, data, { jobId: id });
+  await queue.add(name, data, { ...jobOptionsFor(name), jobId: id });
   return true;
 }

@@ -17,6 +17,9 @@ import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
+import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
+import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
+import { importPeppolDocument } from "~/services/import-peppol-document.server";
 import { activeMandate, collectInvoice, readTwikeyFeeds, sendUnsentCollections, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
@@ -38,6 +41,12 @@ async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockSt
   return { shopify: await shopifyAdminForShop(ctx.db, shop.domain) };
 }
 
+/** The store's order shows the invoice's new PEPPOL state (metafield / order meta). */
+async function tagOrderAgain(ctx: WorkerContext, invoiceId: string) {
+  const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
+  await ensureJob(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
+}
+
 /** Job name → processor: each a thin call into a service. */
 export const processors: { [N in JobName]: Processor<N> } = {
   "process-webhook": ({ eventId }, ctx) =>
@@ -53,11 +62,23 @@ export const processors: { [N in JobName]: Processor<N> } = {
         return WooRefundPayload.parse((await client.get(`orders/${orderId}/refunds/${refundId}`)).data);
       },
       afterDocuments: async (invoiceId, kind) => {
-        const { emailId } = await queueDocumentEmail(ctx.db, invoiceId, kind);
+        // PEPPOL (decision 018): a business buyer's document goes over PEPPOL; its e-mail waits for the outcome.
+        const peppol = await queuePeppolDelivery(ctx.db, invoiceId, accessPointProvider()?.name ?? null);
+        if (peppol.queued) await ctx.enqueue("peppol-send", { invoiceId });
+        const { emailId } = peppol.emailNow ? await queueDocumentEmail(ctx.db, invoiceId, kind) : { emailId: null };
         if (emailId) await ctx.enqueue("send-email", { emailId });
         if (kind === "INVOICE" && (await dueForAutoCollection(ctx.db, invoiceId))) await ctx.enqueue("twikey-collect", { invoiceId });
       },
       readTwikeyFeeds: (shopId) => readFeedsOf(ctx, shopId),
+      receivePeppolDocument: async (shopId, documentId) => {
+        const provider = accessPointProvider();
+        if (!provider) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "PEPPOL is not configured");
+        return importPeppolDocument(ctx.db, shopId, documentId, {
+          provider,
+          notifyMerchant: (id, subject, text) => notifyMerchant(ctx.db, id, subject, text),
+          onSettled: (invoiceId) => tagOrderAgain(ctx, invoiceId),
+        });
+      },
       payments: paymentEffects(ctx.db, ctx.enqueue),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
@@ -137,6 +158,22 @@ export const processors: { [N in JobName]: Processor<N> } = {
   },
   "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
+  "peppol-send": async ({ invoiceId }, ctx) => {
+    const provider = accessPointProvider();
+    if (!provider) return { state: "SKIPPED", reason: "PEPPOL is not configured" };
+    return sendPeppolDocument(ctx.db, invoiceId, {
+      provider,
+      discovery: peppolDiscovery(),
+      now: () => new Date(),
+      ttlHours: env().PEPPOL_LOOKUP_TTL_HOURS,
+      queueEmail: async (id, kind) => {
+        const { emailId } = await queueDocumentEmail(ctx.db, id, kind);
+        if (emailId) await ctx.enqueue("send-email", { emailId });
+      },
+      notifyMerchant: (shopId, subject, text) => notifyMerchant(ctx.db, shopId, subject, text),
+      onSettled: (id) => tagOrderAgain(ctx, id),
+    });
+  },
   "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),
   "reconcile-shopify-shops": async (_payload, ctx) => {
     // Every installed Shopify shop gets its order reconciliation (one job per shop, ids collapse).

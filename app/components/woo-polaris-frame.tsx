@@ -15,6 +15,8 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
     [`${base}/customers`, "Customers"],
     [`${base}/stock`, "Stock"],
     [`${base}/payments`, "Payments & e-mails"],
+    [`${base}/peppol`, "PEPPOL"],
+    [`${base}/incoming`, "Incoming"],
     [`${base}/products`, "VAT of products"],
     [`${base}/danger-zone`, "Danger zone"],
   ];

@@ -68,6 +68,8 @@ export interface InvoiceSearch {
   status?: "ISSUED" | "PAID" | "CREDITED" | "CANCELLED" | "OVERDUE" | null;
   kind?: "INVOICE" | "CREDIT_NOTE" | null;
   channel?: "SHOPIFY" | "WOOCOMMERCE" | null;
+  /** NOT_DELIVERED: a PEPPOL delivery that is queued, still sending, failed or rejected. */
+  peppol?: "NOT_DELIVERED" | null;
   from?: string | null;
   to?: string | null;
   cursor?: string | null;
@@ -90,6 +92,7 @@ export async function searchInvoices(db: Db, shopId: string, search: InvoiceSear
       ...(search.status === "OVERDUE" ? { status: "ISSUED", dueDate: { lt: today } } : search.status ? { status: search.status } : {}),
       ...(search.kind ? { kind: search.kind } : {}),
       ...(search.channel ? { channel: search.channel } : {}),
+      ...(search.peppol === "NOT_DELIVERED" ? { peppolDelivery: { state: { in: ["QUEUED", "SENDING", "FAILED", "REJECTED"] as ("QUEUED" | "SENDING" | "FAILED" | "REJECTED")[] } } } : {}),
       ...(search.from || search.to ? { issueDate: { ...(search.from ? { gte: new Date(search.from) } : {}), ...(search.to ? { lte: new Date(search.to) } : {}) } } : {}),
       AND: [
         ...(q
@@ -124,6 +127,7 @@ export async function searchInvoices(db: Db, shopId: string, search: InvoiceSear
       status: true,
       buyer: true,
       documents: { select: { format: true } },
+      peppolDelivery: { select: { state: true } },
     },
   });
   return { invoices: rows.slice(0, take), nextCursor: rows.length > take ? (rows[take - 1]?.id ?? null) : null };

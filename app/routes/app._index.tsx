@@ -11,6 +11,7 @@ import { ensureJob } from "~/queues.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
 import { isAppError } from "~/errors/app-error";
 import { issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
+import { PEPPOL_STATE_LABEL } from "~/services/send-peppol-document.server";
 
 // /app — the invoices: search, filters, pages of 50 (keyset), exports for the accountant and the bank.
 const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
@@ -44,6 +45,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     status: STATUSES.includes(status as (typeof STATUSES)[number]) ? (status as InvoiceSearch["status"]) : null,
     from: /^\d{4}-\d{2}-\d{2}$/.test(p("from") ?? "") ? p("from") : null,
     to: /^\d{4}-\d{2}-\d{2}$/.test(p("to") ?? "") ? p("to") : null,
+    peppol: p("peppol") === "NOT_DELIVERED" ? "NOT_DELIVERED" : null,
     cursor: p("cursor"),
     take: 50,
   };
@@ -57,7 +59,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     customerDataDenied: shop.customerDataDeniedAt ? { at: shop.customerDataDeniedAt.toISOString().slice(0, 16).replace("T", " "), reason: shop.customerDataDeniedReason ?? "" } : null,
     board,
     held,
-    filtered: Boolean(search.q || search.status || search.from || search.to || search.cursor),
+    filtered: Boolean(search.q || search.status || search.from || search.to || search.peppol || search.cursor),
     nextCursor,
     invoices: invoices.map((i) => ({
       id: i.id,
@@ -69,6 +71,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: i.status === "ISSUED" && i.kind === "INVOICE" && i.dueDate && i.dueDate.toISOString().slice(0, 10) < today ? "overdue" : i.status === "ISSUED" && i.paidAmount.greaterThan(0) ? "partially paid" : i.kind === "CREDIT_NOTE" ? "credit note" : i.status.toLowerCase(),
       buyer: (i.buyer as { companyName?: string | null; name?: string }).companyName || (i.buyer as { name?: string }).name || "",
       hasPdf: i.documents.some((d) => d.format === "PDF"),
+      peppol: i.peppolDelivery ? (PEPPOL_STATE_LABEL[i.peppolDelivery.state] ?? i.peppolDelivery.state) : "",
     })),
   };
 };
@@ -129,6 +132,7 @@ export default function InvoicesIndex() {
   const busy = useNavigation().state !== "idle";
   const [q, setQ] = useState(params.get("q") ?? "");
   const [status, setStatus] = useState(params.get("status") ?? "");
+  const [peppolFilter, setPeppolFilter] = useState(params.get("peppol") ?? "");
   const [from, setFrom] = useState(params.get("from") ?? "");
   const [to, setTo] = useState(params.get("to") ?? "");
   const firstOfMonth = new Date().toISOString().slice(0, 8) + "01";
@@ -239,6 +243,7 @@ export default function InvoicesIndex() {
                   <TextField label="Search" name="q" value={q} onChange={setQ} placeholder="INV-0042, #1042 or a customer" autoComplete="off" />
                 </div>
                 <Select label="Status" name="status" value={status} onChange={setStatus} options={[{ label: "All", value: "" }, { label: "Open", value: "ISSUED" }, { label: "Overdue", value: "OVERDUE" }, { label: "Paid", value: "PAID" }, { label: "Credited", value: "CREDITED" }]} />
+                <Select label="PEPPOL" name="peppol" value={peppolFilter} onChange={setPeppolFilter} options={[{ label: "All", value: "" }, { label: "Not delivered", value: "NOT_DELIVERED" }]} />
                 <TextField label="From" name="from" type="date" value={from} onChange={setFrom} autoComplete="off" />
                 <TextField label="To" name="to" type="date" value={to} onChange={setTo} autoComplete="off" />
                 <Button submit loading={busy}>Filter</Button>
@@ -258,7 +263,7 @@ export default function InvoicesIndex() {
                 itemCount={invoices.length}
                 selectable={false}
                 loading={busy}
-                headings={[{ title: "Number" }, { title: "Order" }, { title: "Customer" }, { title: "Date" }, { title: "Total" }, { title: "Status" }]}
+                headings={[{ title: "Number" }, { title: "Order" }, { title: "Customer" }, { title: "Date" }, { title: "Total" }, { title: "Status" }, { title: "PEPPOL" }]}
               >
                 {invoices.map((invoice, index) => (
                   <IndexTable.Row id={invoice.id} key={invoice.id} position={index}>
@@ -272,6 +277,7 @@ export default function InvoicesIndex() {
                     <IndexTable.Cell>
                       <Badge tone={TONE[invoice.status]}>{invoice.status}</Badge>
                     </IndexTable.Cell>
+                    <IndexTable.Cell>{invoice.peppol}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>

@@ -22,8 +22,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
 const STATUS_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { PAID: "success", SENT: "success", FAILED: "critical", CANCELED: "warning", EXPIRED: "warning", SKIPPED: "info", QUEUED: "info", OPEN: "info", PENDING: "info" };
 
+const PEPPOL_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { DELIVERED: "success", ACKNOWLEDGED: "success", REJECTED: "critical", FAILED: "critical", NOT_ON_PEPPOL: "info", QUEUED: "info", SENDING: "warning" };
+
 export default function InvoicePage() {
-  const { invoice, payments, emails, events } = useLoaderData<typeof loader>();
+  const { invoice, payments, emails, events, peppol } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [to, setTo] = useState(invoice.buyerEmail);
@@ -107,6 +109,26 @@ export default function InvoicePage() {
                 </BlockStack>
               </Card>
             ) : null}
+            <Card>
+              <BlockStack gap="200">
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">PEPPOL</Text>
+                  {peppol.state ? <Badge tone={PEPPOL_TONE[peppol.state]}>{peppol.label ?? ""}</Badge> : null}
+                </InlineStack>
+                {peppol.state ? (
+                  <Text as="p">To {peppol.recipient}{peppol.when ? ` · ${peppol.when}` : ""}{peppol.attempts > 1 ? ` · ${peppol.attempts} attempts` : ""}</Text>
+                ) : (
+                  <Text as="p" tone="subdued">{peppol.recipient ? `Not sent over PEPPOL (customer id ${peppol.recipient}).` : "The customer has no PEPPOL id (a consumer, or no VAT number)."}</Text>
+                )}
+                {peppol.reason ? <Text as="p" tone={peppol.state === "FAILED" || peppol.state === "REJECTED" ? "critical" : "subdued"}>{peppol.reason}</Text> : null}
+                {peppol.canSend ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="peppol-send" />
+                    <Button submit loading={busy}>Send over PEPPOL</Button>
+                  </Form>
+                ) : null}
+              </BlockStack>
+            </Card>
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">E-mails</Text>

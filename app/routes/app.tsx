@@ -23,6 +23,8 @@ export default function App() {
         <Link to="/app" rel="home">Invoices</Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/payments">Payments &amp; e-mails</Link>
+        <Link to="/app/peppol">PEPPOL</Link>
+        <Link to="/app/incoming">Incoming</Link>
         <Link to="/app/direct-debit">Direct debit</Link>
         <Link to="/app/stock">Stock</Link>
         <Link to="/app/products">VAT of products</Link>

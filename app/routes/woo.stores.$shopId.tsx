@@ -18,6 +18,7 @@ import styles from "~/styles/woo.css?url";
 import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
 import { isAppError } from "~/errors/app-error";
 import { countIncompleteHolds, issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
+import { PEPPOL_STATE_LABEL } from "~/services/send-peppol-document.server";
 
 // /woo/stores/:shopId — one store: connection and webhooks, company details, its invoices.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -32,11 +33,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { account, shop } = await requireStoreOfAccount(request, params.shopId ?? "");
   const { token, setCookie } = csrfFor(request);
   const board = await dashboard(prisma, shop.id);
+  const notDelivered = new URL(request.url).searchParams.get("peppol") === "NOT_DELIVERED";
   const invoices = await prisma.invoice.findMany({
-    where: { shopId: shop.id },
+    where: { shopId: shop.id, ...(notDelivered ? { peppolDelivery: { state: { in: ["QUEUED", "SENDING", "FAILED", "REJECTED"] as ("QUEUED" | "SENDING" | "FAILED" | "REJECTED")[] } } } : {}) },
     orderBy: [{ createdAt: "desc" }],
     take: 50,
-    select: { id: true, formattedNumber: true, kind: true, channelOrderName: true, issueDate: true, currency: true, taxInclusiveTotal: true, status: true, publicToken: true },
+    select: { id: true, formattedNumber: true, kind: true, channelOrderName: true, issueDate: true, currency: true, taxInclusiveTotal: true, status: true, publicToken: true, peppolDelivery: { select: { state: true } } },
   });
   const waiting = await countIncompleteHolds(prisma, shop.id);
   const held = await listVatHolds(prisma, shop.id);
@@ -82,7 +84,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         total: `${i.currency} ${i.taxInclusiveTotal.toFixed(2)}`,
         status: i.status.toLowerCase(),
         payUrl: i.publicToken ? paymentPageUrl(i.publicToken) : null,
+        peppol: i.peppolDelivery ? (PEPPOL_STATE_LABEL[i.peppolDelivery.state] ?? i.peppolDelivery.state) : "",
       })),
+      notDelivered,
     },
     setCookie ? { headers: { "Set-Cookie": setCookie } } : {},
   );
@@ -168,11 +172,12 @@ type Data = {
   };
   values: Record<(typeof FIELDS)[number] | "vatMetaKeys" | "ossDestinationTaxation", string>;
   held: HeldOrder[];
-  invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null }[];
+  invoices: { id: string; number: string; kind: string; order: string | null; date: string; total: string; status: string; payUrl: string | null; peppol: string }[];
+  notDelivered: boolean;
 };
 
 export default function StorePage() {
-  const { email, csrf, connected, store, values, invoices, figures, health, perDay, held } = useLoaderData<Data>();
+  const { email, csrf, connected, store, values, invoices, notDelivered, figures, health, perDay, held } = useLoaderData<Data>();
   const most = Math.max(1, ...perDay.map((d) => d.count));
   const result = useActionData<{ ok: boolean; message?: string; errors?: Record<string, string> }>();
   const busy = useNavigation().state !== "idle";
@@ -456,8 +461,11 @@ export default function StorePage() {
             <a href="#held-orders">see why and what to do</a>.
           </p>
         ) : null}
+        <p>
+          {notDelivered ? <a href={`/woo/stores/${store.id}`}>All invoices</a> : <a href={`/woo/stores/${store.id}?peppol=NOT_DELIVERED`}>Not delivered over PEPPOL</a>}
+        </p>
         {invoices.length === 0 ? (
-          <p className="woo-muted">No invoices yet.</p>
+          <p className="woo-muted">{notDelivered ? "Every PEPPOL delivery went through." : "No invoices yet."}</p>
         ) : (
           <table className="woo-table">
             <thead>
@@ -467,6 +475,7 @@ export default function StorePage() {
                 <th>Date</th>
                 <th>Total</th>
                 <th>Status</th>
+                <th>PEPPOL</th>
               </tr>
             </thead>
             <tbody>
@@ -485,6 +494,7 @@ export default function StorePage() {
                   <td>{i.date}</td>
                   <td>{i.total}</td>
                   <td>{i.kind === "CREDIT_NOTE" ? "credit note" : i.status}</td>
+                  <td>{i.peppol}</td>
                 </tr>
               ))}
             </tbody>

@@ -27,7 +27,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function WooInvoicePage() {
-  const { invoice, payments, emails, events, email, csrf, shopId } = useLoaderData<typeof loader>();
+  const { invoice, payments, emails, events, peppol, email, csrf, shopId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const base = `/woo/stores/${shopId}/invoices`;
@@ -114,6 +114,26 @@ export default function WooInvoicePage() {
           <iframe title={`${invoice.number} PDF`} src={invoice.previewUrl} style={{ width: "100%", height: 720, border: "1px solid #ddd", borderRadius: 8 }} />
         </section>
       ) : null}
+      <section className="woo-card">
+        <h2>PEPPOL</h2>
+        {peppol.state ? (
+          <p>
+            {peppol.label} · to {peppol.recipient}
+            {peppol.when ? ` · ${peppol.when}` : ""}
+            {peppol.attempts > 1 ? ` · ${peppol.attempts} attempts` : ""}
+          </p>
+        ) : (
+          <p className="woo-muted">{peppol.recipient ? `Not sent over PEPPOL (customer id ${peppol.recipient}).` : "The customer has no PEPPOL id (a consumer, or no VAT number)."}</p>
+        )}
+        {peppol.reason ? <p className="woo-muted">{peppol.reason}</p> : null}
+        {peppol.canSend ? (
+          <Form method="post">
+            <input type="hidden" name="csrf" value={csrf} />
+            <input type="hidden" name="intent" value="peppol-send" />
+            <button className="woo-button" type="submit" disabled={busy}>Send over PEPPOL</button>
+          </Form>
+        ) : null}
+      </section>
       <section className="woo-card">
         <h2>E-mails</h2>
         {emails.length === 0 ? <p className="woo-muted">No e-mail sent by Facto.</p> : null}

@@ -6,14 +6,18 @@ import { paymentPageUrl, queueDocumentEmail, resendDocumentEmail } from "~/servi
 import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { previewToken } from "~/utils/document-response.server";
+import { accessPointProvider } from "~/integrations/peppol/access-point-provider.server";
+import { buyerParticipantId, PEPPOL_STATE_LABEL, requestPeppolDelivery } from "~/services/send-peppol-document.server";
 
 /**
  * One invoice as the merchant's admin shows it — in Shopify admin and in Facto's WooCommerce admin
  * alike: totals, payment page, payment lines, e-mails, history — and the actions on it.
  */
-export async function invoicePageData(prisma: Db, shop: { id: string; twikeyApiKey: string | null }, invoiceId: string) {
+export async function invoicePageData(prisma: Db, shop: { id: string; twikeyApiKey: string | null; peppolRegistration?: string }, invoiceId: string) {
   const invoice = await invoiceWithHistory(prisma, shop.id, invoiceId);
   if (!invoice) return null;
+  const delivery = await prisma.peppolDelivery.findFirst({ where: { invoiceId: invoice.id, shopId: shop.id } });
+  const peppolRecipient = buyerParticipantId(invoice.buyer);
   const money = (v: { toFixed(n: number): string }) => `${invoice.currency} ${v.toFixed(2)}`;
   const when = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
   return {
@@ -54,6 +58,16 @@ export async function invoicePageData(prisma: Db, shop: { id: string; twikeyApiK
       reference: p.externalId,
       failureReason: p.failureReason,
     })),
+    peppol: {
+      recipient: delivery?.recipientId ?? peppolRecipient,
+      state: delivery?.state ?? null,
+      label: delivery ? (PEPPOL_STATE_LABEL[delivery.state] ?? delivery.state) : null,
+      reason: delivery?.reason ?? null,
+      attempts: delivery?.attempts ?? 0,
+      providerDocumentId: delivery?.providerDocumentId ?? null,
+      when: delivery ? when(delivery.respondedAt ?? delivery.deliveredAt ?? delivery.sendingAt ?? delivery.queuedAt) : null,
+      canSend: shop.peppolRegistration === "ACTIVE" && Boolean(peppolRecipient) && (!delivery || delivery.state === "FAILED" || delivery.state === "NOT_ON_PEPPOL"),
+    },
     emails: invoice.emails.map((e) => ({ id: e.id, kind: e.kind, step: e.step, to: e.toAddress, status: e.status, when: when(e.sentAt ?? e.updatedAt), error: e.error, subject: e.subject })),
     events: invoice.events.map((e) => ({ id: e.id, when: when(e.createdAt), type: e.type, message: e.message })),
   };
@@ -81,6 +95,11 @@ export async function runInvoiceAction(prisma: Db, shop: { id: string; platform:
       if (!invoice) return { ok: false, error: "Invoice not found" };
       await ensureJob("twikey-collect", { invoiceId: invoice.id });
       return { ok: true, error: null, message: "Collection requested from Twikey" };
+    }
+    if (intent === "peppol-send") {
+      await requestPeppolDelivery(prisma, shop.id, invoiceId, accessPointProvider()?.name ?? null);
+      await ensureJob("peppol-send", { invoiceId });
+      return { ok: true, error: null, message: "Sending over PEPPOL" };
     }
     if (intent === "resend") {
       const to = String(form.get("to") ?? "").trim();

@@ -38,6 +38,8 @@ export interface ProcessDeps {
   payments?: PaymentEffects;
   /** Reads the shop's Twikey feeds (mandates, transactions) and applies them. */
   readTwikeyFeeds?: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
+  /** Fetches, stores and applies a document received over PEPPOL (decision 018). */
+  receivePeppolDocument?: (shopId: string, providerDocumentId: string) => Promise<string>;
   /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
   wooRefund?: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
 }
@@ -337,4 +339,13 @@ const TWIKEY_HANDLERS: Record<string, Handler> = {
   event: async () => ({ status: "IGNORED", note: "Twikey test event" }),
 };
 
-const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS };
+const PEPPOL_HANDLERS: Record<string, Handler> = {
+  // The provider's webhook only names the document: it is fetched with Facto's credentials.
+  "document.received": async (_db, event, deps) => {
+    if (!deps.receivePeppolDocument) throw new Error("no PEPPOL document reader");
+    const { documentId } = z.object({ documentId: z.string().min(1).max(200) }).parse(event.payload);
+    return { status: "PROCESSED", note: await deps.receivePeppolDocument(event.shopId, documentId) };
+  },
+};
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS, PEPPOL: PEPPOL_HANDLERS };

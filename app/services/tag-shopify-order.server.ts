@@ -32,6 +32,7 @@ export async function tagShopifyOrder(db: Db, documentId: string, client?: Shopi
       status: true,
       publicToken: true,
       creditNotes: { select: { formattedNumber: true }, orderBy: { number: "asc" } },
+      peppolDelivery: { select: { state: true } },
     },
   });
   const admin = client ?? (await shopifyAdminForShop(db, document.shop.domain));
@@ -45,6 +46,8 @@ export async function tagShopifyOrder(db: Db, documentId: string, client?: Shopi
   const metafields = [text("invoice_number", invoice.formattedNumber), text("invoice_status", invoice.status.toLowerCase())];
   if (invoice.publicToken) metafields.push({ ownerId: orderGid, namespace: "facto", key: "invoice_url", type: "url", value: paymentPageUrl(invoice.publicToken) });
   if (invoice.creditNotes.length > 0) metafields.push(text("credit_notes", invoice.creditNotes.map((c) => c.formattedNumber).join(", ")));
+  // The invoice's PEPPOL delivery (decision 018): delivered / failed / rejected … on the order.
+  if (invoice.peppolDelivery) metafields.push(text("peppol_status", invoice.peppolDelivery.state.toLowerCase()));
   const set = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(INVOICE_METAFIELDS.document, INVOICE_METAFIELDS.variables(metafields), { estimatedCost: INVOICE_METAFIELDS.cost });
   ShopifyAdminClient.assertNoUserErrors("metafieldsSet", set.data.metafieldsSet.userErrors);
   logger.info({ invoiceId, shop: document.shop.domain, order: invoice.channelOrderId, status: invoice.status }, "invoice state written on the Shopify order");

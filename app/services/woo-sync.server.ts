@@ -91,7 +91,7 @@ export async function reconcileWooStore(
 async function wooInvoice(db: Db, invoiceId: string) {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
-    select: { id: true, shopId: true, channel: true, kind: true, channelOrderId: true, formattedNumber: true, publicToken: true, status: true, payments: { where: { status: "PAID" }, orderBy: { paidAt: "desc" }, take: 1 } },
+    select: { id: true, shopId: true, channel: true, kind: true, channelOrderId: true, formattedNumber: true, publicToken: true, status: true, payments: { where: { status: "PAID" }, orderBy: { paidAt: "desc" }, take: 1 }, peppolDelivery: { select: { state: true } } },
   });
   return invoice.channel === "WOOCOMMERCE" && invoice.kind === "INVOICE" ? invoice : null;
 }
@@ -104,6 +104,8 @@ export async function tagWooOrder(db: Db, invoiceId: string, client: WooClient):
     meta_data: [
       { key: "_facto_invoice_number", value: invoice.formattedNumber },
       ...(invoice.publicToken ? [{ key: "_facto_payment_url", value: paymentPageUrl(invoice.publicToken) }] : []),
+      // The invoice's PEPPOL delivery state (decision 018).
+      ...(invoice.peppolDelivery ? [{ key: "_facto_peppol_status", value: invoice.peppolDelivery.state.toLowerCase() }] : []),
     ],
   });
   return "tagged";
