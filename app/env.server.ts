@@ -44,6 +44,11 @@ const EnvSchema = z.object({
   /** How often each Shopify shop's recent orders are compared with its invoices. */
   RECONCILE_ORDERS_EVERY_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
   /**
+   * Test/demo only: the outbound guard lets Facto call stores and vendors on this machine (127.0.0.1,
+   * ::1, localhost; http too). Never set in production (app/integrations/outbound).
+   */
+  OUTBOUND_ALLOW_LOOPBACK: z.enum(["0", "1"]).default("0"),
+  /**
    * Fault injection for the crash tests only: every job sleeps this long before it runs, so a test
    * can stop or kill a worker while a job is in flight. Never set in production.
    */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
+import { assertUrlAllowed, OutboundRefusedError, outboundPolicy } from "~/integrations/outbound/outbound-guard.server";
 import { isLoopbackUrl, WooApiError, wooClient, type WooClient, type WooConnectionKey } from "~/integrations/woocommerce/woo-client.server";
 import { logger } from "~/logger.server";
 import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
@@ -18,11 +19,18 @@ export function normalizeStoreUrl(input: string): { url: string } | { error: str
   } catch {
     return { error: "Enter your store's address, e.g. https://shop.example.be" };
   }
-  if (url.protocol === "http:" && !isLoopbackUrl(url)) {
+  // http only reaches a store on this machine, and only under the test/demo setting (outbound guard).
+  if (url.protocol === "http:" && !(isLoopbackUrl(url) && outboundPolicy().allowLoopback)) {
     return { error: "Use your store's https:// address: WooCommerce accepts API keys over HTTPS only, and over HTTP the key would travel in clear" };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { error: "Enter an https:// address" };
   if (url.search || url.hash) return { error: "Enter the store's address without ?… or #…" };
+  try {
+    assertUrlAllowed(url, outboundPolicy());
+  } catch (error) {
+    if (error instanceof OutboundRefusedError) return { error: `Enter your store's public address: ${error.message.replace(/^Facto does not connect to this address: /, "")}` };
+    throw error;
+  }
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
 }
 
@@ -134,6 +142,7 @@ function explainReadFailure(error: unknown, storeUrl: string): ConnectErrors {
     }
     if (error.status === 401 || error.status === 403) return { consumerKey: "WooCommerce refused this key and secret: check both (and that the key's user may manage WooCommerce)" };
     if (error.status === 404) return { storeUrl: `No WooCommerce REST API at ${storeUrl}: check the address (and that WordPress permalinks are not "Plain")` };
+    if (error.wooCode === "outbound_refused") return { storeUrl: `Facto does not connect to ${storeUrl}: ${error.message.replace(/^Facto does not connect to this address: /, "")}` };
     if (error.status === null) return { storeUrl: `Could not reach ${storeUrl}: ${error.message}` };
     return { form: error.message };
   }
