@@ -40,6 +40,9 @@ async function shopifyWebhook(req: ExpressRequest, res: ExpressResponse) {
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a reverse proxy, TRUST_PROXY (Express's "trust proxy": a hop count or addresses) makes req.ip
+// the client's address for the rate limits; without it the socket's peer address is used.
+if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
 // Security headers on every response; the documents' Content-Security-Policy (with this nonce) is
 // set where Remix renders them (entry.server.tsx). See app/utils/security-headers.server.ts.
 const production = process.env.NODE_ENV === "production";
@@ -72,7 +75,7 @@ app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(morgan("tiny"));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }) }));
 
 const port = Number(process.env.PORT ?? 3000);
 const server = process.env.HOST ? app.listen(port, process.env.HOST, listening) : app.listen(port, listening);

@@ -6,6 +6,7 @@ import { assertUrlAllowed, OutboundRefusedError, outboundPolicy } from "~/integr
 import { isLoopbackUrl, WooApiError, wooClient, type WooClient, type WooConnectionKey } from "~/integrations/woocommerce/woo-client.server";
 import { logger } from "~/logger.server";
 import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
+import { recordAudit } from "./audit-log.server";
 import { WOO_TOPICS } from "./receive-woo-webhook.server";
 
 export type ConnectErrors = Partial<Record<"storeUrl" | "consumerKey" | "consumerSecret" | "form", string>>;
@@ -53,6 +54,9 @@ export async function connectWooStore(
   input: { storeUrl: string; consumerKey: string; consumerSecret: string },
   clientFor: ClientFactory = wooClient,
 ): Promise<{ shopId: string } | { errors: ConnectErrors }> {
+  // Facto calls the address an account types: only an owner who proved their e-mail address may.
+  const owner = await db.account.findUnique({ where: { id: accountId }, select: { emailVerifiedAt: true } });
+  if (!owner?.emailVerifiedAt) return { errors: { form: "Confirm your e-mail address first: open the link in the e-mail Facto sent you (or send a new one above)" } };
   const normalized = normalizeStoreUrl(input.storeUrl);
   const consumerKey = input.consumerKey.trim();
   const consumerSecret = input.consumerSecret.trim();
@@ -115,6 +119,7 @@ export async function connectWooStore(
     db.accountShop.upsert({ where: { shopId: shop.id }, create: { accountId, shopId: shop.id }, update: {} }),
   ]);
   logger.info({ shopId: shop.id, storeUrl, webhooks: created.length }, "WooCommerce store connected");
+  await recordAudit(db, { shopId: shop.id, accountId, action: "store connected", detail: storeUrl });
   return { shopId: shop.id };
 }
 
