@@ -35,6 +35,11 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: z
     .string()
     .refine((v) => decodeKey(v) !== null, "ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
+  /** The previous ENCRYPTION_KEY during a key rotation: secrets are still read with it (never written). */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, "ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64"),
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */

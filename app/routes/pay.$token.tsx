@@ -31,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   // An address that keeps trying unknown tokens is refused for a while (payment-page tokens are guessed, not found).
-  const gate = await payTokenGate(prisma, clientInfo(request, context).ip);
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
   if (gate.refused) throw gate.refused;
   const url = new URL(request.url);
   const token = params.token ?? "";
@@ -47,7 +47,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const token = params.token ?? "";
-  const gate = await payTokenGate(prisma, clientInfo(request, context).ip);
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
   if (gate.refused) throw gate.refused;
   const form = await request.formData();
   if (form.get("intent") === "sign-mandate") {

@@ -5,7 +5,7 @@ import { clientInfo } from "~/utils/client-info.server";
 
 // GET /pay/:token/logo — the merchant's logo on the payment page.
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
-  const gate = await payTokenGate(prisma, clientInfo(request, context).ip);
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
   if (gate.refused) return gate.refused;
   const token = params.token ?? "";
   const invoice = await prisma.invoice.findUnique({ where: { publicTokenHash: publicTokenHash(token) }, select: { shop: { select: { logo: true, logoContentType: true } } } });

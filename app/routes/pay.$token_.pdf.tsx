@@ -6,7 +6,7 @@ import { clientInfo } from "~/utils/client-info.server";
 
 // GET /pay/:token/pdf — the invoice PDF for the shopper.
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
-  const gate = await payTokenGate(prisma, clientInfo(request, context).ip);
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
   if (gate.refused) return gate.refused;
   const doc = await documentByPublicToken(prisma, params.token ?? "", "PDF");
   if (!doc) {

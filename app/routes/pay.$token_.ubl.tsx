@@ -6,7 +6,7 @@ import { clientInfo } from "~/utils/client-info.server";
 
 // GET /pay/:token/ubl — the PEPPOL BIS 3 UBL e-invoice for the shopper's bookkeeping.
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
-  const gate = await payTokenGate(prisma, clientInfo(request, context).ip);
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
   if (gate.refused) return gate.refused;
   const doc = await documentByPublicToken(prisma, params.token ?? "", "UBL");
   if (!doc) {

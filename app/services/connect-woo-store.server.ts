@@ -181,5 +181,6 @@ export async function disconnectWooStore(db: Db, shopId: string, clientFor: Clie
     }
   }
   await db.$transaction([db.wooWebhook.deleteMany({ where: { connectionId } }), db.wooConnection.update({ where: { id: connectionId }, data: { disconnectedAt: new Date() } })]);
+  await recordAudit(db, { shopId, action: "store disconnected", detail: `${removed} webhook(s) removed${failed.length ? `, ${failed.length} failed` : ""}` });
   return { removed, failed };
 }

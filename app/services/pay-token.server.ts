@@ -25,8 +25,11 @@ export async function recordPayMiss(db: Db, ip: string, now = new Date()): Promi
   await hit(db, keys.payMissIp(ip), LIMITS.payTokenMissesPerIp, now);
 }
 
-/** The routes' gate: refuse an IP over its miss budget up front; `miss()` counts a lookup that found nothing. */
-export async function payTokenGate(db: Db, ip: string): Promise<{ refused: Response | null; miss: () => Promise<void> }> {
+/**
+ * The routes' gate: refuse an IP over its miss budget up front; `miss()` counts a lookup that found
+ * nothing — only for a token of the real format (a malformed one is never a guess of a real token).
+ */
+export async function payTokenGate(db: Db, ip: string, token: string): Promise<{ refused: Response | null; miss: () => Promise<void> }> {
   const refused = (await payLookupsRefused(db, ip)) ? new Response("Too many unknown payment links from your network: try again in a few minutes.", { status: 429, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(LIMITS.payTokenMissesPerIp.windowMs / 1000), "Cache-Control": "no-store" } }) : null;
-  return { refused, miss: () => recordPayMiss(db, ip) };
+  return { refused, miss: async () => (TOKEN_PATTERN.test(token) ? recordPayMiss(db, ip) : undefined) };
 }

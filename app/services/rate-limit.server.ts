@@ -17,7 +17,7 @@ export const LIMITS = {
   resetPerIp: { max: 5, windowMs: 60 * 60_000 },
   resetPerAccount: { max: 3, windowMs: 60 * 60_000 },
   verifyResendPerAccount: { max: 3, windowMs: 60 * 60_000 },
-  payTokenMissesPerIp: { max: 20, windowMs: 10 * 60_000 },
+  payTokenMissesPerIp: { max: 30, windowMs: 10 * 60_000 },
 } satisfies Record<string, Limit>;
 
 /** Failed sign-ins of one account: from the 3rd a growing delay (1 s, 2 s, 4 s … 60 s), at the 10th a 15-minute lock. */

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import type { Mailer, OutgoingEmail } from "~/integrations/mail/mailer.server";
@@ -5,9 +8,15 @@ import { requestPasswordReset, resetPassword, sendVerificationEmail, signInWithL
 import { accountForSession, createSession, listSessions, revokeOtherSessions, revokeSession } from "~/services/accounts.server";
 import { auditLogOfShop } from "~/services/audit-log.server";
 import { connectWooStore } from "~/services/connect-woo-store.server";
+import { runDangerAction } from "~/services/danger-zone.server";
+import { updatePaymentSettings } from "~/services/update-payment-settings.server";
+import { PaymentSettingsInput } from "~/domain/shop/payment-settings";
+import { payLookupsRefused, publicTokenHash, recordPayMiss } from "~/services/pay-token.server";
 import { LIMITS, SIGN_IN_FAILURES } from "~/services/rate-limit.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
-import { adoptStackEnv } from "../support/stack";
+import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { seedShopifyShop } from "../support/seed-shop";
+import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
 /**
  * Accounts under attack (docs/decisions/019): limits per IP and per account kept in PostgreSQL
@@ -219,8 +228,64 @@ describe("over HTTP", () => {
     const shop = await db.shop.create({ data: { platform: "WOOCOMMERCE", domain: "audit.example", name: "audit" } });
     await db.accountShop.create({ data: { accountId, shopId: shop.id } });
     await signInWithLimits(db, { email: "audit@atelier-lumiere.example", password: PASSWORD }, { ip: "198.51.100.91", userAgent: "Firefox" });
+    await runDangerAction(db, { id: shop.id, domain: "audit.example" }, { action: "pause", confirm: "audit.example" }, async () => {});
+    await updatePaymentSettings(db, shop.id, { ...PaymentSettingsInput.parse({ mollieApiKey: `test_${"k".repeat(30)}`, removeMollieKey: "", payOnlineMaxAmount: "", afterPaymentMessage: "", afterPaymentUrl: "", invoiceSender: "FACTO", thankYouEmail: "on", remindersEnabled: "on", reminderDays: "7" }) });
     const log = await auditLogOfShop(db, shop.id);
-    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(["sign-in", "account created"]));
+    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(["sign-in", "account created", "danger zone: pause", "Mollie key changed"]));
     expect(log.find((e) => e.action === "sign-in")!.ip).toBe("198.51.100.91");
+    expect(JSON.stringify(log)).not.toContain("k".repeat(30)); // never the key itself
+    // Another account's store does not show this account's sign-ins.
+    const stranger = await db.shop.create({ data: { platform: "WOOCOMMERCE", domain: "stranger.example", name: "stranger" } });
+    expect(await auditLogOfShop(db, stranger.id)).toEqual([]);
+
+    // The merchant sees it on the store's danger-zone page.
+    const { token } = await createSession(db, accountId, new Date(), { ip: "198.51.100.92" });
+    const csrf = "c".repeat(32);
+    const page = await fetch(`${stack.appUrl}/woo/stores/${shop.id}/danger-zone`, { headers: { Cookie: `facto_session=${token}; facto_csrf=${csrf}` } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Security log");
+    expect(html).toContain("danger zone: pause");
+    expect(html).toContain("198.51.100.91");
+  });
+});
+
+describe("payment-page tokens", () => {
+  /** A GET from another loopback address (127.0.0.2), so the other test files' budget on 127.0.0.1 stays whole. */
+  const getFrom = (localAddress: string, url: string) =>
+    new Promise<number>((resolve, reject) => {
+      http.get(url, { localAddress }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      }).on("error", reject);
+    });
+
+  it("unknown tokens: the miss after the limit is refused (429) for every payment link from that address, allowed again after the window", async () => {
+    const guess = () => `${publicTokenHash(Math.random().toString()).slice(0, 32)}`;
+    for (let i = 0; i < LIMITS.payTokenMissesPerIp.max; i++) expect(await getFrom("127.0.0.2", `${stack.appUrl}/pay/${guess()}`)).toBe(404);
+    expect(await getFrom("127.0.0.2", `${stack.appUrl}/pay/${guess()}`)).toBe(429);
+    expect(await getFrom("127.0.0.2", `${stack.appUrl}/pay/${guess()}/pdf`)).toBe(429);
+    // Malformed tokens are never counted, and another address is not affected.
+    expect(await getFrom("127.0.0.3", `${stack.appUrl}/pay/${guess()}`)).toBe(404);
+    expect(await payLookupsRefused(db, "127.0.0.2")).toBe(true);
+    expect(await payLookupsRefused(db, "127.0.0.2", new Date(Date.now() + LIMITS.payTokenMissesPerIp.windowMs + 1000))).toBe(false);
+    await recordPayMiss(db, "192.0.2.1");
+    expect(await payLookupsRefused(db, "192.0.2.1")).toBe(false);
+  });
+
+  it("are 192 random bits, and looked up by their sha256 (never by the token itself)", async () => {
+    const { shopId } = await seedShopifyShop(db, { domain: "tokens.myshopify.com" });
+    const orderId = 7719001;
+    const order = { ...JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8")), id: orderId, admin_graphql_api_id: `gid://shopify/Order/${orderId}`, financial_status: "pending" };
+    expect((await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: "tokens.myshopify.com", body: JSON.stringify(order), secret: stack.shopifyApiSecret })).status).toBe(200);
+    await waitFor(async () => Boolean(await db.invoice.findFirst({ where: { shopId, channelOrderId: String(orderId) } })), 60_000, "the invoice");
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId) } });
+    expect(await getFrom("127.0.0.4", `${stack.appUrl}/pay/${invoice.publicToken}`)).toBe(200);
+    const invoices = await db.invoice.findMany({ where: { publicToken: { not: null } }, select: { publicToken: true, publicTokenHash: true }, take: 20 });
+    expect(invoices.length).toBeGreaterThan(0);
+    for (const i of invoices) {
+      expect(i.publicToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(i.publicTokenHash).toBe(publicTokenHash(i.publicToken!));
+    }
   });
 });
