@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunction
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { prisma } from "~/db.server";
 import { payPageLabels } from "~/domain/pay-page/pay-page-labels";
-import { isAppError } from "~/errors/app-error";
+import { AppError, isAppError } from "~/errors/app-error";
+import { assertUrlAllowed, outboundPolicy } from "~/integrations/outbound/outbound-guard.server";
 import { logger } from "~/logger.server";
 import { enqueue } from "~/queues.server";
 import { startOnlinePayment } from "~/services/online-payment.server";
@@ -45,6 +46,15 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   return Response.json({ view, token, notFound: null });
 };
 
+/** The shopper is sent on only to an https address (loopback only under the test/demo setting). */
+function providerRedirect(url: string): string {
+  try {
+    return assertUrlAllowed(url, outboundPolicy()).toString();
+  } catch {
+    throw new AppError("UPSTREAM_REJECTED", "The payment provider answered with an address Facto does not send you to. Please pay by bank transfer.");
+  }
+}
+
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const token = params.token ?? "";
   const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
@@ -53,7 +63,7 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
   if (form.get("intent") === "sign-mandate") {
     try {
       const { url } = await requestMandateFromPaymentPage(prisma, token);
-      return new Response(null, { status: 303, headers: { Location: url, "Referrer-Policy": "no-referrer" } });
+      return new Response(null, { status: 303, headers: { Location: providerRedirect(url), "Referrer-Policy": "no-referrer" } });
     } catch (error) {
       if (isAppError(error) && error.code === "NOT_FOUND") await gate.miss();
       if (isAppError(error)) return Response.json({ error: error.message }, { status: error.httpStatus });
@@ -64,7 +74,7 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
   if (form.get("intent") !== "pay-online") return Response.json({ error: "Unknown action" }, { status: 400 });
   try {
     const { checkoutUrl } = await startOnlinePayment(prisma, token);
-    return new Response(null, { status: 303, headers: { Location: checkoutUrl, "Referrer-Policy": "no-referrer" } });
+    return new Response(null, { status: 303, headers: { Location: providerRedirect(checkoutUrl), "Referrer-Policy": "no-referrer" } });
   } catch (error) {
     if (isAppError(error) && error.code === "NOT_FOUND") await gate.miss();
     if (isAppError(error)) return Response.json({ error: error.message }, { status: error.httpStatus });
