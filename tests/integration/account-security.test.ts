@@ -223,6 +223,44 @@ describe("over HTTP", () => {
     await expect.poll(async () => (await inbox()).filter((m) => m.to.includes(email) && m.subject.includes("locked")).length, { timeout: 10_000 }).toBe(1);
   });
 
+  it("password reset through the pages: link from the e-mail, new password, every browser signed out, the link dead after one use; sessions page revokes", async () => {
+    const email = "http-reset@atelier-lumiere.example";
+    const { cookie, token } = await csrf("/woo/signup");
+    const signup = await form("/woo/signup", { csrf: token, email, password: PASSWORD, confirm: PASSWORD }, cookie);
+    const session = /facto_session=([^;]+)/.exec(signup.headers.get("set-cookie") ?? "")![1]!;
+    const signedIn = `${cookie}; facto_session=${session}`;
+    // A second browser, seen on the sessions page and ended from the first one.
+    const other = await form("/woo/login", { csrf: token, email, password: PASSWORD }, cookie);
+    expect(other.status).toBe(303);
+    const otherSession = /facto_session=([^;]+)/.exec(other.headers.get("set-cookie") ?? "")![1]!;
+    const sessionsPage = await (await fetch(`${stack.appUrl}/woo/account`, { headers: { Cookie: signedIn } })).text();
+    expect(sessionsPage).toContain("(this browser)");
+    const otherId = [...sessionsPage.matchAll(/data-session="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(otherId).toHaveLength(2);
+    expect((await form("/woo/account", { csrf: token, intent: "revoke-others" }, signedIn)).status).toBe(303);
+    expect((await fetch(`${stack.appUrl}/woo`, { headers: { Cookie: `${cookie}; facto_session=${otherSession}` }, redirect: "manual" })).headers.get("location")).toContain("/woo/login");
+    expect((await fetch(`${stack.appUrl}/woo`, { headers: { Cookie: signedIn }, redirect: "manual" })).status).toBe(200);
+
+    const asked = await form("/woo/forgot", { csrf: token, email }, cookie);
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain("If an account uses this address");
+    let link = "";
+    await expect.poll(async () => (link = /(\S+\/woo\/reset\?token=\S+)/.exec((await inbox()).find((m) => m.to.includes(email) && m.subject.includes("new password"))?.text ?? "")?.[1] ?? ""), { timeout: 10_000 }).not.toBe("");
+    const resetToken = new URL(link).searchParams.get("token")!;
+    const resetPage = await fetch(link);
+    expect(resetPage.status).toBe(200);
+    expect(resetPage.headers.get("referrer-policy")).toBe("no-referrer");
+    const done = await form("/woo/reset", { csrf: token, token: resetToken, password: "brand-new-lumiere-7", confirm: "brand-new-lumiere-7" }, cookie);
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/woo/login?reset=1");
+    expect((await fetch(`${stack.appUrl}/woo`, { headers: { Cookie: signedIn }, redirect: "manual" })).headers.get("location")).toContain("/woo/login");
+    expect((await form("/woo/login", { csrf: token, email, password: PASSWORD }, cookie)).status).toBe(401);
+    expect((await form("/woo/login", { csrf: token, email, password: "brand-new-lumiere-7" }, cookie)).status).toBe(303);
+    const again = await form("/woo/reset", { csrf: token, token: resetToken, password: "another-lumiere-77", confirm: "another-lumiere-77" }, cookie);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("expired or was already used");
+  });
+
   it("the audit log of a store shows its owner's sign-ins", async () => {
     const { accountId } = await newAccount("audit@atelier-lumiere.example", "198.51.100.90");
     const shop = await db.shop.create({ data: { platform: "WOOCOMMERCE", domain: "audit.example", name: "audit" } });
