@@ -4,6 +4,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "~/shopify.server";
+import { NonceContext } from "~/utils/nonce";
+import { documentCsp } from "~/utils/security-headers.server";
 
 export const streamTimeout = 5000;
 
@@ -12,12 +14,22 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext?: { cspNonce?: string },
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // The web server hands each request a nonce; without one (vite dev) no policy is set.
+  const nonce = loadContext?.cspNonce;
+  if (nonce) responseHeaders.set("Content-Security-Policy", documentCsp(new URL(request.url).pathname, nonce));
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
+  const document = (
+    <NonceContext.Provider value={nonce ?? ""}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceContext.Provider>
+  );
   return new Promise<Response>((resolve, reject) => {
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+    const { pipe, abort } = renderToPipeableStream(document, {
+      nonce,
       [callbackName]: () => {
         const body = new PassThrough();
         const stream = createReadableStreamFromReadable(body);

@@ -59,6 +59,11 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: z
     .string()
     .refine((v) => decodeKey(v) !== null, "ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
+  /** The previous ENCRYPTION_KEY during a key rotation: secrets are still read with it (never written). */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, "ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64"),
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */
@@ -67,6 +72,11 @@ const EnvSchema = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(60_000),
   /** How often each Shopify shop's recent orders are compared with its invoices. */
   RECONCILE_ORDERS_EVERY_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
+  /**
+   * Test/demo only: the outbound guard lets Facto call stores and vendors on this machine (127.0.0.1,
+   * ::1, localhost; http too). Never set in production (app/integrations/outbound).
+   */
+  OUTBOUND_ALLOW_LOOPBACK: z.enum(["0", "1"]).default("0"),
   /**
    * Fault injection for the crash tests only: every job sleeps this long before it runs, so a test
    * can stop or kill a worker while a job is in flight. Never set in production.

@@ -1,7 +1,10 @@
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useContext, type ReactNode } from "react";
+import { NonceContext } from "~/utils/nonce";
 
 function Document({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy's nonce (server render); browsers hide it from the page afterwards.
+  const nonce = useContext(NonceContext) || undefined;
   return (
     <html lang="en">
       <head>
@@ -13,8 +16,8 @@ function Document({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -5,6 +5,7 @@ import { env } from "~/env.server";
 import { SHOPIFY_ADMIN_API_VERSION } from "~/integrations/shopify/api-version";
 import { routeShopifyLibraryCalls } from "~/integrations/shopify/shop-base-url.server";
 import { logger } from "~/logger.server";
+import { recordAudit } from "~/services/audit-log.server";
 import { EncryptedSessionStorage } from "~/utils/session-storage.server";
 
 export const SHOPIFY_API_VERSION = SHOPIFY_ADMIN_API_VERSION as ApiVersion;
@@ -31,12 +32,13 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       // The shop row holds the merchant's settings; re-installing clears the uninstall mark.
-      await prisma.shop.upsert({
+      const shop = await prisma.shop.upsert({
         where: { platform_domain: { platform: "SHOPIFY", domain: session.shop } },
         create: { platform: "SHOPIFY", domain: session.shop },
         update: { uninstalledAt: null, installedAt: new Date() },
       });
       logger.info({ shop: session.shop }, "shop installed or re-authenticated");
+      await recordAudit(prisma, { shopId: shop.id, action: "Shopify authorization (install or re-authentication)", detail: session.scope ?? null });
     },
   },
 });

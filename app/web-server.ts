@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -6,6 +7,7 @@ import compression from "compression";
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import morgan from "morgan";
 import { logger } from "./logger.server";
+import { responseSecurityHeaders } from "./utils/security-headers.server";
 
 /**
  * The web process: Remix's server build behind Express (what remix-serve does: compression, static
@@ -38,6 +40,22 @@ async function shopifyWebhook(req: ExpressRequest, res: ExpressResponse) {
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a reverse proxy, TRUST_PROXY (Express's "trust proxy": a hop count or addresses) makes req.ip
+// the client's address for the rate limits; without it the socket's peer address is used.
+if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+// Security headers on every response; the documents' Content-Security-Policy (with this nonce) is
+// set where Remix renders them (entry.server.tsx). See app/utils/security-headers.server.ts.
+const production = process.env.NODE_ENV === "production";
+app.use((req, res, next) => {
+  const ours = responseSecurityHeaders(req.path, { production });
+  for (const [name, value] of Object.entries(ours)) res.setHeader(name, value);
+  // Remix's adapter appends a route's headers: a route's own value replaces ours instead of doubling it.
+  const names = new Set(Object.keys(ours).map((n) => n.toLowerCase()));
+  const append = res.append.bind(res);
+  res.append = (field: string, value?: string[] | string) => (names.has(field.toLowerCase()) && value !== undefined ? res.setHeader(field, value) : append(field, value));
+  res.locals.cspNonce = randomBytes(16).toString("base64");
+  next();
+});
 app.post("/webhooks/shopify/*", (req, res, next) => void shopifyWebhook(req, res).catch(next));
 // The admin pages refuse a form post from another site with a clear 403 (Remix would abort it with a
 // 500); APIs and webhooks called from other origins (the checkout extension, vendors) are not under these paths.
@@ -57,7 +75,7 @@ app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(morgan("tiny"));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }) }));
 
 const port = Number(process.env.PORT ?? 3000);
 const server = process.env.HOST ? app.listen(port, process.env.HOST, listening) : app.listen(port, listening);

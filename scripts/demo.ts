@@ -85,7 +85,7 @@ for (const [index, fixture] of fixtures.entries()) {
 const woo = await startFakeWooCommerce({ port: Number(process.env.FAKE_WOO_PORT ?? 3005) });
 const demoEmail = "demo@facto.example";
 const demoPassword = "facto-demo-2026";
-const account = await db.account.upsert({ where: { email: demoEmail }, create: { email: demoEmail, passwordHash: await hashPassword(demoPassword) }, update: {} });
+const account = await db.account.upsert({ where: { email: demoEmail }, create: { email: demoEmail, passwordHash: await hashPassword(demoPassword), emailVerifiedAt: new Date() }, update: {} });
 const stale = await db.wooConnection.findMany({ where: { storeUrl: woo.url, disconnectedAt: null }, select: { id: true } });
 await db.wooConnection.updateMany({ where: { id: { in: stale.map((c) => c.id) } }, data: { disconnectedAt: new Date() } });
 const connected = await connectWooStore(db, account.id, { storeUrl: woo.url, consumerKey: woo.key.consumerKey, consumerSecret: woo.key.consumerSecret });

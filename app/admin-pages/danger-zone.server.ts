@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
 import type { Shop } from "~/generated/prisma/client";
 import { ensureJob } from "~/queues.server";
+import { auditLogOfShop } from "~/services/audit-log.server";
 import { runDangerAction } from "~/services/danger-zone.server";
 import { HoldReason } from "~/services/held-orders.server";
 
@@ -17,6 +18,7 @@ export async function dangerZoneLoader(shop: Shop, back: string) {
     hasKeys: Boolean(shop.mollieApiKey || shop.twikeyApiKey),
     customersWithoutInvoices: await prisma.customer.count({ where: { shopId: shop.id, invoices: { none: {} } } }),
     back,
+    audit: (await auditLogOfShop(prisma, shop.id, 100)).map((e) => ({ id: e.id, at: e.createdAt.toISOString().slice(0, 16).replace("T", " "), action: e.action, detail: e.detail ?? "", ip: e.ip ?? "" })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import type { dangerZoneAction, dangerZoneLoader } from "./danger-zone.server";
 
@@ -26,7 +26,7 @@ function DangerAction({ action, title, text, button, domain, result }: { action:
 }
 
 export function DangerZonePage() {
-  const { domain, pausedSince, waiting, hasKeys, customersWithoutInvoices, back } = useLoaderData<typeof dangerZoneLoader>();
+  const { domain, pausedSince, waiting, hasKeys, customersWithoutInvoices, back, audit } = useLoaderData<typeof dangerZoneLoader>();
   const result = useActionData<typeof dangerZoneAction>();
   return (
     <Page title="Danger zone" backAction={{ url: back }}>
@@ -56,6 +56,19 @@ export function DangerZonePage() {
               domain={domain}
               result={result}
             />
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">Security log</Text>
+                <Text as="p" tone="subdued">Sign-ins, key changes, danger-zone actions and exports of this store (UTC), newest first.</Text>
+                {audit.length ? (
+                  <div aria-label="Security log" role="region">
+                    <DataTable columnContentTypes={["text", "text", "text", "text"]} headings={["When", "What", "Details", "From"]} rows={audit.map((e) => [e.at, e.action, e.detail, e.ip])} />
+                  </div>
+                ) : (
+                  <Text as="p">Nothing recorded yet.</Text>
+                )}
+              </BlockStack>
+            </Card>
           </BlockStack>
         </Layout.Section>
       </Layout>

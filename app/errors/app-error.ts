@@ -19,6 +19,8 @@ export const AppErrorCode = {
   UPSTREAM_REJECTED: "UPSTREAM_REJECTED",
   THROTTLED: "THROTTLED",
   QUEUE_UNAVAILABLE: "QUEUE_UNAVAILABLE",
+  OUTBOUND_REFUSED: "OUTBOUND_REFUSED",
+  RATE_LIMITED: "RATE_LIMITED",
 } as const;
 
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
@@ -39,6 +41,8 @@ const DEFAULTS: Record<AppErrorCode, { status: number; retryable: boolean }> = {
   UPSTREAM_REJECTED: { status: 502, retryable: false },
   THROTTLED: { status: 503, retryable: true },
   QUEUE_UNAVAILABLE: { status: 503, retryable: true },
+  OUTBOUND_REFUSED: { status: 422, retryable: false },
+  RATE_LIMITED: { status: 429, retryable: false },
 };
 
 export class AppError extends Error {

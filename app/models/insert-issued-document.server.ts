@@ -1,3 +1,4 @@
+import { publicTokenHash } from "~/services/pay-token.server";
 import { randomBytes } from "node:crypto";
 import type { Db } from "~/db.server";
 import type { InvoiceDraft } from "~/domain/invoice/types";
@@ -69,7 +70,7 @@ export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
       // Only invoices are paid by transfer; the reference is derived from the number, so it is unique per shop.
       paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(series.numberYear, series.number)) : null,
       // The public payment page's token: 192 random bits, unguessable (invoices only).
-      publicToken: draft.kind === "INVOICE" ? newPublicToken() : null,
+      ...(draft.kind === "INVOICE" ? withPublicToken(newPublicToken()) : { publicToken: null, publicTokenHash: null }),
       exchangeRateToEur: draft.exchangeRateToEur,
       vatTotalEur: draft.vatTotalEur,
       viesConsultationNumber: doc.viesConsultationNumber,
@@ -115,6 +116,11 @@ export function paymentReferenceBase(numberYear: number, number: number): number
 }
 
 /** A fresh payment-page token: 24 random bytes, base64url (32 characters). */
+/** The token and the sha256 the payment page looks it up by. */
+function withPublicToken(token: string) {
+  return { publicToken: token, publicTokenHash: publicTokenHash(token) };
+}
+
 export function newPublicToken(): string {
   return randomBytes(24).toString("base64url");
 }

@@ -1,3 +1,4 @@
+import { publicTokenHash } from "~/services/pay-token.server";
 import type { Db } from "~/db.server";
 
 export async function findShopByDomain(db: Db, platform: "SHOPIFY" | "WOOCOMMERCE", domain: string) {
@@ -41,7 +42,7 @@ export async function findInvoiceDocument(db: Db, shopId: string, invoiceId: str
 export async function documentByPublicToken(db: Db, token: string, format: "PDF" | "UBL") {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   return db.document.findFirst({
-    where: { format, invoice: { publicToken: token } },
+    where: { format, invoice: { publicTokenHash: publicTokenHash(token) } },
     select: { content: true, sha256: true, invoice: { select: { formattedNumber: true } } },
   });
 }

@@ -2,14 +2,17 @@ import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunction
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { prisma } from "~/db.server";
 import { payPageLabels } from "~/domain/pay-page/pay-page-labels";
-import { isAppError } from "~/errors/app-error";
+import { AppError, isAppError } from "~/errors/app-error";
+import { assertUrlAllowed, outboundPolicy } from "~/integrations/outbound/outbound-guard.server";
 import { logger } from "~/logger.server";
 import { enqueue } from "~/queues.server";
 import { startOnlinePayment } from "~/services/online-payment.server";
 import { requestMandateFromPaymentPage } from "~/services/direct-debit.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { isLanguage, loadPaymentPage } from "~/services/payment-page.server";
+import { payTokenGate } from "~/services/pay-token.server";
 import styles from "~/styles/pay.css?url";
+import { clientInfo } from "~/utils/client-info.server";
 
 // GET /pay/:token — the shopper's payment page (public; the token is the only key).
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -27,26 +30,42 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   return [{ title: `${data.view.invoice.kind === "CREDIT_NOTE" ? L.creditNoteTitle(data.view.invoice.number) : L.title(data.view.invoice.number)} — ${data.view.shop.name}` }];
 };
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  // An address that keeps trying unknown tokens is refused for a while (payment-page tokens are guessed, not found).
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
+  if (gate.refused) throw gate.refused;
   const url = new URL(request.url);
   const token = params.token ?? "";
   const lang = url.searchParams.get("lang");
   const view = await loadPaymentPage(prisma, token, { attemptId: url.searchParams.get("attempt"), language: lang, effects: paymentEffects(prisma, enqueue) });
   if (!view) {
+    await gate.miss();
     const language = isLanguage(lang) ? lang : "nl";
     return Response.json({ view: null, token, notFound: payPageLabels(language) && { language } }, { status: 404, headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
   }
   return Response.json({ view, token, notFound: null });
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+/** The shopper is sent on only to an https address (loopback only under the test/demo setting). */
+function providerRedirect(url: string): string {
+  try {
+    return assertUrlAllowed(url, outboundPolicy()).toString();
+  } catch {
+    throw new AppError("UPSTREAM_REJECTED", "The payment provider answered with an address Facto does not send you to. Please pay by bank transfer.");
+  }
+}
+
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const token = params.token ?? "";
+  const gate = await payTokenGate(prisma, clientInfo(request, context).ip, params.token ?? "");
+  if (gate.refused) throw gate.refused;
   const form = await request.formData();
   if (form.get("intent") === "sign-mandate") {
     try {
       const { url } = await requestMandateFromPaymentPage(prisma, token);
-      return new Response(null, { status: 303, headers: { Location: url, "Referrer-Policy": "no-referrer" } });
+      return new Response(null, { status: 303, headers: { Location: providerRedirect(url), "Referrer-Policy": "no-referrer" } });
     } catch (error) {
+      if (isAppError(error) && error.code === "NOT_FOUND") await gate.miss();
       if (isAppError(error)) return Response.json({ error: error.message }, { status: error.httpStatus });
       logger.error({ err: error }, "mandate signing could not be started");
       return Response.json({ error: "Direct debit is unavailable right now. Please try again later or pay by bank transfer." }, { status: 500 });
@@ -55,8 +74,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (form.get("intent") !== "pay-online") return Response.json({ error: "Unknown action" }, { status: 400 });
   try {
     const { checkoutUrl } = await startOnlinePayment(prisma, token);
-    return new Response(null, { status: 303, headers: { Location: checkoutUrl, "Referrer-Policy": "no-referrer" } });
+    return new Response(null, { status: 303, headers: { Location: providerRedirect(checkoutUrl), "Referrer-Policy": "no-referrer" } });
   } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") await gate.miss();
     if (isAppError(error)) return Response.json({ error: error.message }, { status: error.httpStatus });
     logger.error({ err: error }, "online payment could not be started");
     return Response.json({ error: "Online payment is unavailable right now. Please try again in a moment or pay by bank transfer." }, { status: 500 });

@@ -27,7 +27,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     webhooks: shop.wooConnection?.webhooks.length ?? 0,
     invoices: shop._count.invoices,
   }));
-  return Response.json({ email: account.email, csrf: token, stores }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
+  const params = new URL(request.url).searchParams;
+  const notice = params.get("verified") === "1" ? "Your e-mail address is confirmed." : params.get("verified") === "0" ? "This confirmation link has expired or was already used." : params.get("resent") === "1" ? "A new confirmation e-mail is on its way." : params.get("resent") === "0" ? "Too many confirmation e-mails: try again later." : null;
+  return Response.json({ email: account.email, verified: Boolean(account.emailVerifiedAt), notice, csrf: token, stores }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -43,14 +45,31 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Store = { id: string; name: string; url: string; connected: boolean; webhooksActive: number; webhooks: number; invoices: number };
 
 export default function Stores() {
-  const { email, csrf, stores } = useLoaderData<{ email: string; csrf: string; stores: Store[] }>();
+  const { email, verified, notice, csrf, stores } = useLoaderData<{ email: string; verified: boolean; notice: string | null; csrf: string; stores: Store[] }>();
   const result = useActionData<{ errors?: ConnectErrors; storeUrl?: string; consumerKey?: string }>();
   const busy = useNavigation().state !== "idle";
   const errors = result?.errors ?? {};
   return (
     <WooLayout email={email} csrf={csrf}>
+      {notice ? (
+        <div className="woo-banner" role="status">
+          {notice}
+        </div>
+      ) : null}
+      {verified ? null : (
+        <div className="woo-banner" data-tone="warning" role="alert">
+          Confirm your e-mail address ({email}) with the link Facto sent you before connecting a store.{" "}
+          <Form method="post" action="/woo/verify" style={{ display: "inline" }}>
+            <input type="hidden" name="csrf" value={csrf} />
+            <button type="submit">Send the e-mail again</button>
+          </Form>
+        </div>
+      )}
       <section className="woo-card">
         <h1>Your stores</h1>
+        <p className="woo-muted">
+          <a href="/woo/account">Account security: signed-in browsers</a>
+        </p>
         {stores.length === 0 ? (
           <p className="woo-muted">No store connected yet. Connect your WooCommerce store below: every order then gets its VAT-correct invoice.</p>
         ) : (

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
-import { createSession, logIn } from "~/services/accounts.server";
+import { signInWithLimits } from "~/services/account-security.server";
 import styles from "~/styles/woo.css?url";
+import { clientInfo } from "~/utils/client-info.server";
 import { csrfFor, safeNext, sessionCookie, verifyCsrf } from "~/utils/woo-auth.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -14,13 +15,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return Response.json({ csrf: token, next: new URL(request.url).searchParams.get("next") }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
 };
 
-export const action = async ({ request }: ActionFunctionArgs) => {
+export const action = async ({ request, context }: ActionFunctionArgs) => {
   const form = await request.formData();
   verifyCsrf(request, form);
   const email = String(form.get("email") ?? "");
-  const result = await logIn(prisma, email, String(form.get("password") ?? ""));
-  if (!result) return Response.json({ error: "E-mail or password is wrong", email }, { status: 401 });
-  const { token } = await createSession(prisma, result.accountId);
+  const result = await signInWithLimits(prisma, { email, password: String(form.get("password") ?? "") }, clientInfo(request, context));
+  if (!result.ok) return Response.json({ error: result.error, email }, { status: result.status });
+  const { token } = result;
   return new Response(null, { status: 303, headers: { Location: safeNext(String(form.get("next") ?? "")), "Set-Cookie": sessionCookie(token) } });
 };
 
@@ -45,6 +46,9 @@ export default function Login() {
             Sign in
           </button>
         </Form>
+        <p className="woo-muted">
+          <a href="/woo/forgot">Forgot your password?</a>
+        </p>
         <p className="woo-muted">
           No account yet? <a href="/woo/signup">Create one</a> to connect your WooCommerce store.
         </p>

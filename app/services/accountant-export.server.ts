@@ -1,3 +1,4 @@
+import { recordAudit } from "./audit-log.server";
 import { isAppError } from "~/errors/app-error";
 import { strToU8, zipSync } from "fflate";
 import type { Db } from "~/db.server";
@@ -63,7 +64,8 @@ export async function accountantExport(db: Db, shopId: string, from: string, to:
 /** The export as a download (`?from=YYYY-MM-DD&to=YYYY-MM-DD`), or the reason it cannot be made as text. */
 export async function accountantExportResponse(db: Db, shopId: string, url: URL): Promise<Response> {
   try {
-    const { zip, filename } = await accountantExport(db, shopId, url.searchParams.get("from") ?? "", url.searchParams.get("to") ?? "");
+    const { zip, filename, count } = await accountantExport(db, shopId, url.searchParams.get("from") ?? "", url.searchParams.get("to") ?? "");
+    await recordAudit(db, { shopId, action: "accountant export", detail: `${filename}: ${count} document(s)` });
     return new Response(Buffer.from(zip), { headers: { "Content-Type": "application/zip", "Content-Disposition": `attachment; filename="${filename}"`, "Cache-Control": "private, no-store" } });
   } catch (error) {
     if (isAppError(error)) return new Response(error.message, { status: error.httpStatus, headers: { "Content-Type": "text/plain; charset=utf-8" } });

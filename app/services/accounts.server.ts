@@ -1,6 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import type { Db } from "~/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/domain/account/password-policy";
 import { AppError } from "~/errors/app-error";
 
 /**
@@ -30,26 +29,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-
-/** Errors shown next to the sign-up fields. */
-export type SignUpErrors = Partial<Record<"email" | "password" | "confirm", string>>;
-
-export async function signUp(db: Db, input: { email: string; password: string; confirm: string }): Promise<{ accountId: string } | { errors: SignUpErrors }> {
-  const email = normalizeEmail(input.email);
-  const errors: SignUpErrors = {};
-  if (!EMAIL.test(email)) errors.email = "Enter a valid e-mail address";
-  if (input.password.length < MIN_PASSWORD_LENGTH) errors.password = `Use at least ${MIN_PASSWORD_LENGTH} characters`;
-  else if (input.password.length > 200) errors.password = "At most 200 characters";
-  if (input.password !== input.confirm) errors.confirm = "The passwords do not match";
-  if (Object.keys(errors).length) return { errors };
-  const passwordHash = await hashPassword(input.password);
-  const created = await db.account.createMany({ data: [{ email, passwordHash }], skipDuplicates: true });
-  if (!created.count) return { errors: { email: "An account with this e-mail address exists: sign in instead" } };
-  const account = await db.account.findUniqueOrThrow({ where: { email }, select: { id: true } });
-  return { accountId: account.id };
-}
 
 /** Checks the credentials; the same answer for an unknown e-mail and a wrong password. */
 export async function logIn(db: Db, emailInput: string, password: string): Promise<{ accountId: string } | null> {
@@ -59,18 +39,38 @@ export async function logIn(db: Db, emailInput: string, password: string): Promi
   return account && ok ? { accountId: account.id } : null;
 }
 
-export async function createSession(db: Db, accountId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(db: Db, accountId: string, now = new Date(), request: { ip?: string | null; userAgent?: string | null } = {}): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
-  await db.accountSession.create({ data: { accountId, tokenHash: sha256(token), expiresAt } });
+  await db.accountSession.create({ data: { accountId, tokenHash: sha256(token), expiresAt, createdAt: now, lastSeenAt: now, ip: request.ip ?? null, userAgent: request.userAgent?.slice(0, 300) ?? null } });
   return { token, expiresAt };
 }
 
-export async function accountForSession(db: Db, token: string | null, now = new Date()): Promise<{ id: string; email: string } | null> {
+const SEEN_EVERY_MS = 5 * 60_000;
+
+export async function accountForSession(db: Db, token: string | null, now = new Date()): Promise<{ id: string; email: string; emailVerifiedAt: Date | null; sessionId: string } | null> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const session = await db.accountSession.findUnique({ where: { tokenHash: sha256(token) }, select: { expiresAt: true, account: { select: { id: true, email: true } } } });
+  const session = await db.accountSession.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, expiresAt: true, lastSeenAt: true, account: { select: { id: true, email: true, emailVerifiedAt: true } } } });
   if (!session || session.expiresAt <= now) return null;
-  return session.account;
+  // "Last active" on the sessions page, written at most every few minutes.
+  if (!session.lastSeenAt || now.getTime() - session.lastSeenAt.getTime() > SEEN_EVERY_MS) await db.accountSession.update({ where: { id: session.id }, data: { lastSeenAt: now } }).catch(() => {});
+  return { ...session.account, sessionId: session.id };
+}
+
+/** The account's signed-in browsers, newest first. */
+export async function listSessions(db: Db, accountId: string, now = new Date()) {
+  return db.accountSession.findMany({ where: { accountId, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" }, select: { id: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true, expiresAt: true } });
+}
+
+/** Ends one of the account's sessions (another account's session id changes nothing). */
+export async function revokeSession(db: Db, accountId: string, sessionId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
+  return (await db.accountSession.deleteMany({ where: { id: sessionId, accountId } })).count === 1;
+}
+
+/** Ends every session of the account but this one. */
+export async function revokeOtherSessions(db: Db, accountId: string, currentSessionId: string): Promise<number> {
+  return (await db.accountSession.deleteMany({ where: { accountId, id: { not: currentSessionId } } })).count;
 }
 
 export async function endSession(db: Db, token: string | null): Promise<void> {

@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
+import { assertUrlAllowed, OutboundRefusedError, outboundPolicy } from "~/integrations/outbound/outbound-guard.server";
 import { isLoopbackUrl, WooApiError, wooClient, type WooClient, type WooConnectionKey } from "~/integrations/woocommerce/woo-client.server";
 import { logger } from "~/logger.server";
 import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
+import { recordAudit } from "./audit-log.server";
 import { WOO_TOPICS } from "./receive-woo-webhook.server";
 
 export type ConnectErrors = Partial<Record<"storeUrl" | "consumerKey" | "consumerSecret" | "form", string>>;
@@ -18,11 +20,18 @@ export function normalizeStoreUrl(input: string): { url: string } | { error: str
   } catch {
     return { error: "Enter your store's address, e.g. https://shop.example.be" };
   }
-  if (url.protocol === "http:" && !isLoopbackUrl(url)) {
+  // http only reaches a store on this machine, and only under the test/demo setting (outbound guard).
+  if (url.protocol === "http:" && !(isLoopbackUrl(url) && outboundPolicy().allowLoopback)) {
     return { error: "Use your store's https:// address: WooCommerce accepts API keys over HTTPS only, and over HTTP the key would travel in clear" };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { error: "Enter an https:// address" };
   if (url.search || url.hash) return { error: "Enter the store's address without ?… or #…" };
+  try {
+    assertUrlAllowed(url, outboundPolicy());
+  } catch (error) {
+    if (error instanceof OutboundRefusedError) return { error: `Enter your store's public address: ${error.message.replace(/^Facto does not connect to this address: /, "")}` };
+    throw error;
+  }
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
 }
 
@@ -45,6 +54,9 @@ export async function connectWooStore(
   input: { storeUrl: string; consumerKey: string; consumerSecret: string },
   clientFor: ClientFactory = wooClient,
 ): Promise<{ shopId: string } | { errors: ConnectErrors }> {
+  // Facto calls the address an account types: only an owner who proved their e-mail address may.
+  const owner = await db.account.findUnique({ where: { id: accountId }, select: { emailVerifiedAt: true } });
+  if (!owner?.emailVerifiedAt) return { errors: { form: "Confirm your e-mail address first: open the link in the e-mail Facto sent you (or send a new one above)" } };
   const normalized = normalizeStoreUrl(input.storeUrl);
   const consumerKey = input.consumerKey.trim();
   const consumerSecret = input.consumerSecret.trim();
@@ -107,6 +119,7 @@ export async function connectWooStore(
     db.accountShop.upsert({ where: { shopId: shop.id }, create: { accountId, shopId: shop.id }, update: {} }),
   ]);
   logger.info({ shopId: shop.id, storeUrl, webhooks: created.length }, "WooCommerce store connected");
+  await recordAudit(db, { shopId: shop.id, accountId, action: "store connected", detail: storeUrl });
   return { shopId: shop.id };
 }
 
@@ -134,6 +147,7 @@ function explainReadFailure(error: unknown, storeUrl: string): ConnectErrors {
     }
     if (error.status === 401 || error.status === 403) return { consumerKey: "WooCommerce refused this key and secret: check both (and that the key's user may manage WooCommerce)" };
     if (error.status === 404) return { storeUrl: `No WooCommerce REST API at ${storeUrl}: check the address (and that WordPress permalinks are not "Plain")` };
+    if (error.wooCode === "outbound_refused") return { storeUrl: `Facto does not connect to ${storeUrl}: ${error.message.replace(/^Facto does not connect to this address: /, "")}` };
     if (error.status === null) return { storeUrl: `Could not reach ${storeUrl}: ${error.message}` };
     return { form: error.message };
   }
@@ -167,5 +181,6 @@ export async function disconnectWooStore(db: Db, shopId: string, clientFor: Clie
     }
   }
   await db.$transaction([db.wooWebhook.deleteMany({ where: { connectionId } }), db.wooConnection.update({ where: { id: connectionId }, data: { disconnectedAt: new Date() } })]);
+  await recordAudit(db, { shopId, action: "store disconnected", detail: `${removed} webhook(s) removed${failed.length ? `, ${failed.length} failed` : ""}` });
   return { removed, failed };
 }

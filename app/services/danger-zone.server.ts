@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { AppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
 import { HoldReason, releaseHeldEvents } from "./held-orders.server";
+import { recordAudit } from "./audit-log.server";
 
 /** The reason an order waits in the inbox while the merchant paused invoicing. */
 export const INVOICING_PAUSED = "Invoicing paused by the merchant";
@@ -18,6 +19,18 @@ export async function runDangerAction(
   input: { action: string; confirm: string },
   requeue: (eventId: string) => Promise<void>,
   now = new Date(),
+): Promise<string> {
+  const message = await dangerAction(db, shop, input, requeue, now);
+  await recordAudit(db, { shopId: shop.id, action: `danger zone: ${input.action}`, detail: message });
+  return message;
+}
+
+async function dangerAction(
+  db: Db,
+  shop: { id: string; domain: string },
+  input: { action: string; confirm: string },
+  requeue: (eventId: string) => Promise<void>,
+  now: Date,
 ): Promise<string> {
   if (input.confirm.trim().toLowerCase() !== shop.domain.toLowerCase()) {
     throw new AppError("BAD_REQUEST", `Type ${shop.domain} to confirm`);

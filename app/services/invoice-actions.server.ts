@@ -1,3 +1,4 @@
+import { recordAudit } from "./audit-log.server";
 import type { Db } from "~/db.server";
 import { writePain008, type Collection } from "~/domain/sepa/write-pain008";
 import { creditorIdentifier, isValidCreditorIdentifier } from "~/domain/sepa/creditor-identifier";
@@ -104,6 +105,7 @@ export async function exportPain008(db: Db, shopId: string, input: { invoiceIds:
 export async function pain008Response(db: Db, shopId: string, form: FormData): Promise<Response> {
   try {
     const result = await exportPain008(db, shopId, { invoiceIds: form.getAll("invoiceId").map(String), collectionDate: String(form.get("collectionDate") ?? ""), now: new Date() });
+    await recordAudit(db, { shopId, action: "pain.008 export", detail: `${result.messageId}: ${result.included.length} invoice(s)` });
     return new Response(result.xml, {
       headers: {
         "Content-Type": "application/xml; charset=utf-8",

@@ -1,3 +1,4 @@
+import { publicTokenHash } from "~/services/pay-token.server";
 import type { Db } from "~/db.server";
 import { dec, formatAmount, sum } from "~/domain/money/money";
 import { env } from "~/env.server";
@@ -49,7 +50,7 @@ export function onlinePaymentBlock(i: { kind: string; status: string; amountDue:
  */
 export async function startOnlinePayment(db: Db, token: string, gatewayFor: (shopId: string) => Promise<MollieGateway | null> = (id) => mollieForShop(db, id)): Promise<{ checkoutUrl: string; paymentId: string }> {
   const invoice = await db.invoice.findUnique({
-    where: { publicToken: token },
+    where: { publicTokenHash: publicTokenHash(token) },
     select: {
       id: true,
       shopId: true,

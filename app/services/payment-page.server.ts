@@ -1,3 +1,4 @@
+import { publicTokenHash } from "~/services/pay-token.server";
 import QRCode from "qrcode";
 import type { Db } from "~/db.server";
 import type { Language } from "~/domain/invoice/types";
@@ -49,7 +50,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  */
 export async function loadPaymentPage(db: Db, token: string, options: { attemptId?: string | null; language?: string | null; effects: PaymentEffects }): Promise<PaymentPageView | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const found = await db.invoice.findUnique({ where: { publicToken: token }, select: { id: true, shopId: true } });
+  const found = await db.invoice.findUnique({ where: { publicTokenHash: publicTokenHash(token) }, select: { id: true, shopId: true } });
   if (!found) return null;
 
   let attempt: AttemptStatus | null = null;

@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import type { DirectDebitSettingsInput } from "~/domain/shop/direct-debit-settings";
 import type { EmailTemplateInput, PaymentSettingsInput } from "~/domain/shop/payment-settings";
 import { encryptSecret } from "~/utils/encryption.server";
+import { recordAudit } from "./audit-log.server";
 
 /** Saves the Payments page. The Mollie key is encrypted; an empty key field keeps the stored one. */
 export async function updatePaymentSettings(db: Db, shopId: string, input: PaymentSettingsInput): Promise<void> {
@@ -18,6 +19,8 @@ export async function updatePaymentSettings(db: Db, shopId: string, input: Payme
       reminderDays: input.reminderDays,
     },
   });
+  if (input.removeMollieKey) await recordAudit(db, { shopId, action: "Mollie key removed" });
+  else if (input.mollieApiKey) await recordAudit(db, { shopId, action: "Mollie key changed", detail: `${input.mollieApiKey.slice(0, 5)}…` });
 }
 
 /** Stores the merchant's wording of one e-mail; `reset` goes back to Facto's built-in text. */
@@ -37,6 +40,7 @@ export async function saveEmailTemplate(db: Db, shopId: string, input: EmailTemp
 export async function updateDirectDebitSettings(db: Db, shopId: string, input: DirectDebitSettingsInput): Promise<void> {
   if (input.removeTwikey) {
     await db.shop.update({ where: { id: shopId }, data: { twikeyApiKey: null, twikeyWebsiteKey: null } });
+    await recordAudit(db, { shopId, action: "Twikey keys removed" });
     return;
   }
   await db.shop.update({
@@ -53,4 +57,5 @@ export async function updateDirectDebitSettings(db: Db, shopId: string, input: D
       ...(input.twikeyApiKey ? { twikeyMandateFeedPosition: null, twikeyTransactionFeedPosition: null } : {}),
     },
   });
+  if (input.twikeyApiKey || input.twikeyWebsiteKey) await recordAudit(db, { shopId, action: "Twikey keys changed", detail: [input.twikeyApiKey ? "API key" : null, input.twikeyWebsiteKey ? "website key" : null].filter(Boolean).join(", ") + ` (${input.twikeyBaseUrl ?? "production"})` });
 }

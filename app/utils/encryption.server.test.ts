@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, isEncryptedSecret } from "./encryption.server";
+import { decryptSecret, decryptWithAny, encryptSecret, isEncryptedSecret } from "./encryption.server";
 
 const key = randomBytes(32);
 
@@ -21,5 +21,16 @@ describe("encryptSecret / decryptSecret", () => {
     expect(() => decryptSecret(tampered, key)).toThrow();
     expect(() => decryptSecret(stored, randomBytes(32))).toThrow();
     expect(() => decryptSecret("plain-token", key)).toThrow("not an encrypted secret");
+  });
+});
+
+describe("decryptWithAny (key rotation)", () => {
+  it("opens a secret under the current or the previous key and says which", () => {
+    const current = randomBytes(32);
+    const previous = randomBytes(32);
+    expect(decryptWithAny(encryptSecret("old one", previous), [current, previous])).toEqual({ plaintext: "old one", keyIndex: 1 });
+    expect(decryptWithAny(encryptSecret("new one", current), [current, previous])).toEqual({ plaintext: "new one", keyIndex: 0 });
+    expect(() => decryptWithAny(encryptSecret("lost", randomBytes(32)), [current, previous])).toThrow();
+    expect(() => decryptWithAny("plain-token", [current])).toThrow("not an encrypted secret");
   });
 });

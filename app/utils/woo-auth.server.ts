@@ -6,16 +6,17 @@ import { isAppError } from "~/errors/app-error";
 import { findInvoiceDocument } from "~/models/invoice.server";
 import { accountForSession, SESSION_DAYS, shopOfAccount } from "~/services/accounts.server";
 import { invoiceDocumentResponse } from "./document-response.server";
+import { cookieSecure } from "./security-headers.server";
 
 /**
- * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure on https)
+ * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure but on a local http demo)
  * and a CSRF token (double submit: a cookie plus the same value in every form; a cross-site page can
  * neither read the cookie nor set the field).
  */
 const SESSION_COOKIE = "facto_session";
 const CSRF_COOKIE = "facto_csrf";
 
-const secure = () => env().SHOPIFY_APP_URL.startsWith("https://");
+const secure = () => cookieSecure(env().SHOPIFY_APP_URL);
 
 function readCookie(request: Request, name: string): string | null {
   const header = request.headers.get("cookie") ?? "";

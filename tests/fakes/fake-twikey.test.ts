@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { guardedFetch } from "~/integrations/outbound/outbound-guard.server";
 import { twikeyClient, twikeyExitSignature, type TwikeyClient } from "~/integrations/twikey/twikey-client.server";
 import { startFakeTwikey, type FakeTwikey } from "./fake-twikey";
 
@@ -7,7 +8,7 @@ let twikey: FakeTwikey;
 let client: TwikeyClient;
 beforeAll(async () => {
   twikey = await startFakeTwikey();
-  client = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey });
+  client = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey, fetchImpl: guardedFetch({ allowLoopback: true }) });
 });
 afterAll(async () => twikey.close());
 
@@ -27,7 +28,7 @@ describe("the Twikey client", () => {
 
   it("logs in again when Twikey forgot the session (401 err_no_login)", async () => {
     const before = twikey.logins;
-    const other = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey });
+    const other = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: twikey.config.apiKey, fetchImpl: guardedFetch({ allowLoopback: true }) });
     await other.mandateFeed(null);
     expect(twikey.logins).toBe(before); // the token is cached per API key and base URL
     twikey.forgetSessions();
@@ -47,7 +48,7 @@ describe("the Twikey client", () => {
   });
 
   it("refuses a wrong API key with Twikey's error code", async () => {
-    const wrong = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: "wrong-key" });
+    const wrong = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: "wrong-key", fetchImpl: guardedFetch({ allowLoopback: true }) });
     await expect(wrong.mandateFeed(null)).rejects.toThrow(/err_invalid_apitoken/);
   });
 

@@ -82,6 +82,9 @@ describe("Facto with a real WooCommerce store", () => {
     await page.getByLabel("Password again").fill("mokken-2026-secret");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${stack.appUrl}/woo`);
+    // A store connects only once the e-mail address is confirmed: the link in Facto's e-mail (fake SMTP inbox).
+    const mails = (await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as { to: string[]; text: string }[];
+    await page.goto(/(\S+\/woo\/verify\?token=\S+)/.exec(mails.find((m) => m.to.includes("eigenaar@mokkenwinkel.example") && m.text.includes("/woo/verify?token="))!.text)![1]!);
 
     const connect = async (key: { consumerKey: string; consumerSecret: string }) => {
       await page.getByLabel("Store address").fill(real.url);

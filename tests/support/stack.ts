@@ -121,6 +121,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     RECONCILE_AFTER_SECONDS: "5",
     REMINDERS_EVERY_MS: "1000",
+    // The explicit test/demo setting of the outbound guard: stores and fakes on 127.0.0.1 (http too).
+    OUTBOUND_ALLOW_LOOPBACK: "1",
     ...options.extraEnv,
   };
 

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "~/errors/app-error";
+import { guardedFetch, outboundPolicy } from "~/integrations/outbound/outbound-guard.server";
 
 /**
  * Twikey's creditor API (no maintained Node SDK exists): login with the API key, the session token
@@ -90,7 +91,8 @@ export class TwikeyAuthError extends TwikeyError {
 
 export function twikeyClient(options: { baseUrl: string; apiKey: string; timeoutMs?: number; fetchImpl?: typeof fetch }): TwikeyClient {
   const base = options.baseUrl.replace(/\/+$/, "");
-  const doFetch = options.fetchImpl ?? fetch;
+  // A tenant's URL is typed by the merchant: every call goes through the outbound guard.
+  const doFetch = options.fetchImpl ?? guardedFetch(outboundPolicy({ timeoutMs: options.timeoutMs ?? 15_000 }));
   const cacheKey = `${base}|${options.apiKey}`;
 
   async function login(): Promise<string> {
