@@ -80,6 +80,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
         });
       },
       payments: paymentEffects(ctx.db, ctx.enqueue),
+      requeueEvent: (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
   "mark-order-paid": async ({ invoiceId }, ctx) => {

@@ -28,7 +28,7 @@ type Requeue = (eventId: string) => Promise<void>;
 
 /** Held rows go back to the queue (in the caller's transaction when it has one); returns their ids. */
 export async function releaseHeldEvents(tx: Db, shopId: string, reasons: HoldReason[]): Promise<string[]> {
-  const held = await tx.webhookEvent.findMany({ where: { shopId, status: "FAILED", holdReason: { in: reasons } }, select: { id: true }, take: 1000 });
+  const held = await tx.webhookEvent.findMany({ where: { shopId, status: "FAILED", holdReason: { in: reasons } }, select: { id: true } });
   if (held.length) await tx.webhookEvent.updateMany({ where: { id: { in: held.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
   return held.map((e) => e.id);
 }

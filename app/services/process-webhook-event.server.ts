@@ -4,7 +4,7 @@ import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
 import { AppError, isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
 import { Prisma } from "~/generated/prisma/client";
-import { HOLD_REASON_OF_ERROR, type HoldReason } from "./held-orders.server";
+import { HOLD_REASON_OF_ERROR, HoldReason } from "./held-orders.server";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
 import { buyerRedacted } from "~/integrations/shopify/protected-customer-data";
@@ -40,6 +40,8 @@ export interface ProcessDeps {
   readTwikeyFeeds?: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
   /** Fetches, stores and applies a document received over PEPPOL (decision 018). */
   receivePeppolDocument?: (shopId: string, providerDocumentId: string) => Promise<string>;
+  /** Puts an inbox row back on the queue (an order's other webhooks held for its VAT, once it is invoiced). */
+  requeueEvent?: (eventId: string) => Promise<void>;
   /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
   wooRefund?: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
 }
@@ -84,6 +86,7 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
       data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null, holdReason: null, holdDetail: Prisma.DbNull },
     });
     log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
+    if (result.status === "PROCESSED" && result.invoiceId) await releaseInvoicedHolds(db, event.shopId, result.invoiceId, deps);
     return result;
   } catch (error) {
     // Bad payloads and orders that cannot make a lawful invoice will not improve by retrying.
@@ -115,6 +118,23 @@ function holdOf(error: unknown): { reason: HoldReason; detail: Prisma.InputJsonV
   if (!reason) return null;
   const detail = error.details?.["hold"];
   return { reason, detail: detail && typeof detail === "object" ? (detail as Prisma.InputJsonObject) : Prisma.DbNull };
+}
+
+/**
+ * Once an order has its invoice, its other webhooks still held for their VAT (one arrived while the
+ * merchant's choice was being processed) go back to the queue: they find the invoice issued and do
+ * the rest of their work (a payment). Without a requeue the inbox reconciler picks them up.
+ */
+async function releaseInvoicedHolds(db: Db, shopId: string, invoiceId: string, deps: ProcessDeps) {
+  const invoice = await db.invoice.findUnique({ where: { id: invoiceId }, select: { kind: true, sourceId: true } });
+  if (invoice?.kind !== "INVOICE") return;
+  const held = await db.webhookEvent.findMany({
+    where: { shopId, status: "FAILED", holdReason: HoldReason.VAT_MISMATCH, holdDetail: { path: ["orderId"], equals: invoice.sourceId } },
+    select: { id: true },
+  });
+  if (held.length === 0) return;
+  await db.webhookEvent.updateMany({ where: { id: { in: held.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
+  for (const e of held) await deps.requeueEvent?.(e.id);
 }
 
 /** The merchant's "Issue as computed by Facto" on a held row reaches issueInvoice. */

@@ -4,6 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
+import { ensureJob } from "~/queues.server";
+import { issueHeldOrderAsComputed } from "~/services/held-orders.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
@@ -90,6 +92,9 @@ const POLISH = order({ id: 9_820_001, name: "#2001", country: "PL", currency: "P
 const BOOK = order({ id: 9_820_002, name: "#2002", country: "BE", currency: "EUR", item: { name: "Boek: Licht in huis", sku: "BOOK-0042", price: "31.80", rate: 0.06, tax: "1.80" }, shipping: { price: "5.30", tax: "0.30" }, total: "37.10", totalTax: "2.10", financial: "paid" });
 // A candle the shop charged at 6 %; Facto (class standard) says 21 %: the merchant issues it as computed.
 const CANDLE = order({ id: 9_820_003, name: "#2003", country: "BE", currency: "EUR", item: { name: "Kaars Ambre", sku: "CANDLE-01", price: "21.20", rate: 0.06, tax: "1.20" }, shipping: { price: "5.30", tax: "0.30" }, total: "26.50", totalTax: "1.50", financial: "pending" });
+
+// Another candle order, for the race between the merchant's choice and a new webhook of the order.
+const RACE = order({ id: 9_820_004, name: "#2004", country: "BE", currency: "EUR", item: { name: "Kaars Ambre", sku: "CANDLE-01", price: "21.20", rate: 0.06, tax: "1.20" }, shipping: { price: "5.30", tax: "0.30" }, total: "26.50", totalTax: "1.50", financial: "pending" });
 
 const eventsOf = (orderId: number) => db.webhookEvent.findMany({ where: { shopId, payload: { path: ["id"], equals: orderId } }, orderBy: { receivedAt: "asc" } });
 const invoiceOf = (orderId: number) => db.invoice.findFirst({ where: { shopId, kind: "INVOICE", channelOrderId: String(orderId) }, include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true, events: true, documents: true } });
@@ -222,5 +227,24 @@ describe("an order whose VAT the shop charged differently is held, explained, an
     // The history on the invoice page says so.
     expect(await page(`/app/invoices/${invoice.id}`)).toContain("Issued as computed by Facto");
     expect(await page("/app")).not.toContain("Order #2003");
+  });
+
+  it("a webhook of the order held while the merchant's choice was on its way is released once the order is invoiced", async () => {
+    expect((await send("orders/create", RACE)).status).toBe(200);
+    await waitFor(async () => (await heldCount(RACE.id)) === 1, 30_000, "the order to be held");
+    const [chosen] = await eventsOf(RACE.id);
+    // The merchant's choice is recorded on the row; its job has not run yet.
+    await issueHeldOrderAsComputed(db, shopId, chosen!.id, new Date(), async () => {});
+    // Meanwhile the order is paid in Shopify: that webhook has no choice on it, so it is held.
+    expect((await send("orders/paid", { ...RACE, financial_status: "paid" })).status).toBe(200);
+    await waitFor(async () => (await heldCount(RACE.id)) === 1 && (await eventsOf(RACE.id)).length === 2, 30_000, "the paid webhook held");
+    // The chosen row runs: the invoice is issued, and the held paid webhook goes back to the queue.
+    await ensureJob("process-webhook", { eventId: chosen!.id });
+    await waitFor(async () => (await eventsOf(RACE.id)).every((e) => e.status === "PROCESSED"), 30_000, "both webhooks processed");
+    const invoice = (await invoiceOf(RACE.id))!;
+    expect(invoice.events.map((e) => e.type)).toContain("vat.issued_as_computed");
+    await waitFor(async () => (await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status === "PAID", 30_000, "the invoice paid");
+    expect(await db.invoice.count({ where: { shopId, channelOrderId: String(RACE.id) } })).toBe(1);
+    expect(await page("/app")).not.toContain("Order #2004");
   });
 });
