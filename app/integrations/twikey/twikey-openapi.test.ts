@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { guardedFetch } from "~/integrations/outbound/outbound-guard.server";
 import { startFakeTwikey, type FakeTwikey } from "../../../tests/fakes/fake-twikey";
 import { TwikeyAuthError, twikeyClient, type TwikeyClient } from "./twikey-client.server";
 
@@ -222,7 +223,8 @@ describe("Twikey's OpenAPI description", () => {
     const refused = exchanges.find((e) => e.path === "/creditor" && e.method === "POST" && e.headers.get("apierror"))!;
     expect(refused.status).toBe(200);
     expect(refused.headers.get("authorization")).toBeNull();
-    const wrong = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: "still-not-the-key" });
+    // The fake runs on 127.0.0.1: the outbound guard allows loopback only when told to (decision 019).
+    const wrong = twikeyClient({ baseUrl: twikey.baseUrl, apiKey: "still-not-the-key", fetchImpl: guardedFetch({ allowLoopback: true }) });
     const error = await wrong.mandateFeed(null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwikeyAuthError);
     expect((error as Error).message).toBe("Twikey refused the API key: err_invalid_apitoken (Invalid API token)");
