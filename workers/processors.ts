@@ -5,6 +5,7 @@ import { AppError, isAppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
 import { JobPayloads, type JobName, type JobPayload } from "~/queues.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
+import { pruneSecurityRows } from "~/services/rate-limit.server";
 import { reconcileInbox } from "~/services/reconcile-inbox.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
@@ -188,13 +189,17 @@ export const processors: { [N in JobName]: Processor<N> } = {
     const admin = await shopifyAdminForShop(ctx.db, shop.domain);
     return reconcileShopifyOrders(ctx.db, admin, shop, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
   },
-  "reconcile-inbox": (_payload, ctx) =>
-    reconcileInbox(ctx.db, {
+  "reconcile-inbox": async (_payload, ctx) => {
+    const result = await reconcileInbox(ctx.db, {
       now: () => new Date(),
       olderThanSeconds: env().RECONCILE_AFTER_SECONDS,
       ensureWebhookJob: (eventId) => ensureJob("process-webhook", { eventId }),
       ensureRenderJob: (invoiceId) => ensureJob("render-documents", { invoiceId }),
-    }),
+    });
+    // Old rate-limit counters, used tokens and expired sessions go with the same periodic run.
+    await pruneSecurityRows(ctx.db);
+    return result;
+  },
 };
 
 /**

@@ -12,7 +12,8 @@ export const meta: MetaFunction = () => [{ title: "Sign in — Facto" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { token, setCookie } = csrfFor(request);
-  return Response.json({ csrf: token, next: new URL(request.url).searchParams.get("next") }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
+  const params = new URL(request.url).searchParams;
+  return Response.json({ csrf: token, next: params.get("next"), reset: params.get("reset") === "1" }, setCookie ? { headers: { "Set-Cookie": setCookie } } : {});
 };
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
@@ -26,12 +27,17 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 };
 
 export default function Login() {
-  const { csrf, next } = useLoaderData<{ csrf: string; next: string | null }>();
+  const { csrf, next, reset } = useLoaderData<{ csrf: string; next: string | null; reset: boolean }>();
   const result = useActionData<{ error?: string; email?: string }>();
   return (
     <WooLayout>
       <section className="woo-card" style={{ maxWidth: 420, margin: "40px auto" }}>
         <h1>Sign in</h1>
+        {reset && !result?.error ? (
+          <div className="woo-banner" role="status">
+            Your password is changed and every browser was signed out: sign in with the new one.
+          </div>
+        ) : null}
         {result?.error ? (
           <div className="woo-banner" data-tone="critical" role="alert">
             {result.error}

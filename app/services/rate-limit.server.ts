@@ -92,3 +92,15 @@ export function waitWords(until: Date, now = new Date()): string {
   const s = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return s >= 90 ? `in ${Math.ceil(s / 60)} minutes` : `in ${s} seconds`;
 }
+
+/**
+ * Housekeeping (run with the inbox reconciler): counters whose window ended a day ago and that block
+ * nothing, e-mailed tokens a week past expiry, expired sessions.
+ */
+export async function pruneSecurityRows(db: Db, now = new Date()): Promise<{ limits: number; tokens: number; sessions: number }> {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const limits = await db.rateLimit.deleteMany({ where: { windowStart: { lt: dayAgo }, OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }] } });
+  const tokens = await db.accountToken.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 7 * 86_400_000) } } });
+  const sessions = await db.accountSession.deleteMany({ where: { expiresAt: { lt: now } } });
+  return { limits: limits.count, tokens: tokens.count, sessions: sessions.count };
+}

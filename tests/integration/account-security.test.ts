@@ -12,7 +12,7 @@ import { runDangerAction } from "~/services/danger-zone.server";
 import { updatePaymentSettings } from "~/services/update-payment-settings.server";
 import { PaymentSettingsInput } from "~/domain/shop/payment-settings";
 import { payLookupsRefused, publicTokenHash, recordPayMiss } from "~/services/pay-token.server";
-import { LIMITS, SIGN_IN_FAILURES } from "~/services/rate-limit.server";
+import { hit, LIMITS, pruneSecurityRows, SIGN_IN_FAILURES } from "~/services/rate-limit.server";
 import type { CapturedEmailJson } from "../fakes/fake-smtp";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
@@ -119,6 +119,18 @@ describe("rate limits", () => {
     expect(await requestPasswordReset(db, "reset-limit@atelier-lumiere.example", { ip: "198.51.100.49" }, { mailer, now: at(5_000) })).toMatchObject({ ok: false });
     expect(mailer.sent).toHaveLength(LIMITS.resetPerAccount.max);
     expect(await requestPasswordReset(db, "reset-limit@atelier-lumiere.example", { ip: "198.51.100.49" }, { mailer, now: at(LIMITS.resetPerAccount.windowMs + 1000) })).toEqual({ ok: true });
+  });
+});
+
+describe("housekeeping", () => {
+  it("drops counters a day past their window that block nothing, keeps current ones and locks", async () => {
+    const now = new Date(); // the real clock: other test files share this database
+    await hit(db, "prune:old", LIMITS.signUpPerIp, new Date(now.getTime() - 2 * 86_400_000));
+    await hit(db, "prune:fresh", LIMITS.signUpPerIp, new Date(now.getTime() - 3600_000));
+    await hit(db, "prune:locked", LIMITS.signUpPerIp, new Date(now.getTime() - 2 * 86_400_000));
+    await db.rateLimit.update({ where: { key: "prune:locked" }, data: { blockedUntil: new Date(now.getTime() + 60_000) } });
+    await pruneSecurityRows(db, now);
+    expect((await db.rateLimit.findMany({ where: { key: { startsWith: "prune:" } }, select: { key: true } })).map((r) => r.key).sort()).toEqual(["prune:fresh", "prune:locked"]);
   });
 });
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
+import { createSession } from "~/services/accounts.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
 import { seedShopifyShop } from "../support/seed-shop";
@@ -58,8 +59,10 @@ async function expectPublicDocument(res: Response) {
 }
 
 /** Loads the page in Chromium and returns the CSP violations it reported (none expected). */
-async function violations(url: string): Promise<string[]> {
-  const page = await browser.newPage();
+async function violations(url: string, cookies: { name: string; value: string }[] = []): Promise<string[]> {
+  const context = await browser.newContext();
+  if (cookies.length) await context.addCookies(cookies.map((c) => ({ ...c, url: stack.appUrl })));
+  const page = await context.newPage();
   const seen: string[] = [];
   page.on("console", (m) => {
     if (/Content Security Policy|Refused to/.test(m.text())) seen.push(m.text());
@@ -68,7 +71,7 @@ async function violations(url: string): Promise<string[]> {
   await page.waitForLoadState("networkidle");
   // Remix hydrated: its scripts (allowed by the nonce) ran.
   expect(await page.evaluate(() => typeof (window as unknown as { __remixContext?: unknown }).__remixContext)).toBe("object");
-  await page.close();
+  await context.close();
   return seen;
 }
 
@@ -100,6 +103,20 @@ describe("security headers", () => {
     await expectPublicDocument(login);
     expect(await violations(`${stack.appUrl}/woo/login`)).toEqual([]);
     expect(await violations(`${stack.appUrl}/woo/signup`)).toEqual([]);
+  });
+
+  it("the WooCommerce admin's Polaris pages (signed in) run under the public policy without a violation", async () => {
+    const account = await db.account.create({ data: { email: "headers@atelier-lumiere.example", passwordHash: "x", emailVerifiedAt: new Date() } });
+    const shop = await db.shop.create({ data: { platform: "WOOCOMMERCE", domain: "headers-woo.example", name: "Headers" } });
+    await db.accountShop.create({ data: { accountId: account.id, shopId: shop.id } });
+    const { token } = await createSession(db, account.id);
+    const cookies = [{ name: "facto_session", value: token }, { name: "facto_csrf", value: "h".repeat(32) }];
+    for (const path of ["/woo", "/woo/account", `/woo/stores/${shop.id}`, `/woo/stores/${shop.id}/payments`, `/woo/stores/${shop.id}/danger-zone`]) {
+      const res = await fetch(`${stack.appUrl}${path}`, { headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } });
+      expect(res.status, path).toBe(200);
+      await expectPublicDocument(res);
+      expect(await violations(`${stack.appUrl}${path}`, cookies), path).toEqual([]);
+    }
   });
 
   it("embedded Shopify pages: only Shopify's admin may frame them", async () => {

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import selfsigned from "selfsigned";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Resolver } from "~/integrations/outbound/outbound-guard.server";
@@ -110,6 +112,34 @@ describe("wooClient through the outbound guard", () => {
     expect(slow.message).toContain("no answer in time");
     delete routes["/wp-json/wc/v3/orders"];
     delete routes["/wp-json/wc/v3/products"];
+  });
+});
+
+describe("wooClient over https to this machine (the auth-stripping proxy of the real-store suite)", () => {
+  it("reaches an https store on 127.0.0.1 and a name pinned to it, key in the query string", async () => {
+    const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], { keySize: 2048, algorithm: "sha256", extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }] });
+    const seen: { host: string | undefined; query: string }[] = [];
+    const tls = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+      seen.push({ host: req.headers.host, query: new URL(req.url ?? "", "https://x").searchParams.get("consumer_key") ?? "" });
+      res.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    const port = (tls.address() as AddressInfo).port;
+    // The self-signed certificate, trusted the way the test stack trusts its local fakes.
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    try {
+      await wooClient({ storeUrl: `https://127.0.0.1:${port}`, ...KEY, authInQuery: true }, { policy: { allowLoopback: true } }).get("orders");
+      await wooClient({ storeUrl: `https://shop.localhost:${port}`, ...KEY, authInQuery: true }, { policy: { allowLoopback: true, resolve: stub({ "shop.localhost": "127.0.0.1" }) } }).get("orders");
+      expect(seen).toEqual([{ host: `127.0.0.1:${port}`, query: KEY.consumerKey }, { host: `shop.localhost:${port}`, query: KEY.consumerKey }]);
+      const refused = await failure(wooClient({ storeUrl: `https://127.0.0.1:${port}`, ...KEY }, { policy: { allowLoopback: false } }).get("orders"));
+      expect(refused.wooCode).toBe("outbound_refused");
+      expect(seen).toHaveLength(2);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 });
 
