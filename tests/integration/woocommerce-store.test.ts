@@ -286,7 +286,8 @@ describe("a WooCommerce store, end to end", () => {
 
     // A sale (3 candles, 1 gift box on the fixture order) comes off once, however often it is delivered.
     await woo.placeOrder(unpaidOrder(6201));
-    await waitFor(async () => Boolean(await invoiceOf(6201)), 30_000, "the invoice of order 6201");
+    // The sale is taken off in the job that issues the invoice, before its documents are rendered.
+    await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6201" }, format: "PDF" } })), 30_000, "the invoice of order 6201 with its documents");
     const candles = await db.stockItem.findFirstOrThrow({ where: { shopId, sku: "CAND-AMB" } });
     expect([candles.quantity, candles.storeQuantity, candles.syncPending]).toEqual([37, 37, false]);
     expect((await db.stockItem.findFirstOrThrow({ where: { shopId, sku: "GIFT-BOX" } })).quantity).toBe(14);
