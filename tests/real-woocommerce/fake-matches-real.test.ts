@@ -104,7 +104,10 @@ async function observe(target: Target, listener: Listener): Promise<Record<strin
   const onHold = await rw.post("orders", { status: "on-hold", payment_method: "bacs", line_items: [{ product_id: product.id, quantity: 2 }] });
   seen.createOnHold = [onHold.status, orderState(onHold.data)];
   await target.flush();
-  const delivery = listener.deliveries("/created").find((d) => (JSON.parse(d.body) as Json).id === onHold.data.id);
+  const deliveryOf = () => listener.deliveries("/created").find((d) => (JSON.parse(d.body) as Json).id === onHold.data.id);
+  // A loaded machine can answer the flush before the listener has read the request: wait a little.
+  for (let waited = 0; !deliveryOf() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  const delivery = deliveryOf();
   seen.delivery = delivery && {
     topic: delivery.headers["x-wc-webhook-topic"],
     resource: delivery.headers["x-wc-webhook-resource"],
