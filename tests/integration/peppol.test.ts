@@ -9,6 +9,13 @@ import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-peppol-network";
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
 import { seedShopifyShop } from "../support/seed-shop";
+import { peppolLoader } from "~/admin-pages/peppol.server";
+import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
+import { searchInvoices } from "~/models/invoice.server";
+import { invoicePageData } from "~/services/invoice-page.server";
+import { createRecommandProvider } from "~/integrations/peppol/recommand/recommand-provider.server";
+import { registerPeppolCompany } from "~/services/peppol-registration.server";
+import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID } from "~/domain/peppol/document-types";
 import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 
 /**
@@ -35,6 +42,7 @@ function validateUbl(xml: string): { status: number | null; output: string } {
 }
 
 let nextOrder = 9100;
+let lastDelivered: { invoiceId: string; orderId: string; providerDocumentId: string; number: string } | null = null;
 function businessOrder(vatNumber: string, company: string) {
   const id = nextOrder++;
   const address = { ...fixture.billing_address, company };
@@ -83,11 +91,42 @@ beforeAll(async () => {
   adoptStackEnv(stack.info);
   db = createPrisma(stack.info.databaseUrl, 2);
   ({ shopId } = await seedShopifyShop(db, { domain: shop }));
-  // The merchant's company, registered and verified at the provider (the registration flow has its own test).
-  const company = fake.addCompany({ name: "Atelier Lumière BV", enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isVerified: true });
-  await db.shop.update({ where: { id: shopId }, data: { peppolRegistration: "ACTIVE", peppolProviderCompanyId: company.id, invoiceSender: "FACTO" } });
+  await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "FACTO" } });
   network.register("0208:0456810810", { accessPoint: "Brouwerij AP" });
 }, 300_000);
+
+// The admin pages' data, read through the loaders the Shopify and WooCommerce pages share (the HTTP
+// layer of the embedded admin — session tokens — is covered by admin-pages.test.ts).
+const shopRow = () => db.shop.findUniqueOrThrow({ where: { id: shopId } });
+const shopifyOrderFields = async (orderId: string) =>
+  ((await (await fetch(`${stack.info.fakeShopifyUrl}/_state/${shop}`)).json()) as { metafields: Record<string, Record<string, { value: string }>> }).metafields[`gid://shopify/Order/${orderId}`] ?? {};
+
+describe("PEPPOL registration", () => {
+  it("registers the merchant's company through the provider: pending with the identity-check link, then active, webhook registered", async () => {
+    const provider = createRecommandProvider({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret });
+    const pending = await registerPeppolCompany(db, await db.shop.findUniqueOrThrow({ where: { id: shopId } }), provider, { receivingHere: true });
+    expect(pending).toMatchObject({ peppolRegistration: "PENDING", peppolReceivingHere: true, peppolRegistrationUrl: expect.stringContaining("/company-verification/") });
+    const company = fake.companies.get(pending.peppolProviderCompanyId!)!;
+    expect(company).toMatchObject({ enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isSmpRecipient: true, isVerified: false });
+    expect(fake.webhooks).toContainEqual(expect.objectContaining({ companyId: company.id, url: `${stack.info.appUrl}/webhooks/peppol/${pending.peppolWebhookToken}` }));
+    // The PEPPOL page shows "pending" until the provider says verified; opening it asks again.
+    const before = await peppolLoader(await shopRow(), "/app");
+    expect(before.registration).toMatchObject({ state: "PENDING", verificationUrl: pending.peppolRegistrationUrl });
+    fake.verifyCompany(company.id);
+    const after = await peppolLoader(await shopRow(), "/app");
+    expect(after).toMatchObject({ participantId: "0208:0123456749", registration: { state: "ACTIVE", verificationUrl: null } });
+  });
+
+  it("registration explains incomplete company settings and an invalid own PEPPOL id, and registers nothing", async () => {
+    const provider = createRecommandProvider({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret });
+    const other = await db.shop.create({ data: { platform: "SHOPIFY", domain: "peppol-refused.myshopify.com", legalName: "X", street: "S 1", postalCode: "1000", city: "B", countryCode: "BE", vatNumber: "BE0123456749" } });
+    const refused = await registerPeppolCompany(db, { ...other, city: "" }, provider, { receivingHere: false }).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: "SHOP_SETTINGS_INCOMPLETE" });
+    const noVat = await registerPeppolCompany(db, { ...other, vatNumber: "BE0123456789", enterpriseNumber: null }, provider, { receivingHere: false }).then(() => null, (e: unknown) => e);
+    expect(noVat).toMatchObject({ code: "SHOP_SETTINGS_INCOMPLETE", message: expect.stringContaining("check digits") });
+    expect(fake.companies.size).toBe(1); // nothing was registered for them
+  });
+});
 
 afterAll(async () => {
   await db?.$disconnect();
@@ -97,6 +136,10 @@ afterAll(async () => {
 });
 
 describe("PEPPOL delivery", () => {
+  beforeAll(async () => {
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).peppolRegistration).toBe("ACTIVE");
+  });
+
   it("B2B order → invoice → verified recipient → sent over PEPPOL → delivered; the UBL sent is the stored one and passes the official validation", async () => {
     const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
     const delivery = await deliveryOf(invoiceId, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
@@ -116,6 +159,27 @@ describe("PEPPOL delivery", () => {
     // Delivered over PEPPOL: no e-mail (the shop e-mails only as fallback).
     expect(await emailsOf(invoiceId)).toEqual([]);
     expect(fake.transmissions(delivery.invoice.formattedNumber)).toBe(1);
+    // The state on the invoice page and on the Shopify order.
+    const page = await invoicePageData(db, await shopRow(), invoiceId);
+    expect(page?.peppol).toMatchObject({ state: "DELIVERED", label: "delivered", recipient: "0208:0456810810", canSend: false });
+    const orderId = (await db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).channelOrderId;
+    await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "delivered", 30_000, "the order's PEPPOL status");
+    lastDelivered = { invoiceId, orderId, providerDocumentId: delivery.providerDocumentId!, number: delivery.invoice.formattedNumber };
+  });
+
+  it("rejected by the receiver: the Invoice Response arrives by webhook and the invoice, the order and the list show it", async () => {
+    const { invoiceId, orderId, providerDocumentId, number } = lastDelivered!;
+    await fake.rejectByReceiver(providerDocumentId, "Purchase order number missing");
+    const delivery = await deliveryOf(invoiceId, ["REJECTED"]);
+    expect(delivery.reason).toBe("Rejected by the customer (RE): Purchase order number missing");
+    await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "rejected", 30_000, "the order's PEPPOL status rejected");
+    const response = await db.incomingDocument.findFirstOrThrow({ where: { shopId, kind: "INVOICE_RESPONSE" } });
+    expect(response).toMatchObject({ referencedNumber: number, responseCode: "RE", senderId: "0208:0456810810" });
+    const list = await searchInvoices(db, shopId, { peppol: "NOT_DELIVERED" });
+    expect(list.invoices.map((i) => [i.formattedNumber, i.peppolDelivery?.state])).toContainEqual([number, "REJECTED"]);
+    expect(list.invoices.every((i) => ["QUEUED", "SENDING", "FAILED", "REJECTED"].includes(i.peppolDelivery?.state ?? ""))).toBe(true);
+    // The provider's inbox is acknowledged.
+    expect(fake.documents.find((d) => d.id === response.providerDocumentId)?.readAt).not.toBeNull();
   });
 
   it("a business not on PEPPOL gets the e-mail as today", async () => {
@@ -160,8 +224,43 @@ describe("PEPPOL delivery", () => {
       expect(fake.sendAttempts.filter((a) => a.documentNumber === number)).toHaveLength(1);
       expect(fake.transmissions(number)).toBe(1);
       expect(delivery.providerDocumentId).toBe(fake.documents.find((d) => d.documentNumber === number)!.id);
+      // The list's "not delivered" filter leaves delivered documents out and keeps failed / rejected ones.
+      const notDelivered = (await searchInvoices(db, shopId, { peppol: "NOT_DELIVERED" })).invoices;
+      expect(notDelivered.map((i) => i.id)).not.toContain(invoiceId);
+      expect(notDelivered.map((i) => i.peppolDelivery?.state).sort()).toEqual(["FAILED", "REJECTED"]);
     } finally {
       fake.setSlowMs(0);
     }
+  });
+});
+
+describe("PEPPOL inbound", () => {
+  it("a supplier's invoice arrives by the provider's webhook, is stored with its UBL and essentials, and is listed on the Incoming page", async () => {
+    const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const xml = readFileSync(path.join(ROOT, "tests/golden/export.ubl.xml"), "utf8");
+    const sent = await fake.receiveDocument({ companyId: peppolProviderCompanyId!, senderId: "0208:0456810810", xml, docTypeId: INVOICE_DOCUMENT_TYPE_ID, processId: BILLING_PROCESS_ID });
+    await waitFor(async () => Boolean(await db.incomingDocument.findFirst({ where: { shopId, providerDocumentId: sent.id } })), 30_000, "the incoming invoice");
+    const stored = await db.incomingDocument.findFirstOrThrow({ where: { shopId, providerDocumentId: sent.id } });
+    expect(Buffer.from(stored.ubl).toString("utf8")).toBe(xml);
+    expect(stored).toMatchObject({ kind: "INVOICE", number: /<cbc:ID>([^<]+)</.exec(xml)![1], supplierName: expect.stringContaining("Atelier"), currency: expect.any(String) });
+    expect(stored.payableAmount?.toFixed(2)).toBe(/<cbc:PayableAmount currencyID="[A-Z]+">([^<]+)</.exec(xml)![1]);
+    const page = await incomingLoader({ id: shopId }, "/app");
+    expect(page.documents).toContainEqual(expect.objectContaining({ id: stored.id, kind: "INVOICE", number: stored.number }));
+    const pdf = await incomingDocumentResponse(shopId, stored.id, "pdf");
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    // A redelivered webhook for the same document stores nothing new.
+    const webhook = fake.webhooks.find((w) => w.companyId === peppolProviderCompanyId)!;
+    const again = await fetch(webhook.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: sent.id, companyId: peppolProviderCompanyId }) });
+    expect(again.status).toBe(200);
+    expect(await db.incomingDocument.count({ where: { shopId, providerDocumentId: sent.id } })).toBe(1);
+  });
+
+  it("a webhook with a wrong token is refused and stored nowhere", async () => {
+    const before = await db.webhookEvent.count({ where: { provider: "PEPPOL" } });
+    const res = await fetch(`${stack.info.appUrl}/webhooks/peppol/not-the-token-of-any-shop-xyz`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: "doc_forged" }) });
+    expect(res.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { provider: "PEPPOL" } })).toBe(before);
   });
 });
