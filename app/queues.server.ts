@@ -46,6 +46,8 @@ export const JobPayloads = {
   "sync-stock": z.object({ shopId: z.uuid() }),
   "sync-stock-all": z.object({}),
   "peppol-send": z.object({ invoiceId: z.uuid() }),
+  "peppol-poll-all": z.object({}),
+  "peppol-poll": z.object({ shopId: z.uuid() }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -73,6 +75,8 @@ export const JobQueue: Record<JobName, QueueName> = {
   "sync-stock": QueueName.stock,
   "sync-stock-all": QueueName.maintenance,
   "peppol-send": QueueName.peppol,
+  "peppol-poll-all": QueueName.maintenance,
+  "peppol-poll": QueueName.peppol,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -99,6 +103,8 @@ export const jobId = {
   "sync-stock": (p: JobPayload<"sync-stock">) => `sync-stock-${p.shopId}`,
   "sync-stock-all": () => "sync-stock-all",
   "peppol-send": (p: JobPayload<"peppol-send">) => `peppol-send-${p.invoiceId}`,
+  "peppol-poll-all": () => "peppol-poll-all",
+  "peppol-poll": (p: JobPayload<"peppol-poll">) => `peppol-poll-${p.shopId}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 /**

@@ -20,6 +20,7 @@ import { ensureJob } from "./ensure-job";
 import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
 import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
 import { importPeppolDocument } from "~/services/import-peppol-document.server";
+import { pollPeppolInbox } from "~/services/poll-peppol-inbox.server";
 import { activeMandate, collectInvoice, readTwikeyFeeds, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
@@ -158,6 +159,17 @@ export const processors: { [N in JobName]: Processor<N> } = {
   },
   "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
+  "peppol-poll-all": async (_payload, ctx) => {
+    if (!accessPointProvider()) return { skipped: "PEPPOL is not configured" };
+    const shops = await ctx.db.shop.findMany({ where: { peppolRegistration: "ACTIVE", peppolReceivingHere: true, uninstalledAt: null }, select: { id: true } });
+    for (const shop of shops) await ensureJob("peppol-poll", { shopId: shop.id });
+    return { shops: shops.length };
+  },
+  "peppol-poll": async ({ shopId }, ctx) => {
+    const provider = accessPointProvider();
+    if (!provider) return { skipped: "PEPPOL is not configured" };
+    return pollPeppolInbox(ctx.db, shopId, provider, (eventId) => ctx.enqueue("process-webhook", { eventId }));
+  },
   "peppol-send": async ({ invoiceId }, ctx) => {
     const provider = accessPointProvider();
     if (!provider) return { state: "SKIPPED", reason: "PEPPOL is not configured" };

@@ -10,6 +10,7 @@ import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-pe
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
 import { seedShopifyShop } from "../support/seed-shop";
 import { peppolLoader } from "~/admin-pages/peppol.server";
+import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
 import { searchInvoices } from "~/models/invoice.server";
 import { invoicePageData } from "~/services/invoice-page.server";
@@ -86,6 +87,7 @@ beforeAll(async () => {
       PEPPOL_DNS_SERVERS: network.dnsServer,
       RECOMMAND_TIMEOUT_MS: "800",
       PEPPOL_RETRY_DELAY_MS: "2500",
+      PEPPOL_POLL_EVERY_MS: "1000",
     },
   });
   adoptStackEnv(stack.info);
@@ -191,6 +193,20 @@ describe("PEPPOL delivery", () => {
     expect(fake.sendAttempts.filter((a) => a.documentNumber === delivery.invoice.formattedNumber)).toEqual([]);
   });
 
+  it("the customer page shows the cached lookup, checks again on request, and explains an invalid id", async () => {
+    const customer = await db.customer.findFirstOrThrow({ where: { shopId, vatNumber: "NL004495445B01" } });
+    const before = await customerLoader(await shopRow(), customer.id, "/app");
+    expect(before.peppol).toMatchObject({ participantId: "9944:NL004495445B01", problem: null, lookup: { registered: false, invoice: false, expired: false } });
+    network.register("9944:NL004495445B01", { creditNote: false, accessPoint: "Noord AP" });
+    const form = new FormData();
+    form.set("intent", "peppol-lookup");
+    expect(await customerAction(await shopRow(), customer.id, form)).toEqual({ ok: true, message: "9944:NL004495445B01 is on PEPPOL" });
+    const after = await customerLoader(await shopRow(), customer.id, "/app");
+    expect(after.peppol.lookup).toMatchObject({ registered: true, invoice: true, creditNote: false, accessPoint: "Noord AP" });
+    const typo = await db.customer.create({ data: { shopId, channel: "SHOPIFY", externalId: "peppol-typo", name: "Typo BV", vatNumber: "BE0123456789", countryCode: "BE" } });
+    expect((await customerLoader(await shopRow(), typo.id, "/app")).peppol).toMatchObject({ participantId: null, problem: expect.stringContaining("check digits of enterprise number 0123456789 do not match") });
+  });
+
   it("a refusal by the receiving side is FAILED with its reason, the merchant is told and the customer e-mailed", async () => {
     fake.failNextDelivery("AS4 receipt not received: EBMS:0004 receiver certificate revoked");
     const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
@@ -255,6 +271,20 @@ describe("PEPPOL inbound", () => {
     const again = await fetch(webhook.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: sent.id, companyId: peppolProviderCompanyId }) });
     expect(again.status).toBe(200);
     expect(await db.incomingDocument.count({ where: { shopId, providerDocumentId: sent.id } })).toBe(1);
+  });
+
+  it("a document whose webhook never came is found by polling the provider's inbox", async () => {
+    const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const hooks = fake.webhooks.splice(0); // Recommand calls a webhook once and never again: here, not at all
+    try {
+      const xml = readFileSync(path.join(ROOT, "tests/golden/creditNote.ubl.xml"), "utf8");
+      const sent = await fake.receiveDocument({ companyId: peppolProviderCompanyId!, senderId: "0208:0456810810", xml, docTypeId: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1", processId: BILLING_PROCESS_ID });
+      await waitFor(async () => Boolean(await db.incomingDocument.findFirst({ where: { shopId, providerDocumentId: sent.id } })), 30_000, "the polled credit note");
+      expect(await db.incomingDocument.findFirstOrThrow({ where: { shopId, providerDocumentId: sent.id } })).toMatchObject({ kind: "CREDIT_NOTE" });
+      await waitFor(async () => fake.documents.find((d) => d.id === sent.id)?.readAt !== null, 10_000, "the provider's inbox acknowledged");
+    } finally {
+      fake.webhooks.push(...hooks);
+    }
   });
 
   it("a webhook with a wrong token is refused and stored nowhere", async () => {
