@@ -13,7 +13,7 @@ import { peppolLoader } from "~/admin-pages/peppol.server";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
 import { searchInvoices } from "~/models/invoice.server";
-import { invoicePageData } from "~/services/invoice-page.server";
+import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
 import { createRecommandProvider } from "~/integrations/peppol/recommand/recommand-provider.server";
 import { registerPeppolCompany } from "~/services/peppol-registration.server";
 import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID } from "~/domain/peppol/document-types";
@@ -182,6 +182,24 @@ describe("PEPPOL delivery", () => {
     expect(list.invoices.every((i) => ["QUEUED", "SENDING", "FAILED", "REJECTED"].includes(i.peppolDelivery?.state ?? ""))).toBe(true);
     // The provider's inbox is acknowledged.
     expect(fake.documents.find((d) => d.id === response.providerDocumentId)?.readAt).not.toBeNull();
+  });
+
+  it("after the rejection the merchant credits the invoice: the credit note goes over PEPPOL as a BIS 3 credit note", async () => {
+    const { invoiceId } = lastDelivered!;
+    const form = new FormData();
+    form.set("intent", "credit");
+    form.set("reason", "Rejected by the customer: purchase order number missing");
+    const result = await runInvoiceAction(db, { id: shopId, platform: "SHOPIFY" }, invoiceId, form);
+    expect(result).toMatchObject({ ok: true });
+    const creditNote = await db.invoice.findFirstOrThrow({ where: { shopId, originalInvoiceId: invoiceId, kind: "CREDIT_NOTE" } });
+    const delivery = await deliveryOf(creditNote.id, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
+    expect(delivery.state).toBe("DELIVERED");
+    const sent = fake.documents.find((d) => d.id === delivery.providerDocumentId)!;
+    expect(sent.docTypeId).toContain("CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1");
+    expect(sent.xml).toContain("<CreditNote");
+    const validation = validateUbl(sent.xml!);
+    expect(validation.output).not.toMatch(/FATAL/);
+    expect(validation.status).toBe(0);
   });
 
   it("a business not on PEPPOL gets the e-mail as today", async () => {
