@@ -44,8 +44,10 @@ async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockSt
 
 /** The store's order shows the invoice's new PEPPOL state (metafield / order meta). */
 async function tagOrderAgain(ctx: WorkerContext, invoiceId: string) {
-  const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-  await ensureJob(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
+  const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true, peppolDelivery: { select: { state: true } } } });
+  // Its own job id per state: the tagging job of the issuing may still be waiting or running.
+  const version = `peppol-${(invoice.peppolDelivery?.state ?? "none").toLowerCase()}`;
+  await ensureJob(invoice.channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId, version });
 }
 
 /** Job name → processor: each a thin call into a service. */

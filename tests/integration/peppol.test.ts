@@ -268,6 +268,35 @@ describe("PEPPOL delivery", () => {
   });
 });
 
+describe("PEPPOL delivery across a crash", () => {
+  it("a worker killed while the provider accepts the document: the restarted worker finds it sent and never sends it twice", async () => {
+    fake.setSlowMs(4000); // the provider takes 4 s to accept; the worker dies meanwhile
+    try {
+      const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
+      const deadline = Date.now() + 30_000;
+      while ((await db.peppolDelivery.findUnique({ where: { invoiceId } }))?.state !== "SENDING") {
+        if (Date.now() > deadline) throw new Error("the send never started");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const exited = new Promise((resolve) => stack.worker.once("exit", resolve));
+      stack.worker.kill("SIGKILL"); // between "SENDING recorded + request sent" and "DELIVERED recorded"
+      await exited;
+      const { formattedNumber: number } = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+      await waitFor(async () => fake.transmissions(number) === 1, 15_000, "the provider finishing the transmission");
+      expect((await db.peppolDelivery.findUniqueOrThrow({ where: { invoiceId } })).state).toBe("SENDING");
+      stack.worker = stack.startWorker();
+      // BullMQ hands the stalled job to the new worker once the dead one's lock expires (~30 s).
+      const delivery = await deliveryOf(invoiceId, ["DELIVERED", "FAILED"], 120_000);
+      expect(delivery.state).toBe("DELIVERED");
+      expect(fake.transmissions(number)).toBe(1);
+      expect(fake.sendAttempts.filter((a) => a.documentNumber === number)).toHaveLength(1);
+      expect(delivery.providerDocumentId).toBe(fake.documents.find((d) => d.documentNumber === number && d.direction === "outgoing")!.id);
+    } finally {
+      fake.setSlowMs(0);
+    }
+  }, 180_000);
+});
+
 describe("PEPPOL inbound", () => {
   it("a supplier's invoice arrives by the provider's webhook, is stored with its UBL and essentials, and is listed on the Incoming page", async () => {
     const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
