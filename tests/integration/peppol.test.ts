@@ -5,10 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
-import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { sendShopifyWebhook, sendWooWebhook } from "../fakes/send-webhook";
+import { startFakeWooCommerce } from "../fakes/fake-woocommerce";
+import { encryptSecret } from "~/utils/encryption.server";
 import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-peppol-network";
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
-import { seedShopifyShop } from "../support/seed-shop";
+import { seedShopifyShop, seedWooStore } from "../support/seed-shop";
 import { peppolLoader } from "~/admin-pages/peppol.server";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
@@ -264,6 +266,32 @@ describe("PEPPOL delivery", () => {
       expect(notDelivered.map((i) => i.peppolDelivery?.state).sort()).toEqual(["FAILED", "REJECTED"]);
     } finally {
       fake.setSlowMs(0);
+    }
+  });
+});
+
+describe("PEPPOL for a WooCommerce store", () => {
+  it("a B2B WooCommerce order is invoiced, delivered over PEPPOL, and the order carries the state", async () => {
+    const woo = await startFakeWooCommerce();
+    try {
+      const secret = "woo-peppol-secret";
+      const { shopId: wooShopId, connectionId } = await seedWooStore(db, { storeUrl: woo.url, webhookSecret: secret });
+      await db.wooConnection.update({ where: { id: connectionId }, data: { consumerKey: encryptSecret(woo.key.consumerKey), consumerSecret: encryptSecret(woo.key.consumerSecret) } });
+      const company = fake.addCompany({ name: "Atelier Lumière BV (Woo)", enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isVerified: true });
+      await db.shop.update({ where: { id: wooShopId }, data: { peppolRegistration: "ACTIVE", peppolProviderCompanyId: company.id, invoiceSender: "FACTO" } });
+      const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
+      const order = { ...fixture, id: 8801, number: "8801", billing: { ...fixture.billing, company: "Brouwerij De Klok NV" }, meta_data: [{ id: 1, key: "_billing_vat_number", value: "BE0456810810" }] };
+      woo.orders.set(8801, order);
+      expect((await sendWooWebhook({ appUrl: stack.info.appUrl, connectionId, topic: "order.created", body: JSON.stringify(order), secret, deliveryId: "pe-8801" })).status).toBe(200);
+      await waitFor(async () => Boolean(await db.invoice.findFirst({ where: { shopId: wooShopId, channelOrderId: "8801" } })), 60_000, "the WooCommerce invoice");
+      const invoice = await db.invoice.findFirstOrThrow({ where: { shopId: wooShopId, channelOrderId: "8801" } });
+      const delivery = await deliveryOf(invoice.id, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
+      expect(delivery).toMatchObject({ state: "DELIVERED", recipientId: "0208:0456810810" });
+      expect(fake.documents.find((d) => d.id === delivery.providerDocumentId)?.companyId).toBe(company.id);
+      const meta = () => (woo.orders.get(8801)!.meta_data as { key: string; value: unknown }[]) ?? [];
+      await waitFor(async () => meta().some((m) => m.key === "_facto_peppol_status" && m.value === "delivered"), 30_000, "the order's PEPPOL status in WooCommerce");
+    } finally {
+      await woo.close();
     }
   });
 });
