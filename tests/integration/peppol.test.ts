@@ -12,6 +12,7 @@ import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-pe
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
 import { seedShopifyShop, seedWooStore } from "../support/seed-shop";
 import { peppolLoader } from "~/admin-pages/peppol.server";
+import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
 import { searchInvoices } from "~/models/invoice.server";
@@ -44,6 +45,7 @@ function validateUbl(xml: string): { status: number | null; output: string } {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 let nextOrder = 9100;
 let lastDelivered: { invoiceId: string; orderId: string; providerDocumentId: string; number: string } | null = null;
 function businessOrder(vatNumber: string, company: string) {
@@ -166,6 +168,14 @@ describe("PEPPOL delivery", () => {
     // The state on the invoice page and on the Shopify order.
     const page = await invoicePageData(db, await shopRow(), invoiceId);
     expect(page?.peppol).toMatchObject({ state: "DELIVERED", label: "delivered", recipient: "0208:0456810810", canSend: false });
+    // And as the embedded admin renders it (Shopify's session token; a browser's User-Agent, since the
+    // Shopify library answers bots with 410).
+    const token = adminIdToken({ shop, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const html = await fetch(`${stack.info.appUrl}/app/invoices/${invoiceId}?${embeddedQuery(shop, token)}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(html.status).toBe(200);
+    const text = await html.text();
+    expect(text).toContain(">PEPPOL<");
+    expect(text).toMatch(/To (<!-- -->)?0208:0456810810/);
     const orderId = (await db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).channelOrderId;
     await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "delivered", 30_000, "the order's PEPPOL status");
     lastDelivered = { invoiceId, orderId, providerDocumentId: delivery.providerDocumentId!, number: delivery.invoice.formattedNumber };
@@ -176,6 +186,7 @@ describe("PEPPOL delivery", () => {
     await fake.rejectByReceiver(providerDocumentId, "Purchase order number missing");
     const delivery = await deliveryOf(invoiceId, ["REJECTED"]);
     expect(delivery.reason).toBe("Rejected by the customer (RE): Purchase order number missing");
+    await waitFor(async () => stack.fakeSmtp.messages.some((m) => m.parsed.subject === `Facto: ${number} was rejected by your customer`), 15_000, "the merchant told of the rejection");
     await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "rejected", 30_000, "the order's PEPPOL status rejected");
     const response = await db.incomingDocument.findFirstOrThrow({ where: { shopId, kind: "INVOICE_RESPONSE" } });
     expect(response).toMatchObject({ referencedNumber: number, responseCode: "RE", senderId: "0208:0456810810" });
@@ -235,6 +246,12 @@ describe("PEPPOL delivery", () => {
     expect(delivery.reason).toBe("Failed to send document over Peppol network. AS4 receipt not received: EBMS:0004 receiver certificate revoked");
     expect(delivery.merchantNotifiedAt).not.toBeNull();
     await waitFor(async () => (await emailsOf(invoiceId)).length === 1, 30_000, "the fallback e-mail");
+    // The merchant's e-mail names the document and the reason.
+    const subject = `Facto: ${delivery.invoice.formattedNumber} could not be delivered over PEPPOL`;
+    await waitFor(async () => stack.fakeSmtp.messages.some((m) => m.parsed.subject === subject), 15_000, "the merchant's notice");
+    const notice = stack.fakeSmtp.messages.find((m) => m.parsed.subject === subject);
+    expect(notice?.parsed.text).toContain("EBMS:0004 receiver certificate revoked");
+    expect(notice?.to).toContain("facturen@atelier-lumiere.example");
   });
 
   it("a provider outage is retried with backoff and sent once recovered — once", async () => {
