@@ -354,10 +354,15 @@ describe("PEPPOL inbound", () => {
     expect(stored.payableAmount?.toFixed(2)).toBe(/<cbc:PayableAmount currencyID="[A-Z]+">([^<]+)</.exec(xml)![1]);
     const page = await incomingLoader({ id: shopId }, "/app");
     expect(page.documents).toContainEqual(expect.objectContaining({ id: stored.id, kind: "INVOICE", number: stored.number }));
-    const pdf = await incomingDocumentResponse(shopId, stored.id, "pdf");
+    // Through the admin's resource route, as the Incoming page's download button fetches it.
+    const token = adminIdToken({ shop, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const pdf = await fetch(`${stack.info.appUrl}/app/incoming/${stored.id}/pdf?${embeddedQuery(shop, token)}`, { headers: { "User-Agent": BROWSER_UA } });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const ubl = await incomingDocumentResponse(shopId, stored.id, "ubl");
+    expect(await ubl.text()).toBe(xml);
+    expect((await incomingDocumentResponse(shopId, randomUUID(), "pdf")).status).toBe(404);
     // A redelivered webhook for the same document stores nothing new.
     const webhook = fake.webhooks.find((w) => w.companyId === peppolProviderCompanyId)!;
     const again = await fetch(webhook.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: sent.id, companyId: peppolProviderCompanyId }) });
