@@ -47,6 +47,8 @@ const EnvSchema = z.object({
    * a retry after a timeout first asks the provider whether the document went (decision 018).
    */
   PEPPOL_RETRY_DELAY_MS: z.coerce.number().int().min(100).default(120_000),
+  /** How often the provider's inbox is read for documents whose webhook never came. */
+  PEPPOL_POLL_EVERY_MS: z.coerce.number().int().min(500).default(15 * 60_000),
   /** How long a participant lookup result is trusted. */
   PEPPOL_LOOKUP_TTL_HOURS: z.coerce.number().min(0).default(24),
   /** The SMTP server that sends the customers' e-mails (smtp:// or smtps://, credentials in the URL). */

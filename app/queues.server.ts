@@ -22,14 +22,15 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const JobPayloads = {
   "process-webhook": z.object({ eventId: z.uuid() }),
   "render-documents": z.object({ invoiceId: z.uuid() }),
-  "tag-shopify-order": z.object({ invoiceId: z.uuid() }),
+  /** `version`: a later change to show on the order (e.g. a PEPPOL state), so it is not collapsed into an earlier tagging. */
+  "tag-shopify-order": z.object({ invoiceId: z.uuid(), version: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional() }),
   "reconcile-inbox": z.object({}),
   "reconcile-shopify-shops": z.object({}),
   "reconcile-shopify-orders": z.object({ shopId: z.uuid() }),
   "send-email": z.object({ emailId: z.uuid() }),
   "mark-order-paid": z.object({ invoiceId: z.uuid() }),
   "queue-reminders": z.object({}),
-  "tag-woo-order": z.object({ invoiceId: z.uuid() }),
+  "tag-woo-order": z.object({ invoiceId: z.uuid(), version: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional() }),
   "reconcile-woo-stores": z.object({}),
   "reconcile-woo-store": z.object({ shopId: z.uuid() }),
   "sync-woo-stock": z.object({
@@ -46,6 +47,8 @@ export const JobPayloads = {
   "sync-stock": z.object({ shopId: z.uuid() }),
   "sync-stock-all": z.object({}),
   "peppol-send": z.object({ invoiceId: z.uuid() }),
+  "peppol-poll-all": z.object({}),
+  "peppol-poll": z.object({ shopId: z.uuid() }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
@@ -73,20 +76,22 @@ export const JobQueue: Record<JobName, QueueName> = {
   "sync-stock": QueueName.stock,
   "sync-stock-all": QueueName.maintenance,
   "peppol-send": QueueName.peppol,
+  "peppol-poll-all": QueueName.maintenance,
+  "peppol-poll": QueueName.peppol,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
 export const jobId = {
   "process-webhook": (p: JobPayload<"process-webhook">) => `webhook-${p.eventId}`,
   "render-documents": (p: JobPayload<"render-documents">) => `render-${p.invoiceId}`,
-  "tag-shopify-order": (p: JobPayload<"tag-shopify-order">) => `tag-order-${p.invoiceId}`,
+  "tag-shopify-order": (p: JobPayload<"tag-shopify-order">) => `tag-order-${p.invoiceId}${p.version ? `-${p.version}` : ""}`,
   "reconcile-inbox": () => "reconcile-inbox",
   "reconcile-shopify-shops": () => "reconcile-shopify-shops",
   "reconcile-shopify-orders": (p: JobPayload<"reconcile-shopify-orders">) => `reconcile-orders-${p.shopId}`,
   "send-email": (p: JobPayload<"send-email">) => `email-${p.emailId}`,
   "mark-order-paid": (p: JobPayload<"mark-order-paid">) => `order-paid-${p.invoiceId}`,
   "queue-reminders": () => "queue-reminders",
-  "tag-woo-order": (p: JobPayload<"tag-woo-order">) => `tag-woo-order-${p.invoiceId}`,
+  "tag-woo-order": (p: JobPayload<"tag-woo-order">) => `tag-woo-order-${p.invoiceId}${p.version ? `-${p.version}` : ""}`,
   "reconcile-woo-stores": () => "reconcile-woo-stores",
   "reconcile-woo-store": (p: JobPayload<"reconcile-woo-store">) => `reconcile-woo-${p.shopId}`,
   "sync-woo-stock": (p: JobPayload<"sync-woo-stock">) => `woo-stock-${p.shopId}-${p.syncId}`,
@@ -99,6 +104,8 @@ export const jobId = {
   "sync-stock": (p: JobPayload<"sync-stock">) => `sync-stock-${p.shopId}`,
   "sync-stock-all": () => "sync-stock-all",
   "peppol-send": (p: JobPayload<"peppol-send">) => `peppol-send-${p.invoiceId}`,
+  "peppol-poll-all": () => "peppol-poll-all",
+  "peppol-poll": (p: JobPayload<"peppol-poll">) => `peppol-poll-${p.shopId}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 /**

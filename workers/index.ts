@@ -41,6 +41,8 @@ async function ensureSchedulers() {
   await maintenance.upsertJobScheduler("twikey-feeds-all", { every: config.RECONCILE_EVERY_MS }, { name: "twikey-feeds-all", data: {} });
   // Stock adjustments not yet written to their store (a write that failed, an adjustment during a run).
   await maintenance.upsertJobScheduler("sync-stock-all", { every: config.RECONCILE_EVERY_MS }, { name: "sync-stock-all", data: {} });
+  // Documents received over PEPPOL whose webhook never came (the provider does not retry webhooks).
+  await maintenance.upsertJobScheduler("peppol-poll-all", { every: config.PEPPOL_POLL_EVERY_MS }, { name: "peppol-poll-all", data: {} });
   // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
   await maintenance.upsertJobScheduler("queue-reminders", { every: config.REMINDERS_EVERY_MS }, { name: "queue-reminders", data: {} });
 }

@@ -21,6 +21,7 @@ import { ensureJob } from "./ensure-job";
 import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
 import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
 import { importPeppolDocument } from "~/services/import-peppol-document.server";
+import { pollPeppolInbox } from "~/services/poll-peppol-inbox.server";
 import { activeMandate, collectInvoice, readTwikeyFeeds, sendUnsentCollections, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
@@ -44,8 +45,10 @@ async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockSt
 
 /** The store's order shows the invoice's new PEPPOL state (metafield / order meta). */
 async function tagOrderAgain(ctx: WorkerContext, invoiceId: string) {
-  const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-  await ensureJob(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
+  const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true, peppolDelivery: { select: { state: true } } } });
+  // Its own job id per state: the tagging job of the issuing may still be waiting or running.
+  const version = `peppol-${(invoice.peppolDelivery?.state ?? "none").toLowerCase()}`;
+  await ensureJob(invoice.channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId, version });
 }
 
 /** Job name → processor: each a thin call into a service. */
@@ -160,6 +163,17 @@ export const processors: { [N in JobName]: Processor<N> } = {
   },
   "queue-reminders": (_payload, ctx) => queueDueReminders(ctx.db, new Date(), (emailId) => ctx.enqueue("send-email", { emailId })),
   "render-documents": ({ invoiceId }, ctx) => ensureInvoiceDocuments(ctx.db, invoiceId),
+  "peppol-poll-all": async (_payload, ctx) => {
+    if (!accessPointProvider()) return { skipped: "PEPPOL is not configured" };
+    const shops = await ctx.db.shop.findMany({ where: { peppolRegistration: "ACTIVE", peppolReceivingHere: true, uninstalledAt: null }, select: { id: true } });
+    for (const shop of shops) await ensureJob("peppol-poll", { shopId: shop.id });
+    return { shops: shops.length };
+  },
+  "peppol-poll": async ({ shopId }, ctx) => {
+    const provider = accessPointProvider();
+    if (!provider) return { skipped: "PEPPOL is not configured" };
+    return pollPeppolInbox(ctx.db, shopId, provider, (eventId) => ctx.enqueue("process-webhook", { eventId }));
+  },
   "peppol-send": async ({ invoiceId }, ctx) => {
     const provider = accessPointProvider();
     if (!provider) return { state: "SKIPPED", reason: "PEPPOL is not configured" };

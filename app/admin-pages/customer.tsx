@@ -4,7 +4,7 @@ import { DownloadButton } from "~/components/authenticated-download";
 import type { customerAction, customerLoader } from "./customer.server";
 
 export function CustomerPage() {
-  const { twikey, customer, invoices, mandates, base } = useLoaderData<typeof customerLoader>();
+  const { twikey, customer, invoices, mandates, peppol, base } = useLoaderData<typeof customerLoader>();
   const result = useActionData<typeof customerAction>();
   const busy = useNavigation().state !== "idle";
   const active = mandates.some((m) => m.status === "SIGNED");
@@ -21,6 +21,29 @@ export function CustomerPage() {
                 <Text as="p" tone="subdued">
                   {customer.vatNumber ? `VAT ${customer.vatNumber} (${customer.vatValid === null ? "not checked" : customer.vatValid ? "valid in VIES" : "not valid in VIES"}) · ` : ""}Language {customer.language ?? "shop default"} · Country {customer.country ?? "—"} · Pays by {customer.directDebit ? "direct debit" : "transfer or online"}
                 </Text>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">PEPPOL</Text>
+                  {peppol.lookup ? <Badge tone={peppol.lookup.registered ? "success" : undefined}>{peppol.lookup.registered ? "on PEPPOL" : "not on PEPPOL"}</Badge> : null}
+                </InlineStack>
+                {peppol.participantId ? <Text as="p">PEPPOL id {peppol.participantId}</Text> : <Text as="p" tone="subdued">{peppol.problem}</Text>}
+                {peppol.lookup ? (
+                  <Text as="p" tone="subdued">
+                    {peppol.lookup.registered
+                      ? `Receives ${[peppol.lookup.invoice && "invoices", peppol.lookup.creditNote && "credit notes"].filter(Boolean).join(" and ") || "no BIS 3 invoices"}${peppol.lookup.accessPoint ? ` through ${peppol.lookup.accessPoint}` : ""}`
+                      : (peppol.lookup.reason ?? "Not registered")}
+                    {` · checked ${peppol.lookup.checkedAt}${peppol.lookup.expired ? " (expired)" : ""}`}
+                  </Text>
+                ) : null}
+                {peppol.participantId ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="peppol-lookup" />
+                    <Button submit loading={busy}>{peppol.lookup ? "Check again" : "Check PEPPOL"}</Button>
+                  </Form>
+                ) : null}
               </BlockStack>
             </Card>
             <Card>

@@ -7,7 +7,7 @@ import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-acti
 import { paymentEffects } from "~/services/payment-effects.server";
 import { previewToken } from "~/utils/document-response.server";
 import { accessPointProvider } from "~/integrations/peppol/access-point-provider.server";
-import { buyerParticipantId, PEPPOL_STATE_LABEL, requestPeppolDelivery } from "~/services/send-peppol-document.server";
+import { buyerParticipantId, PEPPOL_STATE_LABEL, queuePeppolDelivery, requestPeppolDelivery } from "~/services/send-peppol-document.server";
 
 /**
  * One invoice as the merchant's admin shows it — in Shopify admin and in Facto's WooCommerce admin
@@ -85,7 +85,10 @@ export async function runInvoiceAction(prisma: Db, shop: { id: string; platform:
     }
     if (intent === "credit") {
       const credited = await creditInvoiceFully(prisma, shop.id, invoiceId, String(form.get("reason") ?? ""), new Date());
-      const { emailId } = await queueDocumentEmail(prisma, credited.creditNoteId, "CREDIT_NOTE");
+      // Like every credit note: over PEPPOL to a business on it (decision 018), else (or also) by e-mail.
+      const peppol = await queuePeppolDelivery(prisma, credited.creditNoteId, accessPointProvider()?.name ?? null);
+      if (peppol.queued) await ensureJob("peppol-send", { invoiceId: credited.creditNoteId });
+      const { emailId } = peppol.emailNow ? await queueDocumentEmail(prisma, credited.creditNoteId, "CREDIT_NOTE") : { emailId: null };
       if (emailId) await enqueue("send-email", { emailId });
       if (shop.platform === "SHOPIFY") await enqueue("tag-shopify-order", { invoiceId: credited.creditNoteId }); // the order's status becomes "credited"
       return { ok: true, error: null, message: `Credit note ${credited.formattedNumber} issued` };

@@ -5,10 +5,21 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
-import { sendShopifyWebhook } from "../fakes/send-webhook";
+import { sendShopifyWebhook, sendWooWebhook } from "../fakes/send-webhook";
+import { startFakeWooCommerce } from "../fakes/fake-woocommerce";
+import { encryptSecret } from "~/utils/encryption.server";
 import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-peppol-network";
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
-import { seedShopifyShop } from "../support/seed-shop";
+import { seedShopifyShop, seedWooStore } from "../support/seed-shop";
+import { peppolLoader } from "~/admin-pages/peppol.server";
+import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
+import { customerAction, customerLoader } from "~/admin-pages/customer.server";
+import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
+import { searchInvoices } from "~/models/invoice.server";
+import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
+import { createRecommandProvider } from "~/integrations/peppol/recommand/recommand-provider.server";
+import { registerPeppolCompany } from "~/services/peppol-registration.server";
+import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID } from "~/domain/peppol/document-types";
 import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 
 /**
@@ -34,7 +45,9 @@ function validateUbl(xml: string): { status: number | null; output: string } {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 let nextOrder = 9100;
+let lastDelivered: { invoiceId: string; orderId: string; providerDocumentId: string; number: string } | null = null;
 function businessOrder(vatNumber: string, company: string) {
   const id = nextOrder++;
   const address = { ...fixture.billing_address, company };
@@ -78,16 +91,48 @@ beforeAll(async () => {
       PEPPOL_DNS_SERVERS: network.dnsServer,
       RECOMMAND_TIMEOUT_MS: "800",
       PEPPOL_RETRY_DELAY_MS: "2500",
+      PEPPOL_POLL_EVERY_MS: "1000",
     },
   });
   adoptStackEnv(stack.info);
   db = createPrisma(stack.info.databaseUrl, 2);
   ({ shopId } = await seedShopifyShop(db, { domain: shop }));
-  // The merchant's company, registered and verified at the provider (the registration flow has its own test).
-  const company = fake.addCompany({ name: "Atelier Lumière BV", enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isVerified: true });
-  await db.shop.update({ where: { id: shopId }, data: { peppolRegistration: "ACTIVE", peppolProviderCompanyId: company.id, invoiceSender: "FACTO" } });
+  await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "FACTO" } });
   network.register("0208:0456810810", { accessPoint: "Brouwerij AP" });
 }, 300_000);
+
+// The admin pages' data, read through the loaders the Shopify and WooCommerce pages share (the HTTP
+// layer of the embedded admin — session tokens — is covered by admin-pages.test.ts).
+const shopRow = () => db.shop.findUniqueOrThrow({ where: { id: shopId } });
+const shopifyOrderFields = async (orderId: string) =>
+  ((await (await fetch(`${stack.info.fakeShopifyUrl}/_state/${shop}`)).json()) as { metafields: Record<string, Record<string, { value: string }>> }).metafields[`gid://shopify/Order/${orderId}`] ?? {};
+
+describe("PEPPOL registration", () => {
+  it("registers the merchant's company through the provider: pending with the identity-check link, then active, webhook registered", async () => {
+    const provider = createRecommandProvider({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret });
+    const pending = await registerPeppolCompany(db, await db.shop.findUniqueOrThrow({ where: { id: shopId } }), provider, { receivingHere: true });
+    expect(pending).toMatchObject({ peppolRegistration: "PENDING", peppolReceivingHere: true, peppolRegistrationUrl: expect.stringContaining("/company-verification/") });
+    const company = fake.companies.get(pending.peppolProviderCompanyId!)!;
+    expect(company).toMatchObject({ enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isSmpRecipient: true, isVerified: false });
+    expect(fake.webhooks).toContainEqual(expect.objectContaining({ companyId: company.id, url: `${stack.info.appUrl}/webhooks/peppol/${pending.peppolWebhookToken}` }));
+    // The PEPPOL page shows "pending" until the provider says verified; opening it asks again.
+    const before = await peppolLoader(await shopRow(), "/app");
+    expect(before.registration).toMatchObject({ state: "PENDING", verificationUrl: pending.peppolRegistrationUrl });
+    fake.verifyCompany(company.id);
+    const after = await peppolLoader(await shopRow(), "/app");
+    expect(after).toMatchObject({ participantId: "0208:0123456749", registration: { state: "ACTIVE", verificationUrl: null } });
+  });
+
+  it("registration explains incomplete company settings and an invalid own PEPPOL id, and registers nothing", async () => {
+    const provider = createRecommandProvider({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret });
+    const other = await db.shop.create({ data: { platform: "SHOPIFY", domain: "peppol-refused.myshopify.com", legalName: "X", street: "S 1", postalCode: "1000", city: "B", countryCode: "BE", vatNumber: "BE0123456749" } });
+    const refused = await registerPeppolCompany(db, { ...other, city: "" }, provider, { receivingHere: false }).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: "SHOP_SETTINGS_INCOMPLETE" });
+    const noVat = await registerPeppolCompany(db, { ...other, vatNumber: "BE0123456789", enterpriseNumber: null }, provider, { receivingHere: false }).then(() => null, (e: unknown) => e);
+    expect(noVat).toMatchObject({ code: "SHOP_SETTINGS_INCOMPLETE", message: expect.stringContaining("check digits") });
+    expect(fake.companies.size).toBe(1); // nothing was registered for them
+  });
+});
 
 afterAll(async () => {
   await db?.$disconnect();
@@ -97,6 +142,10 @@ afterAll(async () => {
 });
 
 describe("PEPPOL delivery", () => {
+  beforeAll(async () => {
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).peppolRegistration).toBe("ACTIVE");
+  });
+
   it("B2B order → invoice → verified recipient → sent over PEPPOL → delivered; the UBL sent is the stored one and passes the official validation", async () => {
     const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
     const delivery = await deliveryOf(invoiceId, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
@@ -116,6 +165,54 @@ describe("PEPPOL delivery", () => {
     // Delivered over PEPPOL: no e-mail (the shop e-mails only as fallback).
     expect(await emailsOf(invoiceId)).toEqual([]);
     expect(fake.transmissions(delivery.invoice.formattedNumber)).toBe(1);
+    // The state on the invoice page and on the Shopify order.
+    const page = await invoicePageData(db, await shopRow(), invoiceId);
+    expect(page?.peppol).toMatchObject({ state: "DELIVERED", label: "delivered", recipient: "0208:0456810810", canSend: false });
+    // And as the embedded admin renders it (Shopify's session token; a browser's User-Agent, since the
+    // Shopify library answers bots with 410).
+    const token = adminIdToken({ shop, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const html = await fetch(`${stack.info.appUrl}/app/invoices/${invoiceId}?${embeddedQuery(shop, token)}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(html.status).toBe(200);
+    const text = await html.text();
+    expect(text).toContain(">PEPPOL<");
+    expect(text).toMatch(/To (<!-- -->)?0208:0456810810/);
+    const orderId = (await db.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).channelOrderId;
+    await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "delivered", 30_000, "the order's PEPPOL status");
+    lastDelivered = { invoiceId, orderId, providerDocumentId: delivery.providerDocumentId!, number: delivery.invoice.formattedNumber };
+  });
+
+  it("rejected by the receiver: the Invoice Response arrives by webhook and the invoice, the order and the list show it", async () => {
+    const { invoiceId, orderId, providerDocumentId, number } = lastDelivered!;
+    await fake.rejectByReceiver(providerDocumentId, "Purchase order number missing");
+    const delivery = await deliveryOf(invoiceId, ["REJECTED"]);
+    expect(delivery.reason).toBe("Rejected by the customer (RE): Purchase order number missing");
+    await waitFor(async () => stack.fakeSmtp.messages.some((m) => m.parsed.subject === `Facto: ${number} was rejected by your customer`), 15_000, "the merchant told of the rejection");
+    await waitFor(async () => (await shopifyOrderFields(orderId))["facto.peppol_status"]?.value === "rejected", 30_000, "the order's PEPPOL status rejected");
+    const response = await db.incomingDocument.findFirstOrThrow({ where: { shopId, kind: "INVOICE_RESPONSE" } });
+    expect(response).toMatchObject({ referencedNumber: number, responseCode: "RE", senderId: "0208:0456810810" });
+    const list = await searchInvoices(db, shopId, { peppol: "NOT_DELIVERED" });
+    expect(list.invoices.map((i) => [i.formattedNumber, i.peppolDelivery?.state])).toContainEqual([number, "REJECTED"]);
+    expect(list.invoices.every((i) => ["QUEUED", "SENDING", "FAILED", "REJECTED"].includes(i.peppolDelivery?.state ?? ""))).toBe(true);
+    // The provider's inbox is acknowledged.
+    expect(fake.documents.find((d) => d.id === response.providerDocumentId)?.readAt).not.toBeNull();
+  });
+
+  it("after the rejection the merchant credits the invoice: the credit note goes over PEPPOL as a BIS 3 credit note", async () => {
+    const { invoiceId } = lastDelivered!;
+    const form = new FormData();
+    form.set("intent", "credit");
+    form.set("reason", "Rejected by the customer: purchase order number missing");
+    const result = await runInvoiceAction(db, { id: shopId, platform: "SHOPIFY" }, invoiceId, form);
+    expect(result).toMatchObject({ ok: true });
+    const creditNote = await db.invoice.findFirstOrThrow({ where: { shopId, originalInvoiceId: invoiceId, kind: "CREDIT_NOTE" } });
+    const delivery = await deliveryOf(creditNote.id, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
+    expect(delivery.state).toBe("DELIVERED");
+    const sent = fake.documents.find((d) => d.id === delivery.providerDocumentId)!;
+    expect(sent.docTypeId).toContain("CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1");
+    expect(sent.xml).toContain("<CreditNote");
+    const validation = validateUbl(sent.xml!);
+    expect(validation.output).not.toMatch(/FATAL/);
+    expect(validation.status).toBe(0);
   });
 
   it("a business not on PEPPOL gets the e-mail as today", async () => {
@@ -127,6 +224,20 @@ describe("PEPPOL delivery", () => {
     expect(fake.sendAttempts.filter((a) => a.documentNumber === delivery.invoice.formattedNumber)).toEqual([]);
   });
 
+  it("the customer page shows the cached lookup, checks again on request, and explains an invalid id", async () => {
+    const customer = await db.customer.findFirstOrThrow({ where: { shopId, vatNumber: "NL004495445B01" } });
+    const before = await customerLoader(await shopRow(), customer.id, "/app");
+    expect(before.peppol).toMatchObject({ participantId: "9944:NL004495445B01", problem: null, lookup: { registered: false, invoice: false, expired: false } });
+    network.register("9944:NL004495445B01", { creditNote: false, accessPoint: "Noord AP" });
+    const form = new FormData();
+    form.set("intent", "peppol-lookup");
+    expect(await customerAction(await shopRow(), customer.id, form)).toEqual({ ok: true, message: "9944:NL004495445B01 is on PEPPOL" });
+    const after = await customerLoader(await shopRow(), customer.id, "/app");
+    expect(after.peppol.lookup).toMatchObject({ registered: true, invoice: true, creditNote: false, accessPoint: "Noord AP" });
+    const typo = await db.customer.create({ data: { shopId, channel: "SHOPIFY", externalId: "peppol-typo", name: "Typo BV", vatNumber: "BE0123456789", countryCode: "BE" } });
+    expect((await customerLoader(await shopRow(), typo.id, "/app")).peppol).toMatchObject({ participantId: null, problem: expect.stringContaining("check digits of enterprise number 0123456789 do not match") });
+  });
+
   it("a refusal by the receiving side is FAILED with its reason, the merchant is told and the customer e-mailed", async () => {
     fake.failNextDelivery("AS4 receipt not received: EBMS:0004 receiver certificate revoked");
     const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
@@ -135,6 +246,12 @@ describe("PEPPOL delivery", () => {
     expect(delivery.reason).toBe("Failed to send document over Peppol network. AS4 receipt not received: EBMS:0004 receiver certificate revoked");
     expect(delivery.merchantNotifiedAt).not.toBeNull();
     await waitFor(async () => (await emailsOf(invoiceId)).length === 1, 30_000, "the fallback e-mail");
+    // The merchant's e-mail names the document and the reason.
+    const subject = `Facto: ${delivery.invoice.formattedNumber} could not be delivered over PEPPOL`;
+    await waitFor(async () => stack.fakeSmtp.messages.some((m) => m.parsed.subject === subject), 15_000, "the merchant's notice");
+    const notice = stack.fakeSmtp.messages.find((m) => m.parsed.subject === subject);
+    expect(notice?.parsed.text).toContain("EBMS:0004 receiver certificate revoked");
+    expect(notice?.to).toContain("facturen@atelier-lumiere.example");
   });
 
   it("a provider outage is retried with backoff and sent once recovered — once", async () => {
@@ -160,8 +277,117 @@ describe("PEPPOL delivery", () => {
       expect(fake.sendAttempts.filter((a) => a.documentNumber === number)).toHaveLength(1);
       expect(fake.transmissions(number)).toBe(1);
       expect(delivery.providerDocumentId).toBe(fake.documents.find((d) => d.documentNumber === number)!.id);
+      // The list's "not delivered" filter leaves delivered documents out and keeps failed / rejected ones.
+      const notDelivered = (await searchInvoices(db, shopId, { peppol: "NOT_DELIVERED" })).invoices;
+      expect(notDelivered.map((i) => i.id)).not.toContain(invoiceId);
+      expect(notDelivered.map((i) => i.peppolDelivery?.state).sort()).toEqual(["FAILED", "REJECTED"]);
     } finally {
       fake.setSlowMs(0);
     }
+  });
+});
+
+describe("PEPPOL for a WooCommerce store", () => {
+  it("a B2B WooCommerce order is invoiced, delivered over PEPPOL, and the order carries the state", async () => {
+    const woo = await startFakeWooCommerce();
+    try {
+      const secret = "woo-peppol-secret";
+      const { shopId: wooShopId, connectionId } = await seedWooStore(db, { storeUrl: woo.url, webhookSecret: secret });
+      await db.wooConnection.update({ where: { id: connectionId }, data: { consumerKey: encryptSecret(woo.key.consumerKey), consumerSecret: encryptSecret(woo.key.consumerSecret) } });
+      const company = fake.addCompany({ name: "Atelier Lumière BV (Woo)", enterpriseNumber: "0123456749", vatNumber: "BE0123456749", isVerified: true });
+      await db.shop.update({ where: { id: wooShopId }, data: { peppolRegistration: "ACTIVE", peppolProviderCompanyId: company.id, invoiceSender: "FACTO" } });
+      const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
+      const order = { ...fixture, id: 8801, number: "8801", billing: { ...fixture.billing, company: "Brouwerij De Klok NV" }, meta_data: [{ id: 1, key: "_billing_vat_number", value: "BE0456810810" }] };
+      woo.orders.set(8801, order);
+      expect((await sendWooWebhook({ appUrl: stack.info.appUrl, connectionId, topic: "order.created", body: JSON.stringify(order), secret, deliveryId: "pe-8801" })).status).toBe(200);
+      await waitFor(async () => Boolean(await db.invoice.findFirst({ where: { shopId: wooShopId, channelOrderId: "8801" } })), 60_000, "the WooCommerce invoice");
+      const invoice = await db.invoice.findFirstOrThrow({ where: { shopId: wooShopId, channelOrderId: "8801" } });
+      const delivery = await deliveryOf(invoice.id, ["DELIVERED", "FAILED", "NOT_ON_PEPPOL"]);
+      expect(delivery).toMatchObject({ state: "DELIVERED", recipientId: "0208:0456810810" });
+      expect(fake.documents.find((d) => d.id === delivery.providerDocumentId)?.companyId).toBe(company.id);
+      const meta = () => (woo.orders.get(8801)!.meta_data as { key: string; value: unknown }[]) ?? [];
+      await waitFor(async () => meta().some((m) => m.key === "_facto_peppol_status" && m.value === "delivered"), 30_000, "the order's PEPPOL status in WooCommerce");
+    } finally {
+      await woo.close();
+    }
+  });
+});
+
+describe("PEPPOL delivery across a crash", () => {
+  it("a worker killed while the provider accepts the document: the restarted worker finds it sent and never sends it twice", async () => {
+    fake.setSlowMs(4000); // the provider takes 4 s to accept; the worker dies meanwhile
+    try {
+      const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
+      const deadline = Date.now() + 30_000;
+      while ((await db.peppolDelivery.findUnique({ where: { invoiceId } }))?.state !== "SENDING") {
+        if (Date.now() > deadline) throw new Error("the send never started");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const exited = new Promise((resolve) => stack.worker.once("exit", resolve));
+      stack.worker.kill("SIGKILL"); // between "SENDING recorded + request sent" and "DELIVERED recorded"
+      await exited;
+      const { formattedNumber: number } = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+      await waitFor(async () => fake.transmissions(number) === 1, 15_000, "the provider finishing the transmission");
+      expect((await db.peppolDelivery.findUniqueOrThrow({ where: { invoiceId } })).state).toBe("SENDING");
+      stack.worker = stack.startWorker();
+      // BullMQ hands the stalled job to the new worker once the dead one's lock expires (~30 s).
+      const delivery = await deliveryOf(invoiceId, ["DELIVERED", "FAILED"], 120_000);
+      expect(delivery.state).toBe("DELIVERED");
+      expect(fake.transmissions(number)).toBe(1);
+      expect(fake.sendAttempts.filter((a) => a.documentNumber === number)).toHaveLength(1);
+      expect(delivery.providerDocumentId).toBe(fake.documents.find((d) => d.documentNumber === number && d.direction === "outgoing")!.id);
+    } finally {
+      fake.setSlowMs(0);
+    }
+  }, 180_000);
+});
+
+describe("PEPPOL inbound", () => {
+  it("a supplier's invoice arrives by the provider's webhook, is stored with its UBL and essentials, and is listed on the Incoming page", async () => {
+    const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const xml = readFileSync(path.join(ROOT, "tests/golden/export.ubl.xml"), "utf8");
+    const sent = await fake.receiveDocument({ companyId: peppolProviderCompanyId!, senderId: "0208:0456810810", xml, docTypeId: INVOICE_DOCUMENT_TYPE_ID, processId: BILLING_PROCESS_ID });
+    await waitFor(async () => Boolean(await db.incomingDocument.findFirst({ where: { shopId, providerDocumentId: sent.id } })), 30_000, "the incoming invoice");
+    const stored = await db.incomingDocument.findFirstOrThrow({ where: { shopId, providerDocumentId: sent.id } });
+    expect(Buffer.from(stored.ubl).toString("utf8")).toBe(xml);
+    expect(stored).toMatchObject({ kind: "INVOICE", number: /<cbc:ID>([^<]+)</.exec(xml)![1], supplierName: expect.stringContaining("Atelier"), currency: expect.any(String) });
+    expect(stored.payableAmount?.toFixed(2)).toBe(/<cbc:PayableAmount currencyID="[A-Z]+">([^<]+)</.exec(xml)![1]);
+    const page = await incomingLoader({ id: shopId }, "/app");
+    expect(page.documents).toContainEqual(expect.objectContaining({ id: stored.id, kind: "INVOICE", number: stored.number }));
+    // Through the admin's resource route, as the Incoming page's download button fetches it.
+    const token = adminIdToken({ shop, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const pdf = await fetch(`${stack.info.appUrl}/app/incoming/${stored.id}/pdf?${embeddedQuery(shop, token)}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const ubl = await incomingDocumentResponse(shopId, stored.id, "ubl");
+    expect(await ubl.text()).toBe(xml);
+    expect((await incomingDocumentResponse(shopId, randomUUID(), "pdf")).status).toBe(404);
+    // A redelivered webhook for the same document stores nothing new.
+    const webhook = fake.webhooks.find((w) => w.companyId === peppolProviderCompanyId)!;
+    const again = await fetch(webhook.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: sent.id, companyId: peppolProviderCompanyId }) });
+    expect(again.status).toBe(200);
+    expect(await db.incomingDocument.count({ where: { shopId, providerDocumentId: sent.id } })).toBe(1);
+  });
+
+  it("a document whose webhook never came is found by polling the provider's inbox", async () => {
+    const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const hooks = fake.webhooks.splice(0); // Recommand calls a webhook once and never again: here, not at all
+    try {
+      const xml = readFileSync(path.join(ROOT, "tests/golden/creditNote.ubl.xml"), "utf8");
+      const sent = await fake.receiveDocument({ companyId: peppolProviderCompanyId!, senderId: "0208:0456810810", xml, docTypeId: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1", processId: BILLING_PROCESS_ID });
+      await waitFor(async () => Boolean(await db.incomingDocument.findFirst({ where: { shopId, providerDocumentId: sent.id } })), 30_000, "the polled credit note");
+      expect(await db.incomingDocument.findFirstOrThrow({ where: { shopId, providerDocumentId: sent.id } })).toMatchObject({ kind: "CREDIT_NOTE" });
+      await waitFor(async () => fake.documents.find((d) => d.id === sent.id)?.readAt !== null, 10_000, "the provider's inbox acknowledged");
+    } finally {
+      fake.webhooks.push(...hooks);
+    }
+  });
+
+  it("a webhook with a wrong token is refused and stored nowhere", async () => {
+    const before = await db.webhookEvent.count({ where: { provider: "PEPPOL" } });
+    const res = await fetch(`${stack.info.appUrl}/webhooks/peppol/not-the-token-of-any-shop-xyz`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ eventType: "document.received", documentId: "doc_forged" }) });
+    expect(res.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { provider: "PEPPOL" } })).toBe(before);
   });
 });
