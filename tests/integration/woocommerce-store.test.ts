@@ -348,6 +348,18 @@ describe("a WooCommerce store, end to end", () => {
     expect(await page.locator("body").innerText()).toContain("Pause invoicing");
   }, 60_000);
 
+  it("has the PEPPOL pages too: registration and sending settings, and the documents received", async () => {
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/peppol`);
+    await page.getByRole("heading", { name: "PEPPOL e-invoicing" }).waitFor();
+    const text = await page.locator("body").innerText();
+    expect(text).toContain("0208:0123456749"); // the seller's participant id, from its enterprise number
+    expect(text).toContain("Invoices and credit notes to businesses on PEPPOL");
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/incoming`);
+    await page.getByRole("heading", { name: "Incoming (PEPPOL)" }).waitFor();
+    expect(await page.locator("body").innerText()).toContain("Nothing received over PEPPOL yet");
+    expect((await fetch(`${stack.appUrl}/woo/stores/${shopId}/peppol`, { redirect: "manual" })).status).toBe(302); // not without a session
+  }, 60_000);
+
   it("refuses a form post without this browser's CSRF token, and puts the mandate on the WooCommerce customer", async () => {
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === "facto_session")!;
