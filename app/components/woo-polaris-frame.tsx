@@ -15,6 +15,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
     [`${base}/customers`, "Customers"],
     [`${base}/stock`, "Stock"],
     [`${base}/payments`, "Payments & e-mails"],
+    [`${base}/bank`, "Bank"],
     [`${base}/products`, "VAT of products"],
     [`${base}/danger-zone`, "Danger zone"],
   ];

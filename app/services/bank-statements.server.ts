@@ -1,0 +1,260 @@
+import type { Db } from "~/db.server";
+import { indexOpenInvoices, matchTransaction, type MatchResult, type OpenInvoice } from "~/domain/banking/bank-matching";
+import type { BankStatementTransaction, ParsedBankStatement } from "~/domain/banking/bank-transaction";
+import { CamtFormatError, parseCamt053 } from "~/domain/banking/camt053";
+import { CodaFormatError, parseCoda } from "~/domain/banking/coda";
+import { formatIban } from "~/domain/banking/iban";
+import { dec, formatAmount } from "~/domain/money/money";
+import { AppError } from "~/errors/app-error";
+import type { BankTransactionStatus } from "~/generated/prisma/enums";
+import { logger } from "~/logger.server";
+import { settleWithEffects, type PaymentEffects } from "./online-payment.server";
+import { recordInvoiceEvent } from "./settle-invoice-payments.server";
+
+/**
+ * Bank statement import (docs/decisions/020-bank-statements.md): a CODA or camt.053 file is parsed, each transaction
+ * stored once per shop + account + bank reference (a second import of the same file inserts nothing and books
+ * nothing), and every new credit carrying an open invoice's structured reference becomes a BANK_TRANSFER payment line
+ * through the one payment path (settleWithEffects: invoice PAID → store order paid, thank-you e-mail; reminders only
+ * go to open invoices). A payment line's externalId is `bank:<BankTransaction id>`, unique per provider, so a
+ * transaction is booked at most once even when two imports race.
+ */
+export type StatementSource = "CODA" | "CAMT053" | "PONTO";
+
+export interface ImportSummary {
+  format: StatementSource;
+  statements: number;
+  transactions: number;
+  /** Already imported before (skipped). */
+  duplicates: number;
+  paid: number;
+  partial: number;
+  overpaid: number;
+  proposed: number;
+  unmatched: number;
+}
+
+export function parseStatementFile(text: string): { format: "CODA" | "CAMT053"; statements: ParsedBankStatement[] } {
+  const head = text.replace(/^\uFEFF/, "").trimStart();
+  try {
+    if (head.startsWith("<")) return { format: "CAMT053", statements: parseCamt053(text) };
+    if (head.startsWith("0")) return { format: "CODA", statements: parseCoda(text) };
+  } catch (error) {
+    if (error instanceof CodaFormatError || error instanceof CamtFormatError) throw new AppError("INVALID_PAYLOAD", error.message, { details: error instanceof CodaFormatError ? { line: error.line } : { path: error.path, line: error.line } });
+    throw error;
+  }
+  throw new AppError("INVALID_PAYLOAD", "Not a bank statement: upload a CODA file (.cod) or an ISO 20022 camt.053 file (.xml)");
+}
+
+const CHUNK = 1000;
+
+export async function importBankStatement(db: Db, shopId: string, text: string, effects: PaymentEffects): Promise<ImportSummary> {
+  const { format, statements } = parseStatementFile(text);
+  return importTransactions(db, shopId, format, statements.length, statements.flatMap((s) => s.transactions), effects);
+}
+
+export async function importTransactions(db: Db, shopId: string, source: StatementSource, statementCount: number, all: BankStatementTransaction[], effects: PaymentEffects): Promise<ImportSummary> {
+  const summary: ImportSummary = { format: source, statements: statementCount, transactions: all.length, duplicates: 0, paid: 0, partial: 0, overpaid: 0, proposed: 0, unmatched: 0 };
+  // the same reference twice in one upload counts once
+  const unique = [...new Map(all.map((t) => [`${t.accountNumber}|${t.bankReference}`, t])).values()];
+  const existing = new Set<string>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
+    const rows = await db.bankTransaction.findMany({ where: { shopId, OR: groupByAccount(chunk) }, select: { accountNumber: true, bankReference: true } });
+    for (const r of rows) existing.add(`${r.accountNumber}|${r.bankReference}`);
+  }
+  const fresh = unique.filter((t) => !existing.has(`${t.accountNumber}|${t.bankReference}`));
+  summary.duplicates = all.length - fresh.length;
+  if (fresh.length === 0) return summary;
+
+  const open = await db.invoice.findMany({
+    where: { shopId, kind: "INVOICE", status: "ISSUED", amountDue: { gt: 0 } },
+    select: { id: true, formattedNumber: true, channelOrderName: true, paymentReference: true, currency: true, amountDue: true },
+  });
+  const openInvoices: OpenInvoice[] = open.map((i) => ({ id: i.id, formattedNumber: i.formattedNumber, orderName: i.channelOrderName, paymentReference: i.paymentReference, currency: i.currency, amountDue: i.amountDue.toFixed(2) }));
+  const index = indexOpenInvoices(openInvoices);
+
+  const decided = fresh.map((tx) => {
+    const result = matchTransaction(tx, index);
+    if (result.kind === "PAY") {
+      // later transactions of this upload see what is still due after this one
+      const inv = openInvoices.find((o) => o.id === result.invoiceId)!;
+      const left = dec(inv.amountDue).minus(tx.amount);
+      inv.amountDue = formatAmount(left.greaterThan(0) ? left : 0);
+    }
+    return { tx, result };
+  });
+
+  for (let i = 0; i < decided.length; i += CHUNK) {
+    await db.bankTransaction.createMany({
+      data: decided.slice(i, i + CHUNK).map(({ tx, result }) => ({ shopId, source, ...rowOf(tx), ...statusOf(result) })),
+      skipDuplicates: true,
+    });
+  }
+
+  const toBook = decided.filter((d) => d.result.kind === "PAY");
+  for (const d of decided) {
+    if (d.result.kind === "PROPOSE") summary.proposed += 1;
+    if (d.result.kind === "UNMATCHED") summary.unmatched += 1;
+  }
+  if (toBook.length === 0) return summary;
+  const ids = new Map<string, string>();
+  for (let i = 0; i < toBook.length; i += CHUNK) {
+    const rows = await db.bankTransaction.findMany({ where: { shopId, status: "MATCHED", paymentId: null, OR: groupByAccount(toBook.slice(i, i + CHUNK).map((d) => d.tx)) }, select: { id: true, accountNumber: true, bankReference: true } });
+    for (const r of rows) ids.set(`${r.accountNumber}|${r.bankReference}`, r.id);
+  }
+  // distinct invoices are booked side by side; one invoice's transactions in order (its row lock serialises them anyway)
+  const byInvoice = new Map<string, typeof toBook>();
+  for (const d of toBook) {
+    const key = (d.result as Extract<MatchResult, { kind: "PAY" }>).invoiceId;
+    byInvoice.set(key, [...(byInvoice.get(key) ?? []), d]);
+  }
+  await inParallel([...byInvoice.values()], 4, async (group) => {
+    for (const { tx, result } of group) {
+      const id = ids.get(`${tx.accountNumber}|${tx.bankReference}`);
+      if (!id || result.kind !== "PAY") continue; // inserted by a concurrent import: it books it
+      const booked = await bookOnInvoice(db, shopId, id, tx, result.invoiceId, result.outcome, `structured ${result.via === "OGM" ? "communication" : "RF reference"}`, effects);
+      if (!booked) continue;
+      if (result.outcome === "EXACT") summary.paid += 1;
+      else if (result.outcome === "PARTIAL") summary.partial += 1;
+      else summary.overpaid += 1;
+    }
+  });
+  logger.info({ shopId, ...summary }, "bank statement imported");
+  return summary;
+}
+
+function groupByAccount(txs: Array<{ accountNumber: string; bankReference: string }>) {
+  const by = new Map<string, string[]>();
+  for (const t of txs) by.set(t.accountNumber, [...(by.get(t.accountNumber) ?? []), t.bankReference]);
+  return [...by].map(([accountNumber, refs]) => ({ accountNumber, bankReference: { in: refs } }));
+}
+
+function rowOf(tx: BankStatementTransaction) {
+  return {
+    accountNumber: tx.accountNumber,
+    bankReference: tx.bankReference,
+    currency: tx.currency,
+    amount: tx.amount,
+    bookingDate: new Date(`${tx.bookingDate}T00:00:00Z`),
+    valueDate: tx.valueDate ? new Date(`${tx.valueDate}T00:00:00Z`) : null,
+    structuredReference: tx.structuredReference?.value ?? null,
+    structuredReferenceValid: tx.structuredReference?.valid ?? null,
+    communication: tx.communication,
+    counterpartyName: tx.counterpartyName,
+    counterpartyAccount: tx.counterpartyAccount,
+    statementNumber: tx.statementNumber,
+  };
+}
+
+function statusOf(result: MatchResult): { status: BankTransactionStatus; matchReason: string; invoiceId: string | null } {
+  if (result.kind === "PAY") return { status: "MATCHED", matchReason: result.outcome, invoiceId: result.invoiceId };
+  if (result.kind === "PROPOSE") return { status: "PROPOSED", matchReason: result.via, invoiceId: result.invoiceId };
+  return { status: "UNMATCHED", matchReason: result.reason, invoiceId: null };
+}
+
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * Turns a bank transaction into a BANK_TRANSFER payment line of the invoice, once: the line's externalId is the
+ * transaction's id (unique per provider), the transaction keeps the payment's id. Then the invoice is settled with
+ * the usual effects. False when another process booked it first.
+ */
+async function bookOnInvoice(db: Db, shopId: string, bankTransactionId: string, tx: { amount: string; currency: string; bookingDate: string; counterpartyName: string | null; counterpartyAccount: string | null; bankReference: string }, invoiceId: string, outcome: "EXACT" | "PARTIAL" | "OVERPAYMENT" | "ASSIGNED", how: string, effects: PaymentEffects): Promise<boolean> {
+  const from = [tx.counterpartyName, tx.counterpartyAccount ? formatIban(tx.counterpartyAccount) : null].filter(Boolean).join(", ");
+  const method = `Bank transfer${from ? ` (${from})` : ""}`;
+  let paymentId: string;
+  try {
+    const payment = await db.payment.create({ data: { shopId, invoiceId, provider: "BANK_TRANSFER", externalId: `bank:${bankTransactionId}`, status: "PAID", amount: tx.amount, currency: tx.currency, method, paidAt: new Date(`${tx.bookingDate}T12:00:00Z`) } });
+    paymentId = payment.id;
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return false;
+    throw error;
+  }
+  await db.bankTransaction.update({ where: { id: bankTransactionId }, data: { paymentId, invoiceId, status: "MATCHED", resolvedAt: new Date() } });
+  const before = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { currency: true } });
+  const settlement = await settleWithEffects(db, invoiceId, effects);
+  const note = outcome === "PARTIAL" ? ` — partial payment, ${before.currency} ${settlement.outstanding} still due` : outcome === "OVERPAYMENT" ? " — more than was due (over-payment)" : "";
+  await recordInvoiceEvent(db, {
+    shopId,
+    invoiceId,
+    type: "payment.paid",
+    message: `Bank transfer ${how}: ${tx.currency} ${tx.amount} on ${tx.bookingDate}${from ? ` from ${from}` : ""}${note}`,
+    data: { bankTransactionId, bankReference: tx.bankReference, outcome, amount: tx.amount },
+  });
+  return true;
+}
+
+/**
+ * The merchant assigns an unmatched or proposed transaction to an invoice (one click). A credit becomes a payment line
+ * through the same path as an automatic match; a debit (a refund or return paid from the account) is linked to the
+ * invoice and noted in its history (the refund itself is the credit note the store's refund produced).
+ */
+export async function assignBankTransaction(db: Db, shopId: string, bankTransactionId: string, invoiceId: string, effects: PaymentEffects): Promise<{ status: "booked" | "linked" }> {
+  const bt = await db.bankTransaction.findFirst({ where: { id: bankTransactionId, shopId } });
+  if (!bt) throw new AppError("NOT_FOUND", "Bank transaction not found");
+  if (bt.paymentId || bt.status === "MATCHED") throw new AppError("BAD_REQUEST", "This transaction is already booked");
+  const invoice = await db.invoice.findFirst({ where: { id: invoiceId, shopId, kind: "INVOICE" }, select: { id: true, status: true, currency: true, formattedNumber: true } });
+  if (!invoice) throw new AppError("NOT_FOUND", "Invoice not found");
+  if (invoice.currency !== bt.currency) throw new AppError("BAD_REQUEST", `The transaction is in ${bt.currency}, the invoice in ${invoice.currency}`);
+  const tx = { amount: bt.amount.toFixed(2), currency: bt.currency, bookingDate: bt.bookingDate.toISOString().slice(0, 10), counterpartyName: bt.counterpartyName, counterpartyAccount: bt.counterpartyAccount, bankReference: bt.bankReference };
+  if (bt.amount.greaterThan(0)) {
+    if (invoice.status !== "ISSUED" && invoice.status !== "PAID") throw new AppError("BAD_REQUEST", `Invoice ${invoice.formattedNumber} is ${invoice.status.toLowerCase()}`);
+    const booked = await bookOnInvoice(db, shopId, bt.id, tx, invoice.id, "ASSIGNED", "assigned by the merchant", effects);
+    if (!booked) throw new AppError("BAD_REQUEST", "This transaction is already booked");
+    await db.bankTransaction.update({ where: { id: bt.id }, data: { matchReason: bt.status === "PROPOSED" && bt.invoiceId === invoice.id ? "CONFIRMED" : "ASSIGNED" } });
+    return { status: "booked" };
+  }
+  const linked = await db.bankTransaction.updateMany({ where: { id: bt.id, status: { in: ["UNMATCHED", "PROPOSED"] } }, data: { status: "MATCHED", invoiceId: invoice.id, matchReason: "ASSIGNED", resolvedAt: new Date() } });
+  if (!linked.count) throw new AppError("BAD_REQUEST", "This transaction is already booked");
+  await recordInvoiceEvent(db, { shopId, invoiceId: invoice.id, type: "bank.refund", message: `Bank debit ${tx.currency} ${tx.amount} on ${tx.bookingDate}${tx.counterpartyName ? ` to ${tx.counterpartyName}` : ""} linked by the merchant (refund/return)`, data: { bankTransactionId: bt.id } });
+  return { status: "linked" };
+}
+
+/** The merchant sets a transaction aside (not an invoice payment): it leaves the Unmatched list. */
+export async function ignoreBankTransaction(db: Db, shopId: string, bankTransactionId: string): Promise<void> {
+  const done = await db.bankTransaction.updateMany({ where: { id: bankTransactionId, shopId, status: { in: ["UNMATCHED", "PROPOSED"] } }, data: { status: "IGNORED", resolvedAt: new Date() } });
+  if (!done.count) throw new AppError("NOT_FOUND", "No open bank transaction with that id");
+}
+
+export interface UnmatchedRow {
+  id: string;
+  bookingDate: string;
+  amount: string;
+  currency: string;
+  counterparty: string;
+  communication: string;
+  reason: string;
+  proposal: { invoiceId: string; formattedNumber: string } | null;
+}
+
+/** The Unmatched page: open (unmatched or proposed) transactions, newest first, and the invoices they can go to. */
+export async function listUnmatched(db: Db, shopId: string): Promise<{ rows: UnmatchedRow[]; openInvoices: Array<{ id: string; label: string }> }> {
+  const rows = await db.bankTransaction.findMany({
+    where: { shopId, status: { in: ["UNMATCHED", "PROPOSED"] } },
+    orderBy: [{ bookingDate: "desc" }, { importedAt: "desc" }],
+    take: 500,
+    include: { invoice: { select: { id: true, formattedNumber: true } } },
+  });
+  const invoices = await db.invoice.findMany({ where: { shopId, kind: "INVOICE", status: "ISSUED" }, orderBy: { issueDate: "desc" }, take: 500, select: { id: true, formattedNumber: true, currency: true, amountDue: true, channelOrderName: true } });
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      bookingDate: r.bookingDate.toISOString().slice(0, 10),
+      amount: r.amount.toFixed(2),
+      currency: r.currency,
+      counterparty: [r.counterpartyName, r.counterpartyAccount ? formatIban(r.counterpartyAccount) : null].filter(Boolean).join(" · "),
+      communication: r.structuredReference ? `${r.structuredReference}${r.structuredReferenceValid === false ? " (check digits wrong)" : ""}${r.communication ? ` ${r.communication}` : ""}` : r.communication,
+      reason: r.matchReason ?? "",
+      proposal: r.status === "PROPOSED" && r.invoice ? { invoiceId: r.invoice.id, formattedNumber: r.invoice.formattedNumber } : null,
+    })),
+    openInvoices: invoices.map((i) => ({ id: i.id, label: `${i.formattedNumber}${i.channelOrderName ? ` (${i.channelOrderName})` : ""} — ${i.currency} ${i.amountDue.toFixed(2)} due` })),
+  };
+}
