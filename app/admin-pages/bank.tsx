@@ -20,7 +20,7 @@ function AssignForm({ row, invoices }: { row: ReturnType<typeof useLoaderData<ty
       <Form method="post" style={{ display: "flex", gap: 8 }}>
         <input type="hidden" name="intent" value="assign" />
         <input type="hidden" name="transactionId" value={row.id} />
-        <select name="invoiceId" aria-label={`Invoice for the transaction of ${row.bookingDate} ${row.currency} ${row.amount}`} defaultValue={row.proposal?.invoiceId ?? ""} required>
+        <select style={{ maxWidth: 220 }} name="invoiceId" aria-label={`Invoice for the transaction of ${row.bookingDate} ${row.currency} ${row.amount}`} defaultValue={row.proposal?.invoiceId ?? ""} required>
           <option value="" disabled>Choose an invoice…</option>
           {invoices.map((i) => (
             <option key={i.id} value={i.id}>{i.label}</option>
