@@ -6,6 +6,7 @@ import { CodaFormatError, parseCoda } from "~/domain/banking/coda";
 import { formatIban } from "~/domain/banking/iban";
 import { dec, formatAmount } from "~/domain/money/money";
 import { AppError } from "~/errors/app-error";
+import { Prisma } from "~/generated/prisma/client";
 import type { BankTransactionStatus } from "~/generated/prisma/enums";
 import { logger } from "~/logger.server";
 import { settleWithEffects, type PaymentEffects } from "./online-payment.server";
@@ -47,6 +48,8 @@ export function parseStatementFile(text: string): { format: "CODA" | "CAMT053"; 
 }
 
 const CHUNK = 1000;
+/** Invoices booked side by side: below the connection pool's size (10), so pages still get a connection. */
+const BOOKING_WIDTH = 6;
 
 export async function importBankStatement(db: Db, shopId: string, text: string, effects: PaymentEffects): Promise<ImportSummary> {
   const { format, statements } = parseStatementFile(text);
@@ -73,12 +76,13 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
   });
   const openInvoices: OpenInvoice[] = open.map((i) => ({ id: i.id, formattedNumber: i.formattedNumber, orderName: i.channelOrderName, paymentReference: i.paymentReference, currency: i.currency, amountDue: i.amountDue.toFixed(2) }));
   const index = indexOpenInvoices(openInvoices);
+  const byId = new Map(openInvoices.map((o) => [o.id, o]));
 
   const decided = fresh.map((tx) => {
     const result = matchTransaction(tx, index);
     if (result.kind === "PAY") {
       // later transactions of this upload see what is still due after this one
-      const inv = openInvoices.find((o) => o.id === result.invoiceId)!;
+      const inv = byId.get(result.invoiceId)!;
       const left = dec(inv.amountDue).minus(tx.amount);
       inv.amountDue = formatAmount(left.greaterThan(0) ? left : 0);
     }
@@ -103,23 +107,16 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
     const rows = await db.bankTransaction.findMany({ where: { shopId, status: "MATCHED", paymentId: null, OR: groupByAccount(toBook.slice(i, i + CHUNK).map((d) => d.tx)) }, select: { id: true, accountNumber: true, bankReference: true } });
     for (const r of rows) ids.set(`${r.accountNumber}|${r.bankReference}`, r.id);
   }
-  // distinct invoices are booked side by side; one invoice's transactions in order (its row lock serialises them anyway)
-  const byInvoice = new Map<string, typeof toBook>();
-  for (const d of toBook) {
-    const key = (d.result as Extract<MatchResult, { kind: "PAY" }>).invoiceId;
-    byInvoice.set(key, [...(byInvoice.get(key) ?? []), d]);
+  const bookings: Booking[] = [];
+  for (const { tx, result } of toBook) {
+    const id = ids.get(`${tx.accountNumber}|${tx.bankReference}`);
+    if (id && result.kind === "PAY") bookings.push({ bankTransactionId: id, tx, invoiceId: result.invoiceId, outcome: result.outcome, how: `structured ${result.via === "OGM" ? "communication" : "RF reference"}` });
   }
-  await inParallel([...byInvoice.values()], 4, async (group) => {
-    for (const { tx, result } of group) {
-      const id = ids.get(`${tx.accountNumber}|${tx.bankReference}`);
-      if (!id || result.kind !== "PAY") continue; // inserted by a concurrent import: it books it
-      const booked = await bookOnInvoice(db, shopId, id, tx, result.invoiceId, result.outcome, `structured ${result.via === "OGM" ? "communication" : "RF reference"}`, effects);
-      if (!booked) continue;
-      if (result.outcome === "EXACT") summary.paid += 1;
-      else if (result.outcome === "PARTIAL") summary.partial += 1;
-      else summary.overpaid += 1;
-    }
-  });
+  for (const b of await bookOnInvoices(db, shopId, bookings, effects)) {
+    if (b.outcome === "EXACT") summary.paid += 1;
+    else if (b.outcome === "PARTIAL") summary.partial += 1;
+    else summary.overpaid += 1;
+  }
   logger.info({ shopId, ...summary }, "bank statement imported");
   return summary;
 }
@@ -162,34 +159,53 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
   );
 }
 
+interface Booking {
+  bankTransactionId: string;
+  tx: { amount: string; currency: string; bookingDate: string; counterpartyName: string | null; counterpartyAccount: string | null; bankReference: string };
+  invoiceId: string;
+  outcome: "EXACT" | "PARTIAL" | "OVERPAYMENT" | "ASSIGNED";
+  how: string;
+}
+
 /**
- * Turns a bank transaction into a BANK_TRANSFER payment line of the invoice, once: the line's externalId is the
- * transaction's id (unique per provider), the transaction keeps the payment's id. Then the invoice is settled with
- * the usual effects. False when another process booked it first.
+ * Turns bank transactions into BANK_TRANSFER payment lines of their invoices, each once: a line's externalId is its
+ * transaction's id (unique per provider), and a transaction takes a payment id only while it has none — the
+ * transactions this call claimed are the ones it books (a concurrent import of the same file books none twice).
+ * Lines and links are written in bulk; then each invoice is settled through the one payment path (settleWithEffects:
+ * paid → store order marked paid, thank-you e-mail) and the history notes the transfer.
  */
-async function bookOnInvoice(db: Db, shopId: string, bankTransactionId: string, tx: { amount: string; currency: string; bookingDate: string; counterpartyName: string | null; counterpartyAccount: string | null; bankReference: string }, invoiceId: string, outcome: "EXACT" | "PARTIAL" | "OVERPAYMENT" | "ASSIGNED", how: string, effects: PaymentEffects): Promise<boolean> {
-  const from = [tx.counterpartyName, tx.counterpartyAccount ? formatIban(tx.counterpartyAccount) : null].filter(Boolean).join(", ");
-  const method = `Bank transfer${from ? ` (${from})` : ""}`;
-  let paymentId: string;
-  try {
-    const payment = await db.payment.create({ data: { shopId, invoiceId, provider: "BANK_TRANSFER", externalId: `bank:${bankTransactionId}`, status: "PAID", amount: tx.amount, currency: tx.currency, method, paidAt: new Date(`${tx.bookingDate}T12:00:00Z`) } });
-    paymentId = payment.id;
-  } catch (error) {
-    if ((error as { code?: string }).code === "P2002") return false;
-    throw error;
+async function bookOnInvoices(db: Db, shopId: string, bookings: Booking[], effects: PaymentEffects): Promise<Booking[]> {
+  const claimed: Booking[] = [];
+  const fromOf = (b: Booking) => [b.tx.counterpartyName, b.tx.counterpartyAccount ? formatIban(b.tx.counterpartyAccount) : null].filter(Boolean).join(", ");
+  for (let i = 0; i < bookings.length; i += CHUNK) {
+    const chunk = bookings.slice(i, i + CHUNK);
+    await db.payment.createMany({
+      data: chunk.map((b) => ({ shopId, invoiceId: b.invoiceId, provider: "BANK_TRANSFER" as const, externalId: `bank:${b.bankTransactionId}`, status: "PAID" as const, amount: b.tx.amount, currency: b.tx.currency, method: `Bank transfer${fromOf(b) ? ` (${fromOf(b)})` : ""}`, paidAt: new Date(`${b.tx.bookingDate}T12:00:00Z`) })),
+      skipDuplicates: true,
+    });
+    const payments = await db.payment.findMany({ where: { provider: "BANK_TRANSFER", externalId: { in: chunk.map((b) => `bank:${b.bankTransactionId}`) } }, select: { id: true, externalId: true, invoiceId: true } });
+    if (payments.length === 0) continue;
+    const linked = await db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "BankTransaction" AS b SET "paymentId" = v.pid::uuid, "invoiceId" = v.inv::uuid, "status" = 'MATCHED', "resolvedAt" = now()
+      FROM (VALUES ${Prisma.join(payments.map((p) => Prisma.sql`(${p.externalId!.slice("bank:".length)}, ${p.id}, ${p.invoiceId})`))}) AS v(id, pid, inv)
+      WHERE b."id" = v.id::uuid AND b."shopId" = ${shopId}::uuid AND b."paymentId" IS NULL
+      RETURNING b."id"`;
+    const mine = new Set(linked.map((r) => r.id));
+    claimed.push(...chunk.filter((b) => mine.has(b.bankTransactionId)));
   }
-  await db.bankTransaction.update({ where: { id: bankTransactionId }, data: { paymentId, invoiceId, status: "MATCHED", resolvedAt: new Date() } });
-  const before = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { currency: true } });
-  const settlement = await settleWithEffects(db, invoiceId, effects);
-  const note = outcome === "PARTIAL" ? ` — partial payment, ${before.currency} ${settlement.outstanding} still due` : outcome === "OVERPAYMENT" ? " — more than was due (over-payment)" : "";
-  await recordInvoiceEvent(db, {
-    shopId,
-    invoiceId,
-    type: "payment.paid",
-    message: `Bank transfer ${how}: ${tx.currency} ${tx.amount} on ${tx.bookingDate}${from ? ` from ${from}` : ""}${note}`,
-    data: { bankTransactionId, bankReference: tx.bankReference, outcome, amount: tx.amount },
+  const byInvoice = new Map<string, Booking[]>();
+  for (const b of claimed) byInvoice.set(b.invoiceId, [...(byInvoice.get(b.invoiceId) ?? []), b]);
+  const events: Array<{ shopId: string; invoiceId: string; type: string; message: string; data: Record<string, string> }> = [];
+  await inParallel([...byInvoice], BOOKING_WIDTH, async ([invoiceId, group]) => {
+    const settlement = await settleWithEffects(db, invoiceId, effects);
+    for (const b of group) {
+      const from = fromOf(b);
+      const note = b.outcome === "PARTIAL" ? ` — partial payment, ${b.tx.currency} ${settlement.outstanding} still due` : b.outcome === "OVERPAYMENT" ? " — more than was due (over-payment)" : "";
+      events.push({ shopId, invoiceId, type: "payment.paid", message: `Bank transfer ${b.how}: ${b.tx.currency} ${b.tx.amount} on ${b.tx.bookingDate}${from ? ` from ${from}` : ""}${note}`, data: { bankTransactionId: b.bankTransactionId, bankReference: b.tx.bankReference, outcome: b.outcome, amount: b.tx.amount } });
+    }
   });
-  return true;
+  for (let i = 0; i < events.length; i += CHUNK) await db.invoiceEvent.createMany({ data: events.slice(i, i + CHUNK) });
+  return claimed;
 }
 
 /**
@@ -207,8 +223,8 @@ export async function assignBankTransaction(db: Db, shopId: string, bankTransact
   const tx = { amount: bt.amount.toFixed(2), currency: bt.currency, bookingDate: bt.bookingDate.toISOString().slice(0, 10), counterpartyName: bt.counterpartyName, counterpartyAccount: bt.counterpartyAccount, bankReference: bt.bankReference };
   if (bt.amount.greaterThan(0)) {
     if (invoice.status !== "ISSUED" && invoice.status !== "PAID") throw new AppError("BAD_REQUEST", `Invoice ${invoice.formattedNumber} is ${invoice.status.toLowerCase()}`);
-    const booked = await bookOnInvoice(db, shopId, bt.id, tx, invoice.id, "ASSIGNED", "assigned by the merchant", effects);
-    if (!booked) throw new AppError("BAD_REQUEST", "This transaction is already booked");
+    const booked = await bookOnInvoices(db, shopId, [{ bankTransactionId: bt.id, tx, invoiceId: invoice.id, outcome: "ASSIGNED", how: "assigned by the merchant" }], effects);
+    if (booked.length === 0) throw new AppError("BAD_REQUEST", "This transaction is already booked");
     await db.bankTransaction.update({ where: { id: bt.id }, data: { matchReason: bt.status === "PROPOSED" && bt.invoiceId === invoice.id ? "CONFIRMED" : "ASSIGNED" } });
     return { status: "booked" };
   }
