@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { importBankStatement } from "~/services/bank-statements.server";
 import type { PaymentEffects } from "~/services/online-payment.server";
+import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
 import { buildCamt053 } from "../support/camt-builder";
@@ -196,4 +197,48 @@ describe("bank statements", () => {
     expect((await db.invoice.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("PAID");
     await waitFor(async () => (await shopifyState()).paidOrders.includes(`gid://shopify/Order/${ORDERS[2]}`), 30_000, "the Shopify order marked paid");
   });
+});
+
+describe("bank statements in the WooCommerce admin", () => {
+  let woo: FakeWooCommerce;
+  let owner: Page;
+  afterAll(async () => woo?.close());
+
+  it("a CODA upload on the store's Bank page pays the invoice and sets the WooCommerce order paid", async () => {
+    woo = await startFakeWooCommerce();
+    owner = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await owner.goto(`${stack.appUrl}/woo/signup`);
+    await owner.getByLabel("E-mail").fill("owner@bank-statements.example");
+    await owner.getByLabel("Password", { exact: true }).fill("bank-statements-2026");
+    await owner.getByLabel("Password again").fill("bank-statements-2026");
+    await owner.getByRole("button", { name: "Create account" }).click();
+    await owner.waitForURL(`${stack.appUrl}/woo`);
+    await owner.getByLabel("Store address").fill(woo.url);
+    await owner.getByLabel("Consumer key").fill(woo.key.consumerKey);
+    await owner.getByLabel("Consumer secret").fill(woo.key.consumerSecret);
+    await owner.getByRole("button", { name: "Connect store" }).click();
+    await owner.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
+    const wooShopId = /stores\/([0-9a-f-]{36})/.exec(owner.url())![1]!;
+    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", SHOP_IBAN], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
+      await owner.getByLabel(label, { exact: true }).fill(value);
+    }
+    await owner.getByRole("button", { name: "Save seller details" }).click();
+    await expect.poll(() => owner.getByRole("status").textContent()).toContain("Saved");
+
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
+    await woo.placeOrder({ ...fixture, id: 7101, number: "7101", status: "on-hold", payment_method: "bacs", payment_method_title: "Direct bank transfer", date_paid: null, date_paid_gmt: null, transaction_id: "", refunds: [] });
+    await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId: wooShopId, channelOrderId: "7101" }, format: "PDF" } })), 30_000, "the invoice of order 7101");
+    const invoice = await db.invoice.findFirstOrThrow({ where: { shopId: wooShopId, channelOrderId: "7101", kind: "INVOICE" } });
+
+    const file = buildCoda([{ iban: SHOP_IBAN, statementNumber: 77, openingBalance: "0", date: "2026-11-28", movements: [{ amount: invoice.amountDue.toFixed(2), date: "2026-11-28", ogmDigits: invoice.paymentReference!.replace(/\D/g, ""), counterpartyIban: "BE71096123456769", counterpartyName: "Sophie Martin" }] }]);
+    await owner.goto(`${stack.appUrl}/woo/stores/${wooShopId}/bank`);
+    await owner.getByLabel("Statement file").setInputFiles({ name: "woo-077.cod", mimeType: "text/plain", buffer: Buffer.from(file, "latin1") });
+    await owner.getByRole("button", { name: "Import" }).click();
+    await expect.poll(() => owner.locator("body").innerText(), { timeout: 20_000 }).toContain("woo-077.cod: 1 transaction(s) in 1 statement(s), 1 invoice(s) paid, 0 unmatched");
+    await owner.screenshot({ path: path.join(ARTIFACTS, "bank-statements-woo.png"), fullPage: true });
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("PAID");
+    await waitFor(async () => woo.orders.get(7101)!.status === "processing", 30_000, "the order set paid in WooCommerce");
+    const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PAID" } });
+    expect(payment).toMatchObject({ provider: "BANK_TRANSFER", method: "Bank transfer (Sophie Martin, BE71 0961 2345 6769)" });
+  }, 90_000);
 });
