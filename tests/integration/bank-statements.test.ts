@@ -26,7 +26,7 @@ const SHOP = "bank-statements.myshopify.com";
 const SHOP_IBAN = "BE68539007547034";
 const ARTIFACTS = path.join(ROOT, "test-results");
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
-const ORDERS = [9830001, 9830002, 9830003];
+const ORDERS = [9830001, 9830002, 9830003, 9830004];
 let db: Db;
 let browser: Browser;
 let page: Page;
@@ -49,7 +49,7 @@ beforeAll(async () => {
     const order = { ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "pending" };
     await sendShopifyWebhook({ appUrl: stack.appUrl, topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: stack.shopifyApiSecret });
   }
-  await waitFor(async () => (await db.document.count({ where: { shopId, format: "PDF" } })) === ORDERS.length, 60_000, "three invoices");
+  await waitFor(async () => (await db.document.count({ where: { shopId, format: "PDF" } })) === ORDERS.length, 60_000, "the invoices");
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, userAgent: BROWSER_UA });
@@ -196,6 +196,21 @@ describe("bank statements", () => {
     await expect.poll(() => page.locator("body").innerText(), { timeout: 20_000 }).toContain("statement-042.cod: 1 transaction(s) in 1 statement(s), 1 invoice(s) paid, 0 unmatched");
     expect((await db.invoice.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("PAID");
     await waitFor(async () => (await shopifyState()).paidOrders.includes(`gid://shopify/Order/${ORDERS[2]}`), 30_000, "the Shopify order marked paid");
+  });
+});
+
+describe("bank statements imported twice at the same moment", () => {
+  it("book each transaction once", async () => {
+    const d = await invoiceOf(ORDERS[3]!);
+    const file = buildCoda([{ iban: SHOP_IBAN, statementNumber: 43, openingBalance: "0", date: "2026-11-28", movements: [{ amount: d.amountDue.toFixed(2), date: "2026-11-28", ogmDigits: d.paymentReference!.replace(/\D/g, "") }, { amount: "3.00", date: "2026-11-28", communication: "gift" }] }]);
+    const before = recorded.length;
+    const runs = await Promise.all([importBankStatement(db, shopId, file, effects), importBankStatement(db, shopId, file, effects), importBankStatement(db, shopId, file, effects)]);
+    expect(runs.reduce((n, r) => n + r.paid, 0)).toBe(1);
+    expect(await db.payment.count({ where: { invoiceId: d.id } })).toBe(1);
+    expect(await db.invoiceEvent.count({ where: { invoiceId: d.id, type: "payment.paid" } })).toBe(1);
+    expect(await db.bankTransaction.count({ where: { shopId, statementNumber: "043" } })).toBe(2);
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: d.id } })).status).toBe("PAID");
+    expect(recorded.slice(before)).toEqual([`paid:${d.id}`, `thanks:${d.id}`]);
   });
 });
 
