@@ -130,6 +130,17 @@ describe("CODA 2.6 reader", () => {
     expect(parseCoda(stripped)[0]!.transactions).toHaveLength(1);
   });
 
+  it("reads two files delivered one after the other (CodaBox concatenates a day's files)", () => {
+    const one = buildCoda([{ iban: SHOP_IBAN, statementNumber: 9, openingBalance: "0", date: "2026-11-27", movements: [{ amount: "1.00", date: "2026-11-27", ogmDigits: ogmDigits(1) }] }]);
+    const two = buildCoda([{ iban: "BE71096123456769", statementNumber: 3, openingBalance: "5.00", date: "2026-11-27", movements: [{ amount: "-2.50", date: "2026-11-27", communication: "kosten" }] }]);
+    const statements = parseCoda(one + two);
+    expect(statements.map((s) => [s.accountNumber, s.closingBalance, s.transactions.map((t) => t.amount)])).toEqual([
+      [SHOP_IBAN, "1.00", ["1.00"]],
+      ["BE71096123456769", "2.50", ["-2.50"]],
+    ]);
+    expect(errorOf(() => parseCoda(one.split("\r\n").slice(0, -2).join("\r\n") + "\r\n" + two))).toMatchObject({ line: 5, reason: expect.stringContaining("before the trailer") });
+  });
+
   describe("rejects malformed files with the line and the reason", () => {
     const base = () => buildCoda([{ iban: SHOP_IBAN, statementNumber: 8, openingBalance: "0", date: "2026-11-28", movements: [{ amount: "12.00", date: "2026-11-28", ogmDigits: ogmDigits(7), counterpartyName: "X" }] }]).trimEnd().split("\r\n");
     const at = (lines: string[], n: number, from: number, value: string) => {
