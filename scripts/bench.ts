@@ -14,7 +14,7 @@ import { seedShopifyShop } from "../tests/support/seed-shop";
 import { adoptStackEnv, ROOT, startStack, stopChild, waitFor } from "../tests/support/stack";
 
 /**
- * npm run bench [-- --only documents,ingest,pipeline,sync --rates 100,500,1000 --seconds 30
+ * npm run bench [-- --only documents,ingest,pipeline,sync,bank --rates 100,500,1000 --seconds 30
  *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     skus: { type: "string", default: "10000" },
     "restore-rate": { type: "string", default: "100" },
+    "bank-transactions": { type: "string", default: "10000" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -230,6 +231,66 @@ if (sections.has("sync")) {
     out(`WooCommerce stock sync: ${levels.length} products in ${synced.calls} calls (max ${Math.max(...woo.batches.map((b) => b.items))} items each), ${seconds.toFixed(2)} s, ${synced.refused.length} refused`);
   }
   await fake.close();
+}
+
+// ── Bank statement import + matching (issue #20: 10,000 transactions in under 5 s) ────────────
+if (sections.has("bank")) {
+  const { createDatabaseIfMissing, dropDatabase, migrateDatabase } = await import("~/utils/migrate.server");
+  const { databaseUrlFor } = await import("../tests/support/stack");
+  const { buildCoda } = await import("../tests/support/coda-builder");
+  const { importBankStatement } = await import("~/services/bank-statements.server");
+  const { issueInvoice } = await import("~/services/issue-invoice.server");
+  const { mapShopifyOrder } = await import("~/integrations/shopify/map-shopify-order");
+  const { ShopifyOrderPayload } = await import("~/integrations/shopify/order-payload");
+  const databaseUrl = databaseUrlFor(`facto_bench_bank_${randomUUID().slice(0, 8)}`);
+  await createDatabaseIfMissing(databaseUrl);
+  await migrateDatabase(databaseUrl, { log: () => {} });
+  // what seeding and issuing need from the environment; no web or worker runs in this section
+  const { randomBytes } = await import("node:crypto");
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: "bench", SHOPIFY_API_SECRET: "bench-secret", SHOPIFY_APP_URL: "https://bench.facto.test", ENCRYPTION_KEY: randomBytes(32).toString("hex") });
+  const db = createPrisma(databaseUrl, 8);
+  try {
+    const total = Number(values["bank-transactions"]);
+    const exact = Math.round(total * 0.1);
+    const partial = Math.round(total * 0.05);
+    const proposed = Math.round(total * 0.05);
+    const debits = Math.round(total * 0.3);
+    const other = total - exact - partial - proposed - debits;
+    const { shopId } = await seedShopifyShop(db, { domain: "bench-bank.myshopify.com" });
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+    const invoiceCount = exact + partial + proposed;
+    out(`\nBank statements: issuing ${invoiceCount} open invoices first (not timed)…`);
+    for (let i = 0; i < invoiceCount; i++) {
+      const id = 50_000_000 + i;
+      await issueInvoice(db, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse({ ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "pending" })), now: new Date() });
+    }
+    const invoices = await db.invoice.findMany({ where: { shopId, kind: "INVOICE" }, select: { paymentReference: true, amountDue: true, channelOrderName: true }, orderBy: { number: "asc" } });
+    const ogm = (r: string | null) => r!.replace(/\D/g, "");
+    const movements = [
+      ...invoices.slice(0, exact).map((inv) => ({ amount: inv.amountDue.toFixed(2), date: "2026-11-27", ogmDigits: ogm(inv.paymentReference), counterpartyIban: "BE71096123456769", counterpartyName: "Klant BV" })),
+      ...invoices.slice(exact, exact + partial).map((inv) => ({ amount: "10.00", date: "2026-11-27", ogmDigits: ogm(inv.paymentReference) })),
+      ...invoices.slice(exact + partial).map((inv) => ({ amount: "20.00", date: "2026-11-27", communication: `bestelling ${inv.channelOrderName}` })),
+      ...Array.from({ length: debits }, (_, i) => ({ amount: `-${(i % 90) + 1}.99`, date: "2026-11-27", communication: `Terugbetaling ${i}` })),
+      ...Array.from({ length: other }, (_, i) => ({ amount: `${(i % 500) + 1}.00`, date: "2026-11-27", communication: `Storting ${i}` })),
+    ];
+    const file = buildCoda([{ iban: "BE68539007547034", statementNumber: 1, openingBalance: "0", date: "2026-11-27", movements }]);
+    let enqueued = 0;
+    const effects = { enqueueOrderPaid: async () => void (enqueued += 1), enqueueThankYou: async () => void (enqueued += 1) };
+    const started = performance.now();
+    const first = await importBankStatement(db, shopId, file, effects);
+    const seconds = (performance.now() - started) / 1000;
+    const again = performance.now();
+    const second = await importBankStatement(db, shopId, file, effects);
+    const secondsAgain = (performance.now() - again) / 1000;
+    results.bank = { transactions: total, lines: file.split("\n").length - 1, seconds, first, secondsAgain, second, enqueued, target: "10,000 transactions imported and matched in < 5 s" };
+    out(`  CODA file of ${total} transactions (${file.split("\n").length - 1} records): ${exact} exact OGM payments, ${partial} partial, ${proposed} order-number proposals, ${debits} debits, ${other} without reference`);
+    out(`  first import + matching + booking: ${seconds.toFixed(2)} s — ${first.paid} paid, ${first.partial} partial, ${first.proposed} proposed, ${first.unmatched} unmatched (${enqueued} effect jobs requested)`);
+    out(`  same file again: ${secondsAgain.toFixed(2)} s — ${second.duplicates} duplicates, ${second.paid} paid`);
+    out(`  target: 10,000 transactions in < 5 s — measured ${seconds.toFixed(2)} s`);
+  } finally {
+    await db.$disconnect();
+    await dropDatabase(databaseUrl);
+  }
 }
 
 const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -17,6 +17,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
     [`${base}/payments`, "Payments & e-mails"],
     [`${base}/peppol`, "PEPPOL"],
     [`${base}/incoming`, "Incoming"],
+    [`${base}/bank`, "Bank"],
     [`${base}/products`, "VAT of products"],
     [`${base}/danger-zone`, "Danger zone"],
   ];

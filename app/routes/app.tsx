@@ -26,6 +26,7 @@ export default function App() {
         <Link to="/app/peppol">PEPPOL</Link>
         <Link to="/app/incoming">Incoming</Link>
         <Link to="/app/direct-debit">Direct debit</Link>
+        <Link to="/app/bank">Bank statements</Link>
         <Link to="/app/stock">Stock</Link>
         <Link to="/app/products">VAT of products</Link>
         <Link to="/app/privacy">Data requests</Link>

@@ -79,3 +79,12 @@ export function validatePain008(xml: string): { valid: boolean; errors: string[]
   const errors = run.stderr.split("\n").filter((l) => l.trim() && !/ validates$/.test(l));
   return { valid: run.status === 0, errors };
 }
+
+/** Validates a camt.053.001.02 or .08 statement against the official ISO 20022 XSD (shared/contracts/bank) with xmllint. */
+export function validateCamt053(xml: string, version: "02" | "08"): { valid: boolean; errors: string[] } {
+  const xsd = path.join(CONTRACTS, `bank/camt.053.001.${version}.xsd`);
+  const run = spawnSync("xmllint", ["--noout", "--nonet", "--schema", xsd, "-"], { input: xml, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (run.error) throw new Error("xmllint is missing (apt-get install libxml2-utils)");
+  const errors = run.stderr.split("\n").filter((l) => l.trim() && !/ validates$/.test(l));
+  return { valid: run.status === 0, errors };
+}
