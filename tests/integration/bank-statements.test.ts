@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { confirmWooEmail } from "../support/woo-account";
 import { createPrisma, type Db } from "~/db.server";
 import { importBankStatement } from "~/services/bank-statements.server";
 import type { PaymentEffects } from "~/services/online-payment.server";
@@ -228,6 +229,8 @@ describe("bank statements in the WooCommerce admin", () => {
     await owner.getByLabel("Password again").fill("bank-statements-2026");
     await owner.getByRole("button", { name: "Create account" }).click();
     await owner.waitForURL(`${stack.appUrl}/woo`);
+    await confirmWooEmail(owner, stack, "owner@bank-statements.example");
+    await owner.goto(`${stack.appUrl}/woo`);
     await owner.getByLabel("Store address").fill(woo.url);
     await owner.getByLabel("Consumer key").fill(woo.key.consumerKey);
     await owner.getByLabel("Consumer secret").fill(woo.key.consumerSecret);

@@ -11,6 +11,7 @@ import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocom
 import { sendWooWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
 import { payOnFakeMollieCheckout } from "../support/pay-online";
+import { confirmWooEmail } from "../support/woo-account";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
 /**
@@ -60,9 +61,8 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${stack.appUrl}/woo`);
     await page.getByRole("heading", { name: "Your stores" }).waitFor();
-    // A store connects only once the e-mail address is confirmed: the link in Facto's e-mail (fake SMTP inbox).
-    const mails = (await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as { to: string[]; text: string }[];
-    await page.goto(/(\S+\/woo\/verify\?token=\S+)/.exec(mails.find((m) => m.to.includes("owner@atelier-lumiere.example") && m.text.includes("/woo/verify?token="))!.text)![1]!);
+    // A store connects only once the e-mail address is confirmed: the link in Facto's e-mail.
+    await confirmWooEmail(page, stack, "owner@atelier-lumiere.example");
 
     const connect = async (storeUrl: string, ck: string, cs: string) => {
       await page.getByLabel("Store address").fill(storeUrl);

@@ -10,6 +10,7 @@ import { encryptSecret } from "~/utils/encryption.server";
 import { launchChromium } from "../support/browser";
 import { assertValidUbl } from "../support/official-validation";
 import { payOnFakeMollieCheckout } from "../support/pay-online";
+import { confirmWooEmail } from "../support/woo-account";
 import { mariadb, realWooApi, startAuthStrippingHttpsProxy, webhookDeliveryLog, type Json } from "../support/real-woocommerce";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
@@ -82,9 +83,8 @@ describe("Facto with a real WooCommerce store", () => {
     await page.getByLabel("Password again").fill("mokken-2026-secret");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${stack.appUrl}/woo`);
-    // A store connects only once the e-mail address is confirmed: the link in Facto's e-mail (fake SMTP inbox).
-    const mails = (await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as { to: string[]; text: string }[];
-    await page.goto(/(\S+\/woo\/verify\?token=\S+)/.exec(mails.find((m) => m.to.includes("eigenaar@mokkenwinkel.example") && m.text.includes("/woo/verify?token="))!.text)![1]!);
+    // A store connects only once the e-mail address is confirmed: the link in Facto's e-mail.
+    await confirmWooEmail(page, stack, "eigenaar@mokkenwinkel.example");
 
     const connect = async (key: { consumerKey: string; consumerSecret: string }) => {
       await page.getByLabel("Store address").fill(real.url);
