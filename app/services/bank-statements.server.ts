@@ -83,8 +83,12 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
   const index = indexOpenInvoices(openInvoices);
   const byId = new Map(openInvoices.map((o) => [o.id, o]));
 
+  const bookedElsewhere = await bookedFromOtherSources(db, shopId, source, fresh);
   const decided = fresh.map((tx) => {
-    const result = matchTransaction(tx, index);
+    let result: MatchResult = matchTransaction(tx, index);
+    // The same transfer delivered in another format (CODA and camt.053 carry different bank references): the
+    // merchant decides, it is never booked twice by itself.
+    if (result.kind === "PAY" && bookedElsewhere.has(fingerprint(tx))) result = { kind: "UNMATCHED", reason: "BOOKED_FROM_OTHER_FILE" };
     if (result.kind === "PAY") {
       // later transactions of this upload see what is still due after this one
       const inv = byId.get(result.invoiceId)!;
@@ -121,6 +125,24 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
   lap("book");
   logger.info({ shopId, ...summary, ms }, "bank statement imported");
   return summary;
+}
+
+/** Account, booking date, amount and structured reference: what one transfer shows in every format. */
+function fingerprint(t: { accountNumber: string; bookingDate: string; amount: string; structuredReference: { value: string } | string | null }): string {
+  const ref = typeof t.structuredReference === "string" ? t.structuredReference : (t.structuredReference?.value ?? "");
+  return `${t.accountNumber}|${t.bookingDate}|${dec(t.amount).toFixed(2)}|${ref}`;
+}
+
+/** Fingerprints of transfers already booked from another source (format) on the accounts and days of this upload. */
+async function bookedFromOtherSources(db: Db, shopId: string, source: StatementSource, txs: BankStatementTransaction[]): Promise<Set<string>> {
+  const withRef = txs.filter((t) => t.structuredReference && t.direction === "CREDIT");
+  if (withRef.length === 0) return new Set();
+  const dates = withRef.map((t) => t.bookingDate).sort();
+  const rows = await db.bankTransaction.findMany({
+    where: { shopId, source: { not: source }, status: "MATCHED", paymentId: { not: null }, structuredReference: { not: null }, accountNumber: { in: [...new Set(withRef.map((t) => t.accountNumber))] }, bookingDate: { gte: new Date(`${dates[0]}T00:00:00Z`), lte: new Date(`${dates.at(-1)}T00:00:00Z`) } },
+    select: { accountNumber: true, bookingDate: true, amount: true, structuredReference: true },
+  });
+  return new Set(rows.map((r) => fingerprint({ accountNumber: r.accountNumber, bookingDate: r.bookingDate.toISOString().slice(0, 10), amount: r.amount.toFixed(2), structuredReference: r.structuredReference })));
 }
 
 function groupByAccount(txs: Array<{ accountNumber: string; bankReference: string }>) {
