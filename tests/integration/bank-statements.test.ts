@@ -237,6 +237,17 @@ describe("bank statements imported twice at the same moment", () => {
     expect(await db.bankTransaction.count({ where: { shopId, statementNumber: "043" } })).toBe(2);
     expect((await db.invoice.findUniqueOrThrow({ where: { id: d.id } })).status).toBe("PAID");
     expect(recorded.slice(before)).toEqual([`paid:${d.id}`, `thanks:${d.id}`]);
+
+    // A transfer stored as matched whose booking never happened (the process stopped in between) is booked by the
+    // next import of the file, once.
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: d.id } });
+    await db.bankTransaction.update({ where: { paymentId: line.id }, data: { paymentId: null } });
+    await db.payment.delete({ where: { id: line.id } });
+    const healed = await importBankStatement(db, shopId, file, effects);
+    expect(healed).toMatchObject({ duplicates: 2, paid: 1 });
+    expect(await db.payment.count({ where: { invoiceId: d.id } })).toBe(1);
+    expect((await importBankStatement(db, shopId, file, effects)).paid).toBe(0);
+    expect(await db.payment.count({ where: { invoiceId: d.id } })).toBe(1);
   });
 });
 
