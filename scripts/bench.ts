@@ -247,8 +247,10 @@ if (sections.has("bank")) {
   await migrateDatabase(databaseUrl, { log: () => {} });
   // what seeding and issuing need from the environment; no web or worker runs in this section
   const { randomBytes } = await import("node:crypto");
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: "bench", SHOPIFY_API_SECRET: "bench-secret", SHOPIFY_APP_URL: "https://bench.facto.test", ENCRYPTION_KEY: randomBytes(32).toString("hex") });
+  const queuePrefix = `facto-bench-bank-${randomBytes(4).toString("hex")}`;
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: "bench", SHOPIFY_API_SECRET: "bench-secret", SHOPIFY_APP_URL: "https://bench.facto.test", ENCRYPTION_KEY: randomBytes(32).toString("hex"), QUEUE_PREFIX: queuePrefix });
   const db = createPrisma(databaseUrl, 8);
+  const cleanups: Array<() => Promise<void>> = [];
   try {
     const total = Number(values["bank-transactions"]);
     const exact = Math.round(total * 0.1);
@@ -274,8 +276,21 @@ if (sections.has("bank")) {
       ...Array.from({ length: other }, (_, i) => ({ amount: `${(i % 500) + 1}.00`, date: "2026-11-27", communication: `Storting ${i}` })),
     ];
     const file = buildCoda([{ iban: "BE68539007547034", statementNumber: 1, openingBalance: "0", date: "2026-11-27", movements }]);
+    // The real effects: the mark-order-paid job and the thank-you e-mail (row + send job) in Redis, under a prefix of
+    // its own that no worker reads and that is deleted afterwards.
+    const { paymentEffects } = await import("~/services/payment-effects.server");
+    const { enqueue, closeQueues } = await import("~/queues.server");
+    await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "FACTO", thankYouEmail: true } });
     let enqueued = 0;
-    const effects = { enqueueOrderPaid: async () => void (enqueued += 1), enqueueThankYou: async () => void (enqueued += 1) };
+    const effects = paymentEffects(db, async (name, payload, options) => {
+      enqueued += 1;
+      await enqueue(name, payload, options);
+    });
+    cleanups.push(async () => {
+      await closeQueues();
+      const { deleteRedisPrefix } = await import("../tests/support/stack");
+      await deleteRedisPrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
+    });
     const started = performance.now();
     const first = await importBankStatement(db, shopId, file, effects);
     const seconds = (performance.now() - started) / 1000;
@@ -284,10 +299,12 @@ if (sections.has("bank")) {
     const secondsAgain = (performance.now() - again) / 1000;
     results.bank = { transactions: total, lines: file.split("\n").length - 1, seconds, first, secondsAgain, second, enqueued, target: "10,000 transactions imported and matched in < 5 s" };
     out(`  CODA file of ${total} transactions (${file.split("\n").length - 1} records): ${exact} exact OGM payments, ${partial} partial, ${proposed} order-number proposals, ${debits} debits, ${other} without reference`);
-    out(`  first import + matching + booking: ${seconds.toFixed(2)} s — ${first.paid} paid, ${first.partial} partial, ${first.proposed} proposed, ${first.unmatched} unmatched (${enqueued} effect jobs requested)`);
+    const thanks = await db.emailMessage.count({ where: { shopId, kind: "THANK_YOU" } });
+    out(`  first import + matching + booking: ${seconds.toFixed(2)} s — ${first.paid} paid, ${first.partial} partial, ${first.proposed} proposed, ${first.unmatched} unmatched (${enqueued} jobs queued in Redis, ${thanks} thank-you e-mails queued)`);
     out(`  same file again: ${secondsAgain.toFixed(2)} s — ${second.duplicates} duplicates, ${second.paid} paid`);
     out(`  target: 10,000 transactions in < 5 s — measured ${seconds.toFixed(2)} s`);
   } finally {
+    for (const c of cleanups) await c();
     await db.$disconnect();
     await dropDatabase(databaseUrl);
   }

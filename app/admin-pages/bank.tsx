@@ -9,6 +9,7 @@ const REASONS: Record<string, string> = {
   INVALID_CHECK_DIGITS: "Structured communication with wrong check digits",
   CURRENCY: "Other currency than the invoice",
   AMBIGUOUS: "Names several invoices",
+  BOOKED_FROM_OTHER_FILE: "Same transfer already booked from another statement file",
   INVOICE_NUMBER: "Mentions the invoice number",
   ORDER_NUMBER: "Mentions the order number",
 };

@@ -65,14 +65,26 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
   // the same reference twice in one upload counts once
   const unique = [...new Map(all.map((t) => [`${t.accountNumber}|${t.bankReference}`, t])).values()];
   const existing = new Set<string>();
+  // Matched but never booked (the process stopped between storing and booking): booked now, once.
+  const stranded: Booking[] = [];
   for (let i = 0; i < unique.length; i += CHUNK) {
     const chunk = unique.slice(i, i + CHUNK);
-    const rows = await db.bankTransaction.findMany({ where: { shopId, OR: groupByAccount(chunk) }, select: { accountNumber: true, bankReference: true } });
-    for (const r of rows) existing.add(`${r.accountNumber}|${r.bankReference}`);
+    const rows = await db.bankTransaction.findMany({ where: { shopId, OR: groupByAccount(chunk) }, select: { id: true, accountNumber: true, bankReference: true, status: true, paymentId: true, invoiceId: true, matchReason: true } });
+    const byKey = new Map(chunk.map((t) => [`${t.accountNumber}|${t.bankReference}`, t]));
+    for (const r of rows) {
+      existing.add(`${r.accountNumber}|${r.bankReference}`);
+      const tx = byKey.get(`${r.accountNumber}|${r.bankReference}`);
+      if (r.status === "MATCHED" && !r.paymentId && r.invoiceId && tx && tx.direction === "CREDIT" && (r.matchReason === "EXACT" || r.matchReason === "PARTIAL" || r.matchReason === "OVERPAYMENT")) {
+        stranded.push({ bankTransactionId: r.id, tx, invoiceId: r.invoiceId, outcome: r.matchReason, how: "structured reference (booked on a later import)" });
+      }
+    }
   }
   const fresh = unique.filter((t) => !existing.has(`${t.accountNumber}|${t.bankReference}`));
   summary.duplicates = all.length - fresh.length;
-  if (fresh.length === 0) return summary;
+  if (fresh.length === 0) {
+    await book(db, shopId, stranded, summary, effects);
+    return summary;
+  }
 
   lap("dedupe");
   const open = await db.invoice.findMany({
@@ -83,8 +95,12 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
   const index = indexOpenInvoices(openInvoices);
   const byId = new Map(openInvoices.map((o) => [o.id, o]));
 
+  const bookedElsewhere = await bookedFromOtherSources(db, shopId, source, fresh);
   const decided = fresh.map((tx) => {
-    const result = matchTransaction(tx, index);
+    let result: MatchResult = matchTransaction(tx, index);
+    // The same transfer delivered in another format (CODA and camt.053 carry different bank references): the
+    // merchant decides, it is never booked twice by itself.
+    if (result.kind === "PAY" && bookedElsewhere.has(fingerprint(tx))) result = { kind: "UNMATCHED", reason: "BOOKED_FROM_OTHER_FILE" };
     if (result.kind === "PAY") {
       // later transactions of this upload see what is still due after this one
       const inv = byId.get(result.invoiceId)!;
@@ -113,14 +129,36 @@ export async function importTransactions(db: Db, shopId: string, source: Stateme
     const id = ids.get(`${tx.accountNumber}|${tx.bankReference}`);
     if (id && result.kind === "PAY") bookings.push({ bankTransactionId: id, tx, invoiceId: result.invoiceId, outcome: result.outcome, how: `structured ${result.via === "OGM" ? "communication" : "RF reference"}` });
   }
+  await book(db, shopId, [...stranded, ...bookings], summary, effects);
+  lap("book");
+  logger.info({ shopId, ...summary, ms }, "bank statement imported");
+  return summary;
+}
+
+async function book(db: Db, shopId: string, bookings: Booking[], summary: ImportSummary, effects: PaymentEffects): Promise<void> {
   for (const b of await bookOnInvoices(db, shopId, bookings, effects)) {
     if (b.outcome === "EXACT") summary.paid += 1;
     else if (b.outcome === "PARTIAL") summary.partial += 1;
     else summary.overpaid += 1;
   }
-  lap("book");
-  logger.info({ shopId, ...summary, ms }, "bank statement imported");
-  return summary;
+}
+
+/** Account, booking date, amount and structured reference: what one transfer shows in every format. */
+function fingerprint(t: { accountNumber: string; bookingDate: string; amount: string; structuredReference: { value: string } | string | null }): string {
+  const ref = typeof t.structuredReference === "string" ? t.structuredReference : (t.structuredReference?.value ?? "");
+  return `${t.accountNumber}|${t.bookingDate}|${dec(t.amount).toFixed(2)}|${ref}`;
+}
+
+/** Fingerprints of transfers already booked from another source (format) on the accounts and days of this upload. */
+async function bookedFromOtherSources(db: Db, shopId: string, source: StatementSource, txs: BankStatementTransaction[]): Promise<Set<string>> {
+  const withRef = txs.filter((t) => t.structuredReference && t.direction === "CREDIT");
+  if (withRef.length === 0) return new Set();
+  const dates = withRef.map((t) => t.bookingDate).sort();
+  const rows = await db.bankTransaction.findMany({
+    where: { shopId, source: { not: source }, status: "MATCHED", paymentId: { not: null }, structuredReference: { not: null }, accountNumber: { in: [...new Set(withRef.map((t) => t.accountNumber))] }, bookingDate: { gte: new Date(`${dates[0]}T00:00:00Z`), lte: new Date(`${dates.at(-1)}T00:00:00Z`) } },
+    select: { accountNumber: true, bookingDate: true, amount: true, structuredReference: true },
+  });
+  return new Set(rows.map((r) => fingerprint({ accountNumber: r.accountNumber, bookingDate: r.bookingDate.toISOString().slice(0, 10), amount: r.amount.toFixed(2), structuredReference: r.structuredReference })));
 }
 
 function groupByAccount(txs: Array<{ accountNumber: string; bankReference: string }>) {

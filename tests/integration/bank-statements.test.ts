@@ -121,6 +121,28 @@ describe("bank statements", () => {
     expect(recorded).toEqual([]);
   });
 
+  it("the same transfer delivered again as camt.053 (other bank reference) is not booked twice", async () => {
+    const b = await invoiceOf(ORDERS[1]!);
+    expect(b.status).toBe("ISSUED"); // partly paid by the CODA's 50.00: still open, so a second booking would be possible
+    const xml = buildCamt053("02", [
+      {
+        id: "CAMT-2026-331",
+        iban: SHOP_IBAN,
+        seq: 41,
+        opening: "500.00",
+        closing: "550.00",
+        date: "2026-11-27",
+        entries: [{ amount: "50.00", credit: true, date: "2026-11-27", ref: "KBC-20261127-0002", txs: [{ amount: "50.00", credit: true, scor: { ref: b.paymentReference!.replace(/\D/g, ""), issuer: "BBA" }, name: "Marie Dubois", iban: "BE71096123456769" }] }],
+      },
+    ]);
+    expect(validateCamt053(xml, "02").errors).toEqual([]);
+    const summary = await importBankStatement(db, shopId, xml, effects);
+    expect(summary).toMatchObject({ format: "CAMT053", transactions: 1, duplicates: 0, paid: 0, unmatched: 1 });
+    expect(await db.payment.count({ where: { invoiceId: b.id } })).toBe(1);
+    expect(await db.bankTransaction.findFirstOrThrow({ where: { shopId, bankReference: { startsWith: "camt:KBC-20261127-0002" } } })).toMatchObject({ status: "UNMATCHED", matchReason: "BOOKED_FROM_OTHER_FILE" });
+    expect(recorded).toEqual([]);
+  });
+
   it("a camt.053.001.08 transfer with the RF form of the reference pays the rest of the partly paid invoice", async () => {
     const b = await invoiceOf(ORDERS[1]!);
     const { rfCreditorReference } = await import("~/domain/payment-reference/rf-creditor-reference");
@@ -162,14 +184,15 @@ describe("bank statements", () => {
     const c = await invoiceOf(ORDERS[2]!);
     await page.goto(url("/app/bank"));
     const body = await page.locator("body").innerText();
-    expect(body).toContain("Unmatched (2)");
+    expect(body).toContain("Unmatched (3)");
+    expect(body).toContain("Same transfer already booked from another statement file");
     expect(body).toContain(`betaling bestelling #${ORDERS[2]}`);
     expect(body).toContain("Mentions the order number");
     expect(body).toContain("Debit (refund, return, costs)");
     await page.screenshot({ path: path.join(ARTIFACTS, "bank-statements-unmatched.png"), fullPage: true });
     await page.getByRole("button", { name: `Confirm ${c.formattedNumber}` }).click();
     await expect.poll(() => page.locator("body").innerText(), { timeout: 20_000 }).toContain("Payment booked on the invoice");
-    await expect.poll(() => page.locator("body").innerText()).toContain("Unmatched (1)");
+    await expect.poll(() => page.locator("body").innerText()).toContain("Unmatched (2)");
 
     const booked = await db.bankTransaction.findFirstOrThrow({ where: { shopId, communication: { contains: `#${ORDERS[2]}` } } });
     expect(booked).toMatchObject({ status: "MATCHED", matchReason: "CONFIRMED", invoiceId: c.id });
@@ -181,8 +204,11 @@ describe("bank statements", () => {
     // the debit is linked to an invoice as its refund, in one click too
     const a = await invoiceOf(ORDERS[0]!);
     await page.getByLabel(/Invoice for the transaction of 2026-11-27 EUR -25.00/).selectOption({ label: `${c.formattedNumber} (#${ORDERS[2]}) — EUR ${after.amountDue.toFixed(2)} due` });
-    await page.getByRole("button", { name: "Assign" }).click();
+    await page.getByRole("row").filter({ hasText: "Terugbetaling retour" }).getByRole("button", { name: "Assign" }).click();
     await expect.poll(() => page.locator("body").innerText(), { timeout: 20_000 }).toContain("Debit linked to the invoice");
+    await expect.poll(() => page.locator("body").innerText()).toContain("Unmatched (1)");
+    // the camt.053 copy of a transfer already booked is set aside
+    await page.getByRole("button", { name: "Set aside" }).click();
     await expect.poll(() => page.locator("body").innerText()).toContain("Every imported transaction is booked or set aside.");
     expect(await db.payment.count({ where: { invoiceId: c.id } })).toBe(1);
     void a;
@@ -212,6 +238,17 @@ describe("bank statements imported twice at the same moment", () => {
     expect(await db.bankTransaction.count({ where: { shopId, statementNumber: "043" } })).toBe(2);
     expect((await db.invoice.findUniqueOrThrow({ where: { id: d.id } })).status).toBe("PAID");
     expect(recorded.slice(before)).toEqual([`paid:${d.id}`, `thanks:${d.id}`]);
+
+    // A transfer stored as matched whose booking never happened (the process stopped in between) is booked by the
+    // next import of the file, once.
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: d.id } });
+    await db.bankTransaction.update({ where: { paymentId: line.id }, data: { paymentId: null } });
+    await db.payment.delete({ where: { id: line.id } });
+    const healed = await importBankStatement(db, shopId, file, effects);
+    expect(healed).toMatchObject({ duplicates: 2, paid: 1 });
+    expect(await db.payment.count({ where: { invoiceId: d.id } })).toBe(1);
+    expect((await importBankStatement(db, shopId, file, effects)).paid).toBe(0);
+    expect(await db.payment.count({ where: { invoiceId: d.id } })).toBe(1);
   });
 });
 

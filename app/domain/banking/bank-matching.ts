@@ -32,7 +32,8 @@ export type MatchResult =
   | { kind: "PROPOSE"; invoiceId: string; via: "INVOICE_NUMBER" | "ORDER_NUMBER" }
   | { kind: "UNMATCHED"; reason: UnmatchedReason };
 
-export type UnmatchedReason = "DEBIT" | "NO_REFERENCE" | "UNKNOWN_REFERENCE" | "INVALID_CHECK_DIGITS" | "CURRENCY" | "AMBIGUOUS";
+/** BOOKED_FROM_OTHER_FILE is decided by the import service (it needs the stored transactions). */
+export type UnmatchedReason = "DEBIT" | "NO_REFERENCE" | "UNKNOWN_REFERENCE" | "INVALID_CHECK_DIGITS" | "CURRENCY" | "AMBIGUOUS" | "BOOKED_FROM_OTHER_FILE";
 
 export interface InvoiceIndex {
   byOgm: Map<string, OpenInvoice>;
