@@ -33,10 +33,11 @@ async function ensureSchedulers() {
   const maintenance = getQueue(QueueName.maintenance);
   // The inbox reconciler (webhooks whose job was lost), every RECONCILE_EVERY_MS.
   await maintenance.upsertJobScheduler("reconcile-inbox", { every: config.RECONCILE_EVERY_MS }, { name: "reconcile-inbox", data: {} });
-  // Shopify orders compared with their invoices (missed webhooks), every RECONCILE_ORDERS_EVERY_MS.
-  await maintenance.upsertJobScheduler("reconcile-shopify-shops", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-shopify-shops", data: {} });
-  // Connected WooCommerce stores: webhooks kept active, orders polled (WooCommerce never retries).
-  await maintenance.upsertJobScheduler("reconcile-woo-stores", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-woo-stores", data: {} });
+  // Every store's recent orders compared with their invoices (missed webhooks; WooCommerce's webhooks
+  // kept active), through the store port, every RECONCILE_ORDERS_EVERY_MS.
+  await maintenance.upsertJobScheduler("reconcile-stores", { every: config.RECONCILE_ORDERS_EVERY_MS }, { name: "reconcile-stores", data: {} });
+  // The per-platform schedulers they replaced (decision 021), gone from a Redis that still has them.
+  for (const old of ["reconcile-shopify-shops", "reconcile-woo-stores"]) await maintenance.removeJobScheduler(old);
   // Twikey's feeds are read on a schedule too (webhooks are only triggers, and may not come).
   await maintenance.upsertJobScheduler("twikey-feeds-all", { every: config.RECONCILE_EVERY_MS }, { name: "twikey-feeds-all", data: {} });
   // Stock adjustments not yet written to their store (a write that failed, an adjustment during a run).

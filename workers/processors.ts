@@ -8,25 +8,21 @@ import { processWebhookEvent } from "~/services/process-webhook-event.server";
 import { pruneSecurityRows } from "~/services/rate-limit.server";
 import { reconcileInbox } from "~/services/reconcile-inbox.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
-import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
-import { reconcileShopifyOrders } from "~/services/reconcile-shopify-orders.server";
-import { tagShopifyOrder } from "~/services/tag-shopify-order.server";
 import { smtpMailer } from "~/integrations/mail/mailer.server";
 import { queueCustomerEmail, queueDocumentEmail, queueDueReminders, sendCustomerEmail } from "~/services/customer-emails.server";
 import { checkBuyerVatInVies } from "~/services/check-buyer-vat.server";
 import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
-import { markShopifyOrderPaid } from "~/services/mark-shopify-order-paid.server";
 import { ensureJob } from "./ensure-job";
 import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
 import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
 import { importPeppolDocument } from "~/services/import-peppol-document.server";
 import { pollPeppolInbox } from "~/services/poll-peppol-inbox.server";
-import { activeMandate, collectInvoice, readTwikeyFeeds, sendUnsentCollections, syncMandateToShopify, twikeyForShop } from "~/services/direct-debit.server";
+import { activeMandate, collectInvoice, readTwikeyFeeds, sendUnsentCollections, twikeyForShop } from "~/services/direct-debit.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
 import { wooClientForShop } from "~/services/connect-woo-store.server";
-import { importStoreStock, pushStock, readShopifyStock, readWooStock, type StockStore } from "~/services/stock.server";
-import { markWooOrderPaid, reconcileWooStore, setWooCustomerMandate, syncWooStock, tagWooOrder } from "~/services/woo-sync.server";
+import { importStoreStock, pushStock } from "~/services/stock.server";
+import { reachableShops, storeForInvoice, storeForShop } from "~/integrations/store/store-for-shop.server";
 
 export interface WorkerContext {
   db: Db;
@@ -35,20 +31,12 @@ export interface WorkerContext {
 
 type Processor<N extends JobName> = (payload: JobPayload<N>, ctx: WorkerContext, job: Job) => Promise<unknown>;
 
-/** Where a shop's stock lives: its Shopify Admin API or its WooCommerce REST API. */
-async function stockStoreOf(ctx: WorkerContext, shopId: string): Promise<StockStore> {
-  const shop = await ctx.db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { platform: true, domain: true, uninstalledAt: true } });
-  if (shop.uninstalledAt) throw new AppError("SHOP_NOT_INSTALLED", `${shop.domain} uninstalled Facto: stock is not written there any more`);
-  if (shop.platform === "WOOCOMMERCE") return { woo: (await wooClientForShop(ctx.db, shopId)).client };
-  return { shopify: await shopifyAdminForShop(ctx.db, shop.domain) };
-}
-
 /** The store's order shows the invoice's new PEPPOL state (metafield / order meta). */
 async function tagOrderAgain(ctx: WorkerContext, invoiceId: string) {
-  const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true, peppolDelivery: { select: { state: true } } } });
-  // Its own job id per state: the tagging job of the issuing may still be waiting or running.
+  const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { peppolDelivery: { select: { state: true } } } });
+  // Its own job id per state: the annotation job of the issuing may still be waiting or running.
   const version = `peppol-${(invoice.peppolDelivery?.state ?? "none").toLowerCase()}`;
-  await ensureJob(invoice.channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId, version });
+  await ensureJob("annotate-order", { invoiceId, version });
 }
 
 /** Job name → processor: each a thin call into a service. */
@@ -57,10 +45,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
     processWebhookEvent(ctx.db, eventId, {
       now: () => new Date(),
       checkVat: checkBuyerVatInVies(),
-      enqueueOrderTagging: async (invoiceId) => {
-        const { channel } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-        await ctx.enqueue(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId });
-      },
+      enqueueOrderTagging: (invoiceId) => ctx.enqueue("annotate-order", { invoiceId }),
       wooRefund: async (shopId, orderId, refundId) => {
         const { client } = await wooClientForShop(ctx.db, shopId);
         return WooRefundPayload.parse((await client.get(`orders/${orderId}/refunds/${refundId}`)).data);
@@ -87,33 +72,15 @@ export const processors: { [N in JobName]: Processor<N> } = {
       requeueEvent: (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
-  "mark-order-paid": async ({ invoiceId }, ctx) => {
-    const invoice = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-    if (invoice.channel === "WOOCOMMERCE") {
-      const { client } = await wooClientForShop(ctx.db, (await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } })).shopId);
-      return markWooOrderPaid(ctx.db, invoiceId, client);
-    }
-    const marked = await markShopifyOrderPaid(ctx.db, invoiceId);
-    // The order's facto.invoice_status metafield follows ("paid").
-    if (marked !== "skipped") await tagShopifyOrder(ctx.db, invoiceId);
-    return marked;
+  "mark-order-paid": async ({ invoiceId }, ctx) => (await storeForInvoice(ctx.db, invoiceId)).markOrderPaid(invoiceId),
+  "annotate-order": async ({ invoiceId }, ctx) => (await storeForInvoice(ctx.db, invoiceId)).annotateOrder(invoiceId),
+  "reconcile-stores": async (_payload, ctx) => {
+    const shops = await reachableShops(ctx.db);
+    for (const shop of shops) await ensureJob("reconcile-store-orders", { shopId: shop.id });
+    return { shops: shops.length };
   },
-  "tag-woo-order": async ({ invoiceId }, ctx) => {
-    const { shopId } = await ctx.db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true } });
-    return tagWooOrder(ctx.db, invoiceId, (await wooClientForShop(ctx.db, shopId)).client);
-  },
-  "reconcile-woo-stores": async (_payload, ctx) => {
-    const connections = await ctx.db.wooConnection.findMany({ where: { disconnectedAt: null }, select: { shopId: true } });
-    for (const c of connections) await ensureJob("reconcile-woo-store", { shopId: c.shopId });
-    return { stores: connections.length };
-  },
-  "reconcile-woo-store": async ({ shopId }, ctx) => {
-    const connection = await ctx.db.wooConnection.findUnique({ where: { shopId }, select: { disconnectedAt: true } });
-    if (!connection || connection.disconnectedAt) return { skipped: "not connected" };
-    const { client } = await wooClientForShop(ctx.db, shopId);
-    return reconcileWooStore(ctx.db, shopId, client, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
-  },
-  "sync-woo-stock": async ({ shopId, levels }, ctx) => syncWooStock((await wooClientForShop(ctx.db, shopId)).client, levels),
+  "reconcile-store-orders": async ({ shopId }, ctx) =>
+    (await storeForShop(ctx.db, shopId)).reconcileOrders({ now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) }),
   "twikey-feeds-all": async (_payload, ctx) => {
     const shops = await ctx.db.shop.findMany({ where: { twikeyApiKey: { not: null }, uninstalledAt: null }, select: { id: true } });
     for (const shop of shops) await ensureJob("twikey-feeds", { shopId: shop.id });
@@ -126,26 +93,12 @@ export const processors: { [N in JobName]: Processor<N> } = {
       if (emailId) await ctx.enqueue("send-email", { emailId });
     }),
   "sync-mandate-to-store": async ({ mandateId }, ctx) => {
-    const mandate = await ctx.db.mandate.findUniqueOrThrow({ where: { id: mandateId }, include: { customer: true, shop: { select: { domain: true } } } });
-    if (!mandate.customer) return { skipped: "no customer" };
-    if (mandate.customer.channel === "WOOCOMMERCE") {
-      if (!/^\d+$/.test(mandate.customer.externalId) || mandate.customer.externalId === "0") return { skipped: "guest customer" };
-      await setWooCustomerMandate((await wooClientForShop(ctx.db, mandate.shopId)).client, mandate.customer.externalId, { mandateId: mandate.mndtId, status: mandate.status.toLowerCase() });
-      return { synced: "woocommerce" };
-    }
-    return syncMandateToShopify(ctx.db, mandateId, await shopifyAdminForShop(ctx.db, mandate.shop.domain));
+    const { shopId } = await ctx.db.mandate.findUniqueOrThrow({ where: { id: mandateId }, select: { shopId: true } });
+    return (await storeForShop(ctx.db, shopId)).recordMandate(mandateId);
   },
-  "woo-customer-mandate": async ({ shopId, customerId, mandateId, status }, ctx) => {
-    await setWooCustomerMandate((await wooClientForShop(ctx.db, shopId)).client, customerId, { mandateId, status });
-    return { customerId, status };
-  },
-  "import-stock": async ({ shopId }, ctx) => {
-    const store = await stockStoreOf(ctx, shopId);
-    const items = store.shopify ? await readShopifyStock(store.shopify) : store.woo ? await readWooStock(store.woo) : [];
-    return importStoreStock(ctx.db, shopId, items);
-  },
+  "import-stock": async ({ shopId }, ctx) => importStoreStock(ctx.db, shopId, await (await storeForShop(ctx.db, shopId)).readStock()),
   "sync-stock": async ({ shopId }, ctx) => {
-    const store = await stockStoreOf(ctx, shopId);
+    const store = await storeForShop(ctx.db, shopId);
     const total = { written: 0, failed: 0 };
     // An adjustment made while a run writes is picked up by the next pass (or by "sync-stock-all").
     for (let pass = 0; pass < 3; pass++) {
@@ -189,19 +142,6 @@ export const processors: { [N in JobName]: Processor<N> } = {
       notifyMerchant: (shopId, subject, text) => notifyMerchant(ctx.db, shopId, subject, text),
       onSettled: (id) => tagOrderAgain(ctx, id),
     });
-  },
-  "tag-shopify-order": ({ invoiceId }, ctx) => tagShopifyOrder(ctx.db, invoiceId),
-  "reconcile-shopify-shops": async (_payload, ctx) => {
-    // Every installed Shopify shop gets its order reconciliation (one job per shop, ids collapse).
-    const shops = await ctx.db.shop.findMany({ where: { platform: "SHOPIFY", uninstalledAt: null }, select: { id: true } });
-    for (const shop of shops) await ensureJob("reconcile-shopify-orders", { shopId: shop.id });
-    return { shops: shops.length };
-  },
-  "reconcile-shopify-orders": async ({ shopId }, ctx) => {
-    const shop = await ctx.db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { id: true, domain: true, ordersReconciledAt: true, uninstalledAt: true } });
-    if (shop.uninstalledAt) return { skipped: "uninstalled" };
-    const admin = await shopifyAdminForShop(ctx.db, shop.domain);
-    return reconcileShopifyOrders(ctx.db, admin, shop, { now: () => new Date(), enqueueProcessing: (eventId) => ctx.enqueue("process-webhook", { eventId }) });
   },
   "reconcile-inbox": async (_payload, ctx) => {
     const result = await reconcileInbox(ctx.db, {

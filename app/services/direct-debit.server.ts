@@ -348,7 +348,7 @@ const MANDATE_TAG = "Facto direct debit";
 /** The mandate on the Shopify customer: metafield facto.sepa_mandate (JSON) and a tag while it is signed. */
 export async function syncMandateToShopify(db: Db, mandateId: string, admin: ShopifyAdminClient): Promise<"synced" | "skipped"> {
   const mandate = await db.mandate.findUniqueOrThrow({ where: { id: mandateId }, include: { customer: true } });
-  if (!mandate.customer || mandate.customer.channel !== "SHOPIFY") return "skipped";
+  if (!mandate.customer) return "skipped"; // the store port calls this for Shopify shops only
   const ownerId = `gid://shopify/Customer/${mandate.customer.externalId}`;
   const value = JSON.stringify({ mandateId: mandate.mndtId, status: mandate.status.toLowerCase(), scheme: mandate.scheme, signedAt: mandate.signedAt?.toISOString() ?? null });
   const { data } = await admin.request<{ metafieldsSet: { userErrors: UserError[] } }>(MANDATE_METAFIELD.document, MANDATE_METAFIELD.variables(ownerId, value), { estimatedCost: MANDATE_METAFIELD.cost });

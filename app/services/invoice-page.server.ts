@@ -90,7 +90,7 @@ export async function runInvoiceAction(prisma: Db, shop: { id: string; platform:
       if (peppol.queued) await ensureJob("peppol-send", { invoiceId: credited.creditNoteId });
       const { emailId } = peppol.emailNow ? await queueDocumentEmail(prisma, credited.creditNoteId, "CREDIT_NOTE") : { emailId: null };
       if (emailId) await enqueue("send-email", { emailId });
-      if (shop.platform === "SHOPIFY") await enqueue("tag-shopify-order", { invoiceId: credited.creditNoteId }); // the order's status becomes "credited"
+      await enqueue("annotate-order", { invoiceId: credited.creditNoteId }); // the order shows its credit note (and the status "credited")
       return { ok: true, error: null, message: `Credit note ${credited.formattedNumber} issued` };
     }
     if (intent === "collect") {

@@ -14,7 +14,7 @@ export async function markShopifyOrderPaid(db: Db, invoiceId: string, client?: S
     where: { id: invoiceId },
     select: { channel: true, kind: true, channelOrderId: true, shop: { select: { domain: true, uninstalledAt: true } } },
   });
-  if (invoice.channel !== "SHOPIFY" || invoice.kind !== "INVOICE" || invoice.shop.uninstalledAt) return "skipped";
+  if (invoice.kind !== "INVOICE" || invoice.shop.uninstalledAt) return "skipped"; // the store port calls this for Shopify shops only
   const admin = client ?? (await shopifyAdminForShop(db, invoice.shop.domain));
   const { data } = await admin.request<{ orderMarkAsPaid: { userErrors: UserError[] } }>(MARK_PAID.document, MARK_PAID.variables(`gid://shopify/Order/${invoice.channelOrderId}`), { estimatedCost: MARK_PAID.cost });
   const errors = data.orderMarkAsPaid.userErrors;

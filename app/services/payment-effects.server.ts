@@ -19,11 +19,9 @@ export function paymentEffects(db: Db, enqueue: <N extends JobName>(name: N, pay
     },
     notifyMerchant: (shopId, subject, text) => notifyMerchant(db, shopId, subject, text),
     enqueueStoreStatus: async (invoiceId) => {
-      const { channel } = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { channel: true } });
-      // Its own job id: the tag job of this invoice ran when it was issued and is kept a day as completed,
-      // so the deterministic id would make this add a no-op.
-      const jobId = `tag-status-${invoiceId}-${Date.now()}`;
-      await enqueue(channel === "WOOCOMMERCE" ? "tag-woo-order" : "tag-shopify-order", { invoiceId }, { jobId });
+      // Its own job id: the annotation job of this invoice ran when it was issued and is kept a day as
+      // completed, so the deterministic id would make this add a no-op.
+      await enqueue("annotate-order", { invoiceId }, { jobId: `annotate-status-${invoiceId}-${Date.now()}` });
     },
   };
 }

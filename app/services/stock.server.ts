@@ -3,13 +3,9 @@ import type { Db } from "~/db.server";
 import { fieldErrors } from "~/domain/shop/shop-settings";
 import { AppError, isAppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
-import type { ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
-import type { WooClient } from "~/integrations/woocommerce/woo-client.server";
-import { INVENTORY_ITEMS, INVENTORY_ITEMS_CHUNK, STOCK } from "~/integrations/shopify/operations";
+import type { StorePort, StoreStockItem } from "~/integrations/store/store-port";
 import { logger } from "~/logger.server";
 import { ensureJob } from "~/queues.server";
-import { syncShopifyInventory, type StockLevel } from "./sync-shopify-inventory.server";
-import { syncWooStock } from "./woo-sync.server";
 
 /**
  * Stock as Facto knows it. Read once from the store (and again on request); from then on Facto keeps
@@ -17,76 +13,6 @@ import { syncWooStock } from "./woo-sync.server";
  * in step), the merchant's adjustments change it and are written back to the store. Every change is a
  * movement with its reason.
  */
-
-export interface StoreStockItem {
-  sku: string;
-  title: string;
-  quantity: number;
-  shopifyInventoryItemId?: string;
-  shopifyLocationId?: string;
-  wooProductId?: number;
-  wooVariationId?: number | null;
-}
-
-interface InventoryItemNode {
-  id: string;
-  inventoryLevels: { nodes: { location: { id: string }; quantities: { name: string; quantity: number }[] }[] };
-}
-
-const levelOf = (item: InventoryItemNode) => {
-  const level = item.inventoryLevels.nodes[0];
-  return level ? { locationId: level.location.id, quantity: level.quantities.find((q) => q.name === "available")?.quantity ?? 0 } : null;
-};
-
-/** The shop's variants that have a SKU, with their available quantity at their (first) location. */
-export async function readShopifyStock(admin: ShopifyAdminClient): Promise<StoreStockItem[]> {
-  const items: StoreStockItem[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const { data }: { data: { productVariants: { nodes: { sku: string | null; displayName: string; inventoryItem: InventoryItemNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
-      await admin.request(STOCK.document, STOCK.variables(after), { estimatedCost: STOCK.cost });
-    for (const v of data.productVariants.nodes) {
-      const level = levelOf(v.inventoryItem);
-      if (!v.sku?.trim() || !level) continue; // without a SKU (or a stocked location) Facto cannot match it to invoice lines
-      items.push({ sku: v.sku.trim(), title: v.displayName, quantity: level.quantity, shopifyInventoryItemId: v.inventoryItem.id, shopifyLocationId: level.locationId });
-    }
-    if (!data.productVariants.pageInfo.hasNextPage) return items;
-    after = data.productVariants.pageInfo.endCursor;
-  }
-}
-
-const WooProduct = z.object({
-  id: z.number(),
-  name: z.string(),
-  sku: z.string().nullish(),
-  type: z.string().nullish(),
-  manage_stock: z.union([z.boolean(), z.literal("parent")]).nullish(),
-  stock_quantity: z.number().nullish(),
-});
-
-/** The store's products and variations that manage their stock and have a SKU. */
-export async function readWooStock(client: WooClient): Promise<StoreStockItem[]> {
-  const items: StoreStockItem[] = [];
-  const pages = async (path: string, each: (row: unknown) => Promise<void> | void) => {
-    for (let page = 1; ; page++) {
-      const response = await client.get<unknown[]>(path, { per_page: 100, page });
-      for (const row of response.data) await each(row);
-      if (page >= Number(response.headers["x-wp-totalpages"] ?? 1)) return;
-    }
-  };
-  await pages("products", async (row) => {
-    const p = WooProduct.parse(row);
-    if (p.type === "variable") {
-      await pages(`products/${p.id}/variations`, (vrow) => {
-        const v = WooProduct.parse({ name: p.name, ...(vrow as object) });
-        if (v.manage_stock === true && v.sku?.trim()) items.push({ sku: v.sku.trim(), title: `${p.name} (${v.id})`, quantity: v.stock_quantity ?? 0, wooProductId: p.id, wooVariationId: v.id });
-      });
-    } else if (p.manage_stock === true && p.sku?.trim()) {
-      items.push({ sku: p.sku.trim(), title: p.name, quantity: p.stock_quantity ?? 0, wooProductId: p.id, wooVariationId: null });
-    }
-  });
-  return items;
-}
 
 /**
  * Takes the store's stock into Facto. A new SKU starts at the store's quantity; a known one follows the
@@ -179,68 +105,26 @@ export async function recordSale(db: Db, invoiceId: string): Promise<number> {
   return moved;
 }
 
-export interface StockStore {
-  shopify?: ShopifyAdminClient;
-  woo?: WooClient;
-}
-
 /**
- * Writes the quantities the merchant changed back to the store. Shopify: compare-and-set against
- * what Facto last saw there; when the store moved meanwhile (a sale), Facto reads the new value and
- * writes again. WooCommerce: absolute quantities in batches. An item changed again while this ran
- * stays pending for the next run.
+ * Writes the quantities the merchant changed back to the store, through the store port (Shopify:
+ * compare-and-set; WooCommerce: batches). An item changed again while this ran stays pending for the
+ * next run.
  */
-export async function pushStock(db: Db, shopId: string, store: StockStore, now = new Date()): Promise<{ written: number; failed: number }> {
+export async function pushStock(db: Db, shopId: string, store: Pick<StorePort, "writeStock">, now = new Date()): Promise<{ written: number; failed: number }> {
   const pending = await db.stockItem.findMany({ where: { shopId, syncPending: true }, orderBy: { sku: "asc" }, take: 5000 });
   if (pending.length === 0) return { written: 0, failed: 0 };
-  const done = async (id: string, sent: number, error: string | null) => {
+  let written = 0;
+  let failed = 0;
+  for (const { id, sent, error } of await store.writeStock(pending)) {
     if (error) {
       await db.stockItem.update({ where: { id }, data: { syncError: error } });
-      return;
+      failed++;
+      continue;
     }
     // Cleared only if nothing changed the quantity since it was sent.
     await db.stockItem.updateMany({ where: { id, quantity: sent }, data: { syncPending: false, syncError: null } });
     await db.stockItem.update({ where: { id }, data: { storeQuantity: sent, syncedAt: now } });
-  };
-  let written = 0;
-  let failed = 0;
-  if (store.shopify) {
-    const admin = store.shopify;
-    const linked = pending.filter((p) => p.shopifyInventoryItemId && p.shopifyLocationId);
-    const levels = (list: typeof linked): StockLevel[] => list.map((p) => ({ inventoryItemId: p.shopifyInventoryItemId!, locationId: p.shopifyLocationId!, quantity: p.quantity, changeFromQuantity: p.storeQuantity }));
-    const syncId = `stock-${shopId}-${now.getTime()}`;
-    const first = await syncShopifyInventory(admin, levels(linked), { syncId, reason: "correction" });
-    const staleIds = new Set(first.stale.map((s) => s.inventoryItemId));
-    let stillStale = new Set<string>();
-    if (staleIds.size > 0) {
-      // Shopify refuses input arrays over 250 ids and queries over 1,000 points: re-read in chunks.
-      const ids = [...staleIds];
-      const fresh = new Map<string, number>();
-      for (let i = 0; i < ids.length; i += INVENTORY_ITEMS_CHUNK) {
-        const chunk = ids.slice(i, i + INVENTORY_ITEMS_CHUNK);
-        const { data } = await admin.request<{ nodes: (InventoryItemNode | null)[] }>(INVENTORY_ITEMS.document, INVENTORY_ITEMS.variables(chunk), { estimatedCost: INVENTORY_ITEMS.cost });
-        for (const n of data.nodes) if (n && n.id) fresh.set(n.id, levelOf(n)?.quantity ?? 0);
-      }
-      const retry = linked.filter((p) => staleIds.has(p.shopifyInventoryItemId!)).map((p) => ({ ...p, storeQuantity: fresh.get(p.shopifyInventoryItemId!) ?? p.storeQuantity }));
-      const second = await syncShopifyInventory(admin, levels(retry), { syncId: `${syncId}-reread`, reason: "correction" });
-      stillStale = new Set(second.stale.map((s) => s.inventoryItemId));
-    }
-    for (const p of linked) {
-      const stale = stillStale.has(p.shopifyInventoryItemId!);
-      await done(p.id, p.quantity, stale ? "The store's quantity kept changing while Facto wrote it; it will be tried again" : null);
-      if (stale) failed++;
-      else written++;
-    }
-  }
-  if (store.woo) {
-    const linked = pending.filter((p) => p.wooProductId !== null);
-    const result = await syncWooStock(store.woo, linked.map((p) => ({ productId: p.wooProductId!, variationId: p.wooVariationId, quantity: p.quantity })));
-    for (const p of linked) {
-      const refused = result.refused.find((r) => r.productId === p.wooProductId && r.variationId === p.wooVariationId);
-      await done(p.id, p.quantity, refused ? `WooCommerce refused it: ${refused.message}` : null);
-      if (refused) failed++;
-      else written++;
-    }
+    written++;
   }
   logger.info({ shopId, written, failed }, "stock written back to the store");
   return { written, failed };

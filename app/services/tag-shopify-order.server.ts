@@ -15,9 +15,8 @@ import { paymentPageUrl } from "./public-urls.server";
 export async function tagShopifyOrder(db: Db, documentId: string, client?: ShopifyAdminClient): Promise<"written" | "skipped"> {
   const document = await db.invoice.findUniqueOrThrow({
     where: { id: documentId },
-    select: { kind: true, channel: true, originalInvoiceId: true, shop: { select: { domain: true, uninstalledAt: true } } },
+    select: { kind: true, originalInvoiceId: true, shop: { select: { domain: true, uninstalledAt: true } } },
   });
-  if (document.channel !== "SHOPIFY") return "skipped";
   if (document.shop.uninstalledAt) {
     // The app is gone from the shop: nothing may be written there any more (and no token exists).
     logger.info({ documentId, shop: document.shop.domain }, "shop uninstalled: order not tagged");

@@ -87,25 +87,31 @@ export async function reconcileWooStore(
   return { webhooksRepaired: repaired, orders: count };
 }
 
-/** Reads the invoice behind a write-back; only WooCommerce invoices of a connected store qualify. */
+/** Reads the invoice behind a write-back (the store port calls this for WooCommerce shops only). */
 async function wooInvoice(db: Db, invoiceId: string) {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
-    select: { id: true, shopId: true, channel: true, kind: true, channelOrderId: true, formattedNumber: true, publicToken: true, status: true, payments: { where: { status: "PAID" }, orderBy: { paidAt: "desc" }, take: 1 }, peppolDelivery: { select: { state: true } } },
+    select: { id: true, shopId: true, kind: true, channelOrderId: true, formattedNumber: true, publicToken: true, status: true, payments: { where: { status: "PAID" }, orderBy: { paidAt: "desc" }, take: 1 }, peppolDelivery: { select: { state: true } } },
   });
-  return invoice.channel === "WOOCOMMERCE" && invoice.kind === "INVOICE" ? invoice : null;
+  return invoice.kind === "INVOICE" ? invoice : null;
 }
 
-/** The invoice number (and payment page) on the WooCommerce order, as order meta. */
-export async function tagWooOrder(db: Db, invoiceId: string, client: WooClient): Promise<"tagged" | "skipped"> {
-  const invoice = await wooInvoice(db, invoiceId);
+/**
+ * The invoice number, payment page, PEPPOL state and credit notes on the WooCommerce order, as
+ * order meta. A credit note writes its invoice's order (its numbers under `_facto_credit_notes`).
+ */
+export async function tagWooOrder(db: Db, documentId: string, client: WooClient): Promise<"tagged" | "skipped"> {
+  const document = await db.invoice.findUniqueOrThrow({ where: { id: documentId }, select: { kind: true, originalInvoiceId: true } });
+  const invoice = await wooInvoice(db, document.kind === "CREDIT_NOTE" && document.originalInvoiceId ? document.originalInvoiceId : documentId);
   if (!invoice) return "skipped";
+  const creditNotes = await db.invoice.findMany({ where: { originalInvoiceId: invoice.id, kind: "CREDIT_NOTE" }, orderBy: { createdAt: "asc" }, select: { formattedNumber: true } });
   await client.put(`orders/${invoice.channelOrderId}`, {
     meta_data: [
       { key: "_facto_invoice_number", value: invoice.formattedNumber },
       ...(invoice.publicToken ? [{ key: "_facto_payment_url", value: paymentPageUrl(invoice.publicToken) }] : []),
       // The invoice's PEPPOL delivery state (decision 018).
       ...(invoice.peppolDelivery ? [{ key: "_facto_peppol_status", value: invoice.peppolDelivery.state.toLowerCase() }] : []),
+      ...(creditNotes.length ? [{ key: "_facto_credit_notes", value: creditNotes.map((c) => c.formattedNumber).join(", ") }] : []),
     ],
   });
   return "tagged";

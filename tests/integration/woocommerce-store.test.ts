@@ -149,7 +149,7 @@ describe("a WooCommerce store, end to end", () => {
     expect(goodUrl).toContain(connectionId);
     expect(await invoiceOf(6106)).toBeNull();
 
-    await enqueue("reconcile-woo-store", { shopId });
+    await enqueue("reconcile-store-orders", { shopId });
     await waitFor(async () => (await Promise.all([6100, 6101, 6102, 6103, 6104, 6105, 6106].map(invoiceOf))).every(Boolean), 60_000, "the reconciled orders' invoices");
     // The disabled one was replaced by a new webhook (its failure count would disable it again at once);
     // the one that only pointed elsewhere was set back.
@@ -373,8 +373,10 @@ describe("a WooCommerce store, end to end", () => {
     expect([...woo.webhooks.values()]).toHaveLength(4);
 
     woo.customers.set(42, { id: 42, email: "sofie.claes@example.be", meta_data: [] });
-    await enqueue("woo-customer-mandate", { shopId, customerId: "42", mandateId: "MNDT-2026-0042", status: "active" });
-    await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "facto_sepa_mandate_status" && m.value === "active"), 30_000, "the mandate on the customer");
+    const customer = await db.customer.upsert({ where: { shopId_channel_externalId: { shopId, channel: "WOOCOMMERCE", externalId: "42" } }, create: { shopId, channel: "WOOCOMMERCE", externalId: "42", name: "Sofie Claes" }, update: {} });
+    const mandate = await db.mandate.create({ data: { shopId, customerId: customer.id, mndtId: "MNDT-2026-0042", status: "SIGNED", signedAt: new Date() } });
+    await enqueue("sync-mandate-to-store", { mandateId: mandate.id, version: "signed" });
+    await waitFor(async () => ((woo.customers.get(42)?.meta_data as { key: string; value: unknown }[] | undefined) ?? []).some((m) => m.key === "facto_sepa_mandate_status" && m.value === "signed"), 30_000, "the mandate on the customer");
     expect((woo.customers.get(42)!.meta_data as { key: string; value: unknown }[]).find((m) => m.key === "facto_sepa_mandate")?.value).toBe("MNDT-2026-0042");
   }, 60_000);
 

@@ -249,7 +249,7 @@ describe("Facto with a real WooCommerce store", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await invoiceOf(order.id)).toBeNull(); // nothing was delivered
 
-    await ensureJob("reconcile-woo-store", { shopId });
+    await ensureJob("reconcile-store-orders", { shopId });
     await waitFor(async () => Boolean(await invoiceOf(order.id)), 60_000, "the reconciled order's invoice");
     for (const hook of paused) expect((await woo.get(`webhooks/${hook.id}`)).status).toBe("active");
     woo.setOption("gmt_offset", "0");
@@ -267,7 +267,7 @@ describe("Facto with a real WooCommerce store", () => {
     expect((await woo.get(`webhooks/${created.id}`)).status).toBe("disabled");
     expect(mariadb(`SELECT failure_count FROM wp_wc_webhooks WHERE webhook_id = ${created.id}`, real.dbName)).toBe("6");
 
-    await ensureJob("reconcile-woo-store", { shopId });
+    await ensureJob("reconcile-store-orders", { shopId });
     await waitFor(async () => (await db.wooWebhook.findFirstOrThrow({ where: { connectionId, topic: "order.created" } })).remoteId !== created.id, 60_000, "the disabled webhook replaced");
     await waitFor(async () => (await Promise.all(orders.map((o) => invoiceOf(o.id)))).every(Boolean), 60_000, "the orders' invoices");
     const now = (await woo.get<Json[]>("webhooks")).filter((h) => h.topic === "order.created");
@@ -298,7 +298,9 @@ describe("Facto with a real WooCommerce store", () => {
 
   it("writes the mandate status on the WooCommerce customer (meta keys WooCommerce does not drop); an unknown customer is a 404", async () => {
     const customer = await woo.post("customers", { email: "an.devos@example.test", first_name: "An", last_name: "De Vos", billing: { ...billing, first_name: "An", last_name: "De Vos", email: "an.devos@example.test" } });
-    await ensureJob("woo-customer-mandate", { shopId, customerId: String(customer.id), mandateId: "MNDT-REAL-0001", status: "signed" });
+    const known = await db.customer.create({ data: { shopId, channel: "WOOCOMMERCE", externalId: String(customer.id), name: "An De Vos" } });
+    const mandate = await db.mandate.create({ data: { shopId, customerId: known.id, mndtId: "MNDT-REAL-0001", status: "SIGNED", signedAt: new Date() } });
+    await ensureJob("sync-mandate-to-store", { mandateId: mandate.id, version: "signed" });
     await waitFor(async () => metaOf(await woo.get(`customers/${customer.id}`), "facto_sepa_mandate_status") === "signed", 30_000, "the mandate on the customer");
     expect(metaOf(await woo.get(`customers/${customer.id}`), "facto_sepa_mandate")).toBe("MNDT-REAL-0001");
     // WooCommerce 11.0.1 answers an unknown customer with 404 wc_user_invalid_id (src/Internal/Utilities/Users.php),
