@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { ensureShopifyShop } from "~/models/retry-on-unique-conflict.server";
 import { findInvoiceDocument, findShopByDomain } from "~/models/invoice.server";
 import { invoiceDocumentResponse } from "./document-response.server";
 import { authenticate } from "~/shopify.server";
@@ -11,8 +12,7 @@ import { authenticate } from "~/shopify.server";
 export async function requireAdminShop(request: Request) {
   const { session } = await authenticate.admin(request);
   return (
-    (await findShopByDomain(prisma, "SHOPIFY", session.shop)) ??
-    (await prisma.shop.upsert({ where: { platform_domain: { platform: "SHOPIFY", domain: session.shop } }, create: { platform: "SHOPIFY", domain: session.shop }, update: {} }))
+    (await findShopByDomain(prisma, "SHOPIFY", session.shop)) ?? (await ensureShopifyShop(prisma, session.shop))
   );
 }
 

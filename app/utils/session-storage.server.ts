@@ -2,6 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db } from "~/db.server";
 import type { Session as SessionRow } from "~/generated/prisma/client";
+import { retryOnUniqueConflict } from "~/models/retry-on-unique-conflict.server";
 import { decryptSecret, encryptSecret } from "./encryption.server";
 
 /**
@@ -14,7 +15,8 @@ export class EncryptedSessionStorage implements SessionStorage {
 
   async storeSession(session: Session): Promise<boolean> {
     const row = toRow(session);
-    await this.db.session.upsert({ where: { id: session.id }, create: row, update: row });
+    // Two loaders of the embedded admin may store the same new session at once (token exchange).
+    await retryOnUniqueConflict(() => this.db.session.upsert({ where: { id: session.id }, create: row, update: row }));
     return true;
   }
 
