@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import commonPasswordList from "fxa-common-password-list";
 import { existsSync, readFileSync } from "node:fs";
 import type { Db } from "~/db.server";
 import { passwordProblem as policyProblem } from "~/domain/account/password-policy";
@@ -19,11 +20,16 @@ export const RESET_TOKEN_MINUTES = 30;
 export const VERIFY_TOKEN_HOURS = 48;
 
 let commonList: Set<string> | null = null;
-/** COMMON_PASSWORDS_FILE: an optional larger list of common passwords (one per line), read once. */
-function commonPasswords(): Set<string> {
+/**
+ * The common passwords a new password is checked against: Mozilla's Firefox Accounts list (≈50,000
+ * passwords from the SecLists top million, npm `fxa-common-password-list`) and, when
+ * COMMON_PASSWORDS_FILE is set, a list of the operator's own (one per line), read once.
+ */
+function commonPasswords(): { has(password: string): boolean } {
   const file = process.env.COMMON_PASSWORDS_FILE;
   commonList ??= new Set(file && existsSync(file) ? readFileSync(file, "utf8").split(/\r?\n/).map((l) => l.trim().toLowerCase()).filter(Boolean) : []);
-  return commonList;
+  const own = commonList;
+  return { has: (password) => own.has(password) || commonPasswordList.test(password) };
 }
 const passwordProblem = (password: string, email: string) => policyProblem(password, email, commonPasswords());
 

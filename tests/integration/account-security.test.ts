@@ -110,6 +110,11 @@ describe("rate limits", () => {
   it("sign-up refuses a common password", async () => {
     const r = await signUpWithLimits(db, { email: "common@atelier-lumiere.example", password: "Password2026!", confirm: "Password2026!" }, { ip: "198.51.100.31" }, { mailer: captureMailer(), now: t0 });
     expect(r).toMatchObject({ status: 400, errors: { password: expect.stringMatching(/common/) } });
+    // From Mozilla's list of ≈50,000 common passwords (fxa-common-password-list), none of them in Facto's own rules.
+    for (const password of ["ilovemyfamily", "1qaz2wsx3edc4rfv", "basketball"]) {
+      const common = await signUpWithLimits(db, { email: "common@atelier-lumiere.example", password, confirm: password }, { ip: "198.51.100.31" }, { mailer: captureMailer(), now: t0 });
+      expect(common).toMatchObject({ status: 400, errors: { password: expect.stringMatching(/lists attackers try first/) } });
+    }
   });
 
   it("password reset per account: the 4th request in an hour is refused, allowed after the window", async () => {

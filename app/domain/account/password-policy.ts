@@ -24,7 +24,7 @@ const COMMON_WORDS = ["password", "passw0rd", "p@ssw0rd", "qwerty", "azerty", "w
 const COMMON_SET = new Set(COMMON.map((p) => p.toLowerCase()));
 
 /** Why this password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, email = "", extraList: ReadonlySet<string> = new Set()): string | null {
+export function passwordProblem(password: string, email = "", extraList: { has(password: string): boolean } = new Set<string>()): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `At most ${MAX_PASSWORD_LENGTH} characters`;
   const lower = password.toLowerCase();
