@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
+import { peppolXmlParser } from "./xml";
 
 /**
  * The essentials of a document received over PEPPOL, read from its UBL: a BIS 3 invoice or credit
@@ -25,15 +26,7 @@ export interface IncomingEssentials {
   response: { code: string | null; reason: string | null; referencedNumber: string | null } | null;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => ["AdditionalDocumentReference", "PaymentMeans", "TaxTotal", "Status", "DocumentResponse", "Response"].includes(name),
-});
+const parser = peppolXmlParser(["AdditionalDocumentReference", "PaymentMeans", "TaxTotal", "Status", "DocumentResponse", "Response"]);
 
 type Node = Record<string, unknown>;
 const obj = (v: unknown): Node | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Node) : null);

@@ -1,4 +1,4 @@
-import { XMLParser } from "fast-xml-parser";
+import { peppolXmlParser } from "./xml";
 import { DOCUMENT_ID_SCHEME } from "./document-types";
 import { PARTICIPANT_ID_SCHEME } from "./sml";
 import type { ParticipantId } from "./participant-id";
@@ -18,15 +18,7 @@ export function serviceMetadataUrl(smpBaseUrl: string, participant: ParticipantI
   return `${serviceGroupUrl(smpBaseUrl, participant)}/services/${encodeURIComponent(`${DOCUMENT_ID_SCHEME}::${documentTypeId}`)}`;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => ["ServiceMetadataReference", "Process", "Endpoint"].includes(name),
-});
+const parser = peppolXmlParser(["ServiceMetadataReference", "Process", "Endpoint"]);
 
 type Node = Record<string, unknown>;
 const obj = (v: unknown): Node | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Node) : null);
