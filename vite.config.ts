@@ -26,6 +26,22 @@ export default defineConfig({
       },
     }),
     tsconfigPaths(),
+    {
+      // `npm run dev`: the stores' webhooks take the same one door as in app/web-server.ts
+      // (app/webhook-fast-path.server.ts), not a Remix route.
+      name: "facto-webhook-door",
+      configureServer(server) {
+        server.middlewares.use((req, res, next) => {
+          if (!/^\/webhooks\/(shopify|woocommerce)\//.test(req.url ?? "")) return next();
+          server
+            .ssrLoadModule("/app/webhook-fast-path.server.ts")
+            .then((door) => {
+              if (!(door as typeof import("./app/webhook-fast-path.server")).handleWebhookDelivery(req, res)) next();
+            })
+            .catch(next);
+        });
+      },
+    },
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },

@@ -50,5 +50,5 @@ export default async function handleRequest(
   });
 }
 
-// The web server's short path for Shopify's webhooks (app/web-server.ts reaches it through the build).
-export { fastShopifyWebhook } from "./webhook-fast-path.server";
+// The one door for the stores' webhooks (app/web-server.ts reaches it through the build).
+export { handleWebhookDelivery } from "./webhook-fast-path.server";

@@ -1,42 +1,28 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
-import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import express from "express";
 import morgan from "morgan";
 import { logger } from "./logger.server";
+import { NOT_FROM_FACTO, requestSite } from "./utils/same-origin.server";
 import { responseSecurityHeaders } from "./utils/security-headers.server";
 
 /**
  * The web process: Remix's server build behind Express (what remix-serve does: compression, static
- * assets, request log) — except Shopify's webhooks, which take a short path first: no compression,
- * no request log line, no Remix routing, straight to the inbox (docs/decisions/009-webhook-fast-path.md).
+ * assets, request log) — except the stores' webhooks (Shopify and WooCommerce), which are taken on
+ * Node's request event before Express sees them: no compression, no request log line, no Remix
+ * routing, straight to the inbox with group commit (docs/decisions/009-webhook-fast-path.md,
+ * 023-fast-ingest.md). That handler lives in the server build (app/webhook-fast-path.server.ts,
+ * exported by app/entry.server.tsx) so one module graph (one Prisma pool, one BullMQ connection)
+ * serves both.
  *   node --import tsx app/web-server.ts [build/server/index.js]
  */
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
-const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & { entry: { module: { fastShopifyWebhook: (request: Request, topic: string) => Promise<Response> } } };
-const MAX_BODY = 2 * 1024 * 1024;
-
-async function shopifyWebhook(req: ExpressRequest, res: ExpressResponse) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) {
-      res.status(413).json({ error: { code: "PAYLOAD_TOO_LARGE", message: `Body larger than ${MAX_BODY} bytes` } });
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, { method: "POST", headers, body: Buffer.concat(chunks) });
-  const response = await build.entry.module.fastShopifyWebhook(request, (req.params as Record<string, string>)[0] ?? "");
-  res.status(response.status).type("application/json").send(await response.text());
-}
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & { entry: { module: { handleWebhookDelivery: (req: IncomingMessage, res: ServerResponse) => boolean } } };
 
 const app = express();
 app.disable("x-powered-by");
@@ -56,20 +42,13 @@ app.use((req, res, next) => {
   res.locals.cspNonce = randomBytes(16).toString("base64");
   next();
 });
-app.post("/webhooks/shopify/*", (req, res, next) => void shopifyWebhook(req, res).catch(next));
 // The admin pages refuse a form post from another site with a clear 403 (Remix would abort it with a
 // 500); APIs and webhooks called from other origins (the checkout extension, vendors) are not under these paths.
 app.use(["/app", "/woo"], (req, res, next) => {
-  const origin = req.headers.origin;
-  if (req.method === "GET" || req.method === "HEAD" || !origin) return next();
-  let host: string | null = null;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    host = null;
-  }
-  if (host === req.headers.host) return next();
-  res.status(403).type("text/plain").send("This form did not come from Facto. Reload the page and try again.");
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  const site = requestSite({ origin: req.headers.origin, secFetchSite: req.get("sec-fetch-site"), host: req.headers.host }, process.env.SHOPIFY_APP_URL);
+  if (site !== "cross") return next();
+  res.status(403).type("text/plain").send(NOT_FROM_FACTO);
 });
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
@@ -78,7 +57,12 @@ app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }) }));
 
 const port = Number(process.env.PORT ?? 3000);
-const server = process.env.HOST ? app.listen(port, process.env.HOST, listening) : app.listen(port, listening);
+// The stores' webhooks first (they return true when they took the request), everything else to Express.
+const server = createServer((req, res) => {
+  if (!build.entry.module.handleWebhookDelivery(req, res)) app(req, res);
+});
+if (process.env.HOST) server.listen(port, process.env.HOST, listening);
+else server.listen(port, listening);
 // Keep-alive connections (Shopify's delivery fleet, a load balancer) outlive Node's 5 s default.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;

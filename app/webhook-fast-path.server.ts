@@ -1,28 +1,137 @@
-import { env } from "~/env.server";
-import { logger } from "~/logger.server";
-import { enqueue } from "~/queues.server";
-import { receiveShopifyWebhook } from "~/services/receive-shopify-webhook.server";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Db } from "~/db.server";
 import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { AppError } from "~/errors/app-error";
+import { logger } from "~/logger.server";
+import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
+import { enqueue } from "~/queues.server";
+import { processInboxWriter } from "~/services/inbox-batch-writer.server";
+import { shopifyInboxEvent } from "~/services/receive-shopify-webhook.server";
+import { receiveWooWebhook } from "~/services/receive-woo-webhook.server";
+import { MAX_WEBHOOK_BYTES, storeAndEnqueue, type HeaderOf } from "~/services/webhook-intake.server";
 import { errorResponse } from "~/utils/error-response.server";
+import { responseSecurityHeaders } from "~/utils/security-headers.server";
 
 /**
- * Shopify's webhooks on the web server's short path (app/web-server.ts), outside Remix's document
- * pipeline: verify, store in the inbox, answer. The answer waits for the durable insert only; the
- * job is enqueued right after without holding the answer — a lost enqueue is found by the inbox
- * reconciler, as before (docs/decisions/009-webhook-fast-path.md).
+ * The one door for the stores' webhooks — `POST /webhooks/shopify/<topic>` (every subscription of
+ * shopify.app.toml) and `POST /webhooks/woocommerce/<connection id>` — taken by the web server on
+ * Node's own request event, before Express and Remix (app/web-server.ts; in `npm run dev` a Vite
+ * middleware, vite.config.ts): read the body (MAX_WEBHOOK_BYTES), verify the signature, check the
+ * delivery, make its row durable in the inbox (group commit: app/services/inbox-batch-writer.server.ts),
+ * answer. The job is enqueued right after without holding the answer — a lost enqueue is found by the
+ * inbox reconciler (docs/decisions/009-webhook-fast-path.md, 023-fast-ingest.md).
  */
-export async function fastShopifyWebhook(request: Request, pathTopic: string): Promise<Response> {
-  try {
-    const { eventId, duplicate } = await receiveShopifyWebhook(request, pathTopic, {
-      db: prisma,
-      secret: env().SHOPIFY_API_SECRET,
-      enqueueProcessing: (id) => {
-        enqueue("process-webhook", { eventId: id }).catch((err: unknown) => logger.warn({ err, eventId: id }, "could not enqueue webhook processing; the reconciler will pick it up"));
-        return Promise.resolve();
-      },
-    });
-    return Response.json({ ok: true, eventId, duplicate });
-  } catch (error) {
-    return errorResponse(error);
+export interface WebhookIngestDeps {
+  shopifySecret: () => string;
+  /** Makes one delivery durable (resolves after its commit). */
+  store: (event: NewWebhookEvent) => Promise<StoredWebhookEvent | null>;
+  /** WooCommerce's connection look-up and ping. */
+  db: Db;
+  /** Fire and forget: the answer never waits for Redis. */
+  enqueueProcessing: (eventId: string) => void;
+  production: boolean;
+}
+
+const SHOPIFY = "/webhooks/shopify/";
+const WOOCOMMERCE = "/webhooks/woocommerce/";
+
+export function createWebhookIngest(deps: WebhookIngestDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const security = Object.entries(responseSecurityHeaders("/webhooks", { production: deps.production }));
+  const enqueueLater = (eventId: string) => {
+    deps.enqueueProcessing(eventId);
+    return Promise.resolve();
+  };
+  const answer = (res: ServerResponse, status: number, body: string) => {
+    if (res.headersSent || res.destroyed) return;
+    for (const [name, value] of security) res.setHeader(name, value);
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    res.setHeader("Content-Length", Buffer.byteLength(body));
+    res.statusCode = status;
+    res.end(body);
+  };
+  const fail = async (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    const response = errorResponse(error);
+    if (response.status === 413) res.setHeader("Connection", "close"); // the rest of a too large body is not read
+    answer(res, response.status, await response.text());
+    if (response.status === 413) res.once("finish", () => req.destroy());
+  };
+
+  async function deliver(req: IncomingMessage, res: ServerResponse, path: string) {
+    try {
+      const rawBody = await readBody(req);
+      const header: HeaderOf = (name) => {
+        const value = req.headers[name];
+        return typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : null;
+      };
+      const result = path.startsWith(SHOPIFY)
+        ? await storeAndEnqueue(deps.store, shopifyInboxEvent(rawBody, header, decode(path.slice(SHOPIFY.length)), deps.shopifySecret()), enqueueLater)
+        : await receiveWooWebhook(rawBody, header, decode(path.slice(WOOCOMMERCE.length)), { db: deps.db, store: deps.store, enqueueProcessing: enqueueLater });
+      answer(res, 200, JSON.stringify({ ok: true, ...result }));
+    } catch (error) {
+      await fail(req, res, error);
+    }
   }
+
+  return (req, res) => {
+    const url = req.url ?? "";
+    if (!url.startsWith(SHOPIFY) && !url.startsWith(WOOCOMMERCE)) return false;
+    const query = url.indexOf("?");
+    const path = query < 0 ? url : url.slice(0, query);
+    if (req.method !== "POST") {
+      req.resume();
+      void fail(req, res, new AppError("METHOD_NOT_ALLOWED", "Webhooks must be POSTed"));
+      return true;
+    }
+    void deliver(req, res, path);
+    return true;
+  };
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw body, refused beyond MAX_WEBHOOK_BYTES (by its Content-Length first, then by what arrives). */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? "0") > MAX_WEBHOOK_BYTES) {
+      reject(new AppError("PAYLOAD_TOO_LARGE", `Body larger than ${MAX_WEBHOOK_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_WEBHOOK_BYTES) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new AppError("PAYLOAD_TOO_LARGE", `Body larger than ${MAX_WEBHOOK_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+let processIngest: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+
+/** The web process's handler (app/web-server.ts): false when the request is not a webhook of a store. */
+export function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse): boolean {
+  processIngest ??= createWebhookIngest({
+    shopifySecret: () => env().SHOPIFY_API_SECRET,
+    store: (event) => processInboxWriter(env().DATABASE_URL).store(event),
+    db: prisma,
+    enqueueProcessing: (eventId) => {
+      enqueue("process-webhook", { eventId }).catch((err: unknown) => logger.warn({ err, eventId }, "could not enqueue webhook processing; the reconciler will pick it up"));
+    },
+    production: process.env.NODE_ENV === "production",
+  });
+  return processIngest(req, res);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrisma } from "~/db.server";
@@ -11,10 +12,12 @@ import { syncShopifyInventory } from "~/services/sync-shopify-inventory.server";
 import { startFakeShopify } from "../tests/fakes/fake-shopify";
 import { sendShopifyWebhook } from "../tests/fakes/send-webhook";
 import { seedShopifyShop } from "../tests/support/seed-shop";
+import { benchIngest, printWebProfile } from "./bench-ingest";
 import { adoptStackEnv, ROOT, startStack, stopChild, waitFor } from "../tests/support/stack";
 
 /**
  * npm run bench [-- --only documents,ingest,pipeline,sync,bank --rates 100,500,1000 --seconds 30
+ *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile
  *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
@@ -31,6 +34,11 @@ const { values } = parseArgs({
     skus: { type: "string", default: "10000" },
     "restore-rate": { type: "string", default: "100" },
     "bank-transactions": { type: "string", default: "10000" },
+    // ingest (scripts/bench-ingest.ts): runs per rate (medians), the busy case's rates and backlog, --profile for the web's CPU profile
+    repeat: { type: "string", default: "1" },
+    "busy-rates": { type: "string", default: "100,500" },
+    backlog: { type: "string", default: "3000" },
+    profile: { type: "boolean", default: false },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -107,7 +115,8 @@ if (sections.has("documents")) {
 // ── Webhook ingest and pipeline (a real stack: web + workers + Postgres + Redis) ───────────────
 if (sections.has("ingest") || sections.has("pipeline")) {
   const concurrency = Number(values.concurrency);
-  const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency) } });
+  const profileDir = values.profile ? mkdtempSync(path.join(tmpdir(), "facto-bench-prof-")) : null;
+  const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
   adoptStackEnv(stack.info);
   const db = createPrisma(stack.info.databaseUrl, 4);
   try {
@@ -115,26 +124,19 @@ if (sections.has("ingest") || sections.has("pipeline")) {
     // web process alone acknowledges, durably in the inbox, at fixed rates.
     await stopChild(stack.worker);
     if (sections.has("ingest")) {
-      const shop = "bench.myshopify.com";
-      const { shopId } = await seedShopifyShop(db, { domain: shop });
-      const seconds = Number(values.seconds);
-      const runs: Record<string, number>[] = [];
-      out(`\nWebhook ingest: signed orders/create for ${seconds} s at each rate (scripts/bench-load.ts in its own process; ack latency in ms, from the moment each request was due)`);
-      let firstId = 10_000_000;
-      for (const rate of values.rates!.split(",").map(Number)) {
-        const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop, rate, seconds, "first-id": firstId });
-        firstId = run.lastId! + 1;
-        runs.push(run);
-        out(`  ${String(rate).padStart(5)} req/s target: ${run.achieved!.toFixed(0)} req/s achieved, p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`);
-      }
-      const stored = await db.webhookEvent.count({ where: { shopId } });
-      const acknowledged = runs.reduce((n, r) => n + r.ok!, 0);
-      out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
-      const at500 = runs.find((r) => r.rate === 500);
-      if (at500) out(`  target: p99 ≤ 10 ms at 500 req/s — measured ${at500.p99} ms (${(at500.p99! / 10).toFixed(1)}× the target)`);
-      results.ingest = { runs, stored, acknowledged, target: "p99 ≤ 10 ms at 500 req/s" };
-      // The ingest's orders are not the pipeline's: drop them before the workers start.
-      await db.webhookEvent.deleteMany({ where: { shopId } });
+      results.ingest = await benchIngest({
+        stack,
+        db,
+        load,
+        out,
+        rates: values.rates!.split(",").map(Number),
+        seconds: Number(values.seconds),
+        repeat: Number(values.repeat),
+        busyRates: values["busy-rates"] ? values["busy-rates"].split(",").map(Number) : [],
+        backlog: Number(values.backlog),
+        workers: Number(values.workers),
+        profileDir,
+      });
     }
 
     if (sections.has("pipeline")) {
@@ -194,6 +196,7 @@ if (sections.has("ingest") || sections.has("pipeline")) {
     await db.$disconnect();
     await stack.stop();
   }
+  if (profileDir) results.webProfile = printWebProfile(profileDir, stack.web.pid, out);
 }
 
 // ── Store sync against the fake Shopify's cost model ──────────────────────────────────────────

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { prisma, type Db } from "~/db.server";
+import type { Db } from "~/db.server";
 import { AppError } from "~/errors/app-error";
 import { verifyWooSignature } from "~/integrations/woocommerce/verify-webhook-signature.server";
-import { enqueue } from "~/queues.server";
+import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
 import { decryptSecret } from "~/utils/encryption.server";
-import { jsonObjectText, readWebhookBody, storeAndEnqueue, type IntakeResult } from "./webhook-intake.server";
+import { jsonObjectText, storeAndEnqueue, type HeaderOf, type IntakeResult } from "./webhook-intake.server";
 
 /** The WooCommerce topics Facto registers on a connected store. */
 export const WOO_TOPICS = ["order.created", "order.updated", "order.deleted", "product.updated"] as const;
@@ -12,7 +12,7 @@ export const WOO_TOPICS = ["order.created", "order.updated", "order.deleted", "p
 export type WooWebhookResult = IntakeResult | { ping: true };
 
 /**
- * POST /webhooks/woocommerce/:connectionId. WooCommerce first pings a new webhook with an unsigned
+ * POST /webhooks/woocommerce/:connectionId (on the web server's fast path, app/webhook-fast-path.server.ts). WooCommerce first pings a new webhook with an unsigned
  * form body (`webhook_id=N`) that must get 200 (its time is kept on the connection); every other
  * delivery is verified with the connection's secret and goes the inbox → job path.
  *
@@ -23,17 +23,17 @@ export type WooWebhookResult = IntakeResult | { ping: true };
  * (WC_Webhook::build_payload), so an identical body is the same information.
  */
 export async function receiveWooWebhook(
-  request: Request,
+  rawBody: Buffer,
+  header: HeaderOf,
   connectionId: string | undefined,
-  deps: { db: Db; enqueueProcessing: (eventId: string) => Promise<void> } = { db: prisma, enqueueProcessing: (eventId) => enqueue("process-webhook", { eventId }) },
+  deps: { db: Db; store: (event: NewWebhookEvent) => Promise<StoredWebhookEvent | null>; enqueueProcessing: (eventId: string) => Promise<void> },
 ): Promise<WooWebhookResult> {
-  const rawBody = await readWebhookBody(request);
   if (!connectionId || !/^[0-9a-f-]{36}$/i.test(connectionId)) throw new AppError("NOT_FOUND", "Unknown WooCommerce connection");
   const connection = await deps.db.wooConnection.findUnique({ where: { id: connectionId }, include: { shop: { select: { domain: true } } } });
   if (!connection || connection.disconnectedAt) throw new AppError("NOT_FOUND", "Unknown WooCommerce connection");
 
-  const signature = request.headers.get("x-wc-webhook-signature");
-  const topic = request.headers.get("x-wc-webhook-topic")?.trim().toLowerCase() ?? "";
+  const signature = header("x-wc-webhook-signature");
+  const topic = header("x-wc-webhook-topic")?.trim().toLowerCase() ?? "";
   if (!signature && !topic && /^webhook_id=\d+$/.test(rawBody.toString("utf8").trim())) {
     await deps.db.wooConnection.update({ where: { id: connection.id }, data: { pingedAt: new Date() } });
     return { ping: true };
@@ -41,12 +41,12 @@ export async function receiveWooWebhook(
 
   if (!verifyWooSignature(rawBody, signature, decryptSecret(connection.webhookSecret))) throw new AppError("UNAUTHORIZED", "Invalid webhook signature");
   if (!(WOO_TOPICS as readonly string[]).includes(topic)) throw new AppError("UNSUPPORTED_TOPIC", `Topic "${topic || "(missing)"}" is not handled by Facto`);
-  const deliveryId = request.headers.get("x-wc-webhook-delivery-id")?.trim() ?? "";
+  const deliveryId = header("x-wc-webhook-delivery-id")?.trim() ?? "";
   if (!/^[\w.:-]{1,255}$/.test(deliveryId)) throw new AppError("BAD_REQUEST", "Missing or malformed X-WC-Webhook-Delivery-ID");
   const rawJson = jsonObjectText(rawBody);
   const bodyHash = createHash("sha256").update(rawBody).digest("hex");
   return storeAndEnqueue(
-    deps.db,
+    deps.store,
     { platform: "WOOCOMMERCE", shopDomain: connection.shop.domain, provider: "WOOCOMMERCE", deliveryId: `${connection.id}:${topic}:${bodyHash}`, topic, rawJson, triggeredAt: null },
     deps.enqueueProcessing,
   );

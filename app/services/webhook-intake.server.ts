@@ -1,10 +1,14 @@
 import type { Db } from "~/db.server";
 import { AppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
-import { storeWebhookEvent, type NewWebhookEvent } from "~/models/webhook-event.server";
+import { storeWebhookEvent, type NewWebhookEvent, type StoredWebhookEvent } from "~/models/webhook-event.server";
 
 /** What every webhook endpoint does after its own signature check: read, parse, store, enqueue. */
+/** The one body limit of every webhook (the fast path in app/webhook-fast-path.server.ts and the Remix routes). */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+
+/** A request header by its lower-case name (a web Request's or a Node request's). */
+export type HeaderOf = (name: string) => string | null;
 
 export async function readWebhookBody(request: Request): Promise<Buffer> {
   if (request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", "Webhooks must be POSTed");
@@ -45,20 +49,26 @@ export interface IntakeResult {
  * Makes the verified event durable in the inbox, then enqueues its processing. A failed enqueue is
  * logged, not fatal: the row is durable and the reconciler enqueues it later.
  */
-export async function storeAndEnqueue(db: Db, event: NewWebhookEvent, enqueueProcessing: (eventId: string) => Promise<void>): Promise<IntakeResult> {
-  const stored = await storeWebhookEvent(db, event);
-  const log = logger.child({ shop: event.shopDomain, provider: event.provider, topic: event.topic, deliveryId: event.deliveryId, eventId: stored?.id });
+export async function storeAndEnqueue(
+  db: Db | ((event: NewWebhookEvent) => Promise<StoredWebhookEvent | null>),
+  event: NewWebhookEvent,
+  enqueueProcessing: (eventId: string) => Promise<void>,
+): Promise<IntakeResult> {
+  // The web process's fast path passes its group-commit writer (app/services/inbox-batch-writer.server.ts).
+  const stored = typeof db === "function" ? await db(event) : await storeWebhookEvent(db, event);
+  // One log call per outcome (no child logger per request: this runs for every webhook).
+  const fields = { shop: event.shopDomain, provider: event.provider, topic: event.topic, deliveryId: event.deliveryId, eventId: stored?.id };
   if (!stored) {
-    log.info("webhook redelivered while its first delivery is being stored");
+    logger.info(fields, "webhook redelivered while its first delivery is being stored");
     return { eventId: null, duplicate: true };
   }
   if (stored.status === "RECEIVED") {
     try {
       await enqueueProcessing(stored.id);
     } catch (error) {
-      log.warn({ err: error }, "could not enqueue webhook processing; the reconciler will pick it up");
+      logger.warn({ ...fields, err: error }, "could not enqueue webhook processing; the reconciler will pick it up");
     }
   }
-  log.info({ duplicate: !stored.inserted }, stored.inserted ? "webhook stored" : "duplicate webhook delivery");
+  logger.info({ ...fields, duplicate: !stored.inserted }, stored.inserted ? "webhook stored" : "duplicate webhook delivery");
   return { eventId: stored.id, duplicate: !stored.inserted };
 }

@@ -7,6 +7,7 @@ import { findInvoiceDocument } from "~/models/invoice.server";
 import { accountForSession, SESSION_DAYS, shopOfAccount } from "~/services/accounts.server";
 import { invoiceDocumentResponse } from "./document-response.server";
 import { cookieSecure } from "./security-headers.server";
+import { NOT_FROM_FACTO, requestSite } from "./same-origin.server";
 
 /**
  * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure but on a local http demo)
@@ -90,18 +91,10 @@ export async function wooInvoiceDocument(request: Request, shopId: string, invoi
   return invoiceDocumentResponse(doc, format);
 }
 
-/**
- * CSRF protection of the Polaris pages shared with the Shopify admin (their forms carry no token):
- * a state-changing request must come from this site — the browser's Origin header (sent with every
- * form post and fetch) or, failing that, Sec-Fetch-Site. A cross-site page can forge neither.
- */
+/** CSRF protection of the Polaris pages shared with the Shopify admin: app/utils/same-origin.server.ts. */
 export function verifySameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const site = request.headers.get("sec-fetch-site");
-  const own = new URL(request.url).origin;
-  const allowed = new Set([own, new URL(env().SHOPIFY_APP_URL).origin]);
-  if (origin ? allowed.has(origin) : site === "same-origin") return;
-  throw new Response("This form did not come from Facto. Reload the page and try again.", { status: 403 });
+  const site = requestSite({ origin: request.headers.get("origin"), secFetchSite: request.headers.get("sec-fetch-site"), host: new URL(request.url).host }, env().SHOPIFY_APP_URL);
+  if (site !== "same") throw new Response(NOT_FROM_FACTO, { status: 403 });
 }
 
 /** A Woo Polaris page's request: the owner's store; for an action (`mutation`) the same-origin check. */

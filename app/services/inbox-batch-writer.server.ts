@@ -1,0 +1,197 @@
+import pg from "pg";
+import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
+
+/**
+ * Group commit for the webhook inbox (docs/decisions/023-fast-ingest.md): the deliveries that reach
+ * the web process while an insert is under way are written together, in ONE multi-row
+ * `INSERT … ON CONFLICT DO NOTHING` (one statement, one commit, one WAL flush) through a prepared
+ * statement on a plain `pg` pool. Every delivery's promise settles only after that commit: a 200 still
+ * means "durable in PostgreSQL" (decision 002), exactly as with one insert per request.
+ *
+ * How deliveries are grouped: a delivery arriving while fewer than `maxInFlight` batches are being
+ * written is written right away (after the current turn of the event loop, so the deliveries that
+ * arrived in the same few hundred microseconds share it); otherwise it waits for the next free
+ * writer, together with everything else that arrived meanwhile. At low load a batch is one row (no
+ * added latency); under load batches grow by themselves.
+ *
+ * Duplicates: against the inbox by the unique (provider, deliveryId) as before; within one batch the
+ * first delivery of an id is the inserted one, the later ones answer as duplicates of it.
+ * A batch that fails rejects every delivery in it (each answers 5xx and the platform redelivers),
+ * except a data error (SQLSTATE class 22: one delivery's body PostgreSQL cannot store), after which
+ * the batch's deliveries are written one by one so that only the bad one is refused.
+ */
+export interface InboxBatchWriterOptions {
+  /** Batches written at the same time (pool connections). */
+  maxInFlight?: number;
+  /** Deliveries per statement at most. */
+  maxBatch?: number;
+}
+
+/** Runs the statement; the production one is a `pg` pool with a named (prepared) query. */
+export type BatchQuery = (text: string, values: unknown[]) => Promise<BatchRow[]>;
+
+export interface BatchRow {
+  n: number;
+  shop_found: boolean;
+  id: string | null;
+  status: string | null;
+  inserted: boolean;
+}
+
+interface Pending {
+  event: NewWebhookEvent;
+  resolve: (stored: StoredWebhookEvent | null) => void;
+  reject: (error: unknown) => void;
+  /** Rounds written without finding the shop row (created concurrently by another statement). */
+  shopMisses: number;
+}
+
+// One row per delivery, in the order given ($1…$7 are parallel arrays; n is the delivery's position).
+// The shop row is created on first contact as in storeWebhookEvent (app/models/webhook-event.server.ts).
+export const INBOX_BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS t(platform, domain, provider, delivery_id, topic, payload, triggered_at, n)
+), shops AS (
+  SELECT DISTINCT platform, domain FROM input
+), new_shop AS (
+  INSERT INTO "Shop" ("id", "platform", "domain", "updatedAt")
+  SELECT gen_random_uuid(), platform::"Platform", domain, now() FROM shops
+  ON CONFLICT ("platform", "domain") DO NOTHING
+  RETURNING "id", "platform"::text AS platform, "domain"
+), shop AS (
+  SELECT "id", platform, "domain" FROM new_shop
+  UNION ALL
+  SELECT s."id", s."platform"::text, s."domain" FROM "Shop" s JOIN shops ON s."platform" = shops.platform::"Platform" AND s."domain" = shops.domain
+), ins AS (
+  INSERT INTO "WebhookEvent" ("id", "shopId", "provider", "deliveryId", "topic", "payload", "triggeredAt")
+  SELECT gen_random_uuid(), shop."id", i.provider::"WebhookProvider", i.delivery_id, i.topic, i.payload::jsonb,
+         (i.triggered_at::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+  FROM input i JOIN shop ON shop.platform = i.platform AND shop."domain" = i.domain
+  ORDER BY i.n
+  ON CONFLICT ("provider", "deliveryId") DO NOTHING
+  RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
+)
+SELECT i.n::int AS n, (shop."id" IS NOT NULL) AS shop_found,
+       COALESCE(ins."id", old."id") AS id, COALESCE(ins.status, old."status"::text) AS status, (ins."id" IS NOT NULL) AS inserted
+FROM input i
+LEFT JOIN shop ON shop.platform = i.platform AND shop."domain" = i.domain
+LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
+LEFT JOIN "WebhookEvent" old ON old."provider" = i.provider::"WebhookProvider" AND old."deliveryId" = i.delivery_id
+ORDER BY i.n`;
+
+export class InboxBatchWriter {
+  private readonly pending: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly maxInFlight: number;
+  private readonly maxBatch: number;
+  /** Sizes of the batches written (for tests and the bench). */
+  readonly batchSizes: number[] = [];
+
+  constructor(
+    private readonly query: BatchQuery,
+    options: InboxBatchWriterOptions = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxBatch = options.maxBatch ?? 256;
+  }
+
+  /** Resolves once the delivery is committed (or was already there); null as storeWebhookEvent. */
+  store(event: NewWebhookEvent): Promise<StoredWebhookEvent | null> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject, shopMisses: 0 });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.pending.length && this.inFlight < this.maxInFlight) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        this.inFlight++;
+        void this.write(batch).finally(() => {
+          this.inFlight--;
+          this.schedule();
+        });
+      }
+    });
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    this.batchSizes.push(batch.length);
+    if (this.batchSizes.length > 10_000) this.batchSizes.splice(0, 5_000);
+    let rows: BatchRow[];
+    try {
+      rows = await this.query(INBOX_BATCH_SQL, columns(batch.map((p) => p.event)));
+    } catch (error) {
+      if (batch.length > 1 && sqlStateClass(error) === "22") {
+        // One delivery's body cannot be stored: find which, one by one (the others still succeed).
+        await Promise.all(batch.map((p) => this.write([p])));
+        return;
+      }
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    const first = new Set<string>();
+    for (const row of rows) {
+      const p = batch[row.n - 1];
+      if (!p) continue;
+      if (!row.shop_found) {
+        // The shop row is being created by a concurrent statement: once more in the next batch.
+        if (++p.shopMisses < 2) this.pending.push(p);
+        else p.resolve(null);
+        continue;
+      }
+      if (row.id === null || row.status === null) {
+        p.resolve(null); // a concurrent first delivery of the same id is still being committed
+        continue;
+      }
+      const key = `${p.event.provider}\u0000${p.event.deliveryId}`;
+      const inserted = row.inserted && !first.has(key);
+      first.add(key);
+      p.resolve({ id: row.id, status: row.status, inserted });
+    }
+  }
+}
+
+function columns(events: NewWebhookEvent[]): unknown[] {
+  return [
+    events.map((e) => e.platform),
+    events.map((e) => e.shopDomain),
+    events.map((e) => e.provider),
+    events.map((e) => e.deliveryId),
+    events.map((e) => e.topic),
+    events.map((e) => e.rawJson),
+    events.map((e) => (e.triggeredAt ? e.triggeredAt.toISOString() : null)),
+  ];
+}
+
+function sqlStateClass(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
+}
+
+/** The statement on a `pg` pool, prepared once per connection (a named query). */
+export function pgBatchQuery(pool: pg.Pool): BatchQuery {
+  return async (text, values) => (await pool.query<BatchRow>({ name: "facto-inbox-batch", text, values })).rows;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __factoInboxWriter: { writer: InboxBatchWriter; pool: pg.Pool } | undefined;
+}
+
+/** The web process's writer: its own small pool beside Prisma's, created on first use. */
+export function processInboxWriter(databaseUrl: string): InboxBatchWriter {
+  if (!globalThis.__factoInboxWriter) {
+    const maxInFlight = 2;
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: maxInFlight });
+    pool.on("error", () => {}); // an idle connection's error: the next query reports it
+    globalThis.__factoInboxWriter = { pool, writer: new InboxBatchWriter(pgBatchQuery(pool), { maxInFlight }) };
+  }
+  return globalThis.__factoInboxWriter.writer;
+}

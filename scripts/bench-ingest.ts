@@ -1,0 +1,138 @@
+import type { ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { loadavg } from "node:os";
+import path from "node:path";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { seedShopifyShop } from "../tests/support/seed-shop";
+import { stopChild, type Stack } from "../tests/support/stack";
+import { summarizeProfile } from "./cpu-profile-summary";
+
+/**
+ * The webhook-ingest part of `npm run bench` (issue #21, decision 023):
+ *  1. quiet: the web process alone (workers stopped) acknowledging signed orders/create at fixed rates;
+ *  2. busy: the same while worker processes invoice a backlog of orders (the ack latency a merchant's
+ *     store sees while Facto is catching up);
+ *  3. with --profile: where the web process's CPU time went (node --cpu-prof), grouped by package.
+ * Each target is printed beside the measured value and the ratio.
+ */
+export interface IngestBenchContext {
+  stack: Stack;
+  db: PrismaClient;
+  load: (args: Record<string, string | number | boolean>) => Promise<Record<string, number>>;
+  out: (line?: string) => void;
+  rates: number[];
+  seconds: number;
+  repeat: number;
+  busyRates: number[];
+  backlog: number;
+  workers: number;
+  profileDir: string | null;
+}
+
+type Run = Record<string, number>;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
+};
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+/** The targets of issue #21 for one rate, with the measured value and the ratio (≤ 1 = met). */
+function targetLines(rate: number, runs: Run[]): string[] {
+  const p99 = median(runs.map((r) => r.p99!));
+  const achieved = median(runs.map((r) => r.achieved!));
+  if (rate === 500) return [`target p99 ≤ 10 ms at 500 req/s: measured ${fmt(p99)} ms → ${(p99 / 10).toFixed(2)}× the target ${p99 <= 10 ? "(met)" : "(NOT met)"}`];
+  if (rate === 1000)
+    return [
+      `target ≥ 990 req/s achieved at 1,000 req/s: measured ${fmt(achieved)} → ${(achieved / 990).toFixed(2)}× ${achieved >= 990 ? "(met)" : "(NOT met)"}`,
+      `target p99 ≤ 50 ms at 1,000 req/s: measured ${fmt(p99)} ms → ${(p99 / 50).toFixed(2)}× the target ${p99 <= 50 ? "(met)" : "(NOT met)"}`,
+    ];
+  return [];
+}
+
+function runLine(rate: number, runs: Run[]): string {
+  const m = (k: string) => median(runs.map((r) => r[k]!));
+  const each = runs.length > 1 ? ` [p99 of each run: ${runs.map((r) => fmt(r.p99!)).join(", ")}]` : "";
+  return `${String(rate).padStart(5)} req/s: ${fmt(m("achieved"))} req/s achieved, p50 ${fmt(m("p50"))} ms, p90 ${fmt(m("p90"))} ms, p99 ${fmt(m("p99"))} ms, max ${fmt(m("max"))} ms, ${runs.reduce((n, r) => n + r.non2xx! + r.errors! + r.timeouts!, 0)} not acknowledged${each}`;
+}
+
+export async function benchIngest(ctx: IngestBenchContext): Promise<Record<string, unknown>> {
+  const { stack, db, load, out } = ctx;
+  const shop = "bench.myshopify.com";
+  const { shopId } = await seedShopifyShop(db, { domain: shop });
+  let firstId = 10_000_000;
+  const send = async (rate: number, seconds: number, extra: Record<string, string | number | boolean> = {}, domain = shop) => {
+    const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop: domain, rate, seconds, "first-id": firstId, ...extra });
+    firstId = run.lastId! + 1;
+    return run;
+  };
+  const loadNow = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+  const result: Record<string, unknown> = {};
+
+  // 1. Quiet: the web process alone (the workers are stopped by the caller).
+  out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
+  const quiet: Record<number, Run[]> = {};
+  for (let round = 0; round < ctx.repeat; round++) for (const rate of ctx.rates) (quiet[rate] ??= []).push(await send(rate, ctx.seconds));
+  for (const rate of ctx.rates) {
+    out(`  ${runLine(rate, quiet[rate]!)}`);
+    for (const line of targetLines(rate, quiet[rate]!)) out(`      ${line}`);
+  }
+  const stored = await db.webhookEvent.count({ where: { shopId } });
+  const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok!, 0);
+  out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
+  result.quiet = { runs: quiet, stored, acknowledged, loadAverageAfter: loadNow() };
+  await db.webhookEvent.deleteMany({ where: { shopId } });
+
+  // 2. Busy: a backlog of mixed orders is invoiced by worker processes while webhooks keep arriving.
+  if (ctx.busyRates.length && ctx.backlog > 0) {
+    const busyShop = "backlog.myshopify.com";
+    const { shopId: busyShopId } = await seedShopifyShop(db, { domain: busyShop });
+    await db.shop.update({ where: { id: busyShopId }, data: { ossDestinationTaxation: true, invoiceSender: "NONE" } });
+    await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "NONE" } });
+    await send(1000, Math.ceil(ctx.backlog / 1000), { mix: true }, busyShop);
+    const invoicesOf = () => db.document.count({ where: { format: "UBL", invoice: { shopId: { in: [shopId, busyShopId] } } } });
+    const waiting = () => db.webhookEvent.count({ where: { shopId: { in: [shopId, busyShopId] }, status: "RECEIVED" } });
+    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
+    const workers: ChildProcess[] = Array.from({ length: ctx.workers }, () => stack.startWorker());
+    try {
+      // Until the workers are invoicing (their start-up is not the figure).
+      const before = await invoicesOf();
+      for (let i = 0; i < 300 && (await invoicesOf()) === before; i++) await new Promise((r) => setTimeout(r, 100));
+      const busy: Record<number, Run[]> = {};
+      const windows: { rate: number; invoicesPerSecond: number; backlogBefore: number; backlogAfter: number }[] = [];
+      for (let round = 0; round < ctx.repeat; round++)
+        for (const rate of ctx.busyRates) {
+          const [inv0, wait0, t0] = [await invoicesOf(), await waiting(), Date.now()];
+          (busy[rate] ??= []).push(await send(rate, ctx.seconds));
+          const [inv1, wait1, t1] = [await invoicesOf(), await waiting(), Date.now()];
+          windows.push({ rate, invoicesPerSecond: ((inv1 - inv0) * 1000) / (t1 - t0), backlogBefore: wait0, backlogAfter: wait1 });
+        }
+      for (const rate of ctx.busyRates) {
+        const w = windows.filter((x) => x.rate === rate);
+        out(`  ${runLine(rate, busy[rate]!)}`);
+        out(`      meanwhile ${fmt(median(w.map((x) => x.invoicesPerSecond)))} invoices/s issued; inbox backlog ${w.map((x) => `${x.backlogBefore} → ${x.backlogAfter}`).join(", ")}`);
+        for (const line of targetLines(rate, busy[rate]!)) out(`      ${line}`);
+      }
+      result.busy = { backlog: ctx.backlog, workers: ctx.workers, runs: busy, windows, loadAverageAfter: loadNow() };
+    } finally {
+      await Promise.all(workers.map((w) => stopChild(w, "SIGKILL", 0)));
+      // The rest of the backlog is not the pipeline section's work.
+      await db.webhookEvent.deleteMany({ where: { shopId: { in: [shopId, busyShopId] } } });
+    }
+  }
+  return result;
+}
+
+/** After the stack stopped: the web process's profile (written on its exit), summarised. */
+export function printWebProfile(profileDir: string, webPid: number | undefined, out: (line?: string) => void): unknown {
+  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile") && f.includes(`.${webPid}.`));
+  if (!file) {
+    out(`\n(no CPU profile of the web process ${webPid} in ${profileDir})`);
+    return null;
+  }
+  const summary = summarizeProfile(path.join(profileDir, file));
+  out(`\nWhere the web process's CPU time went (node --cpu-prof, ${path.join(profileDir, file)}): busy ${(summary.busyMs / 1000).toFixed(1)} s of ${(summary.totalMs / 1000).toFixed(1)} s`);
+  for (const g of summary.groups) out(`  ${(g.share * 100).toFixed(1).padStart(5)} %  ${g.group}`);
+  out("  heaviest functions (self time):");
+  for (const f of summary.functions.slice(0, 12)) out(`  ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}`);
+  return summary;
+}
