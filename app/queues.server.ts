@@ -140,6 +140,17 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
   await getQueue(JobQueue[name]).add(name, data, { ...jobOptionsFor(name), jobId: id, ...options });
 }
 
+/** Adds many jobs of one kind in one round trip to Redis (BullMQ addBulk), each with its deterministic id. */
+export async function enqueueMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const jobs = payloads.map((payload) => {
+    const data = JobPayloads[name].parse(payload);
+    const id = (jobId[name] as (p: JobPayload<N>) => string)(data as JobPayload<N>);
+    return { name, data, opts: { ...jobOptionsFor(name), jobId: id } };
+  });
+  await getQueue(JobQueue[name]).addBulk(jobs);
+}
+
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();

@@ -5,7 +5,7 @@ import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
 import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
-import { enqueue } from "~/queues.server";
+import { enqueueMany } from "~/queues.server";
 import { processInboxWriter } from "~/services/inbox-batch-writer.server";
 import { shopifyInboxEvent } from "~/services/receive-shopify-webhook.server";
 import { receiveWooWebhook } from "~/services/receive-woo-webhook.server";
@@ -122,15 +122,32 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 let processIngest: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 
+/**
+ * The processing jobs of the deliveries stored in the same turn of the event loop go to Redis
+ * together (one addBulk). The answers never wait for it; a lost enqueue is the reconciler's.
+ */
+function batchedEnqueue(): (eventId: string) => void {
+  let ids: string[] = [];
+  return (eventId) => {
+    ids.push(eventId);
+    if (ids.length > 1) return;
+    setImmediate(() => {
+      const batch = ids;
+      ids = [];
+      enqueueMany("process-webhook", batch.map((id) => ({ eventId: id }))).catch((err: unknown) =>
+        logger.warn({ err, eventIds: batch }, "could not enqueue webhook processing; the reconciler will pick it up"),
+      );
+    });
+  };
+}
+
 /** The web process's handler (app/web-server.ts): false when the request is not a webhook of a store. */
 export function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse): boolean {
   processIngest ??= createWebhookIngest({
     shopifySecret: () => env().SHOPIFY_API_SECRET,
     store: (event) => processInboxWriter(env().DATABASE_URL).store(event),
     db: prisma,
-    enqueueProcessing: (eventId) => {
-      enqueue("process-webhook", { eventId }).catch((err: unknown) => logger.warn({ err, eventId }, "could not enqueue webhook processing; the reconciler will pick it up"));
-    },
+    enqueueProcessing: batchedEnqueue(),
     production: process.env.NODE_ENV === "production",
   });
   return processIngest(req, res);

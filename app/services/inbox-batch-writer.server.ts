@@ -44,19 +44,23 @@ interface Pending {
   reject: (error: unknown) => void;
   /** Rounds written without finding the shop row (created concurrently by another statement). */
   shopMisses: number;
+  /** Batches of this delivery that failed on a transient conflict (deadlock, serialization). */
+  conflicts: number;
 }
 
-// One row per delivery, in the order given ($1…$7 are parallel arrays; n is the delivery's position).
+// One row per delivery, in the order given ($1…$5, $7 are parallel arrays, $6 the bodies as one JSON
+// array; n is the delivery's position).
 // The shop row is created on first contact as in storeWebhookEvent (app/models/webhook-event.server.ts).
 export const INBOX_BATCH_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-    WITH ORDINALITY AS t(platform, domain, provider, delivery_id, topic, payload, triggered_at, n)
+  SELECT t.*, p.payload FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[])
+    WITH ORDINALITY AS t(platform, domain, provider, delivery_id, topic, triggered_at, n)
+  JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = t.n
 ), shops AS (
   SELECT DISTINCT platform, domain FROM input
 ), new_shop AS (
   INSERT INTO "Shop" ("id", "platform", "domain", "updatedAt")
-  SELECT gen_random_uuid(), platform::"Platform", domain, now() FROM shops
+  SELECT gen_random_uuid(), platform::"Platform", domain, now() FROM shops ORDER BY platform, domain
   ON CONFLICT ("platform", "domain") DO NOTHING
   RETURNING "id", "platform"::text AS platform, "domain"
 ), shop AS (
@@ -65,10 +69,11 @@ WITH input AS (
   SELECT s."id", s."platform"::text, s."domain" FROM "Shop" s JOIN shops ON s."platform" = shops.platform::"Platform" AND s."domain" = shops.domain
 ), ins AS (
   INSERT INTO "WebhookEvent" ("id", "shopId", "provider", "deliveryId", "topic", "payload", "triggeredAt")
-  SELECT gen_random_uuid(), shop."id", i.provider::"WebhookProvider", i.delivery_id, i.topic, i.payload::jsonb,
+  SELECT gen_random_uuid(), shop."id", i.provider::"WebhookProvider", i.delivery_id, i.topic, i.payload,
          (i.triggered_at::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
   FROM input i JOIN shop ON shop.platform = i.platform AND shop."domain" = i.domain
-  ORDER BY i.n
+  -- Keys in one global order (two batches never wait for each other crosswise: no deadlock); an id's first delivery first.
+  ORDER BY i.provider, i.delivery_id, i.n
   ON CONFLICT ("provider", "deliveryId") DO NOTHING
   RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
 )
@@ -100,7 +105,7 @@ export class InboxBatchWriter {
   /** Resolves once the delivery is committed (or was already there); null as storeWebhookEvent. */
   store(event: NewWebhookEvent): Promise<StoredWebhookEvent | null> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject, shopMisses: 0 });
+      this.pending.push({ event, resolve, reject, shopMisses: 0, conflicts: 0 });
       this.schedule();
     });
   }
@@ -128,7 +133,14 @@ export class InboxBatchWriter {
     try {
       rows = await this.query(INBOX_BATCH_SQL, columns(batch.map((p) => p.event)));
     } catch (error) {
-      if (batch.length > 1 && sqlStateClass(error) === "22") {
+      const sqlClass = sqlStateClass(error);
+      if (sqlClass === "40" && batch.every((p) => p.conflicts < 2)) {
+        // Deadlock or serialization failure (PostgreSQL rolled the statement back): write them again.
+        for (const p of batch) p.conflicts++;
+        this.pending.unshift(...batch);
+        return;
+      }
+      if (batch.length > 1 && sqlClass === "22") {
         // One delivery's body cannot be stored: find which, one by one (the others still succeed).
         await Promise.all(batch.map((p) => this.write([p])));
         return;
@@ -165,7 +177,9 @@ function columns(events: NewWebhookEvent[]): unknown[] {
     events.map((e) => e.provider),
     events.map((e) => e.deliveryId),
     events.map((e) => e.topic),
-    events.map((e) => e.rawJson),
+    // Each body is a checked JSON object (jsonObjectText): joined as they are into one JSON array,
+    // nothing to escape (as a text[] element each body would be escaped by the driver, ~5 % of the CPU).
+    `[${events.map((e) => e.rawJson).join(",")}]`,
     events.map((e) => (e.triggeredAt ? e.triggeredAt.toISOString() : null)),
   ];
 }
