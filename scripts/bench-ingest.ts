@@ -79,7 +79,12 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
   const stored = await db.webhookEvent.count({ where: { shopId } });
   const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok!, 0);
   out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
-  result.quiet = { runs: quiet, stored, acknowledged, loadAverageAfter: loadNow() };
+  // Group commit at work: the rows of one statement share its transaction's now() as receivedAt.
+  const [batches] = await db.$queryRaw<{ statements: bigint; mean: number; p99: number; max: number }[]>`
+    WITH b AS (SELECT count(*) AS n FROM "WebhookEvent" WHERE "shopId" = ${shopId}::uuid GROUP BY "receivedAt")
+    SELECT count(*) AS statements, avg(n)::float8 AS mean, percentile_cont(0.99) WITHIN GROUP (ORDER BY n)::float8 AS p99, max(n)::float8 AS max FROM b`;
+  out(`  inbox statements: ${batches!.statements} for ${stored} rows — ${batches!.mean.toFixed(2)} rows per statement on average, p99 ${batches!.p99}, max ${batches!.max}`);
+  result.quiet = { runs: quiet, stored, acknowledged, rowsPerStatement: { mean: batches!.mean, p99: batches!.p99, max: batches!.max }, loadAverageAfter: loadNow() };
   await db.webhookEvent.deleteMany({ where: { shopId } });
 
   // 2. Busy: a backlog of mixed orders is invoiced by worker processes while webhooks keep arriving.
