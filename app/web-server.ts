@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
@@ -61,7 +62,10 @@ const port = Number(process.env.PORT ?? 3000);
 const server = createServer((req, res) => {
   if (!build.entry.module.handleWebhookDelivery(req, res)) app(req, res);
 });
-if (process.env.HOST) server.listen(port, process.env.HOST, listening);
+// WEB_PROCESSES > 1: node:cluster, that many processes sharing the port (measured in decision 023).
+const webProcesses = Math.max(1, Number(process.env.WEB_PROCESSES ?? "1") || 1);
+if (cluster.isPrimary && webProcesses > 1) superviseWebProcesses(webProcesses);
+else if (process.env.HOST) server.listen(port, process.env.HOST, listening);
 else server.listen(port, listening);
 // Keep-alive connections (Shopify's delivery fleet, a load balancer) outlive Node's 5 s default.
 server.keepAliveTimeout = 65_000;
@@ -71,7 +75,28 @@ function listening() {
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
+    if (cluster.isPrimary && webProcesses > 1) return;
     server.close(() => process.exit(0));
     server.closeIdleConnections();
   });
+}
+
+function superviseWebProcesses(count: number) {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.warn({ pid: worker.process.pid, code, signal }, "web process exited; starting another");
+    cluster.fork();
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  }
 }

@@ -134,7 +134,7 @@ export function printWebProfile(profileDir: string, webPid: number | undefined, 
     out(`\n(no CPU profile of the web process ${webPid} in ${profileDir})`);
     return null;
   }
-  const summary = summarizeProfile(path.join(profileDir, file), 15, /handleWebhookDelivery/);
+  const summary = summarizeProfile(path.join(profileDir, file), 15, /handleWebhookDelivery|fastShopifyWebhook/);
   out(`\nWhere the web process's CPU time went (node --cpu-prof, ${path.join(profileDir, file)}): from its first webhook on (start-up left out): busy ${(summary.busyMs / 1000).toFixed(1)} s of ${(summary.totalMs / 1000).toFixed(1)} s`);
   for (const g of summary.groups) out(`  ${(g.share * 100).toFixed(1).padStart(5)} %  ${g.group}`);
   out("  heaviest functions (self time):");

@@ -17,7 +17,7 @@ import { adoptStackEnv, ROOT, startStack, stopChild, waitFor } from "../tests/su
 
 /**
  * npm run bench [-- --only documents,ingest,pipeline,sync,bank --rates 100,500,1000 --seconds 30
- *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile
+ *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1
  *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     "busy-rates": { type: "string", default: "100,500" },
     backlog: { type: "string", default: "3000" },
     profile: { type: "boolean", default: false },
+    "web-processes": { type: "string", default: "1" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -116,7 +117,7 @@ if (sections.has("documents")) {
 if (sections.has("ingest") || sections.has("pipeline")) {
   const concurrency = Number(values.concurrency);
   const profileDir = values.profile ? mkdtempSync(path.join(tmpdir(), "facto-bench-prof-")) : null;
-  const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
+  const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), WEB_PROCESSES: values["web-processes"]!, ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
   adoptStackEnv(stack.info);
   const db = createPrisma(stack.info.databaseUrl, 4);
   try {
