@@ -117,6 +117,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     });
     req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.once("error", reject);
+    // A client gone before the end of its body: nothing to store, nobody to answer.
+    req.once("close", () => {
+      if (!req.complete) reject(new AppError("BAD_REQUEST", "The request ended before its body"));
+    });
   });
 }
 
