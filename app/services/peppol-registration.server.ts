@@ -95,10 +95,12 @@ async function existingCompany(db: Db, shop: Shop, provider: AccessPointProvider
       throw error;
     }
   }
-  const found = await provider.findCompany({ enterpriseNumber, vatNumber: shop.vatNumber });
-  if (!found) return null;
-  const taken = await db.shop.findFirst({ where: { peppolProviderCompanyId: found.companyId, id: { not: shop.id } }, select: { id: true } });
-  return taken ? null : found;
+  const found = await provider.findCompanies({ enterpriseNumber, vatNumber: shop.vatNumber });
+  if (found.length === 0) return null;
+  const taken = new Set(
+    (await db.shop.findMany({ where: { peppolProviderCompanyId: { in: found.map((c) => c.companyId) }, id: { not: shop.id } }, select: { peppolProviderCompanyId: true } })).map((s) => s.peppolProviderCompanyId),
+  );
+  return found.find((c) => !taken.has(c.companyId)) ?? null;
 }
 
 const clean = (v: string | null | undefined) => (v ?? "").toUpperCase().replace(/[^0-9A-Z]/g, "");

@@ -9,14 +9,16 @@ import type { AddressInfo } from "node:net";
  *   `actionFailure("Unauthorized")` (utils/auth-middleware.ts).
  * - POST /api/v1/:companyId/send (api/send-document.ts `_sendDocumentMinimal`): body per
  *   utils/parsing/send-document.ts (`recipient`, `documentType`, `document`, optional `email`,
- *   `doctypeId`, `processId`); `documentType: "xml"` takes the XML string as is. A failed PEPPOL
- *   delivery without e-mail fallback answers 422 "Failed to send document over Peppol network. …";
- *   with `email.when = on_peppol_failure` it answers 200 with sentOverPeppol false. Success answers
+ *   `doctypeId`, `processId`); `documentType: "xml"` takes the XML string as is (an unparsable one:
+ *   400 "Document could not be parsed.", l.580). A failed PEPPOL delivery without e-mail fallback
+ *   answers 422 "Failed to send document over Peppol network. <context>" (l.655-668, 688-700); with
+ *   `email.when = on_peppol_failure` it answers 200 with sentOverPeppol false. Success answers
  *   `{ success, teamId, companyId, id, peppolMessageId, envelopeId, sentOverPeppol, sentOverEmail,
- *   emailRecipients }`. There is no idempotency key: sending twice transmits twice (counted in `sends`).
- * - POST /api/v1/verify (api/recipients/verify.ts): `{ peppolAddress }` → `{ success, isValid,
+ *   emailRecipients, additionalPeppolFailureContext? }` (l.835-850). There is no idempotency key:
+ *   sending twice transmits twice (counted in `transmissions`).
+ * - POST /api/v1/verify (api/recipients/verify.ts l.58-99): `{ peppolAddress }` → `{ success, isValid,
  *   smpUrl, serviceMetadataReferences, smpHostnames, supportedDocuments[{ name, docTypeId }] }`;
- *   `{ success: true, isValid: false }` when discovery fails.
+ *   `{ success: true, isValid: false }` when discovery fails (l.97-99).
  * - POST /api/v1/companies (api/companies/create-company.ts) → `{ success, company, verificationUrl,
  *   verificationLogId }` (l.96-102; the URL is `${BASE_URL}/company-verification/${log.id}/verify`,
  *   data/company-verification.ts l.229); GET /api/v1/companies/:companyId (api/companies/get-company.ts)
@@ -45,10 +47,12 @@ import type { AddressInfo } from "node:net";
  *   l.55-59: the company's and the team-wide ones) → `{ success, webhooks }`; webhooks are plain
  *   JSON POSTs `{ eventType, ...data }` without signature (data/webhooks.ts callWebhooks);
  *   `document.received` carries documentId, teamId, companyId (data/receive-document.ts l.110).
- * - GET /api/v1/inbox (unread incoming, without xml/parsed: api/documents/get-inbox.ts),
- *   GET /api/v1/documents (query companyId, direction, search — `ilike` on the search text that holds
- *   the document number: data/transmitted-documents.ts l.144), GET /api/v1/documents/:documentId,
- *   POST /api/v1/documents/:documentId/mark-as-read `{ read }`.
+ * - GET /api/v1/inbox (unread incoming, without xml/parsed: api/documents/get-inbox.ts l.28-29, 67-69),
+ *   GET /api/v1/documents (api/documents/list-documents.ts l.45-65, 114-150: query companyId,
+ *   direction, search — `ilike` on the search text that holds the document number:
+ *   data/transmitted-documents.ts l.144; `{ success, documents, pagination }`),
+ *   GET /api/v1/documents/:documentId, POST /api/v1/documents/:documentId/mark-as-read `{ read = true }`
+ *   (api/documents/mark-as-read.ts l.42, 73).
  * - Playground: `0208:1234567894` and `404:404` simulate an unreachable recipient (data/playground/simulate-ap.ts).
  * Guessed: the failure body `{ success: false, errors: { root: [message] } }` (`actionFailure` lives in
  * @recommand/lib, not public). Reachability comes from the fake PEPPOL network when one is given.

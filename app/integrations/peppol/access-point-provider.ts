@@ -24,11 +24,11 @@ export interface AccessPointProvider {
    */
   registerCompany(input: CompanyRegistrationInput): Promise<CompanyRegistration>;
   /**
-   * The company already at the provider for these identifiers, if any: how a registration whose
-   * answer was lost (timeout, crash before Facto recorded the id) is found again instead of
-   * creating a second company.
+   * The companies already at the provider with these identifiers: how a registration whose answer
+   * was lost (timeout, crash before Facto recorded the id) is found again instead of creating a
+   * second company.
    */
-  findCompany(input: { enterpriseNumber: string | null; vatNumber: string | null }): Promise<CompanyRegistration | null>;
+  findCompanies(input: { enterpriseNumber: string | null; vatNumber: string | null }): Promise<CompanyRegistration[]>;
   /** Correct a registered company's details (the merchant fixed their numbers, or changed receiving mode). */
   updateCompany(companyId: string, input: CompanyRegistrationInput): Promise<CompanyRegistration>;
   /** Start the identity check again (after a refusal): a new verification link. */

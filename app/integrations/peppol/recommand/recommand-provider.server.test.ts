@@ -117,8 +117,8 @@ describe("Recommand provider against the fake Recommand", () => {
     expect(fake.verifyCompany(registration.companyId)).toEqual({ status: "verified", errorMessage: null });
     expect(await provider().getCompany(registration.companyId, { lastVerificationUrl: registration.verificationUrl })).toMatchObject({ state: "ACTIVE", verificationUrl: null });
     // Found again by its numbers (a registration whose answer was lost), and not by others'.
-    expect(await provider().findCompany({ enterpriseNumber: "0412345614", vatNumber: null })).toMatchObject({ companyId: registration.companyId, state: "ACTIVE" });
-    expect(await provider().findCompany({ enterpriseNumber: "0876543270", vatNumber: null })).toBeNull();
+    expect(await provider().findCompanies({ enterpriseNumber: "0412345614", vatNumber: null })).toEqual([expect.objectContaining({ companyId: registration.companyId, state: "ACTIVE" })]);
+    expect(await provider().findCompanies({ enterpriseNumber: "0876543270", vatNumber: null })).toEqual([]);
   });
 
   it("a company Recommand refuses (a VAT number whose check digits are wrong) is a permanent refusal with Recommand's reason", async () => {

@@ -169,15 +169,14 @@ export function createRecommandProvider(options: RecommandOptions): AccessPointP
       return toRegistration(answer.company, answer.verificationUrl ?? null);
     },
 
-    async findCompany({ enterpriseNumber, vatNumber }) {
+    async findCompanies({ enterpriseNumber, vatNumber }) {
       // get-companies.ts l.28-37, l.62-69: GET /companies filtered by enterpriseNumber and/or vatNumber.
       const query = new URLSearchParams();
       if (enterpriseNumber) query.set("enterpriseNumber", enterpriseNumber);
       else if (vatNumber) query.set("vatNumber", vatNumber);
-      else return null;
+      else return [];
       const answer = await call("GET", `/api/v1/companies?${query}`, GetCompaniesResponse);
-      const company = answer.companies[0];
-      return company ? toRegistration(company, null) : null;
+      return answer.companies.map((company) => toRegistration(company, null));
     },
 
     async updateCompany(companyId, input) {
