@@ -15,6 +15,7 @@ import { checkBuyerVatInVies } from "~/services/check-buyer-vat.server";
 import { notifyMerchant } from "~/services/notify-merchant.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { ensureJob } from "./ensure-job";
+import { pontoDeps, syncPonto } from "~/services/ponto.server";
 import { accessPointProvider, peppolDiscovery } from "~/integrations/peppol/access-point-provider.server";
 import { queuePeppolDelivery, sendPeppolDocument } from "~/services/send-peppol-document.server";
 import { importPeppolDocument } from "~/services/import-peppol-document.server";
@@ -70,6 +71,12 @@ export const processors: { [N in JobName]: Processor<N> } = {
         });
       },
       payments: paymentEffects(ctx.db, ctx.enqueue),
+      readPontoTransactions: async (shopId, accountId) => {
+        const deps = pontoDeps();
+        if (!deps) return "Ponto is not configured";
+        const r = await syncPonto(ctx.db, shopId, deps, paymentEffects(ctx.db, ctx.enqueue), { accountId, synchronize: false });
+        return r.skipped ?? `${r.summary?.transactions ?? 0} transaction(s) read, ${r.summary?.duplicates ?? 0} already imported, ${r.summary?.paid ?? 0} invoice(s) paid`;
+      },
       requeueEvent: (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined),
     }),
   "send-email": ({ emailId }, ctx) => sendCustomerEmail(ctx.db, emailId, smtpMailer()),
@@ -143,6 +150,17 @@ export const processors: { [N in JobName]: Processor<N> } = {
       notifyMerchant: (shopId, subject, text) => notifyMerchant(ctx.db, shopId, subject, text),
       onSettled: (id) => tagOrderAgain(ctx, id),
     });
+  },
+  "ponto-sync-all": async (_payload, ctx) => {
+    if (!pontoDeps()) return { skipped: "Ponto is not configured" };
+    const shops = await ctx.db.pontoConnection.findMany({ where: { status: "ACTIVE", accounts: { some: { followed: true } }, shop: { uninstalledAt: null } }, select: { shopId: true } });
+    for (const { shopId } of shops) await ensureJob("ponto-sync", { shopId });
+    return { shops: shops.length };
+  },
+  "ponto-sync": async ({ shopId, accountId, synchronize }, ctx) => {
+    const deps = pontoDeps();
+    if (!deps) return { skipped: "Ponto is not configured" };
+    return syncPonto(ctx.db, shopId, deps, paymentEffects(ctx.db, ctx.enqueue), { ...(accountId ? { accountId } : {}), synchronize: synchronize ?? true });
   },
   "reconcile-inbox": async (_payload, ctx) => {
     const result = await reconcileInbox(ctx.db, {

@@ -18,6 +18,7 @@ export function WooPolarisFrame({ shopId, email, csrf, children }: { shopId: str
     [`${base}/peppol`, "PEPPOL"],
     [`${base}/incoming`, "Incoming"],
     [`${base}/bank`, "Bank"],
+    [`${base}/bank-settings`, "Bank settings"],
     [`${base}/products`, "VAT of products"],
     [`${base}/danger-zone`, "Danger zone"],
   ];

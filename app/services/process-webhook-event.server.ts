@@ -40,6 +40,8 @@ export interface ProcessDeps {
   readTwikeyFeeds?: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
   /** Fetches, stores and applies a document received over PEPPOL (decision 018). */
   receivePeppolDocument?: (shopId: string, providerDocumentId: string) => Promise<string>;
+  /** Reads and imports the new transactions of a followed Ponto account (its webhook said there are some). */
+  readPontoTransactions?: (shopId: string, pontoAccountId: string) => Promise<string>;
   /** Puts an inbox row back on the queue (an order's other webhooks held for its VAT, once it is invoiced). */
   requeueEvent?: (eventId: string) => Promise<void>;
   /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
@@ -368,4 +370,15 @@ const PEPPOL_HANDLERS: Record<string, Handler> = {
   },
 };
 
-const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS, PEPPOL: PEPPOL_HANDLERS };
+const PontoAccountEvent = z.object({ data: z.object({ relationships: z.object({ account: z.object({ data: z.object({ id: z.string().min(1).max(100) }) }) }).loose() }) });
+
+const PONTO_HANDLERS: Record<string, Handler> = {
+  // Ponto synchronised the account and found new transactions (decision 027): they are read and imported.
+  "pontoConnect.account.transactionsCreated": async (_db, event, deps) => {
+    if (!deps.readPontoTransactions) throw new Error("no Ponto reader");
+    const accountId = PontoAccountEvent.parse(event.payload).data.relationships.account.data.id;
+    return { status: "PROCESSED", note: await deps.readPontoTransactions(event.shopId, accountId) };
+  },
+};
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS, PEPPOL: PEPPOL_HANDLERS, PONTO: PONTO_HANDLERS };

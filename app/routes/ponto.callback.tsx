@@ -1,0 +1,20 @@
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { prisma } from "~/db.server";
+import { completePontoConnect, pontoDeps } from "~/services/ponto.server";
+import { errorResponse } from "~/utils/error-response.server";
+
+// GET /ponto/callback?code=…&state=… — Ponto sends the merchant back here after the authorization
+// (docs/decisions/027-ponto.md). The one-time state names the shop; the code is exchanged with the PKCE verifier.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  try {
+    const deps = pontoDeps();
+    if (!deps) return new Response("Ponto is not configured", { status: 404 });
+    const url = new URL(request.url);
+    const result = await completePontoConnect(prisma, { state: url.searchParams.get("state"), code: url.searchParams.get("code"), error: url.searchParams.get("error") }, deps);
+    const back = new URL(result.returnTo, url.origin);
+    back.searchParams.set("ponto", result.connected ? "connected" : "failed");
+    return redirect(back.toString());
+  } catch (error) {
+    return errorResponse(error);
+  }
+};
