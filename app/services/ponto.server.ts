@@ -68,7 +68,7 @@ export async function completePontoConnect(db: Db, input: { state: string | null
   if (spent.count !== 1) throw new AppError("BAD_REQUEST", "This Ponto authorization is already used");
   const returnTo = pending.returnTo ?? "/";
   const fail = async (message: string) => {
-    await db.pontoConnection.update({ where: { id: pending.id }, data: { lastError: message, ...(pending.status === "PENDING" ? {} : {}) } });
+    await db.pontoConnection.update({ where: { id: pending.id }, data: { lastError: message } });
     return { shopId: pending.shopId, returnTo, connected: false, message };
   };
   if (!pending.oauthStartedAt || deps.now().getTime() - pending.oauthStartedAt.getTime() > AUTHORIZATION_TTL_MS) return fail("The Ponto authorization took too long: connect again");
