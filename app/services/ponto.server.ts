@@ -55,6 +55,13 @@ export async function startPontoConnect(db: Db, shopId: string, returnTo: string
   return deps.client.authorizeUrl({ state, codeChallenge: challenge, redirectUri: pontoRedirectUri() });
 }
 
+/** The shop an authorization in progress belongs to (the callback checks the WooCommerce owner's session against it). */
+export async function pendingPontoShop(db: Db, state: string | null): Promise<{ shopId: string; platform: string } | null> {
+  if (!state || state.length > 200) return null;
+  const row = await db.pontoConnection.findUnique({ where: { oauthState: state }, select: { shopId: true, shop: { select: { platform: true } } } });
+  return row ? { shopId: row.shopId, platform: row.shop.platform } : null;
+}
+
 /**
  * Ponto sent the merchant back: the state is spent (once), the code exchanged with the PKCE verifier, the tokens
  * stored encrypted and the accounts read. Returns where the merchant goes next.

@@ -244,5 +244,28 @@ describe("Bank settings in the WooCommerce admin", () => {
     await expect.poll(() => owner.locator("body").innerText()).toContain("Ponto is connected");
     expect(await owner.getByLabel(/BE35 3101 2345 6737/).isChecked()).toBe(true);
     expect(await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).toMatchObject({ status: "ACTIVE" });
+
+    // An authorization link finished in another browser (not the store owner's) attaches nothing to the store.
+    let authorizeUrl = "";
+    await owner.route(`${stack.fakePonto.controlUrl}/oauth2/auth**`, (route) => {
+      authorizeUrl = route.request().url();
+      return route.abort();
+    });
+    await owner.getByRole("button", { name: "Disconnect Ponto" }).click();
+    await expect.poll(() => owner.locator("body").innerText()).toContain("Ponto disconnected");
+    await owner.getByRole("button", { name: "Connect Ponto" }).click();
+    await expect.poll(() => authorizeUrl, { timeout: 10_000 }).not.toBe("");
+    await owner.unroute(`${stack.fakePonto.controlUrl}/oauth2/auth**`);
+    expect(authorizeUrl).toContain("code_challenge_method=S256");
+    const atPonto = await fetch(authorizeUrl, { redirect: "manual" });
+    const callbackUrl = atPonto.headers.get("location")!;
+    const stranger = await fetch(callbackUrl, { redirect: "manual" });
+    expect(stranger.status).toBe(302);
+    expect(stranger.headers.get("location")).toContain("/woo/login");
+    expect((await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).oauthState).not.toBeNull();
+    // the owner's own browser finishes it
+    await owner.goto(callbackUrl);
+    await owner.waitForURL(`${stack.appUrl}/woo/stores/${wooShopId}/bank-settings?ponto=connected`);
+    expect(await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).toMatchObject({ oauthState: null, status: "ACTIVE" });
   }, 90_000);
 });
