@@ -56,8 +56,11 @@ export async function startPontoConnect(db: Db, shopId: string, returnTo: string
 }
 
 /** The shop an authorization in progress belongs to (the callback checks the WooCommerce owner's session against it). */
+/** States Facto issues: 32 base64url characters (anything else is refused before the database sees it). */
+const STATE = /^[A-Za-z0-9_-]{16,100}$/;
+
 export async function pendingPontoShop(db: Db, state: string | null): Promise<{ shopId: string; platform: string } | null> {
-  if (!state || state.length > 200) return null;
+  if (!state || !STATE.test(state)) return null;
   const row = await db.pontoConnection.findUnique({ where: { oauthState: state }, select: { shopId: true, shop: { select: { platform: true } } } });
   return row ? { shopId: row.shopId, platform: row.shop.platform } : null;
 }
@@ -67,7 +70,7 @@ export async function pendingPontoShop(db: Db, state: string | null): Promise<{ 
  * stored encrypted and the accounts read. Returns where the merchant goes next.
  */
 export async function completePontoConnect(db: Db, input: { state: string | null; code: string | null; error: string | null }, deps: PontoDeps): Promise<{ shopId: string; returnTo: string; connected: boolean; message: string | null }> {
-  if (!input.state || input.state.length > 200) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
+  if (!input.state || !STATE.test(input.state)) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
   const pending = await db.pontoConnection.findUnique({ where: { oauthState: input.state } });
   if (!pending) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
   // The state is single-use: whoever clears it first finishes the authorization.

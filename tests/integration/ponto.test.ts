@@ -89,10 +89,17 @@ describe("Ponto Connect in the Shopify admin", () => {
     const before = await fakeStats();
     // The browser goes to Ponto's authorization page, which sends it back to /ponto/callback; that one sends the
     // merchant back into Shopify admin (a host this test cannot reach: the redirect itself is checked).
-    const [callback] = await Promise.all([page.waitForResponse((r) => r.url().startsWith(`${stack.appUrl}/ponto/callback?`), { timeout: 20_000 }), page.getByRole("button", { name: "Connect Ponto" }).click()]);
+    const [callback] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${stack.appUrl}/ponto/callback?`), { timeout: 20_000 }),
+      page.waitForEvent("requestfailed", { predicate: (r) => r.url().startsWith(`https://${SHOP}/`), timeout: 20_000 }),
+      page.getByRole("button", { name: "Connect Ponto" }).click(),
+    ]);
     expect(callback.status()).toBe(302);
     expect(callback.headers()["location"]).toBe(`https://${SHOP}/admin/apps/${stack.shopifyApiKey}/app/bank-settings?ponto=connected`);
     expect(callback.request().redirectedFrom()?.url()).toMatch(new RegExp(`^${stack.fakePonto.authorizeUrl.replace(/[.?]/g, "\\$&")}\\?.*code_challenge_method=S256`));
+    // that page ends on the browser's error page for the unreachable Shopify host: go on in a fresh one
+    await page.close();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, userAgent: BROWSER_UA });
     const after = await fakeStats();
     expect(after.authorizations).toBe(before.authorizations! + 1);
     expect(after.codeExchanges).toBe(before.codeExchanges! + 1);
@@ -114,9 +121,23 @@ describe("Ponto Connect in the Shopify admin", () => {
     expect((await db.pontoAccount.findMany({ where: { shopId, followed: true } })).map((a) => a.iban).sort()).toEqual([SHOP_IBAN, SAVINGS_IBAN]);
   });
 
-  it("a state that was already used cannot be replayed", async () => {
-    const answer = await fetch(`${stack.appUrl}/ponto/callback?state=not-a-state&code=x`, { redirect: "manual" });
-    expect(answer.status).toBe(400);
+  it("bad input at the Ponto endpoints gets a 4xx and stores nothing", async () => {
+    const before = await db.webhookEvent.count();
+    const forged = `${Buffer.from('{"alg":"RS512","kid":"forged"}').toString("base64url")}.e30.c2ln`;
+    const statuses: string[] = [];
+    for (const body of ["", "{", "[]", "null", '{"data":{}}', "id=1", "💥".repeat(500), '{"data":{"type":"pontoConnect.account.transactionsCreated","id":"x"}}']) {
+      for (const headers of [{}, { signature: forged }, { signature: "not.a.jwt!" }, { signature: "a".repeat(5000) }] as Array<Record<string, string>>) {
+        const answer = await fetch(`${stack.appUrl}/webhooks/ponto`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+        statuses.push(`${answer.status}`);
+      }
+    }
+    expect(new Set(statuses)).toEqual(new Set(["401"]));
+    for (const q of ["", "state=not-a-state&code=x", "code=1&state=%00", `state=${"a".repeat(40)}&code=1`, "error=access_denied", `state=${"b".repeat(5000)}`]) {
+      const answer = await fetch(`${stack.appUrl}/ponto/callback?${q}`, { redirect: "manual" });
+      expect(answer.status, q.slice(0, 30)).toBe(400);
+    }
+    expect((await fetch(`${stack.appUrl}/webhooks/ponto`)).status).toBeGreaterThanOrEqual(400);
+    expect(await db.webhookEvent.count()).toBe(before);
   });
 
   it("“Sync now”: a transfer with the invoice's structured communication pays it and the Shopify order is marked paid", async () => {
