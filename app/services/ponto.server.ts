@@ -107,15 +107,22 @@ async function consentLost(db: Db, shopId: string, message: string): Promise<nev
 }
 
 /**
- * A fresh access token: refreshed when it expires within a minute (or `force`), under a row lock; the refresh
- * token rotates (the answer's one replaces the stored one). A worker that waited on the lock uses the token the
- * other one got.
+ * A fresh access token: refreshed when it expires within a minute, or when Ponto refused it (`refused`), under a
+ * row lock; the refresh token rotates (the answer's one replaces the stored one in the same transaction). A caller
+ * that waited for the lock and finds a token other than the refused one, still fresh, uses it: one refresh token is
+ * never spent twice, however many jobs found the token expired at once.
  */
-async function accessToken(db: Db, shopId: string, deps: PontoDeps, force = false): Promise<string> {
+async function accessToken(db: Db, shopId: string, deps: PontoDeps, refused?: string): Promise<string> {
   const seen = await db.pontoConnection.findUnique({ where: { shopId }, select: { status: true, accessToken: true, accessTokenExpiresAt: true, refreshToken: true } });
   if (!seen || seen.status !== "ACTIVE" || !seen.refreshToken) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Ponto is not connected");
   const fresh = (at: Date | null) => at !== null && at.getTime() - deps.now().getTime() > REFRESH_MARGIN_MS;
-  if (!force && seen.accessToken && fresh(seen.accessTokenExpiresAt)) return decryptSecret(seen.accessToken);
+  const usable = (stored: string | null, at: Date | null) => {
+    if (!stored || !fresh(at)) return null;
+    const token = decryptSecret(stored);
+    return token === refused ? null : token;
+  };
+  const quick = usable(seen.accessToken, seen.accessTokenExpiresAt);
+  if (quick) return quick;
   try {
     return await db.$transaction(
       async (tx) => {
@@ -123,7 +130,8 @@ async function accessToken(db: Db, shopId: string, deps: PontoDeps, force = fals
           SELECT "accessToken", "accessTokenExpiresAt", "refreshToken", "status" FROM "PontoConnection" WHERE "shopId" = ${shopId}::uuid FOR UPDATE`;
         if (!row || row.status !== "ACTIVE" || !row.refreshToken) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Ponto is not connected");
         // Someone refreshed while we waited for the lock.
-        if (row.refreshToken !== seen.refreshToken && row.accessToken && fresh(row.accessTokenExpiresAt)) return decryptSecret(row.accessToken);
+        const other = usable(row.accessToken, row.accessTokenExpiresAt);
+        if (other) return other;
         const tokens = await deps.client.refresh(decryptSecret(row.refreshToken));
         await tx.pontoConnection.update({ where: { shopId }, data: { accessToken: encryptSecret(tokens.accessToken), refreshToken: encryptSecret(tokens.refreshToken), accessTokenExpiresAt: tokens.expiresAt } });
         logger.info({ shopId }, "Ponto access token refreshed");
@@ -139,12 +147,13 @@ async function accessToken(db: Db, shopId: string, deps: PontoDeps, force = fals
 
 /** Runs a Ponto call with a valid token; a refused token is refreshed once; lost consent is recorded for the merchant. */
 async function withToken<T>(db: Db, shopId: string, deps: PontoDeps, call: (token: string) => Promise<T>): Promise<T> {
+  const token = await accessToken(db, shopId, deps);
   try {
-    return await call(await accessToken(db, shopId, deps));
+    return await call(token);
   } catch (error) {
     if (error instanceof PontoError && error.failure === "UNAUTHORIZED") {
       try {
-        return await call(await accessToken(db, shopId, deps, true));
+        return await call(await accessToken(db, shopId, deps, token));
       } catch (again) {
         if (again instanceof PontoError && (again.failure === "UNAUTHORIZED" || again.failure === "CONSENT")) return consentLost(db, shopId, "Ponto no longer accepts Facto's access: reconnect Ponto");
         throw again;

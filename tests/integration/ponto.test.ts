@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { importBankStatement } from "~/services/bank-statements.server";
+import { pontoDeps, syncPonto } from "~/services/ponto.server";
 import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
@@ -217,6 +218,18 @@ describe("Ponto Connect in the Shopify admin", () => {
     const now = await db.pontoConnection.findUniqueOrThrow({ where: { shopId } });
     expect(now.refreshToken).not.toBe(stored.refreshToken);
     expect(now.status).toBe("ACTIVE");
+  });
+
+  it("two syncs that find the access token expired spend the refresh token once", async () => {
+    const deps = pontoDeps();
+    expect(deps).not.toBeNull();
+    const refreshesBefore = (await fakeStats()).refreshes!;
+    await control("/_control/expire-access-tokens", {});
+    const effects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} };
+    const results = await Promise.all([syncPonto(db, shopId, deps!, effects), syncPonto(db, shopId, deps!, effects), syncPonto(db, shopId, deps!, effects)]);
+    expect(results.every((r) => r.accounts === 2)).toBe(true);
+    expect((await fakeStats()).refreshes).toBe(refreshesBefore + 1);
+    expect((await db.pontoConnection.findUniqueOrThrow({ where: { shopId } })).status).toBe("ACTIVE");
   });
 
   it("lost consent: the page says to reconnect Ponto", async () => {
