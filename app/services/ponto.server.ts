@@ -95,7 +95,13 @@ export async function completePontoConnect(db: Db, input: { state: string | null
     where: { id: pending.id },
     data: { status: "ACTIVE", accessToken: encryptSecret(tokens.accessToken), refreshToken: encryptSecret(tokens.refreshToken), accessTokenExpiresAt: tokens.expiresAt, connectedAt: deps.now(), lastError: null },
   });
-  await refreshPontoAccounts(db, pending.shopId, deps);
+  try {
+    await refreshPontoAccounts(db, pending.shopId, deps);
+  } catch (error) {
+    // Connected all the same: the page offers "Reload accounts" and shows why they are missing.
+    logger.warn({ err: error, shopId: pending.shopId }, "Ponto accounts could not be read after connecting");
+    await db.pontoConnection.update({ where: { id: pending.id }, data: { lastError: `Your accounts could not be read yet: ${error instanceof Error ? error.message : String(error)}` } });
+  }
   logger.info({ shopId: pending.shopId }, "Ponto connected");
   return { shopId: pending.shopId, returnTo, connected: true, message: null };
 }
