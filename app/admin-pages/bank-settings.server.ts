@@ -1,39 +1,53 @@
 import { prisma } from "~/db.server";
 import { formatIban } from "~/domain/banking/iban";
-import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
 import type { Shop } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { ensureJob } from "~/queues.server";
-import { disconnectPonto, pontoDeps, pontoSettings, refreshPontoAccounts, setFollowedPontoAccounts, startPontoConnect } from "~/services/ponto.server";
+import { completePontoConnect, disconnectPonto, pontoDeps, pontoSettings, refreshPontoAccounts, setFollowedPontoAccounts, startPontoConnect } from "~/services/ponto.server";
 
 // Bank settings (Shopify admin /app/bank-settings, WooCommerce admin /woo/stores/:id/bank-settings): Ponto
 // connection, followed accounts, last synchronisation, "sync now", the IBANs transfers are matched on
 // (docs/decisions/027-ponto.md). One loader and one action for both admins (decision 011).
 
-/** Where Ponto's callback sends the merchant back: the embedded admin inside Shopify, or the WooCommerce admin page. */
-function returnToFor(shop: Shop): string {
-  if (shop.platform === "SHOPIFY") return `https://${shop.domain}/admin/apps/${env().SHOPIFY_API_KEY}/app/bank-settings`;
-  return `/woo/stores/${shop.id}/bank-settings`;
-}
-
+/**
+ * The bank settings page. Ponto's callback hands the merchant back here with `ponto_state` and `ponto_code`
+ * (routes/ponto.callback): this page, open only to a merchant signed in to `shop`, finishes the authorization.
+ */
 export async function bankSettingsLoader(shop: Shop, request: Request) {
+  const query = new URL(request.url).searchParams;
+  let returned: "connected" | "failed" | null = null;
+  let returnedMessage: string | null = null;
+  const deps = pontoDeps();
+  if (query.get("ponto_state") && deps) {
+    try {
+      const result = await completePontoConnect(prisma, { shopId: shop.id, state: query.get("ponto_state"), code: query.get("ponto_code"), error: query.get("ponto_error") }, deps);
+      returned = result.connected ? "connected" : "failed";
+      returnedMessage = result.message;
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      logger.warn({ shopId: shop.id, code: error.code }, error.message);
+      returned = "failed";
+      returnedMessage = error.message;
+    }
+  }
   const ponto = await pontoSettings(prisma, shop.id);
   const followed = ponto.accounts.filter((a) => a.followed);
   const shopIban = shop.iban ? shop.iban.replace(/\s+/g, "").toUpperCase() : null;
-  const returned = new URL(request.url).searchParams.get("ponto");
   return {
     ponto,
     shopIban: shopIban ? formatIban(shopIban) : null,
     matchingIbans: [...new Set([...(shopIban ? [shopIban] : []), ...followed.map((a) => a.iban)])].map(formatIban),
     shopIbanFollowed: shopIban ? followed.some((a) => a.iban === shopIban) : true,
-    returned: returned === "connected" || returned === "failed" ? returned : null,
+    returned,
+    returnedMessage,
   };
 }
 
 export type BankSettingsResult = { ok: boolean; message: string; redirectTo?: string };
 
-export async function bankSettingsAction(shop: Shop, form: FormData): Promise<BankSettingsResult> {
+/** `returnTo`: this page's address as the merchant's browser knows it (inside Shopify admin, or the WooCommerce admin). */
+export async function bankSettingsAction(shop: Shop, form: FormData, returnTo: string): Promise<BankSettingsResult> {
   const intent = String(form.get("intent") ?? "");
   const deps = pontoDeps();
   try {
@@ -43,7 +57,7 @@ export async function bankSettingsAction(shop: Shop, form: FormData): Promise<Ba
     }
     if (!deps) return { ok: false, message: "Ponto is not set up on this Facto installation" };
     if (intent === "connect") {
-      const url = await startPontoConnect(prisma, shop.id, returnToFor(shop), deps);
+      const url = await startPontoConnect(prisma, shop.id, returnTo, deps);
       return { ok: true, message: "Opening Ponto…", redirectTo: url };
     }
     if (intent === "accounts") {

@@ -17,7 +17,7 @@ const STATUS: Record<string, { label: string; tone: "success" | "attention" | "c
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Brussels" }) : "never");
 
 export function BankSettingsPage() {
-  const { ponto, shopIban, matchingIbans, shopIbanFollowed, returned } = useLoaderData<typeof bankSettingsLoader>();
+  const { ponto, shopIban, matchingIbans, shopIbanFollowed, returned, returnedMessage } = useLoaderData<typeof bankSettingsLoader>();
   const result = useActionData<typeof bankSettingsAction>();
   const busy = useNavigation().state !== "idle";
   const [followed, setFollowed] = useState<Set<string>>(() => new Set(ponto.accounts.filter((a) => a.followed).map((a) => a.id)));
@@ -26,6 +26,13 @@ export function BankSettingsPage() {
   useEffect(() => {
     if (result?.redirectTo) window.open(result.redirectTo, "_top");
   }, [result]);
+  // The authorization was finished by this load: its one-time code leaves the address bar (a reload repeats nothing).
+  useEffect(() => {
+    const here = new URL(window.location.href);
+    if (!here.searchParams.has("ponto_state")) return;
+    for (const key of ["ponto_state", "ponto_code", "ponto_error"]) here.searchParams.delete(key);
+    window.history.replaceState(window.history.state, "", here.toString());
+  }, []);
   const status = ponto.status ?? "DISCONNECTED";
   const connected = status === "ACTIVE";
   const badge = STATUS[status] ?? { label: status, tone: undefined };
@@ -42,7 +49,7 @@ export function BankSettingsPage() {
           <BlockStack gap="400">
             {result && !result.redirectTo ? <Banner tone={result.ok ? "success" : "critical"} title={result.message} /> : null}
             {returned === "connected" && !result ? <Banner tone="success" title="Ponto is connected. Choose the accounts Facto follows." /> : null}
-            {returned === "failed" && !result ? <Banner tone="critical" title={`Ponto was not connected${ponto.lastError ? `: ${ponto.lastError}` : ""}`} /> : null}
+            {returned === "failed" && !result ? <Banner tone="critical" title={`Ponto was not connected${returnedMessage ?? ponto.lastError ? `: ${returnedMessage ?? ponto.lastError}` : ""}`} /> : null}
             {!ponto.configured ? (
               <Banner tone="info" title="Ponto is not set up on this Facto installation">
                 <p>The operator sets PONTO_CLIENT_ID, PONTO_CLIENT_SECRET and the client certificate (PONTO_CERT_PATH, PONTO_KEY_PATH). Statements can still be imported on the Bank statements page.</p>

@@ -1,25 +1,28 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "~/db.server";
-import { completePontoConnect, pendingPontoShop, pontoDeps } from "~/services/ponto.server";
+import { pendingPontoReturn, pontoDeps } from "~/services/ponto.server";
+import { AppError } from "~/errors/app-error";
 import { errorResponse } from "~/utils/error-response.server";
-import { requireStoreOfAccount } from "~/utils/woo-auth.server";
 
 // GET /ponto/callback?code=…&state=… — Ponto sends the merchant back here after the authorization
-// (docs/decisions/027-ponto.md). The one-time state names the shop; the code is exchanged with the PKCE verifier.
-// A WooCommerce store's authorization is only finished in the browser of a signed-in owner of that store, so a
-// link to someone else's authorization cannot attach the clicker's bank accounts to it (Shopify: see decision 027).
+// (docs/decisions/027-ponto.md). Nothing is exchanged here: the browser is handed on, code and state in the URL,
+// to the bank settings page of the shop that started the authorization, which finishes it only for a merchant
+// signed in to that shop. A link to someone else's authorization therefore ends at a shop the clicker cannot
+// open, and attaches nothing.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
-    const deps = pontoDeps();
-    if (!deps) return new Response("Ponto is not configured", { status: 404 });
+    if (!pontoDeps()) return new Response("Ponto is not configured", { status: 404 });
     const url = new URL(request.url);
     const state = url.searchParams.get("state");
-    const pending = await pendingPontoShop(prisma, state);
-    if (pending?.platform === "WOOCOMMERCE") await requireStoreOfAccount(request, pending.shopId);
-    const result = await completePontoConnect(prisma, { state, code: url.searchParams.get("code"), error: url.searchParams.get("error") }, deps);
-    const back = new URL(result.returnTo, url.origin);
-    back.searchParams.set("ponto", result.connected ? "connected" : "failed");
-    return redirect(back.toString());
+    const returnTo = await pendingPontoReturn(prisma, state);
+    if (!returnTo) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
+    const next = new URL(returnTo, url.origin);
+    next.searchParams.set("ponto_state", state!);
+    for (const [from, to] of [["code", "ponto_code"], ["error", "ponto_error"]] as const) {
+      const value = url.searchParams.get(from);
+      if (value) next.searchParams.set(to, value.slice(0, 2000));
+    }
+    return redirect(next.toString());
   } catch (error) {
     return errorResponse(error);
   }

@@ -14,7 +14,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { account, shop, csrf } = await requireWooPage(request, params.shopId ?? "");
   return { ...(await bankSettingsLoader(shop, request)), frame: { shopId: shop.id, email: account.email, csrf } };
 };
-export const action = async ({ request, params }: ActionFunctionArgs) => bankSettingsAction((await requireWooPage(request, params.shopId ?? "", true)).shop, await request.formData());
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop } = await requireWooPage(request, params.shopId ?? "", true);
+  return bankSettingsAction(shop, await request.formData(), `/woo/stores/${shop.id}/bank-settings`);
+};
 
 export default function WooPage() {
   const { frame } = useLoaderData<typeof loader>();

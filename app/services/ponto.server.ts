@@ -55,24 +55,31 @@ export async function startPontoConnect(db: Db, shopId: string, returnTo: string
   return deps.client.authorizeUrl({ state, codeChallenge: challenge, redirectUri: pontoRedirectUri() });
 }
 
-/** The shop an authorization in progress belongs to (the callback checks the WooCommerce owner's session against it). */
 /** States Facto issues: 32 base64url characters (anything else is refused before the database sees it). */
 const STATE = /^[A-Za-z0-9_-]{16,100}$/;
 
-export async function pendingPontoShop(db: Db, state: string | null): Promise<{ shopId: string; platform: string } | null> {
+/**
+ * Where Ponto's callback hands an authorization in progress on to: the admin page of the shop that started it,
+ * which finishes it only for a merchant signed in to that shop (see completePontoConnect). Null: unknown state.
+ */
+export async function pendingPontoReturn(db: Db, state: string | null): Promise<string | null> {
   if (!state || !STATE.test(state)) return null;
-  const row = await db.pontoConnection.findUnique({ where: { oauthState: state }, select: { shopId: true, shop: { select: { platform: true } } } });
-  return row ? { shopId: row.shopId, platform: row.shop.platform } : null;
+  const row = await db.pontoConnection.findUnique({ where: { oauthState: state }, select: { returnTo: true } });
+  return row ? (row.returnTo ?? "/") : null;
 }
 
 /**
- * Ponto sent the merchant back: the state is spent (once), the code exchanged with the PKCE verifier, the tokens
- * stored encrypted and the accounts read. Returns where the merchant goes next.
+ * Ponto sent the merchant back, and the admin page of `shopId` — open only to a merchant signed in to that shop
+ * (Shopify's session token, the WooCommerce owner's login) — finishes the authorization: the state must be one
+ * this shop started, so an authorization link started by someone else's shop and finished in this merchant's
+ * browser attaches nothing (the code never leaves this merchant's browser for a shop they cannot open). The state
+ * is spent (once), the code exchanged with the PKCE verifier, the tokens stored encrypted and the accounts read.
  */
-export async function completePontoConnect(db: Db, input: { state: string | null; code: string | null; error: string | null }, deps: PontoDeps): Promise<{ shopId: string; returnTo: string; connected: boolean; message: string | null }> {
+export async function completePontoConnect(db: Db, input: { shopId: string; state: string | null; code: string | null; error: string | null }, deps: PontoDeps): Promise<{ shopId: string; returnTo: string; connected: boolean; message: string | null }> {
   if (!input.state || !STATE.test(input.state)) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
   const pending = await db.pontoConnection.findUnique({ where: { oauthState: input.state } });
   if (!pending) throw new AppError("BAD_REQUEST", "This Ponto authorization is unknown or already used: start again from the bank settings");
+  if (pending.shopId !== input.shopId) throw new AppError("BAD_REQUEST", "This Ponto authorization was started for another shop: nothing was connected. Start again from this shop's bank settings");
   // The state is single-use: whoever clears it first finishes the authorization.
   const spent = await db.pontoConnection.updateMany({ where: { id: pending.id, oauthState: input.state }, data: { oauthState: null, pkceVerifier: null } });
   if (spent.count !== 1) throw new AppError("BAD_REQUEST", "This Ponto authorization is already used");

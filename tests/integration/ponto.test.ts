@@ -96,11 +96,18 @@ describe("Ponto Connect in the Shopify admin", () => {
       page.getByRole("button", { name: "Connect Ponto" }).click(),
     ]);
     expect(callback.status()).toBe(302);
-    expect(callback.headers()["location"]).toBe(`https://${SHOP}/admin/apps/${stack.shopifyApiKey}/app/bank-settings?ponto=connected`);
+    // Nothing is exchanged at the callback: the code goes on, in the merchant's browser, to the shop's own admin
+    const handedOn = new URL(callback.headers()["location"]!);
+    expect(`${handedOn.origin}${handedOn.pathname}`).toBe(`https://${SHOP}/admin/apps/${stack.shopifyApiKey}/app/bank-settings`);
+    expect(handedOn.searchParams.get("ponto_code")).toBeTruthy();
     expect(callback.request().redirectedFrom()?.url()).toMatch(new RegExp(`^${stack.fakePonto.authorizeUrl.replace(/[.?]/g, "\\$&")}\\?.*code_challenge_method=S256`));
-    // that page ends on the browser's error page for the unreachable Shopify host: go on in a fresh one
+    expect((await fakeStats()).codeExchanges).toBe(before.codeExchanges);
+    // that page ends on the browser's error page for the unreachable Shopify host: go on in a fresh one, as
+    // Shopify admin would, opening the embedded page with the same query
     await page.close();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, userAgent: BROWSER_UA });
+    await page.goto(url(`/app/bank-settings${handedOn.search}`));
+    await expect.poll(text).toContain("Ponto is connected");
     const after = await fakeStats();
     expect(after.authorizations).toBe(before.authorizations! + 1);
     expect(after.codeExchanges).toBe(before.codeExchanges! + 1);
@@ -274,7 +281,7 @@ describe("Bank settings in the WooCommerce admin", () => {
     expect(await owner.locator("body").innerText()).toContain("BE35 3101 2345 6737");
     await control("/_control/next-consent", { accounts: [{ reference: SAVINGS_IBAN, description: "Webshop" }] });
     await owner.getByRole("button", { name: "Connect Ponto" }).click();
-    await owner.waitForURL(`${stack.appUrl}/woo/stores/${wooShopId}/bank-settings?ponto=connected`, { timeout: 20_000 });
+    await owner.waitForURL(new RegExp(`/woo/stores/${wooShopId}/bank-settings\\?ponto_state=`), { timeout: 20_000 });
     await expect.poll(() => owner.locator("body").innerText()).toContain("Ponto is connected");
     expect(await owner.getByLabel(/BE35 3101 2345 6737/).isChecked()).toBe(true);
     expect(await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).toMatchObject({ status: "ACTIVE" });
@@ -293,13 +300,22 @@ describe("Bank settings in the WooCommerce admin", () => {
     expect(authorizeUrl).toContain("code_challenge_method=S256");
     const atPonto = await fetch(authorizeUrl, { redirect: "manual" });
     const callbackUrl = atPonto.headers.get("location")!;
-    const stranger = await fetch(callbackUrl, { redirect: "manual" });
+    const handedOn = await fetch(callbackUrl, { redirect: "manual" });
+    expect(handedOn.status).toBe(302);
+    const storePage = new URL(handedOn.headers.get("location")!, stack.appUrl);
+    expect(storePage.pathname).toBe(`/woo/stores/${wooShopId}/bank-settings`);
+    const stranger = await fetch(storePage, { redirect: "manual" });
     expect(stranger.status).toBe(302);
     expect(stranger.headers.get("location")).toContain("/woo/login");
     expect((await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).oauthState).not.toBeNull();
+    // the merchant of another shop (the Shopify shop's embedded admin) cannot finish it either: nothing attached
+    await page.goto(url(`/app/bank-settings${storePage.search}`));
+    await expect.poll(text).toContain("started for another shop");
+    expect((await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).oauthState).not.toBeNull();
     // the owner's own browser finishes it
     await owner.goto(callbackUrl);
-    await owner.waitForURL(`${stack.appUrl}/woo/stores/${wooShopId}/bank-settings?ponto=connected`);
+    await owner.waitForURL(new RegExp(`/woo/stores/${wooShopId}/bank-settings\\?ponto_state=`));
+    await expect.poll(() => owner.locator("body").innerText()).toContain("Ponto is connected");
     expect(await db.pontoConnection.findUniqueOrThrow({ where: { shopId: wooShopId } })).toMatchObject({ oauthState: null, status: "ACTIVE" });
   }, 90_000);
 });
