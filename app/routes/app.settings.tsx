@@ -8,7 +8,7 @@ import { checkLogo, isHexColor } from "~/domain/shop/logo";
 import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { ensureJob } from "~/queues.server";
 import { checkSellerVatInVies, updateShopSettings } from "~/services/update-shop-settings.server";
 

@@ -14,7 +14,7 @@ import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-
 import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 import { isAppError } from "~/errors/app-error";
 import { countIncompleteHolds, issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
 import { PEPPOL_STATE_LABEL } from "~/services/send-peppol-document.server";
