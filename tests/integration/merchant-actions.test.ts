@@ -21,7 +21,12 @@ const stack = inject("stack");
 let db: Db;
 let shopId: string;
 const effects = { paid: [] as string[], thanked: [] as string[] };
-const paymentEffects = { enqueueOrderPaid: async (id: string) => void effects.paid.push(id), enqueueThankYou: async (id: string) => void effects.thanked.push(id) };
+const paymentEffects = {
+  enqueueOrderPaid: async (id: string) => void effects.paid.push(id),
+  enqueueThankYou: async (id: string) => void effects.thanked.push(id),
+  notifyMerchant: async () => {},
+  enqueueStoreStatus: async () => {},
+};
 /** The after-issue pipeline's collaborators: the real documents, no PEPPOL provider, jobs recorded. */
 const queued: { name: string; payload: unknown }[] = [];
 const afterIssue: AfterIssueDeps = { enqueue: async (name, payload) => void queued.push({ name, payload }), peppolProvider: null, renderDocuments: ensureInvoiceDocuments };
