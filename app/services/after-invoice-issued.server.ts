@@ -90,16 +90,19 @@ export const documentsStep: Step = async (db, doc, _input, deps) => {
   return "stored";
 };
 
+/** What the PEPPOL step reports when the customer e-mail waits for the delivery's outcome (the send job queues it then). */
+export const EMAIL_WAITS_FOR_PEPPOL = "queued; e-mail waits for the outcome";
+
 /** A business buyer's document goes over PEPPOL (decision 018); whether the e-mail goes now or waits. */
 export const peppolStep: Step = async (db, doc, _input, deps) => {
   const peppol = await queuePeppolDelivery(db, doc, deps.peppolProvider);
   if (peppol.queued) await deps.enqueue("peppol-send", { invoiceId: doc.id });
-  return peppol.queued ? (peppol.emailNow ? "queued; e-mail too" : "queued; e-mail waits for the outcome") : "not over PEPPOL";
+  return peppol.queued ? (peppol.emailNow ? "queued; e-mail too" : EMAIL_WAITS_FOR_PEPPOL) : "not over PEPPOL";
 };
 
 /** The document to the customer, when Facto sends the shop's e-mails (and PEPPOL does not go first). */
 export const emailStep: Step = async (db, doc, _input, deps, report) => {
-  if (report.peppol.startsWith("queued") && !report.peppol.endsWith("e-mail too")) return "waits for PEPPOL";
+  if (report.peppol === EMAIL_WAITS_FOR_PEPPOL) return "waits for PEPPOL";
   const { emailId, reason } = await queueCustomerEmailFor(db, doc, doc.kind === "CREDIT_NOTE" ? "CREDIT_NOTE" : "INVOICE");
   if (emailId) await deps.enqueue("send-email", { emailId });
   return emailId ? "queued" : `not sent: ${reason}`;
