@@ -48,6 +48,8 @@ export const JobPayloads = {
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
+/** Puts a job on its queue: `enqueue` below in the web process, the worker's own in a job. */
+export type Enqueue = <N extends JobName>(name: N, payload: JobPayload<N>, options?: JobsOptions) => Promise<void>;
 
 export const JobQueue: Record<JobName, QueueName> = {
   "process-webhook": QueueName.inbox,

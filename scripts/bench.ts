@@ -14,7 +14,7 @@ import { seedShopifyShop } from "../tests/support/seed-shop";
 import { adoptStackEnv, ROOT, startStack, stopChild, waitFor } from "../tests/support/stack";
 
 /**
- * npm run bench [-- --only documents,ingest,pipeline,sync,bank --rates 100,500,1000 --seconds 30
+ * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
  *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     skus: { type: "string", default: "10000" },
     "restore-rate": { type: "string", default: "100" },
     "bank-transactions": { type: "string", default: "10000" },
+    "after-issue-orders": { type: "string", default: "300" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -306,6 +307,80 @@ if (sections.has("bank")) {
   } finally {
     for (const c of cleanups) await c();
     await db.$disconnect();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+// ── After issue: what one order's process-webhook job asks of the database (in process) ────────
+// The worker's own processor for "process-webhook", run in this process on a fresh database, with the
+// jobs it queues recorded instead of sent. Counted per order: every Prisma operation (model and raw) and
+// the reads of the Invoice row, to show what loading the issued invoice once saves (issue #17).
+if (sections.has("after-issue")) {
+  const { createDatabaseIfMissing, dropDatabase, migrateDatabase } = await import("~/utils/migrate.server");
+  const { databaseUrlFor } = await import("../tests/support/stack");
+  const databaseUrl = databaseUrlFor(`facto_bench_after_${randomUUID().slice(0, 8)}`);
+  await createDatabaseIfMissing(databaseUrl);
+  await migrateDatabase(databaseUrl, { log: () => {} });
+  const { randomBytes } = await import("node:crypto");
+  const queuePrefix = `facto-bench-after-${randomBytes(4).toString("hex")}`;
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: "bench", SHOPIFY_API_SECRET: "bench-secret", SHOPIFY_APP_URL: "https://bench.facto.test", ENCRYPTION_KEY: randomBytes(32).toString("hex"), QUEUE_PREFIX: queuePrefix });
+  const base = createPrisma(databaseUrl, 4);
+  const counts = { operations: 0, invoiceReads: 0 };
+  const db = base.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        counts.operations += 1;
+        if (model === "Invoice" && /^find/.test(operation)) counts.invoiceReads += 1;
+        return query(args);
+      },
+    },
+  }) as unknown as typeof base;
+  try {
+    const orders = Number(values["after-issue-orders"]);
+    const { shopId } = await seedShopifyShop(base, { domain: "bench-after.myshopify.com" });
+    // Facto e-mails the invoices (the e-mail step runs); no Twikey, no PEPPOL provider.
+    await base.shop.update({ where: { id: shopId }, data: { invoiceSender: "FACTO" } });
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+    const ids: string[] = [];
+    for (let i = 0; i < orders; i++) {
+      const id = 70_000_000 + i;
+      const payload = { ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "paid" };
+      const row = await base.webhookEvent.create({ data: { shopId, provider: "SHOPIFY", deliveryId: `bench-after-${id}`, topic: "orders/create", payload } });
+      ids.push(row.id);
+    }
+    const { processors } = await import("../workers/processors");
+    const queued: string[] = [];
+    const ctx = { db, enqueue: async (name: string) => void queued.push(name) } as unknown as Parameters<(typeof processors)["process-webhook"]>[1];
+    const perOrder: { ms: number; operations: number; invoiceReads: number }[] = [];
+    for (const eventId of ids) {
+      counts.operations = 0;
+      counts.invoiceReads = 0;
+      const started = performance.now();
+      await processors["process-webhook"]({ eventId }, ctx, undefined as never);
+      perOrder.push({ ms: performance.now() - started, operations: counts.operations, invoiceReads: counts.invoiceReads });
+    }
+    const measured = perOrder.slice(Math.min(20, Math.floor(orders / 10))); // the first ones warm the caches up
+    const ms = measured.map((p) => p.ms).sort((a, b) => a - b);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const processed = await base.webhookEvent.count({ where: { shopId, status: "PROCESSED" } });
+    results.afterIssue = {
+      orders,
+      processed,
+      msPerOrder: { p50: percentile(ms, 50), p90: percentile(ms, 90), mean: ms.reduce((a, b) => a + b, 0) / ms.length },
+      operationsPerOrder: median(measured.map((p) => p.operations)),
+      invoiceReadsPerOrder: median(measured.map((p) => p.invoiceReads)),
+      jobsQueuedPerOrder: queued.length / orders,
+      loadAverage: (await import("node:os")).loadavg(),
+    };
+    out(`\nAfter issue: ${orders} paid Belgian consumer orders through the worker's "process-webhook" processor in this process (${processed} processed)`);
+    out(`  per order: p50 ${percentile(ms, 50).toFixed(1)} ms, p90 ${percentile(ms, 90).toFixed(1)} ms; ${median(measured.map((p) => p.operations))} database operations, of which ${median(measured.map((p) => p.invoiceReads))} reads of the Invoice row; ${(queued.length / orders).toFixed(1)} jobs queued (${[...new Set(queued)].join(", ")})`);
+    out(`  load average while measured: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  } finally {
+    await base.$disconnect();
+    const { closeQueues } = await import("~/queues.server");
+    await closeQueues();
+    const { deleteRedisPrefix } = await import("../tests/support/stack");
+    await deleteRedisPrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
     await dropDatabase(databaseUrl);
   }
 }

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { prisma } from "~/db.server";
 import { missingInvoiceSettings } from "~/domain/shop/missing-invoice-settings";
 import { searchInvoices, type InvoiceSearch } from "~/models/invoice.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { ensureJob } from "~/queues.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";

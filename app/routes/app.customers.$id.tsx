@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { CustomerPage } from "~/admin-pages/customer";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 
 // /app/customers/:id — a customer and their SEPA mandates (app/admin-pages/customer).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => customerLoader(await requireAdminShop(request), params.id ?? "", "/app");

@@ -11,7 +11,7 @@ import { cancelMandateInTwikey, startMandate } from "~/services/direct-debit.ser
 import { ensureJob } from "~/queues.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { downloadWithSessionToken } from "~/components/authenticated-download";
 
 // /app/direct-debit — Twikey settings, the URLs to paste into Twikey, and the customers' mandates.

@@ -4,7 +4,7 @@ import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Pag
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { DownloadButton } from "~/components/authenticated-download";
 
 // /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.

@@ -8,11 +8,9 @@ import { checkLogo, isHexColor } from "~/domain/shop/logo";
 import { fieldErrors, InvoicingOptionsInput, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { AppError } from "~/errors/app-error";
 import { configureSeries } from "~/services/configure-series.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { ensureJob } from "~/queues.server";
-import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
-import { createViesClient } from "~/integrations/vies/vies-client.server";
-import { env } from "~/env.server";
+import { checkSellerVatInVies, updateShopSettings } from "~/services/update-shop-settings.server";
 
 const FIELDS = [
   "legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone",
@@ -53,7 +51,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const o = options.data;
   let vatWarning: string | null = null;
   if (parsed.data.vatNumber && parsed.data.vatNumber !== shop.vatNumber) {
-    const vat = await checkSellerVatNumber(parsed.data.vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
+    const vat = await checkSellerVatInVies(parsed.data.vatNumber);
     if (vat.error) return { ok: false as const, errors: { vatNumber: vat.error } as Record<string, string>, requeued: 0 };
     vatWarning = vat.warning ?? null;
   }

@@ -4,7 +4,7 @@ import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layou
 import { useState } from "react";
 import { prisma } from "~/db.server";
 import { runStockAction, stockOverview } from "~/services/stock.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
+import { requireAdminShop } from "~/routes-support/admin-shop.server";
 
 // /app/stock — stock per SKU as Facto keeps it, the store's quantity at the last sync, manual
 // adjustments (written back to Shopify by a job) and the latest movements.

@@ -8,14 +8,13 @@ import { ensureJob } from "~/queues.server";
 import { dashboard, retryFailedEvents } from "~/models/dashboard.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { paymentPageUrl } from "~/services/public-urls.server";
-import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
-import { createViesClient } from "~/integrations/vies/vies-client.server";
+import { checkSellerVatInVies, updateShopSettings } from "~/services/update-shop-settings.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
 import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
 import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { env } from "~/env.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 import { isAppError } from "~/errors/app-error";
 import { countIncompleteHolds, issueHeldOrderAsComputed, listVatHolds, type HeldOrder } from "~/services/held-orders.server";
 import { PEPPOL_STATE_LABEL } from "~/services/send-peppol-document.server";
@@ -139,7 +138,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   let vatWarning = "";
   if (parsed.data.vatNumber && parsed.data.vatNumber !== shop.vatNumber) {
-    const vat = await checkSellerVatNumber(parsed.data.vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
+    const vat = await checkSellerVatInVies(parsed.data.vatNumber);
     if (vat.error) return Response.json({ ok: false, errors: { vatNumber: vat.error } }, { status: 400 });
     vatWarning = vat.warning ? ` ${vat.warning}.` : "";
   }

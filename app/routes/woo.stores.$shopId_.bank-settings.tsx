@@ -4,7 +4,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { BankSettingsPage } from "~/admin-pages/bank-settings";
 import { bankSettingsAction, bankSettingsLoader } from "~/admin-pages/bank-settings.server";
 import { WooPolarisFrame } from "~/components/woo-polaris-frame";
-import { requireWooPage } from "~/utils/woo-auth.server";
+import { requireWooPage } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/bank-settings — the Shopify admin's "Bank settings" page for a WooCommerce store.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];

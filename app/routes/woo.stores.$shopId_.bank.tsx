@@ -4,7 +4,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { BankPage } from "~/admin-pages/bank";
 import { bankAction, bankLoader } from "~/admin-pages/bank.server";
 import { WooPolarisFrame } from "~/components/woo-polaris-frame";
-import { requireWooPage } from "~/utils/woo-auth.server";
+import { requireWooPage } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/bank — the Shopify admin's "Bank statements" page for a WooCommerce store.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];

@@ -4,7 +4,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { CustomerPage } from "~/admin-pages/customer";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { WooPolarisFrame } from "~/components/woo-polaris-frame";
-import { requireWooPage } from "~/utils/woo-auth.server";
+import { requireWooPage } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/customers/:customerId — the Shopify admin's customer page for a WooCommerce store.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];

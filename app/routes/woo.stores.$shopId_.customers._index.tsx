@@ -4,7 +4,7 @@ import { WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
 import { collectableInvoices, customersWithMandates } from "~/models/customers.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireStoreOfAccount } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/customers — the store's customers with their mandate status, and the pain.008
 // file for the owner's bank (open invoices of customers with a signed mandate).

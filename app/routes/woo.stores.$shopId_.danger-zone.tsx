@@ -4,7 +4,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { DangerZonePage } from "~/admin-pages/danger-zone";
 import { dangerZoneAction, dangerZoneLoader } from "~/admin-pages/danger-zone.server";
 import { WooPolarisFrame } from "~/components/woo-polaris-frame";
-import { requireWooPage } from "~/utils/woo-auth.server";
+import { requireWooPage } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/danger-zone — the Shopify admin's "Danger zone" page for a WooCommerce store.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { prisma } from "~/db.server";
 import { pain008Response } from "~/services/invoice-actions.server";
-import { requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { requireStoreOfAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // POST /woo/stores/:shopId/exports/pain008 (csrf, invoiceId…, collectionDate) — the pain.008 file for the owner's bank.
 export const action = async ({ request, params }: ActionFunctionArgs) => {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { incomingDocumentResponse } from "~/admin-pages/incoming.server";
-import { requireStoreOfAccount } from "~/utils/woo-auth.server";
+import { requireStoreOfAccount } from "~/routes-support/woo-auth.server";
 
 // GET /woo/stores/:shopId/incoming/:id/(ubl|pdf) — a received document, for the store's owner.
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

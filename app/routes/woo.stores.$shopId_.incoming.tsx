@@ -4,7 +4,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { IncomingPage } from "~/admin-pages/incoming";
 import { incomingLoader } from "~/admin-pages/incoming.server";
 import { WooPolarisFrame } from "~/components/woo-polaris-frame";
-import { requireWooPage } from "~/utils/woo-auth.server";
+import { requireWooPage } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/incoming — documents received over PEPPOL, for a WooCommerce store.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];

@@ -4,7 +4,7 @@ import { WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
 import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/invoices/:invoiceId — the same invoice page as in Shopify admin, for
 // WooCommerce owners: summary, PDF preview, UBL, payment page, payments, actions, e-mails, history.

@@ -4,7 +4,7 @@ import { Field, WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
 import { runStockAction, stockOverview } from "~/services/stock.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireStoreOfAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo/stores/:shopId/stock — stock per SKU as Facto keeps it, with adjustments written back to WooCommerce.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

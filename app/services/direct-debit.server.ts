@@ -28,6 +28,18 @@ export function activeMandate(db: Db, customerId: string) {
 }
 
 /**
+ * A new invoice of a customer with a signed mandate, in a shop that collects automatically (Twikey set
+ * up, auto-collection on), is collected without the merchant asking. Given the loaded invoice.
+ */
+export async function dueForAutoCollection(
+  db: Db,
+  invoice: { kind: string; status: string; customerId: string | null; shop: { twikeyApiKey: string | null; twikeyAutoCollect: boolean } },
+): Promise<boolean> {
+  if (invoice.kind !== "INVOICE" || !invoice.customerId || invoice.status !== "ISSUED" || !invoice.shop.twikeyApiKey || !invoice.shop.twikeyAutoCollect) return false;
+  return Boolean(await activeMandate(db, invoice.customerId));
+}
+
+/**
  * Prepares a mandate for a customer (after checkout, on the payment page, or from the customer's
  * record) and returns Twikey's signing page. B2B when the customer is a business and the shop has a
  * B2B template. With sendInvite Twikey e-mails the invitation itself.

@@ -38,7 +38,12 @@ const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${
 const invoiceOf = (orderId: number) => db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId), kind: "INVOICE" } });
 /** Effects that record instead of enqueueing, for imports made from the test process itself. */
 const recorded: string[] = [];
-const effects: PaymentEffects = { enqueueOrderPaid: async (id) => void recorded.push(`paid:${id}`), enqueueThankYou: async (id) => void recorded.push(`thanks:${id}`) };
+const effects: PaymentEffects = {
+  enqueueOrderPaid: async (id) => void recorded.push(`paid:${id}`),
+  enqueueThankYou: async (id) => void recorded.push(`thanks:${id}`),
+  notifyMerchant: async (id) => void recorded.push(`merchant:${id}`),
+  enqueueStoreStatus: async (id) => void recorded.push(`status:${id}`),
+};
 
 beforeAll(async () => {
   adoptStackEnv(stack);

@@ -273,7 +273,7 @@ describe("direct debit with Twikey", () => {
       }
     };
     const watched: TwikeyClient = { ...real, mandateFeed: (p) => slow(() => real.mandateFeed(p))(), transactionFeed: (p) => slow(() => real.transactionFeed(p))() };
-    const deps = { effects: { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} }, syncMandateToStore: async () => {}, enqueueCollection: async () => {}, notifyMerchant: async () => {} };
+    const deps = { effects: { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {}, notifyMerchant: async () => {}, enqueueStoreStatus: async () => {} }, syncMandateToStore: async () => {}, enqueueCollection: async () => {}, notifyMerchant: async () => {} };
     // The worker reads this shop's feeds too (webhooks, the schedule): start when it is not reading.
     await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).twikeyFeedLease === null, 30_000, "no reader at work");
     const results = await Promise.all(Array.from({ length: 5 }, () => readTwikeyFeeds(db, shopId, watched, deps)));

@@ -183,7 +183,7 @@ describe("Ponto Connect in the Shopify admin", () => {
     expect(await counts()).toEqual(before);
     // the bank's CODA file of the same day carries the same transfer under the bank's own reference
     const coda = buildCoda([{ iban: SHOP_IBAN, statementNumber: 12, openingBalance: "0", date: "2026-11-27", movements: [{ amount: (await db.bankTransaction.findFirstOrThrow({ where: { shopId, invoiceId: a.id, source: "PONTO" } })).amount.toFixed(2), date: "2026-11-27", ogmDigits: a.paymentReference!.replace(/\D/g, ""), counterpartyIban: "BE71096123456769", counterpartyName: "Jan Peeters" }] }]);
-    const summary = await importBankStatement(db, shopId, coda, { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} });
+    const summary = await importBankStatement(db, shopId, coda, { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {}, notifyMerchant: async () => {}, enqueueStoreStatus: async () => {} });
     expect(summary).toMatchObject({ paid: 0, unmatched: 1 });
     expect((await counts()).payments).toBe(before.payments);
     // listed for the merchant, never booked a second time (the invoice is paid: its reference is no open invoice's)
@@ -232,7 +232,7 @@ describe("Ponto Connect in the Shopify admin", () => {
     expect(deps).not.toBeNull();
     const refreshesBefore = (await fakeStats()).refreshes!;
     await control("/_control/expire-access-tokens", {});
-    const effects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} };
+    const effects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {}, notifyMerchant: async () => {}, enqueueStoreStatus: async () => {} };
     const results = await Promise.all([syncPonto(db, shopId, deps!, effects), syncPonto(db, shopId, deps!, effects), syncPonto(db, shopId, deps!, effects)]);
     expect(results.every((r) => r.accounts === 2)).toBe(true);
     expect((await fakeStats()).refreshes).toBe(refreshesBefore + 1);

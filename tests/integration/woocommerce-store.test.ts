@@ -176,6 +176,9 @@ describe("a WooCommerce store, end to end", () => {
     expect(note.taxInclusiveTotal.toFixed(2)).toBe("18.00"); // 14.88 × 21 % = 3.1248 → 3.12
     expect(note.lines.map((l) => l.sku)).toEqual(["CAND-AMB"]);
     expect(note.sourceId).toMatch(/^refund:\d+$/);
+    // Written back to the order like every credit note (the after-issue pipeline, decision 024): a refund's
+    // credit note used to miss its write-back.
+    await waitFor(async () => (woo.orders.get(6200)!.meta_data as { key: string; value: unknown }[]).some((m) => m.key === "_facto_credit_notes" && String(m.value).includes(note.formattedNumber)), 30_000, "the credit note on the order");
     // A later order.updated for the same order does not credit it twice.
     await woo.updateOrder(6200, { customer_note: "thanks" });
     await new Promise((r) => setTimeout(r, 1000));

@@ -1,7 +1,7 @@
 import { prisma } from "~/db.server";
 import { ensureShopifyShop } from "~/models/retry-on-unique-conflict.server";
 import { findInvoiceDocument, findShopByDomain } from "~/models/invoice.server";
-import { invoiceDocumentResponse } from "./document-response.server";
+import { invoiceDocumentResponse } from "~/utils/document-response.server";
 import { authenticate } from "~/shopify.server";
 
 /**

@@ -5,8 +5,8 @@ import { env } from "~/env.server";
 import { isAppError } from "~/errors/app-error";
 import { findInvoiceDocument } from "~/models/invoice.server";
 import { accountForSession, SESSION_DAYS, shopOfAccount } from "~/services/accounts.server";
-import { invoiceDocumentResponse } from "./document-response.server";
-import { cookieSecure } from "./security-headers.server";
+import { invoiceDocumentResponse } from "~/utils/document-response.server";
+import { cookieSecure } from "~/utils/security-headers.server";
 
 /**
  * Cookies of Facto's own admin (/woo): the session cookie (HttpOnly, SameSite=Lax, Secure but on a local http demo)
