@@ -4,7 +4,8 @@ import { mandatoryMentions } from "../invoice/mandatory-mentions";
 import { dec } from "../money/money";
 import { epcQrPayload, epcReferenceFromStructuredCommunication } from "../payment-reference/epc-qr-payload";
 import { drawQrCode } from "./draw-qr-code";
-import { invoiceFonts } from "./fonts";
+import { invoiceFonts, preparedInvoiceFonts } from "./fonts";
+import { usePreparedFont } from "./prepared-font";
 import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
 
 export interface RenderPdfOptions {
@@ -44,15 +45,17 @@ type Doc = InstanceType<typeof PDFDocument>;
  * share one cache per font, emptied now and then to bound its memory.
  */
 const sharedLayouts = { regular: Object.create(null) as object, bold: Object.create(null) as object, documents: 0 };
-function shareTextLayouts(doc: Doc) {
+function prepareDocumentFonts(doc: Doc) {
   if (++sharedLayouts.documents % 2000 === 0) {
     sharedLayouts.regular = Object.create(null) as object;
     sharedLayouts.bold = Object.create(null) as object;
   }
+  const prepared = preparedInvoiceFonts();
   for (const name of ["bold", "regular"] as const) {
     doc.font(name);
     const font = (doc as unknown as { _font?: { layoutCache?: object } })._font;
     if (font && font.layoutCache) font.layoutCache = sharedLayouts[name];
+    usePreparedFont(font, prepared[name]);
   }
 }
 
@@ -88,7 +91,7 @@ export function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptio
   // pdfkit takes a parsed fontkit font as well as bytes (its typings only know bytes).
   doc.registerFont("regular", fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont("bold", fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
-  shareTextLayouts(doc);
+  prepareDocumentFonts(doc);
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
