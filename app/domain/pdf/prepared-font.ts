@@ -171,7 +171,9 @@ interface PdfkitEmbeddedFont {
   unicode: number[][];
   dictionary: { data: Record<string, unknown>; end(): void };
   document: { ref(data?: Record<string, unknown>): PdfkitRef };
-  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[]; positions: unknown[] };
+  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[] | null; positions: unknown[] | null; advanceWidth: number };
+  layoutRun(text: string, features?: unknown): { glyphs: Glyph[]; positions: unknown[]; advanceWidth: number };
+  layoutCached(text: string): { glyphs: Glyph[]; positions: unknown[]; advanceWidth: number };
   encode(text: string, features?: unknown): [string[], unknown[]];
   embed(): void;
 }
@@ -194,8 +196,33 @@ export function usePreparedFont(pdfkitFont: unknown, prepared: PreparedFont): vo
   const extra: Glyph[] = [];
   const extraIds = new Map<number, number>();
 
+  // pdfkit's EmbeddedFont.layout, word by word through the layout cache, with the glyphs appended in
+  // place (pdfkit copies the whole array for every word, and tests each character with Array.includes).
+  font.layout = function layout(text, features, onlyWidth) {
+    if (features) return this.layoutRun(text, features);
+    const glyphs: Glyph[] | null = onlyWidth ? null : [];
+    const positions: unknown[] | null = onlyWidth ? null : [];
+    let advanceWidth = 0;
+    let last = 0;
+    const n = text.length;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? text.charCodeAt(i) : -1;
+      if (i === n ? last < n : c === 32 || c === 9) {
+        const run = this.layoutCached(text.slice(last, i + 1));
+        if (glyphs && positions) {
+          for (const g of run.glyphs) glyphs.push(g);
+          for (const p of run.positions) positions.push(p);
+        }
+        advanceWidth += run.advanceWidth;
+        last = i + 1;
+      }
+    }
+    return { glyphs, positions, advanceWidth };
+  };
+
   font.encode = function encode(text, features) {
-    const { glyphs, positions } = this.layout(text, features);
+    const { glyphs: laidOut, positions } = this.layout(text, features);
+    const glyphs = laidOut!;
     const res: string[] = new Array(glyphs.length);
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
@@ -207,7 +234,7 @@ export function usePreparedFont(pdfkitFont: unknown, prepared: PreparedFont): vo
       }
       res[i] = hexIds[id]!;
     }
-    return [res, positions];
+    return [res, positions!];
   };
 
   font.embed = function embed() {

@@ -99,12 +99,7 @@ export async function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPd
   prepareDocumentFonts(doc);
   doc.addPage();
 
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const done = collectOutput(doc);
 
   const money = (v: string) => formatMoney(v, invoice.currency, invoice.language);
   const number = (v: string) => formatDecimal(v, invoice.language, 0);
@@ -123,6 +118,7 @@ const STREAM_LEVEL = 1;
 
 interface PdfkitRef {
   compress: boolean;
+  write(chunk: Uint8Array | string): void;
   buffer: Uint8Array[];
   data: Record<string, unknown>;
   finalize(): void;
@@ -138,6 +134,11 @@ function compressStreamsFaster(doc: Doc) {
   const ref = d.ref;
   d.ref = function (data?: object) {
     const r = ref.call(this, data);
+    const write = r.write;
+    // Content operators as bytes through Buffer's native latin1 encoder instead of pdfkit's per-char loop.
+    r.write = function (chunk) {
+      return write.call(this, typeof chunk === "string" ? Buffer.from(`${chunk}\n`, "latin1") : chunk);
+    };
     if (r.compress) {
       r.compress = false;
       const finalize = r.finalize;
@@ -152,6 +153,30 @@ function compressStreamsFaster(doc: Doc) {
     }
     return r;
   };
+}
+
+/**
+ * The document's bytes, collected directly: pdfkit writes every line of the file as a chunk through a
+ * Node Readable stream (js/pdfkit.js, PDFDocument._write) and converts each string byte by byte in
+ * JavaScript; here strings go through Buffer's native latin1 encoder (the same bytes: pdfkit keeps
+ * the low byte of each char code, as latin1 does) into an array, and the stream is never involved.
+ */
+function collectOutput(doc: Doc): Promise<Buffer> {
+  const d = doc as unknown as { _offset: number; _write(data: Uint8Array | string): void; push(chunk: unknown): boolean; read(): Buffer | null };
+  const chunks: Uint8Array[] = [];
+  const head = d.read(); // the header pdfkit wrote in its constructor
+  if (head) chunks.push(head);
+  return new Promise<Buffer>((resolve) => {
+    d._write = function (data) {
+      const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
+      chunks.push(bytes);
+      this._offset += bytes.length;
+    };
+    d.push = (chunk) => {
+      if (chunk === null) resolve(Buffer.concat(chunks));
+      return true;
+    };
+  });
 }
 
 function text(doc: Doc, value: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions & { font?: "regular" | "bold"; size?: number; color?: string } = {}) {
