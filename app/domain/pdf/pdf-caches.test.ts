@@ -165,7 +165,7 @@ describe("the QR mask search", () => {
     const payloads = [
       "BCD\n002\n1\nSCT\nGKCCBEBB\nAtelier Lumière BV\nBE68539007547034\nEUR273.91\n\n000000004242",
       "https://facto.example/pay/w6x99c9II29s_vDSxGGpPo-sRLepgaRV",
-      ...Array.from({ length: 300 }, () => Array.from({ length: 1 + Math.floor(random() * 330) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("")),
+      ...Array.from({ length: 150 }, () => Array.from({ length: 1 + Math.floor(random() * 330) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("")),
     ];
     for (const payload of payloads) {
       const reference = QRCode.create(payload, { errorCorrectionLevel: "M" }) as unknown as { modules: { size: number; data: Uint8Array } };
@@ -173,5 +173,5 @@ describe("the QR mask search", () => {
       expect(ours.size).toBe(reference.modules.size);
       expect(Buffer.from(ours.modules).equals(Buffer.from(reference.modules.data))).toBe(true);
     }
-  });
+  }, 60_000); // 152 symbols built twice: seconds on a busy machine
 });
