@@ -14,20 +14,26 @@ export function drawQrCode(doc: Doc, payload: string, x: number, y: number, size
   doc.save();
   doc.rect(x, y, size, size).fill("#ffffff");
   doc.fillColor("#000000");
-  // One rectangle per horizontal run of dark modules (a third of the drawing operations of one per module).
+  // One rectangle per horizontal run of dark modules (a third of the drawing operations of one per
+  // module), written as one block of the operators `doc.rect` writes (numbers rounded as pdfkit's
+  // PDFObject.number rounds them).
+  const ops: string[] = [];
   for (let row = 0; row < count; row++) {
     const base = row * count;
     for (let col = 0; col < count; col++) {
       if (!modules[base + col]) continue;
       let end = col;
       while (end + 1 < count && modules[base + end + 1]) end++;
-      doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, (end - col + 1) * cell, cell);
+      ops.push(`${pdfNumber(x + (col + quiet) * cell)} ${pdfNumber(y + (row + quiet) * cell)} ${pdfNumber((end - col + 1) * cell)} ${pdfNumber(cell)} re`);
       col = end;
     }
   }
+  if (ops.length) doc.addContent(ops.join("\n"));
   doc.fill();
   doc.restore();
 }
+
+const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
 
 // ── The QR symbol ───────────────────────────────────────────────────────────────────────────────
 // ISO/IEC 18004 §7.8.3: the encoder masks the symbol with each of the 8 patterns and keeps the one
