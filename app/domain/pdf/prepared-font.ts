@@ -32,6 +32,8 @@ export interface PreparedFont {
   readonly toUnicode: Uint8Array;
   /** The /W array, serialised. */
   readonly widthsPdf: string;
+  /** A glyph without an outline (the space): what a per-document subset puts in the slots it does not use. */
+  readonly emptyGlyph: number;
 }
 
 /** The characters of the prepared subset. */
@@ -93,6 +95,7 @@ export function prepareFont(font: Font, characters: string = PREPARED_CHARACTERS
     fontFileLength: bytes.length,
     toUnicode: deflateSync(Buffer.from(toUnicodeCmap(codePoints), "latin1"), { level: 9 }),
     widthsPdf: `[0 [${widths.map(pdfNumber).join(" ")}]]`,
+    emptyGlyph: font.glyphForCodePoint(0x20).id,
   };
 }
 
@@ -195,6 +198,8 @@ export function usePreparedFont(pdfkitFont: unknown, prepared: PreparedFont): vo
   /** Glyphs outside the prepared subset, in order of first use (ids from prepared.glyphs.length). */
   const extra: Glyph[] = [];
   const extraIds = new Map<number, number>();
+  /** Which prepared ids this document uses. */
+  const used = new Uint8Array(prepared.glyphs.length);
 
   // pdfkit's EmbeddedFont.layout, word by word through the layout cache, with the glyphs appended in
   // place (pdfkit copies the whole array for every word, and tests each character with Array.includes).
@@ -226,7 +231,9 @@ export function usePreparedFont(pdfkitFont: unknown, prepared: PreparedFont): vo
     const res: string[] = new Array(glyphs.length);
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
-      let id = prepared.ids.get(glyph.id) ?? extraIds.get(glyph.id);
+      let id = prepared.ids.get(glyph.id);
+      if (id !== undefined) used[id] = 1;
+      else id = extraIds.get(glyph.id);
       if (id === undefined) {
         id = prepared.glyphs.length + extra.length;
         extra.push(glyph);
@@ -240,8 +247,13 @@ export function usePreparedFont(pdfkitFont: unknown, prepared: PreparedFont): vo
   font.embed = function embed() {
     if (extra.length) {
       // pdfkit's own embedding, over a subset that keeps the prepared ids and appends the extra glyphs.
+      // A prepared id the document does not use holds an empty glyph, so the subset carries only the
+      // glyphs the document shows (and their components, which fontkit appends when encoding).
       const subset = this.font.createSubset() as unknown as FontkitSubset;
-      for (const gid of prepared.glyphs) subset.includeGlyph(gid);
+      for (let i = 1; i < prepared.glyphs.length; i++) {
+        if (used[i]) subset.includeGlyph(prepared.glyphs[i]!);
+        else subset.glyphs.push(prepared.emptyGlyph);
+      }
       for (const glyph of extra) subset.includeGlyph(glyph.id);
       this.subset = subset;
       this.widths = [...prepared.widths, ...extra.map((g) => g.advanceWidth * this.scale)];
