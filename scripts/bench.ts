@@ -3,9 +3,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrisma } from "~/db.server";
-import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
-import { sampleIssuedInvoice } from "~/domain/pdf/sample-invoice";
-import { writeUbl } from "~/domain/ubl/write-ubl";
 import { resetShopifyBuckets, ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
 import { syncShopifyInventory } from "~/services/sync-shopify-inventory.server";
 import { startFakeShopify } from "../tests/fakes/fake-shopify";
@@ -15,7 +12,8 @@ import { adoptStackEnv, ROOT, startStack, stopChild, waitFor } from "../tests/su
 
 /**
  * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
- *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000]
+ *                  --orders 10000 --pipeline-rate 100 --workers 2 --concurrency 8 --skus 10000
+ *                  --pdf-rounds 7 --pdf-profile bench/results/pdf.cpuprofile]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
  */
@@ -32,6 +30,8 @@ const { values } = parseArgs({
     "restore-rate": { type: "string", default: "100" },
     "bank-transactions": { type: "string", default: "10000" },
     "after-issue-orders": { type: "string", default: "300" },
+    "pdf-rounds": { type: "string", default: "7" },
+    "pdf-profile": { type: "string", default: "" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -63,46 +63,8 @@ function rssMb(pid: number | undefined): number {
 
 // ── Documents ─────────────────────────────────────────────────────────────────────────────────
 if (sections.has("documents")) {
-  const createdAt = new Date("2026-11-23T10:00:00Z");
-  const time = async (label: string, n: number, fn: () => Promise<unknown> | unknown) => {
-    await fn(); // warm up
-    const start = performance.now();
-    for (let i = 0; i < n; i++) await fn();
-    return { label, msPerDoc: (performance.now() - start) / n };
-  };
-  const one = sampleIssuedInvoice();
-  const five = sampleIssuedInvoice({ lineCount: 150 });
-  const docs = [
-    await time("PDF, 1 page", 50, () => renderInvoicePdf(one, { createdAt })),
-    await time("PDF, 5 pages", 20, () => renderInvoicePdf(five, { createdAt })),
-    await time("UBL, 1 page", 200, () => writeUbl(one)),
-    await time("UBL, 5 pages", 100, () => writeUbl(five)),
-  ];
-  results.documents = { ...Object.fromEntries(docs.map((d) => [d.label, d.msPerDoc])), rssMb: process.memoryUsage().rss / 1e6 };
-  out("Documents (ms per document)");
-  for (const d of docs) out(`  ${d.label.padEnd(14)} ${d.msPerDoc.toFixed(2)}`);
-  // The HTML-template approach: the same invoice as HTML, printed to PDF by headless Chromium.
-  const { existsSync } = await import("node:fs");
-  if (existsSync("/usr/bin/chromium")) {
-    const { chromium } = await import("playwright-core");
-    const { invoiceHtml } = await import("./bench-html-invoice");
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    const page = await browser.newPage();
-    const viaChromium = async (inv: typeof one) => {
-      await page.setContent(invoiceHtml(inv));
-      return page.pdf({ format: "A4" });
-    };
-    const chrome1 = await time("Chromium, 1 page", 20, () => viaChromium(one));
-    const chrome5 = await time("Chromium, 5 pages", 10, () => viaChromium(five));
-    await browser.close();
-    const ratio1 = chrome1.msPerDoc / docs[0]!.msPerDoc;
-    const ratio5 = chrome5.msPerDoc / docs[1]!.msPerDoc;
-    results.documents = { ...(results.documents as object), [chrome1.label]: chrome1.msPerDoc, [chrome5.label]: chrome5.msPerDoc, chromiumOverPdfkit1Page: ratio1, chromiumOverPdfkit5Pages: ratio5 };
-    out(`  ${chrome1.label.padEnd(14)} ${chrome1.msPerDoc.toFixed(2)}  (pdfkit is ${ratio1.toFixed(1)}× faster; target ≥ 50×)`);
-    out(`  ${chrome5.label.padEnd(14)} ${chrome5.msPerDoc.toFixed(2)}  (pdfkit is ${ratio5.toFixed(1)}× faster)`);
-  } else {
-    out("  (Chromium comparison skipped: /usr/bin/chromium is not installed — apt-get install chromium)");
-  }
+  const { documentsBench } = await import("./bench-documents");
+  results.documents = await documentsBench({ out, rounds: Number(values["pdf-rounds"]), profile: values["pdf-profile"]! });
 }
 
 // ── Webhook ingest and pipeline (a real stack: web + workers + Postgres + Redis) ───────────────
