@@ -30,6 +30,8 @@ let shopId: string;
 let connectionId: string;
 const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
 const unpaidOrder = (id: number) => ({ ...fixture, id, number: String(id), status: "on-hold", payment_method: "bacs", payment_method_title: "Direct bank transfer", date_paid: null, date_paid_gmt: null, transaction_id: "", refunds: [] });
+/** The page's status message: a Polaris banner (a Polaris page also has a hidden "<title>. This page is ready" status, and a busy button a spinner: decision 025). */
+const notice = () => page.locator('.Polaris-Banner[role="status"]').textContent();
 const invoiceOf = (orderId: number) => db.invoice.findFirst({ where: { shopId, kind: "INVOICE", channelOrderId: String(orderId) } });
 
 beforeAll(async () => {
@@ -105,7 +107,7 @@ describe("a WooCommerce store, end to end", () => {
       await page.getByLabel(label, { exact: true }).fill(value);
     }
     await page.getByRole("button", { name: "Save seller details" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Saved");
+    await expect.poll(() => notice()).toContain("Saved");
   }, 60_000);
 
   it("invoices an order placed in the store, writes the number back, and sets the order paid after an online payment", async () => {
@@ -230,7 +232,7 @@ describe("a WooCommerce store, end to end", () => {
 
     await page.getByLabel("Method").fill("Cash at the counter");
     await page.getByRole("button", { name: "Mark paid" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Payment recorded");
+    await expect.poll(() => notice()).toContain("Payment recorded");
     expect((await db.invoice.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("PAID");
     await waitFor(async () => woo.orders.get(6101)!.status === "processing", 30_000, "the order set paid in WooCommerce");
 
@@ -239,7 +241,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel(/reason/).fill("Order cancelled by phone");
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Issue credit note" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Credit note .+ issued/);
+    await expect.poll(() => notice()).toMatch(/Credit note .+ issued/);
     expect((await db.invoice.findFirstOrThrow({ where: { originalInvoiceId: second.id } })).kind).toBe("CREDIT_NOTE");
     // Without a session it is the sign-in page.
     expect((await fetch(`${stack.appUrl}/woo/stores/${shopId}/invoices/${second.id}`, { redirect: "manual" })).status).toBe(302);
@@ -253,7 +255,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
     expect(await page.locator("body").innerText()).toContain("Facto keeps no stock yet");
     await page.getByRole("button", { name: "Read stock from WooCommerce" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("reading your products");
+    await expect.poll(() => notice()).toContain("reading your products");
     // The 5,000 products of the test above have SKUs too: 5,002 in all.
     await waitFor(async () => (await db.stockItem.count({ where: { shopId } })) === 5_002, 60_000, "the stock read");
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
@@ -275,12 +277,12 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel("SKU", { exact: true }).fill("GIFT-BOX");
     await page.getByLabel("Quantity", { exact: true }).fill("x");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.locator(".woo-error").allTextContents().then((t) => t.join(" "))).toContain("whole number");
+    await expect.poll(() => page.locator(".Polaris-InlineError").allTextContents().then((t) => t.join(" "))).toContain("whole number"); // the field's error, Polaris' markup (decision 025)
     await page.getByLabel("SKU", { exact: true }).fill("GIFT-BOX");
     await page.getByLabel("Quantity", { exact: true }).fill("+6");
     await page.getByLabel("Reason").fill("Delivery from the supplier");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("GIFT-BOX: 15 in stock (+6)");
+    await expect.poll(() => notice()).toContain("GIFT-BOX: 15 in stock (+6)");
     await waitFor(async () => (woo.variationsOf(700002).get(700010)?.stock_quantity as number) === 15, 30_000, "the adjustment in WooCommerce");
     await waitFor(async () => !(await db.stockItem.findFirstOrThrow({ where: { shopId, sku: "GIFT-BOX" } })).syncPending, 30_000, "the item in step");
 
@@ -300,7 +302,7 @@ describe("a WooCommerce store, end to end", () => {
   it("has the Shopify admin's Polaris pages too: payments & e-mails (Mollie key), VAT of products, danger zone", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     // The month's figures, sync health and the accountant's export, as on the Shopify admin's home.
-    expect(await page.getByRole("region", { name: "This month" }).innerText()).toMatch(/Issued this month\s+\d+ · EUR [\d.]+/);
+    expect(await page.getByRole("region", { name: "This month" }).innerText()).toMatch(/Issued this month\s+\d+\s+EUR [\d.]+/); // the Shopify admin's dashboard cards (decision 025)
     const jar = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const today = new Date().toISOString().slice(0, 10);
     const zip = await fetch(`${stack.appUrl}/woo/stores/${shopId}/exports/zip?from=${today.slice(0, 8)}01&to=${today}`, { headers: { Cookie: jar } });
@@ -449,7 +451,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Disconnect store" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Disconnected");
+    await expect.poll(() => notice()).toContain("Disconnected");
     expect(woo.webhooks.size).toBe(0);
     expect(await db.invoice.count({ where: { shopId } })).toBeGreaterThan(5);
     const response = await sendWooWebhook({ appUrl: stack.appUrl, connectionId, topic: "order.created", body: "{}", secret: "x", deliveryId: "after-1" });

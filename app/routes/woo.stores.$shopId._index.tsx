@@ -1,0 +1,251 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { CsrfField, InvoicesPage } from "~/admin-pages/invoices";
+import { invoicesLoader } from "~/admin-pages/invoices.server";
+import { WOO_PAID_STATUSES } from "~/admin-pages/store-options";
+import { storeAction, storeLoader, type StoreActionResult } from "~/admin-pages/store.server";
+import { countIncompleteHolds } from "~/services/held-orders.server";
+import { prisma } from "~/db.server";
+import { requireWooPage } from "~/utils/woo-auth.server";
+
+// /woo/stores/:shopId — the store's first page inside its layout (woo.stores.$shopId.tsx): the invoices and the
+// dashboard the Shopify admin shows (app/admin-pages/invoices), with the WooCommerce store's own cards — the
+// connection and its webhooks, the seller on the invoices, direct debit (Twikey).
+export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, base, csrf } = await requireWooPage(request, params.shopId ?? "");
+  const url = new URL(request.url);
+  return { ...(await invoicesLoader(shop, base, url)), ...storeLoader(shop, url), waiting: await countIncompleteHolds(prisma, shop.id), csrf };
+};
+
+export const action = ({ request, params }: ActionFunctionArgs) => storeAction(request, params.shopId ?? "");
+
+type Data = Awaited<ReturnType<typeof loader>>;
+
+function Connection({ data, busy }: { data: Data; busy: boolean }) {
+  const { store, csrf } = data;
+  const [paidStatus, setPaidStatus] = useState(store.paidStatus);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">Connection</Text>
+        {store.connected ? (
+          <>
+            <table aria-label="Webhooks" style={{ width: "100%", borderCollapse: "collapse" }}>
+              <thead>
+                <tr style={{ textAlign: "left" }}>
+                  <th>Webhook</th>
+                  <th>Status</th>
+                  <th>Last checked</th>
+                </tr>
+              </thead>
+              <tbody>
+                {store.webhooks.map((w) => (
+                  <tr key={w.topic}>
+                    <td>{w.topic}</td>
+                    <td>{w.status}</td>
+                    <td>{w.checkedAt ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Text as="p" tone="subdued">
+              {store.pingedAt ? `WooCommerce's ping reached Facto on ${store.pingedAt} UTC. ` : "WooCommerce's ping has not reached Facto yet. "}
+              Facto checks these webhooks and the store&apos;s recent orders regularly: an order is never missed, even when WooCommerce disables a webhook.
+            </Text>
+            {store.authInQuery ? (
+              <div data-testid="auth-in-query">
+                <Text as="p" tone="subdued">
+                  Your host removes the Authorization header before WordPress sees it, so Facto sends your API key in the query string of each request (over https only). Ask your host to pass the Authorization header on to PHP
+                  to avoid it.
+                </Text>
+              </div>
+            ) : null}
+            <Form method="post">
+              <CsrfField csrf={csrf} />
+              <input type="hidden" name="intent" value="paid-status" />
+              <InlineStack gap="300" blockAlign="end">
+                <Select
+                  label="When an invoice is paid through Facto, set the order to"
+                  name="paidStatus"
+                  value={paidStatus}
+                  onChange={setPaidStatus}
+                  options={WOO_PAID_STATUSES.map((s) => ({ label: s, value: s }))}
+                />
+                <Button submit disabled={busy}>Save order status</Button>
+              </InlineStack>
+            </Form>
+            <Form method="post" onSubmit={(e) => (confirm("Disconnect this store? Facto removes its webhooks; your invoices stay.") ? undefined : e.preventDefault())}>
+              <CsrfField csrf={csrf} />
+              <input type="hidden" name="intent" value="disconnect" />
+              <Button submit tone="critical" disabled={busy}>Disconnect store</Button>
+            </Form>
+          </>
+        ) : (
+          <Text as="p">
+            This store is disconnected. Connect it again from <a href="/woo">your stores</a>.
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function SellerSettings({ data, busy, errors }: { data: Data; busy: boolean; errors: Record<string, string> }) {
+  const [values, setValues] = useState(data.values);
+  type Name = keyof typeof values;
+  const field = (name: Name, label: string, help?: string) => (
+    <TextField label={label} name={name} value={values[name]} onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} error={errors[name]} helpText={help} autoComplete="off" />
+  );
+  const select = (name: Name, label: string, options: { label: string; value: string }[]) => (
+    <Select label={label} name={name} options={options} value={values[name] || options[0]!.value} onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} error={errors[name]} />
+  );
+  return (
+    <div id="seller-settings">
+      <Card>
+        <Form method="post">
+          <CsrfField csrf={data.csrf} />
+          <input type="hidden" name="intent" value="settings" />
+          <FormLayout>
+            <Text as="h2" variant="headingMd">Seller on your invoices</Text>
+            {field("legalName", "Legal name")}
+            {field("street", "Street and number")}
+            <FormLayout.Group>
+              {field("postalCode", "Postal code")}
+              {field("city", "City")}
+              {field("countryCode", "Country (ISO code)", "BE for Belgium")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {field("vatNumber", "VAT number")}
+              {field("enterpriseNumber", "Enterprise number")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {field("iban", "IBAN")}
+              {field("bic", "BIC")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {field("email", "E-mail")}
+              {field("phone", "Phone")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {select("defaultLanguage", "Invoice language", [{ label: "Nederlands", value: "nl" }, { label: "Français", value: "fr" }, { label: "English", value: "en" }, { label: "Deutsch", value: "de" }])}
+              {field("paymentTermDays", "Payment term (days)")}
+              {select("invoiceTrigger", "Issue the invoice when the order is", [
+                { label: "placed", value: "ORDER_CREATED" },
+                { label: "paid", value: "ORDER_PAID" },
+                { label: "completed", value: "ORDER_FULFILLED" },
+              ])}
+            </FormLayout.Group>
+            {field("vatMetaKeys", "Order meta keys holding the buyer's VAT number", "Besides the common EU VAT plugins' keys (_billing_vat_number, _vat_number, vat_number …), e.g. _my_checkout_vat")}
+            <input type="hidden" name="ossField" value="1" />
+            <Checkbox
+              label="Tax EU consumers at their own country's VAT (One-Stop-Shop) — tick when your EU distance sales passed €10,000 this or last year, or when you opted in to OSS"
+              checked={values.ossDestinationTaxation === "on"}
+              onChange={(v) => setValues((s) => ({ ...s, ossDestinationTaxation: v ? "on" : "" }))}
+            />
+            <input type="hidden" name="ossDestinationTaxation" value={values.ossDestinationTaxation} />
+            <Button submit variant="primary" disabled={busy}>Save seller details</Button>
+          </FormLayout>
+        </Form>
+      </Card>
+    </div>
+  );
+}
+
+function DirectDebit({ data, busy, errors }: { data: Data; busy: boolean; errors: Record<string, string> }) {
+  const { twikey } = data.store;
+  const [v, setV] = useState({
+    twikeyApiKey: "",
+    twikeyWebsiteKey: "",
+    environment: twikey.environment,
+    tenantUrl: twikey.environment === "tenant" ? twikey.tenantUrl : "",
+    twikeyTemplateCore: twikey.templateCore,
+    twikeyTemplateB2b: twikey.templateB2b,
+    twikeyAutoCollect: twikey.autoCollect,
+    twikeyNotifyBeforeCollection: twikey.notify,
+  });
+  const text = (name: "twikeyApiKey" | "twikeyWebsiteKey" | "tenantUrl" | "twikeyTemplateCore" | "twikeyTemplateB2b", label: string, extra: { type?: "password"; help?: string | undefined } = {}) => (
+    <TextField label={label} name={name} type={extra.type ?? "text"} value={v[name]} onChange={(x) => setV((s) => ({ ...s, [name]: x }))} error={errors[name]} helpText={extra.help} autoComplete="off" />
+  );
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">Direct debit (Twikey)</Text>
+        <Text as="p" tone="subdued">
+          {twikey.configured ? "Connected: customers can sign a SEPA mandate on their payment page, and their invoices are collected." : "Connect Twikey to offer payment by direct debit on the payment page and in the invoice e-mail."}
+        </Text>
+        <Form method="post">
+          <CsrfField csrf={data.csrf} />
+          <input type="hidden" name="intent" value="direct-debit" />
+          <FormLayout>
+            <FormLayout.Group>
+              {text("twikeyApiKey", "Twikey API key", { type: "password", help: twikey.configured ? "Stored (encrypted); enter a new one to replace it" : undefined })}
+              {text("twikeyWebsiteKey", "Website key", { type: "password" })}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              <Select
+                label="Environment"
+                name="environment"
+                value={v.environment}
+                onChange={(x) => setV((s) => ({ ...s, environment: x }))}
+                options={[{ label: "Production", value: "production" }, { label: "Sandbox", value: "sandbox" }, { label: "My tenant's URL", value: "tenant" }]}
+              />
+              {text("tenantUrl", "Tenant URL (only for a tenant)")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {text("twikeyTemplateCore", "Template for consumers (CORE)")}
+              {text("twikeyTemplateB2b", "Template for businesses (CORE or B2B)")}
+            </FormLayout.Group>
+            <Checkbox label="Collect new invoices of customers with a mandate automatically" checked={v.twikeyAutoCollect} onChange={(x) => setV((s) => ({ ...s, twikeyAutoCollect: x }))} />
+            {v.twikeyAutoCollect ? <input type="hidden" name="twikeyAutoCollect" value="on" /> : null}
+            <Checkbox label="E-mail the customer before each collection" checked={v.twikeyNotifyBeforeCollection} onChange={(x) => setV((s) => ({ ...s, twikeyNotifyBeforeCollection: x }))} />
+            {v.twikeyNotifyBeforeCollection ? <input type="hidden" name="twikeyNotifyBeforeCollection" value="on" /> : null}
+            <Text as="p" tone="subdued">
+              Paste into Twikey — webhook URL (Settings → API → your API key): <code>{twikey.callbackUrl}</code>
+              <br />
+              thank-you page / exit URL (Settings → Profiles → each template → Thank-you page), exactly as shown: <code>{twikey.exitUrl}</code>
+              <br />
+              After a signature Twikey replaces {"{{mandateNumber}}"}, {"{{status}}"} and {"{{s}}"}; it adds nothing by itself. Facto sends each collection to your bank itself (Twikey&apos;s &quot;collect&quot;).
+            </Text>
+            <Button submit disabled={busy}>Save direct debit</Button>
+          </FormLayout>
+        </Form>
+        <Form method="post">
+          <CsrfField csrf={data.csrf} />
+          <input type="hidden" name="intent" value="test-exit-url" />
+          <Button submit disabled={busy || !twikey.hasWebsiteKey}>Test this URL</Button>
+        </Form>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function StorePage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<StoreActionResult>();
+  const busy = useNavigation().state !== "idle";
+  const errors = result?.errors ?? {};
+  const top = (
+    <BlockStack gap="400">
+      {data.connected ? (
+        <Card>
+          <Text as="p" tone="success">Store connected: Facto registered its webhooks. New and updated orders are invoiced from now on.</Text>
+        </Card>
+      ) : null}
+      {/* The action's message is the shared page's banner; a form's field errors alone are announced here. */}
+      {result && !result.ok && !result.message ? <Banner tone="critical" title="Some fields need your attention." /> : null}
+      {data.missing.length ? <Banner tone="warning" title={`Facto issues no invoice until these are filled in: ${data.missing.join(", ")}.${data.waiting ? ` ${data.waiting} order(s) are waiting.` : ""}`} /> : null}
+      <Connection data={data} busy={busy} />
+    </BlockStack>
+  );
+  const bottom = (
+    <BlockStack gap="400">
+      <SellerSettings key={JSON.stringify(data.values)} data={data} busy={busy} errors={errors} />
+      <DirectDebit data={data} busy={busy} errors={errors} />
+    </BlockStack>
+  );
+  return <InvoicesPage title={data.values.legalName || data.store.domain} subtitle={data.store.storeUrl ?? undefined} csrf={data.csrf} top={top} bottom={bottom} />;
+}
