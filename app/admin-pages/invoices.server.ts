@@ -12,11 +12,9 @@ import { PEPPOL_STATE_LABEL } from "~/services/send-peppol-document.server";
 // month, sync health, orders held for their VAT, then the invoices — search, filters, pages of 50 (keyset).
 const STATUSES = ["ISSUED", "PAID", "CREDITED", "CANCELLED", "OVERDUE"] as const;
 
-/** A Shopify-admin path of the dashboard's checklist, in the admin at `base` (the WooCommerce store page holds the seller settings). */
+/** A Shopify-admin path of the dashboard's checklist, in the admin at `base` (both admins have the same pages). */
 export function adminUrl(url: string, base: string): string {
-  if (base === "/app") return url;
-  if (url === "/app/settings") return `${base}#seller-settings`;
-  return url.replace(/^\/app/, base);
+  return url.replace(/^\/app(?=\/|$)/, base);
 }
 
 export async function invoicesLoader(shop: Shop, base: string, url: URL) {

@@ -15,7 +15,7 @@ export function CsrfField({ csrf }: { csrf?: string | undefined }) {
 
 /** Where the setting that releases a held order is changed, per cause. */
 function fixUrl(cause: string | null | undefined, base: string): { url: string; label: string } | null {
-  const settings = base === "/app" ? "/app/settings" : `${base}#seller-settings`;
+  const settings = `${base}/settings`;
   if (cause === "OSS_NOT_ENABLED" || cause === "OSS_NOT_CHARGED_BY_SHOP") return { url: settings, label: "Open settings (OSS destination taxation)" };
   if (cause === "PRODUCT_CLASS" || cause === "NO_VAT_CHARGED") return { url: `${base}/products`, label: "Open VAT of products" };
   return null;

@@ -6,6 +6,7 @@ export const WOO_PAID_STATUSES = ["processing", "completed"] as const;
 /** The pages of a WooCommerce store's admin, in its navigation's order: [path below /woo/stores/:shopId, label]. */
 export const STORE_PAGES: readonly (readonly [string, string])[] = [
   ["", "Store & invoices"],
+  ["/settings", "Settings"],
   ["/customers", "Customers"],
   ["/stock", "Stock"],
   ["/payments", "Payments & e-mails"],

@@ -1,23 +1,17 @@
 import { prisma } from "~/db.server";
 import { parseDirectDebitForm, TWIKEY_ENVIRONMENTS } from "~/domain/shop/direct-debit-settings";
-import { fieldErrors, ShopSettingsInput } from "~/domain/shop/shop-settings";
 import { env } from "~/env.server";
 import type { Shop, WooConnection, WooWebhook } from "~/generated/prisma/client";
-import { createViesClient } from "~/integrations/vies/vies-client.server";
-import { ensureJob } from "~/queues.server";
 import { disconnectWooStore } from "~/services/connect-woo-store.server";
 import { checkTwikeyApiKey, testTwikeyExitUrl, twikeySetupUrls } from "~/services/twikey-setup.server";
 import { updateDirectDebitSettings } from "~/services/update-payment-settings.server";
-import { checkSellerVatNumber, updateShopSettings } from "~/services/update-shop-settings.server";
 import { requireStoreOfAccount, verifyCsrf } from "~/utils/woo-auth.server";
 import { invoicesAction } from "./invoices.server";
 import { WOO_PAID_STATUSES } from "./store-options";
 
 // The WooCommerce store page's own parts (/woo/stores/:shopId, below the shared invoices and dashboard):
-// the connection and its webhooks, the order status after payment, the seller on the invoices, Twikey.
+// the connection and its webhooks, the order status after payment, Twikey.
 
-
-export const SELLER_FIELDS = ["legalName", "street", "postalCode", "city", "countryCode", "vatNumber", "enterpriseNumber", "iban", "bic", "email", "phone", "defaultLanguage", "paymentTermDays", "invoiceTrigger"] as const;
 
 type StoreShop = Shop & { wooConnection: (WooConnection & { webhooks: WooWebhook[] }) | null };
 
@@ -47,11 +41,7 @@ export function storeLoader(shop: StoreShop, url: URL) {
         ...twikeySetupUrls(env().SHOPIFY_APP_URL, shop.id),
       },
     },
-    values: {
-      ...(Object.fromEntries(SELLER_FIELDS.map((f) => [f, shop[f] == null ? "" : String(shop[f])])) as Record<(typeof SELLER_FIELDS)[number], string>),
-      vatMetaKeys: shop.wooConnection?.vatMetaKeys.join(", ") ?? "",
-      ossDestinationTaxation: shop.ossDestinationTaxation ? "on" : "",
-    },
+    name: shop.legalName || shop.domain,
   };
 }
 
@@ -61,13 +51,13 @@ const json = (body: StoreActionResult, status = 200) => Response.json(body, { st
 
 /**
  * Every form of the store page (the layout's action too: a post to /woo/stores/:id without `?index`), with the
- * double-submit CSRF check: the dashboard's (retry, issue as computed), the connection's, the seller's and Twikey's.
+ * double-submit CSRF check: the dashboard's (retry, issue as computed), the connection's and Twikey's.
  */
 export async function storeAction(request: Request, shopId: string): Promise<Response> {
   const { shop } = await requireStoreOfAccount(request, shopId);
   const form = await request.formData();
   verifyCsrf(request, form);
-  const intent = String(form.get("intent") ?? "settings");
+  const intent = String(form.get("intent") ?? "");
   if (intent === "retry" || intent === "issue-as-computed") {
     const { status, ...done } = (await invoicesAction(shop, form))!;
     return json(done, status ?? 200);
@@ -94,20 +84,6 @@ export async function storeAction(request: Request, shopId: string): Promise<Res
     const { failed } = await disconnectWooStore(prisma, shop.id);
     return json({ ok: true, message: failed.length ? `Disconnected. Remove these webhooks by hand in WooCommerce: ${failed.join("; ")}` : "Disconnected: Facto's webhooks were removed from your store. Your invoices stay here." });
   }
-  const vatMetaKeys = String(form.get("vatMetaKeys") ?? "").split(/[\s,]+/).filter(Boolean);
-  if (vatMetaKeys.some((k) => !/^[A-Za-z0-9_\-]{1,64}$/.test(k))) return json({ ok: false, errors: { vatMetaKeys: "Meta keys are letters, digits, _ and -, separated by commas" } }, 400);
-  const posted = Object.fromEntries(SELLER_FIELDS.map((f) => [f, String(form.get(f) ?? "")]));
-  const parsed = ShopSettingsInput.safeParse(posted);
-  if (!parsed.success) return json({ ok: false, errors: fieldErrors(parsed.error) }, 400);
-  let vatWarning = "";
-  if (parsed.data.vatNumber && parsed.data.vatNumber !== shop.vatNumber) {
-    const vat = await checkSellerVatNumber(parsed.data.vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
-    if (vat.error) return json({ ok: false, errors: { vatNumber: vat.error } }, 400);
-    vatWarning = vat.warning ? ` ${vat.warning}.` : "";
-  }
-  if (shop.wooConnection) await prisma.wooConnection.update({ where: { id: shop.wooConnection.id }, data: { vatMetaKeys } });
-  // The OSS checkbox is on the form since decision 017; a post without it (an older page) keeps the setting.
-  const ossDestinationTaxation = form.get("ossField") === "1" ? form.get("ossDestinationTaxation") === "on" : shop.ossDestinationTaxation;
-  const { requeued } = await updateShopSettings(prisma, shop.id, { ...parsed.data, ossDestinationTaxation, creditNoteSeries: shop.creditNoteSeries, accentColor: shop.accentColor }, (eventId) => ensureJob("process-webhook", { eventId }).then(() => undefined));
-  return json({ ok: true, message: (requeued ? `Saved. ${requeued} waiting order(s) are being invoiced now.` : "Saved.") + vatWarning });
+  // The seller details moved to the shared Settings page (decision 025); an older page's post is answered, not lost silently.
+  return json({ ok: false, message: `Unknown action "${intent}": the seller details are on the Settings page now.` }, 400);
 }

@@ -12,7 +12,7 @@ import { requireWooPage } from "~/utils/woo-auth.server";
 
 // /woo/stores/:shopId — the store's first page inside its layout (woo.stores.$shopId.tsx): the invoices and the
 // dashboard the Shopify admin shows (app/admin-pages/invoices), with the WooCommerce store's own cards — the
-// connection and its webhooks, the seller on the invoices, direct debit (Twikey).
+// connection and its webhooks, direct debit (Twikey). The seller on the invoices is the shared Settings page.
 export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -91,67 +91,6 @@ function Connection({ data, busy }: { data: Data; busy: boolean }) {
         )}
       </BlockStack>
     </Card>
-  );
-}
-
-function SellerSettings({ data, busy, errors }: { data: Data; busy: boolean; errors: Record<string, string> }) {
-  const [values, setValues] = useState(data.values);
-  type Name = keyof typeof values;
-  const field = (name: Name, label: string, help?: string) => (
-    <TextField label={label} name={name} value={values[name]} onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} error={errors[name]} helpText={help} autoComplete="off" />
-  );
-  const select = (name: Name, label: string, options: { label: string; value: string }[]) => (
-    <Select label={label} name={name} options={options} value={values[name] || options[0]!.value} onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} error={errors[name]} />
-  );
-  return (
-    <div id="seller-settings">
-      <Card>
-        <Form method="post">
-          <CsrfField csrf={data.csrf} />
-          <input type="hidden" name="intent" value="settings" />
-          <FormLayout>
-            <Text as="h2" variant="headingMd">Seller on your invoices</Text>
-            {field("legalName", "Legal name")}
-            {field("street", "Street and number")}
-            <FormLayout.Group>
-              {field("postalCode", "Postal code")}
-              {field("city", "City")}
-              {field("countryCode", "Country (ISO code)", "BE for Belgium")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {field("vatNumber", "VAT number")}
-              {field("enterpriseNumber", "Enterprise number")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {field("iban", "IBAN")}
-              {field("bic", "BIC")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {field("email", "E-mail")}
-              {field("phone", "Phone")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {select("defaultLanguage", "Invoice language", [{ label: "Nederlands", value: "nl" }, { label: "Français", value: "fr" }, { label: "English", value: "en" }, { label: "Deutsch", value: "de" }])}
-              {field("paymentTermDays", "Payment term (days)")}
-              {select("invoiceTrigger", "Issue the invoice when the order is", [
-                { label: "placed", value: "ORDER_CREATED" },
-                { label: "paid", value: "ORDER_PAID" },
-                { label: "completed", value: "ORDER_FULFILLED" },
-              ])}
-            </FormLayout.Group>
-            {field("vatMetaKeys", "Order meta keys holding the buyer's VAT number", "Besides the common EU VAT plugins' keys (_billing_vat_number, _vat_number, vat_number …), e.g. _my_checkout_vat")}
-            <input type="hidden" name="ossField" value="1" />
-            <Checkbox
-              label="Tax EU consumers at their own country's VAT (One-Stop-Shop) — tick when your EU distance sales passed €10,000 this or last year, or when you opted in to OSS"
-              checked={values.ossDestinationTaxation === "on"}
-              onChange={(v) => setValues((s) => ({ ...s, ossDestinationTaxation: v ? "on" : "" }))}
-            />
-            <input type="hidden" name="ossDestinationTaxation" value={values.ossDestinationTaxation} />
-            <Button submit variant="primary" disabled={busy}>Save seller details</Button>
-          </FormLayout>
-        </Form>
-      </Card>
-    </div>
   );
 }
 
@@ -243,9 +182,8 @@ export default function StorePage() {
   );
   const bottom = (
     <BlockStack gap="400">
-      <SellerSettings key={JSON.stringify(data.values)} data={data} busy={busy} errors={errors} />
       <DirectDebit data={data} busy={busy} errors={errors} />
     </BlockStack>
   );
-  return <InvoicesPage title={data.values.legalName || data.store.domain} subtitle={data.store.storeUrl ?? undefined} csrf={data.csrf} top={top} bottom={bottom} />;
+  return <InvoicesPage title={data.name} subtitle={data.store.storeUrl ?? undefined} csrf={data.csrf} top={top} bottom={bottom} />;
 }

@@ -102,12 +102,14 @@ describe("a WooCommerce store, end to end", () => {
     expect([...woo.webhooks.values()].every((w) => /^[A-Za-z0-9]{32}$/.test(w.secret))).toBe(true);
     expect(woo.deliveries.filter((d) => d.ping).map((d) => d.status)).toEqual([200, 200, 200, 200]);
 
-    // The owner fills in the seller details on the store page.
-    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
+    // The owner fills in the seller details on the store's Settings page (the Shopify admin's, decision 025).
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.waitForURL(`${stack.appUrl}/woo/stores/${shopId}/settings`);
+    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
       await page.getByLabel(label, { exact: true }).fill(value);
     }
-    await page.getByRole("button", { name: "Save seller details" }).click();
-    await expect.poll(() => notice()).toContain("Saved");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => notice()).toContain("Settings saved");
   }, 60_000);
 
   it("invoices an order placed in the store, writes the number back, and sets the order paid after an online payment", async () => {
@@ -434,9 +436,9 @@ describe("a WooCommerce store, end to end", () => {
     // The next one: the owner ticks OSS in the seller details instead; the order is invoiced at 23 % PL.
     await woo.placeOrder(polish(6902));
     await waitFor(async () => (await heldRows(6902)).length > 0, 30_000, "order 6902 held");
-    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/settings`);
     await page.getByLabel(/One-Stop-Shop/).check();
-    await page.getByRole("button", { name: "Save seller details" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.locator("body").innerText()).toContain("waiting order(s) are being invoiced now");
     await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6902" }, format: "PDF" } })), 30_000, "the invoice of order 6902");
     const oss = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "INVOICE", channelOrderId: "6902" }, include: { vatSubtotals: true } });
