@@ -214,6 +214,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     await page.getByRole("link", { name: first.formattedNumber, exact: true }).click();
     await page.getByRole("heading", { name: new RegExp(`Invoice ${first.formattedNumber}`) }).waitFor();
+    await page.waitForLoadState("load"); // the whole (larger, Polaris) document, not only its first streamed part
     const text = await page.locator("body").innerText();
     expect(text).toContain(first.paymentReference!);
     expect(text).toContain("History");
