@@ -13,6 +13,7 @@ const PEPPOL_TONE: Record<string, "success" | "critical" | "warning" | "info" | 
 export function InvoicePage() {
   const { invoice, payments, emails, events, peppol, base } = useLoaderData<typeof invoiceLoader>();
   const result = useActionData<typeof invoiceAction>();
+  // Inside Shopify admin (App Bridge) files come through the session token and there is no browser confirm().
   const embedded = base === "/app";
   const document = (format: "pdf" | "ubl", label: string, filename: string) =>
     embedded ? <DownloadButton url={`${base}/invoices/${invoice.id}/${format}`} filename={filename}>{label}</DownloadButton> : <Link url={`${base}/invoices/${invoice.id}/${format}`}>{label}</Link>;
@@ -86,7 +87,7 @@ export function InvoicePage() {
                       </InlineStack>
                     </Form>
                   ) : null}
-                  <Form method="post" onSubmit={(e) => (confirm(`Credit the whole of ${invoice.number}?`) ? undefined : e.preventDefault())}>
+                  <Form method="post" onSubmit={(e) => (embedded || confirm(`Credit the whole of ${invoice.number}?`) ? undefined : e.preventDefault())}>
                     <input type="hidden" name="intent" value="credit" />
                     <InlineStack gap="200" blockAlign="end" wrap>
                       <div style={{ minWidth: 280 }}>

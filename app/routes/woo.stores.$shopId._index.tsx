@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { CsrfField, InvoicesPage } from "~/admin-pages/invoices";
 import { invoicesLoader } from "~/admin-pages/invoices.server";
@@ -11,8 +11,9 @@ import { prisma } from "~/db.server";
 import { requireWooPage } from "~/utils/woo-auth.server";
 
 // /woo/stores/:shopId — the store's first page inside its layout (woo.stores.$shopId.tsx): the invoices and the
-// dashboard the Shopify admin shows (app/admin-pages/invoices), with the WooCommerce store's own cards — the
-// connection and its webhooks, direct debit (Twikey). The seller on the invoices is the shared Settings page.
+// dashboard the Shopify admin shows (app/admin-pages/invoices), with the WooCommerce store's own card: the connection,
+// its webhooks, the order status after payment, disconnect. Seller details and Twikey are the shared Settings and
+// Customers pages.
 export const meta: MetaFunction = () => [{ title: "Store — Facto" }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -25,7 +26,7 @@ export const action = ({ request, params }: ActionFunctionArgs) => storeAction(r
 
 type Data = Awaited<ReturnType<typeof loader>>;
 
-function Connection({ data, busy }: { data: Data; busy: boolean }) {
+function Connection({ data, busy, errors }: { data: Data; busy: boolean; errors: Record<string, string> }) {
   const { store, csrf } = data;
   const [paidStatus, setPaidStatus] = useState(store.paidStatus);
   return (
@@ -73,6 +74,7 @@ function Connection({ data, busy }: { data: Data; busy: boolean }) {
                   name="paidStatus"
                   value={paidStatus}
                   onChange={setPaidStatus}
+                  error={errors.paidStatus}
                   options={WOO_PAID_STATUSES.map((s) => ({ label: s, value: s }))}
                 />
                 <Button submit disabled={busy}>Save order status</Button>
@@ -94,74 +96,6 @@ function Connection({ data, busy }: { data: Data; busy: boolean }) {
   );
 }
 
-function DirectDebit({ data, busy, errors }: { data: Data; busy: boolean; errors: Record<string, string> }) {
-  const { twikey } = data.store;
-  const [v, setV] = useState({
-    twikeyApiKey: "",
-    twikeyWebsiteKey: "",
-    environment: twikey.environment,
-    tenantUrl: twikey.environment === "tenant" ? twikey.tenantUrl : "",
-    twikeyTemplateCore: twikey.templateCore,
-    twikeyTemplateB2b: twikey.templateB2b,
-    twikeyAutoCollect: twikey.autoCollect,
-    twikeyNotifyBeforeCollection: twikey.notify,
-  });
-  const text = (name: "twikeyApiKey" | "twikeyWebsiteKey" | "tenantUrl" | "twikeyTemplateCore" | "twikeyTemplateB2b", label: string, extra: { type?: "password"; help?: string | undefined } = {}) => (
-    <TextField label={label} name={name} type={extra.type ?? "text"} value={v[name]} onChange={(x) => setV((s) => ({ ...s, [name]: x }))} error={errors[name]} helpText={extra.help} autoComplete="off" />
-  );
-  return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">Direct debit (Twikey)</Text>
-        <Text as="p" tone="subdued">
-          {twikey.configured ? "Connected: customers can sign a SEPA mandate on their payment page, and their invoices are collected." : "Connect Twikey to offer payment by direct debit on the payment page and in the invoice e-mail."}
-        </Text>
-        <Form method="post">
-          <CsrfField csrf={data.csrf} />
-          <input type="hidden" name="intent" value="direct-debit" />
-          <FormLayout>
-            <FormLayout.Group>
-              {text("twikeyApiKey", "Twikey API key", { type: "password", help: twikey.configured ? "Stored (encrypted); enter a new one to replace it" : undefined })}
-              {text("twikeyWebsiteKey", "Website key", { type: "password" })}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              <Select
-                label="Environment"
-                name="environment"
-                value={v.environment}
-                onChange={(x) => setV((s) => ({ ...s, environment: x }))}
-                options={[{ label: "Production", value: "production" }, { label: "Sandbox", value: "sandbox" }, { label: "My tenant's URL", value: "tenant" }]}
-              />
-              {text("tenantUrl", "Tenant URL (only for a tenant)")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {text("twikeyTemplateCore", "Template for consumers (CORE)")}
-              {text("twikeyTemplateB2b", "Template for businesses (CORE or B2B)")}
-            </FormLayout.Group>
-            <Checkbox label="Collect new invoices of customers with a mandate automatically" checked={v.twikeyAutoCollect} onChange={(x) => setV((s) => ({ ...s, twikeyAutoCollect: x }))} />
-            {v.twikeyAutoCollect ? <input type="hidden" name="twikeyAutoCollect" value="on" /> : null}
-            <Checkbox label="E-mail the customer before each collection" checked={v.twikeyNotifyBeforeCollection} onChange={(x) => setV((s) => ({ ...s, twikeyNotifyBeforeCollection: x }))} />
-            {v.twikeyNotifyBeforeCollection ? <input type="hidden" name="twikeyNotifyBeforeCollection" value="on" /> : null}
-            <Text as="p" tone="subdued">
-              Paste into Twikey — webhook URL (Settings → API → your API key): <code>{twikey.callbackUrl}</code>
-              <br />
-              thank-you page / exit URL (Settings → Profiles → each template → Thank-you page), exactly as shown: <code>{twikey.exitUrl}</code>
-              <br />
-              After a signature Twikey replaces {"{{mandateNumber}}"}, {"{{status}}"} and {"{{s}}"}; it adds nothing by itself. Facto sends each collection to your bank itself (Twikey&apos;s &quot;collect&quot;).
-            </Text>
-            <Button submit disabled={busy}>Save direct debit</Button>
-          </FormLayout>
-        </Form>
-        <Form method="post">
-          <CsrfField csrf={data.csrf} />
-          <input type="hidden" name="intent" value="test-exit-url" />
-          <Button submit disabled={busy || !twikey.hasWebsiteKey}>Test this URL</Button>
-        </Form>
-      </BlockStack>
-    </Card>
-  );
-}
-
 export default function StorePage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<StoreActionResult>();
@@ -177,13 +111,8 @@ export default function StorePage() {
       {/* The action's message is the shared page's banner; a form's field errors alone are announced here. */}
       {result && !result.ok && !result.message ? <Banner tone="critical" title="Some fields need your attention." /> : null}
       {data.missing.length ? <Banner tone="warning" title={`Facto issues no invoice until these are filled in: ${data.missing.join(", ")}.${data.waiting ? ` ${data.waiting} order(s) are waiting.` : ""}`} /> : null}
-      <Connection data={data} busy={busy} />
+      <Connection data={data} busy={busy} errors={errors} />
     </BlockStack>
   );
-  const bottom = (
-    <BlockStack gap="400">
-      <DirectDebit data={data} busy={busy} errors={errors} />
-    </BlockStack>
-  );
-  return <InvoicesPage title={data.name} subtitle={data.store.storeUrl ?? undefined} csrf={data.csrf} top={top} bottom={bottom} />;
+  return <InvoicesPage title={data.name} subtitle={data.store.storeUrl ?? undefined} csrf={data.csrf} top={top} />;
 }

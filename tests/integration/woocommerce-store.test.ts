@@ -387,10 +387,10 @@ describe("a WooCommerce store, end to end", () => {
 
   it("shows the Twikey URLs to paste, placeholders as Twikey expects them, and tests the exit URL", async () => {
     await db.shop.update({ where: { id: shopId }, data: { twikeyWebsiteKey: encryptSecret("woo-website-key") } });
-    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
-    const text = await page.locator("body").innerText();
-    expect(text).toContain(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
-    expect(text).toContain(`${stack.appUrl}/webhooks/twikey/${shopId}`);
+    // On the store's Customers page, the Shopify admin's direct-debit page: the URLs are in read-only fields to copy (decision 025).
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/customers`);
+    expect(await page.locator(`input[value="${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}"]`).count()).toBe(1);
+    expect(await page.locator(`input[value="${stack.appUrl}/webhooks/twikey/${shopId}"]`).count()).toBe(1);
     await page.getByRole("button", { name: "Test this URL" }).click();
     await expect.poll(() => page.locator("body").innerText(), { timeout: 15_000 }).toContain("The exit URL works");
   }, 60_000);
