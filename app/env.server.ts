@@ -68,6 +68,10 @@ const EnvSchema = z.object({
     .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, "ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64"),
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** A job still running after this long is failed and retried (a promise that never settles — e.g. a
+   * database connection dropped mid-query — would otherwise hold its job "active" for ever, its lock
+   * renewed, out of the reconciler's reach). Every job is idempotent. */
+  JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(120),
   /** How often the reconciler runs. */

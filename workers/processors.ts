@@ -1,3 +1,4 @@
+import { withTimeout } from "./with-timeout";
 import { UnrecoverableError, type Job, type JobsOptions } from "bullmq";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
@@ -202,7 +203,7 @@ export async function runJob(job: Job, ctx: WorkerContext): Promise<unknown> {
   const delay = env().FACTO_FAULT_JOB_DELAY_MS;
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   try {
-    const result = await (processors[name] as Processor<JobName>)(parsed.data, ctx, job);
+    const result = await withTimeout((processors[name] as Processor<JobName>)(parsed.data, ctx, job), env().JOB_TIMEOUT_MS, job.name);
     log.debug({ result }, "job done");
     return result;
   } catch (error) {
@@ -214,3 +215,4 @@ export async function runJob(job: Job, ctx: WorkerContext): Promise<unknown> {
     throw error;
   }
 }
+
