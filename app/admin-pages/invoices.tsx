@@ -121,11 +121,8 @@ export function Dashboard({ board, csrf }: { board: NonNullable<Loaded["board"]>
   );
 }
 
-/**
- * The invoices page. `top` goes above the dashboard (the WooCommerce store's connection), `bottom` below
- * the list (its settings); `csrf` is put in every form.
- */
-export function InvoicesPage({ title = "Invoices", subtitle, csrf, top, bottom }: { title?: string; subtitle?: string | undefined; csrf?: string | undefined; top?: ReactNode; bottom?: ReactNode }) {
+/** The invoices page. `top` goes above the dashboard (the WooCommerce store's connection card); `csrf` is put in every form. */
+export function InvoicesPage({ title = "Invoices", subtitle, csrf, top }: { title?: string; subtitle?: string | undefined; csrf?: string | undefined; top?: ReactNode }) {
   const { invoices, nextCursor, missing, filtered, board, customerDataDenied, held, base } = useLoaderData<Loaded>();
   const result = useActionData<typeof invoicesAction>();
   const [params] = useSearchParams();
@@ -269,7 +266,6 @@ export function InvoicesPage({ title = "Invoices", subtitle, csrf, top, bottom }
             </InlineStack>
           </Layout.Section>
         ) : null}
-        {bottom ? <Layout.Section>{bottom}</Layout.Section> : null}
       </Layout>
     </Page>
   );
