@@ -1,32 +1,22 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { prisma } from "~/db.server";
-import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
-import { requireAdminShop } from "~/routes-support/admin-shop.server";
 import { DownloadButton } from "~/components/authenticated-download";
+import type { invoiceAction, invoiceLoader } from "./invoice.server";
 
-// /app/invoices/:id — one invoice: totals, payment page, payment lines, e-mails and its history.
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const shop = await requireAdminShop(request);
-  const page = await invoicePageData(prisma, shop, params.id ?? "");
-  if (!page) throw new Response("Invoice not found", { status: 404 });
-  return page;
-};
-
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const shop = await requireAdminShop(request);
-  return runInvoiceAction(prisma, shop, params.id ?? "", await request.formData());
-};
-
+// One invoice (Shopify admin /app/invoices/:invoiceId, WooCommerce admin /woo/stores/:shopId/invoices/:invoiceId):
+// totals, payment page, payments, actions, PEPPOL, e-mails, preview and history.
 const STATUS_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { PAID: "success", SENT: "success", FAILED: "critical", CANCELED: "warning", EXPIRED: "warning", SKIPPED: "info", QUEUED: "info", OPEN: "info", PENDING: "info" };
 
 const PEPPOL_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { DELIVERED: "success", ACKNOWLEDGED: "success", REJECTED: "critical", FAILED: "critical", NOT_ON_PEPPOL: "info", QUEUED: "info", SENDING: "warning" };
 
-export default function InvoicePage() {
-  const { invoice, payments, emails, events, peppol } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+export function InvoicePage() {
+  const { invoice, payments, emails, events, peppol, base } = useLoaderData<typeof invoiceLoader>();
+  const result = useActionData<typeof invoiceAction>();
+  // Inside Shopify admin (App Bridge) files come through the session token and there is no browser confirm().
+  const embedded = base === "/app";
+  const document = (format: "pdf" | "ubl", label: string, filename: string) =>
+    embedded ? <DownloadButton url={`${base}/invoices/${invoice.id}/${format}`} filename={filename}>{label}</DownloadButton> : <Link url={`${base}/invoices/${invoice.id}/${format}`}>{label}</Link>;
   const busy = useNavigation().state !== "idle";
   const [to, setTo] = useState(invoice.buyerEmail);
   const [copied, setCopied] = useState(false);
@@ -35,7 +25,7 @@ export default function InvoicePage() {
   const [method, setMethod] = useState("Bank transfer");
   const [reason, setReason] = useState("");
   return (
-    <Page title={`${invoice.kind === "CREDIT_NOTE" ? "Credit note" : "Invoice"} ${invoice.number}`} backAction={{ url: "/app" }} titleMetadata={<Badge tone={STATUS_TONE[invoice.status]}>{invoice.status.toLowerCase()}</Badge>}>
+    <Page title={`${invoice.kind === "CREDIT_NOTE" ? "Credit note" : "Invoice"} ${invoice.number}`} backAction={{ url: base }} titleMetadata={<Badge tone={STATUS_TONE[invoice.status]}>{invoice.status.toLowerCase()}</Badge>}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -44,19 +34,19 @@ export default function InvoicePage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">Summary</Text>
-                <Text as="p">Order {invoice.order} · {invoice.customerId ? <Link url={`/app/customers/${invoice.customerId}`}>{invoice.buyer}</Link> : invoice.buyer} · issued {invoice.issueDate}{invoice.dueDate ? ` · due ${invoice.dueDate}` : ""}</Text>
+                <Text as="p">Order {invoice.order} · {invoice.customerId ? <Link url={`${base}/customers/${invoice.customerId}`}>{invoice.buyer}</Link> : invoice.buyer} · issued {invoice.issueDate}{invoice.dueDate ? ` · due ${invoice.dueDate}` : ""}</Text>
                 <Text as="p">Total {invoice.total} · paid {invoice.paid} · outstanding <strong>{invoice.due}</strong></Text>
                 {invoice.reference ? <Text as="p">Structured communication {invoice.reference}</Text> : null}
                 <Text as="p" tone="subdued">VAT: {invoice.vatRegime} — {invoice.vatReason}</Text>
                 <InlineStack gap="300" blockAlign="center">
-                  {invoice.hasPdf ? <DownloadButton url={`/app/invoices/${invoice.id}/pdf`} filename={`${invoice.number}.pdf`}>PDF</DownloadButton> : null}
-                  {invoice.hasPdf ? <DownloadButton url={`/app/invoices/${invoice.id}/ubl`} filename={`${invoice.number}.xml`}>UBL (PEPPOL)</DownloadButton> : null}
+                  {invoice.hasPdf ? document("pdf", "PDF", `${invoice.number}.pdf`) : null}
+                  {invoice.hasPdf ? document("ubl", "UBL (PEPPOL)", `${invoice.number}.xml`) : null}
                   {invoice.paymentPage ? <Link url={invoice.paymentPage} target="_blank">Payment page</Link> : null}
                   {invoice.paymentPage ? (
                     <Button size="slim" onClick={() => void navigator.clipboard?.writeText(invoice.paymentPage!).then(() => setCopied(true))}>{copied ? "Link copied" : "Copy payment link"}</Button>
                   ) : null}
-                  {invoice.original ? <Link url={`/app/invoices/${invoice.original.id}`}>Corrects {invoice.original.formattedNumber}</Link> : null}
-                  {invoice.creditNotes.map((c) => <Link key={c.id} url={`/app/invoices/${c.id}`}>Credit note {c.number} ({c.total})</Link>)}
+                  {invoice.original ? <Link url={`${base}/invoices/${invoice.original.id}`}>Corrects {invoice.original.formattedNumber}</Link> : null}
+                  {invoice.creditNotes.map((c) => <Link key={c.id} url={`${base}/invoices/${c.id}`}>Credit note {c.number} ({c.total})</Link>)}
                 </InlineStack>
               </BlockStack>
             </Card>
@@ -97,7 +87,7 @@ export default function InvoicePage() {
                       </InlineStack>
                     </Form>
                   ) : null}
-                  <Form method="post">
+                  <Form method="post" onSubmit={(e) => (embedded || confirm(`Credit the whole of ${invoice.number}?`) ? undefined : e.preventDefault())}>
                     <input type="hidden" name="intent" value="credit" />
                     <InlineStack gap="200" blockAlign="end" wrap>
                       <div style={{ minWidth: 280 }}>

@@ -4,10 +4,10 @@ import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { findShopByDomain } from "~/models/invoice.server";
 
-// GET /app/incoming/:id/(ubl|pdf) — a received document of the signed-in shop (session token).
+// GET /app/incoming/:documentId/(ubl|pdf) — a received document of the signed-in shop (session token).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await findShopByDomain(prisma, "SHOPIFY", session.shop);
   if (!shop) return new Response("Not found", { status: 404 });
-  return incomingDocumentResponse(shop.id, params.id ?? "", params.format ?? "");
+  return incomingDocumentResponse(shop.id, params.documentId ?? "", params.format ?? "");
 };
