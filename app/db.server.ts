@@ -6,7 +6,9 @@ export type Db = PrismaClient;
 
 /** A Prisma client on the pure-JS `pg` driver (no native engine). */
 export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max });
+  // A connection that cannot be had within 30 s is an error (retried by the job or answered 503), not
+  // a wait without end.
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max, connectionTimeoutMillis: 30_000 });
   return new PrismaClient({ adapter });
 }
 

@@ -6,7 +6,7 @@
  * proxy the web process does not see the scheme the browser used).
  *
  * Used by app/web-server.ts (every non-GET under /app and /woo: "cross" is refused) and by the
- * WooCommerce Polaris pages' actions (app/utils/woo-auth.server.ts: only "same" passes).
+ * WooCommerce Polaris pages' actions (app/routes-support/woo-auth.server.ts: only "same" passes).
  */
 export type RequestSite = "same" | "cross" | "unknown";
 
