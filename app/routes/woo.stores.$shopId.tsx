@@ -44,7 +44,7 @@ export default function StoreLayout() {
         </BlockStack>
       </Box>
       <Navigation.Section
-        items={STORE_PAGES.map(([path, label]) => ({ url: `${base}${path}`, label, exactMatch: path === "", selected: path === "" ? location.pathname === base || location.pathname.startsWith(`${base}/invoices/`) : location.pathname.startsWith(`${base}${path}`) }))}
+        items={STORE_PAGES.map(([path, label]) => ({ url: `${base}${path}`, label, exactMatch: path === "", selected: path === "" ? location.pathname === base || location.pathname.startsWith(`${base}/invoices/`) : location.pathname === `${base}${path}` || location.pathname.startsWith(`${base}${path}/`) }))}
       />
       <Navigation.Section separator items={[{ url: "/woo", label: "Your stores", exactMatch: true }, { url: "/woo/account", label: "Account", exactMatch: true }]} />
       <Box padding="400">
