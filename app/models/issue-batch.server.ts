@@ -61,6 +61,7 @@ interface SeriesQueue {
 export const MAX_ISSUE_BATCH = 64;
 
 const queues = new WeakMap<Db, Map<string, SeriesQueue>>();
+const knownSeries = new WeakMap<Db, Set<string>>();
 
 /** Issues (numbers + inserts) one invoice or credit note, sharing the transaction with those ready at the same time. */
 export function issueInBatch(db: Db, request: IssueRequest): Promise<IssuedRow> {
@@ -130,11 +131,21 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
   }
   const created = new Map<IssueRequest, IssuedRow>();
   if (fresh.length > 0) {
-    await ensureSeries(db, shopId, first.series);
+    // Series are never deleted (only with their shop): once seen, not created again by this process.
+    const seriesKey = `${shopId}|${first.series}`;
+    let seen = knownSeries.get(db);
+    if (!seen) knownSeries.set(db, (seen = new Set()));
+    if (!seen.has(seriesKey)) {
+      await ensureSeries(db, shopId, first.series);
+      seen.add(seriesKey);
+    }
     await db.$transaction(async (t) => {
       const tx = t as unknown as Db;
       // The series row is locked from here to COMMIT.
-      const series = await takeNextNumbers(tx, shopId, first.series, year, fresh.length);
+      const series = await takeNextNumbers(tx, shopId, first.series, year, fresh.length).catch((error: unknown) => {
+        seen.delete(seriesKey);
+        throw error;
+      });
       const invoices: Prisma.InvoiceCreateManyInput[] = [];
       const lines: Prisma.InvoiceLineCreateManyInput[] = [];
       const subtotals: Prisma.InvoiceVatSubtotalCreateManyInput[] = [];

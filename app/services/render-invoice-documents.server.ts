@@ -15,7 +15,9 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
  * creation time is the PDF's date), so a retry after a crash produces the same bytes and sha256.
  */
 export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise<{ rendered: string[] }> {
-  const present = await db.document.findMany({ where: { invoiceId }, select: { format: true, content: true } });
+  // Which documents exist (not their bytes: right after issuing there are none, and after a crash
+  // between the two only the PDF is read back, to embed the very same bytes in the UBL).
+  const present = await db.document.findMany({ where: { invoiceId }, select: { format: true } });
   if (present.some((d) => d.format === "PDF") && present.some((d) => d.format === "UBL")) return { rendered: [] };
 
   const loaded = await loadIssuedInvoice(db, invoiceId);
@@ -33,7 +35,7 @@ export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise
     ...(mandate ? { settlement: { kind: "direct-debit" as const, mandateId: mandate.mndtId } } : {}),
   };
   const creditorId = branding.enterpriseNumber && branding.countryCode === "BE" ? creditorIdentifier("BE", branding.enterpriseNumber) : null;
-  const stored = present.find((d) => d.format === "PDF");
+  const stored = present.some((d) => d.format === "PDF") ? await db.document.findUnique({ where: { invoiceId_format: { invoiceId, format: "PDF" } }, select: { content: true } }) : null;
   const pdf = stored
     ? Buffer.from(stored.content)
     : await renderInvoicePdf(invoice, { createdAt: invoice.createdAt, accentColor: branding.accentColor, logo: branding.logo });

@@ -47,7 +47,8 @@ export interface Stack {
   env: Record<string, string>;
   web: ChildProcess;
   worker: ChildProcess;
-  startWorker: () => ChildProcess;
+  /** Another worker process; `nodeArgs` go before the script (e.g. --cpu-prof, --max-old-space-size). */
+  startWorker: (nodeArgs?: string[]) => ChildProcess;
   stop: () => Promise<void>;
 }
 
@@ -153,7 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     spawn(process.execPath, ["--import", "tsx", "app/web-server.ts", serverBuild], spawnOpts("web")),
     "web",
   );
-  const startWorker = () => track(spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
+  const startWorker = (nodeArgs: string[] = []) => track(spawn(process.execPath, [...nodeArgs, "--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
   const worker = startWorker();
 
   await waitFor(
