@@ -27,11 +27,10 @@ import {
  * batch is whatever arrived while the previous one of its series was in flight, so an idle system
  * issues one invoice at once, and a busy one amortises the lock over many.
  *
- * Exactly once: an order already invoiced (found before the transaction) is not inserted again, and
- * two requests for one order in the same batch become one invoice. A concurrent insert of the same
- * order by another process fails the batch on the unique key (shop, channel, kind, source); the batch
- * is then retried one invoice per transaction, where the caller's usual "already issued" handling
- * applies. Any other failure is retried the same way, so one bad invoice never fails its neighbours.
+ * Exactly once: the caller has looked for the order's invoice first (as before), and two requests for
+ * one order in the same batch become one invoice. An invoice of the same order inserted meanwhile (by
+ * another process) fails the batch on the unique key (shop, channel, kind, source); the batch is then
+ * retried one invoice per transaction, where the caller's usual "already issued" handling applies. Any other failure is retried the same way, so one bad invoice never fails its neighbours.
  */
 export interface IssueRequest extends InsertIssuedDocument {
   /** An event recorded on the invoice in the same transaction (e.g. "issued as computed"). */
@@ -117,16 +116,14 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
   const first = requests[0]!;
   const { shopId } = first;
   const year = Number(first.draft.issueDate.slice(0, 4));
-  // Already issued (a redelivery, a retried job): not numbered again.
-  const existing = await db.invoice.findMany({
-    where: { shopId, OR: requests.map((r) => ({ channel: r.draft.channel, kind: r.draft.kind, sourceId: r.draft.sourceId })) },
-    select: { id: true, number: true, formattedNumber: true, channel: true, kind: true, sourceId: true },
-  });
-  const known = new Map<string, IssuedRow>(existing.map((e) => [`${e.channel}|${e.kind}|${e.sourceId}`, { id: e.id, number: e.number, formattedNumber: e.formattedNumber, created: false }]));
+  // An order already invoiced was found by the caller before it asked (issueInvoice's findIssued); one
+  // that raced in since fails the batch on the unique key, and the one-by-one retry sorts it out. Two
+  // requests for one order in this batch: the first is numbered, the second gets its invoice.
+  const known = new Map<string, IssuedRow>();
   const fresh: IssueRequest[] = [];
   for (const r of requests) {
     if (known.has(sourceKey(r))) continue;
-    known.set(sourceKey(r), { id: "", number: 0, formattedNumber: "", created: false }); // filled below
+    known.set(sourceKey(r), { id: "", number: 0, formattedNumber: "", created: false });
     fresh.push(r);
   }
   const created = new Map<IssueRequest, IssuedRow>();
@@ -172,8 +169,7 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
     if (mine) return mine;
     const key = sourceKey(r);
     const made = fresh.find((f) => sourceKey(f) === key);
-    const row = made ? created.get(made)! : known.get(key)!;
-    return { ...row, created: false };
+    return { ...created.get(made!)!, created: false };
   });
 }
 

@@ -110,10 +110,16 @@ describe("issuing in batches", () => {
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
     const numbers = (await db.invoice.findMany({ where: { shopId }, select: { number: true }, orderBy: { number: "asc" } })).map((r) => r.number);
     expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    // The same orders again (a redelivery): nothing is numbered.
-    const again = await insertBatch(db, [1, 6, 9].map((n) => request(n)));
+    // An order that was invoiced meanwhile (its redelivery raced past the caller's check): the batch
+    // fails on the unique key, the others are issued one by one, nothing is numbered twice.
+    const raced = await Promise.allSettled([10, 1, 11].map((n) => issueInBatch(db, request(n))));
+    expect(raced.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // Through the service, that redelivery is simply "already issued".
+    const again = await Promise.all([1, 6, 9].map((n) => issueInvoice(db, { shopId, order: order(n), now: new Date("2026-11-23T10:00:00Z") })));
     expect(again.map((r) => r.created)).toEqual([false, false, false]);
-    expect((await db.invoiceSeries.findFirstOrThrow({ where: { shopId } })).nextNumber).toBe(9);
+    const after = (await db.invoice.findMany({ where: { shopId }, select: { number: true }, orderBy: { number: "asc" } })).map((r) => r.number);
+    expect(after).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((await db.invoiceSeries.findFirstOrThrow({ where: { shopId } })).nextNumber).toBe(11);
   });
 
   it("restarts a yearly series at 1 also when the first numbers of the year are taken together", async () => {
