@@ -52,6 +52,12 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
+/**
+ * The worker's V8 heap, as `npm run worker` sets it (decision 028): without a cap V8 let a busy
+ * worker's heap grow lazily to ~600 MB; capped, it collects sooner (the target is ≤ 400 MB RSS per process).
+ */
+export const WORKER_NODE_ARGS = ["--max-old-space-size=256", "--max-semi-space-size=8"];
+
 export interface StackOptions {
   label: string;
   port?: number;
@@ -154,7 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     spawn(process.execPath, ["--import", "tsx", "app/web-server.ts", serverBuild], spawnOpts("web")),
     "web",
   );
-  const startWorker = (nodeArgs: string[] = []) => track(spawn(process.execPath, [...nodeArgs, "--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
+  const startWorker = (nodeArgs: string[] = []) => track(spawn(process.execPath, [...WORKER_NODE_ARGS, ...nodeArgs, "--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
   const worker = startWorker();
 
   await waitFor(
