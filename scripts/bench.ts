@@ -302,9 +302,30 @@ async function benchPipeline(stack: Stack, db: Db) {
     const events = await db.webhookEvent.findMany({ where: { shopId }, select: { id: true }, orderBy: { receivedAt: "asc" } });
     const { PrismaClient } = await import("~/generated/prisma/client");
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const counted = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.info.databaseUrl, max: 4 }), log: [{ emit: "event", level: "query" }] });
+    const { default: pg } = await import("pg");
+    // As createPrisma makes it (a pg pool the hot path's raw statements use too), with query events on.
+    const pool = new pg.Pool({ connectionString: stack.info.databaseUrl, max: 4 });
+    const counted = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }), log: [{ emit: "event", level: "query" }] });
+    Object.defineProperty(counted, Symbol.for("facto.pgPool"), { value: pool });
     const stats = { queries: 0, dbMs: 0, kinds: new Map<string, number>() };
     let trace: string[] = [];
+    // Statements sent on the pool directly (not through Prisma) are counted too.
+    const rawQuery = pool.query.bind(pool) as (text: string, params?: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: unknown }).query = async (text: string, params?: unknown[]) => {
+      if (typeof text !== "string") return rawQuery(text, params); // Prisma's own (a query config object): counted by its event
+      const t = performance.now();
+      try {
+        return await rawQuery(text, params);
+      } finally {
+        const ms = performance.now() - t;
+        stats.queries += 1;
+        stats.dbMs += ms;
+        const kind = `${statementKind(text)} (pg)`;
+        stats.kinds.set(kind, (stats.kinds.get(kind) ?? 0) + 1);
+        trace.push(`${ms.toFixed(1).padStart(6)} ms  [pg] ${text.replace(/\s+/g, " ").slice(0, 200)}`);
+      }
+    };
+
     counted.$on("query", (e) => {
       trace.push(`${String(e.duration).padStart(4)} ms  ${e.query.replace(/\s+/g, " ").slice(0, 220)}`);
       stats.queries += 1;
@@ -360,6 +381,7 @@ async function benchPipeline(stack: Stack, db: Db) {
     const domain = "pipeline-live.myshopify.com";
     const shopId = await newShop(domain);
     const workers = startWorkers(stack, lagWorkers, "live");
+    workers.pgCpuAtStart = await pgBackendCpu(db);
     const sampler = sampleRss(workers.children);
     await new Promise((r) => setTimeout(r, 3000)); // the workers' start-up is not the pipeline's lag
     const sent = await load({ ...load1, shop: domain, rate, seconds: Math.ceil(orders / rate), "first-id": nextId, mix: true });
@@ -406,6 +428,11 @@ interface RunResult {
   invoicesPerSecond: number;
   lagMs: { p50: number; p99: number; max: number };
   workerRssMb: { maxPerProcess: number; maxTotal: number };
+  /** CPU time the worker processes used per invoice (OS accounting, start-up included), and what 2 cores would then allow. */
+  workerCpuMsPerInvoice: number;
+  /** CPU of this database's PostgreSQL backends per invoice (those alive at the end; a lower bound). */
+  postgresCpuMsPerInvoice: number;
+  invoicesPerSecondIfWorkersHadAllCores: number;
   gapless: boolean;
   writeBacksDone: number;
   loadDuring: string;
@@ -415,22 +442,48 @@ interface RunResult {
 function startWorkers(stack: Stack, count: number, label: string) {
   const profileDir = values["cpu-prof"] ? path.join(ROOT, "bench/results", `profiles-${RUN_ID}`, label) : null;
   const nodeArgs = [...values["worker-node-args"]!.split(" ").filter(Boolean), ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])];
-  return { children: Array.from({ length: count }, () => stack.startWorker(nodeArgs)), profileDir, startedAt: new Date() };
+  return { children: Array.from({ length: count }, () => stack.startWorker(nodeArgs)), profileDir, startedAt: new Date(), pgCpuAtStart: new Map<number, number>() };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 100 ticks per second). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of the worker processes every second, and the CPU time they used (from the OS, whatever else runs). */
 function sampleRss(children: { pid?: number | undefined }[]) {
   const perProcess: number[] = [];
   const totals: number[] = [];
+  const cpu = new Map<number | undefined, number>();
   const timer = setInterval(() => {
     const each = children.map((c) => rssMb(c.pid));
     perProcess.push(...each);
     totals.push(each.reduce((a, b) => a + b, 0));
+    for (const c of children) cpu.set(c.pid, Math.max(cpu.get(c.pid) ?? 0, cpuMs(c.pid)));
   }, 1000);
-  return { stop: () => (clearInterval(timer), { maxPerProcess: Math.max(0, ...perProcess), maxTotal: Math.max(0, ...totals) }) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      for (const c of children) cpu.set(c.pid, Math.max(cpu.get(c.pid) ?? 0, cpuMs(c.pid)));
+      return { maxPerProcess: Math.max(0, ...perProcess), maxTotal: Math.max(0, ...totals), cpuMs: [...cpu.values()].reduce((a, b) => a + b, 0) };
+    },
+  };
+}
+
+/** CPU time of this database's PostgreSQL backends (same machine), by pid. */
+async function pgBackendCpu(db: Db): Promise<Map<number, number>> {
+  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
+  return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
 }
 
 async function drainWith(stack: Stack, db: Db, shopId: string, count: number, expected: number, opts: { label: string }) {
   const workers = startWorkers(stack, count, opts.label);
+  workers.pgCpuAtStart = await pgBackendCpu(db);
   const sampler = sampleRss(workers.children);
   return finishRun(stack, db, shopId, expected, workers, sampler, workers.startedAt);
 }
@@ -440,6 +493,8 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
   await waitFor(async () => (await db.document.count({ where: { shopId, format: "UBL" } })) + (await db.webhookEvent.count({ where: { shopId, status: "FAILED" } })) >= expected, 60 * 60_000, "every order's documents");
   const loadDuring = loadNote();
   const rss = sampler.stop();
+  const pgNow = await pgBackendCpu(db);
+  const pgCpuMs = [...pgNow.entries()].reduce((sum, [pid, ms]) => sum + Math.max(0, ms - (workers.pgCpuAtStart.get(pid) ?? 0)), 0);
   await Promise.all(workers.children.map((w) => stopChild(w)));
   const failed = await db.webhookEvent.count({ where: { shopId, status: "FAILED" } });
   const [lag] = await db.$queryRaw<{ n: bigint; p50: number; p99: number; max: number; first: Date; last: Date }[]>`
@@ -468,7 +523,10 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
     seconds,
     invoicesPerSecond: invoices / seconds,
     lagMs: { p50: lag!.p50, p99: lag!.p99, max: lag!.max },
-    workerRssMb: rss,
+    workerRssMb: { maxPerProcess: rss.maxPerProcess, maxTotal: rss.maxTotal },
+    workerCpuMsPerInvoice: rss.cpuMs / invoices,
+    postgresCpuMsPerInvoice: pgCpuMs / invoices,
+    invoicesPerSecondIfWorkersHadAllCores: (cpuCount() * 1000) / (rss.cpuMs / invoices),
     gapless: Number(numbers!.n) === Number(numbers!.max) - Number(numbers!.min) + 1,
     writeBacksDone,
     loadDuring,
@@ -479,6 +537,7 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
 function printRun(r: RunResult, opts: { throughputTarget?: boolean; lagTarget?: boolean }) {
   out(`  ${r.invoices} invoices with PDF + UBL (${r.failed} failed) in ${r.seconds.toFixed(1)} s: ${r.invoicesPerSecond.toFixed(1)} invoices/s${opts.throughputTarget ? ` (target ≥ 100: ${(r.invoicesPerSecond / 100).toFixed(2)}× the target)` : ""}`);
   out(`  order → invoice lag: p50 ${(r.lagMs.p50 / 1000).toFixed(2)} s, p99 ${(r.lagMs.p99 / 1000).toFixed(2)} s, max ${(r.lagMs.max / 1000).toFixed(2)} s${opts.lagTarget ? ` (target p99 ≤ 5 s: ${(r.lagMs.p99 / 5000).toFixed(2)}× the target)` : ""}`);
+  out(`  worker CPU (OS accounting): ${r.workerCpuMsPerInvoice.toFixed(1)} ms per invoice → at most ${r.invoicesPerSecondIfWorkersHadAllCores.toFixed(0)} invoices/s if the workers had all ${cpuCount()} cores; PostgreSQL backends ${r.postgresCpuMsPerInvoice.toFixed(1)} ms per invoice`);
   out(`  worker RSS: max ${r.workerRssMb.maxPerProcess.toFixed(0)} MB per process (target ≤ 400), ${r.workerRssMb.maxTotal.toFixed(0)} MB all together; numbers gapless: ${r.gapless ? "yes" : "NO"}`);
   out(`  write-back: ${r.writeBacksDone} orders tagged in the fake Shopify so far (jobs queued for all; Shopify's cost budget paces them); ${r.loadDuring}`);
   if (r.cpu) printCpu(r.cpu, r.invoices);

@@ -56,7 +56,7 @@ export interface Stack {
  * The worker's V8 heap, as `npm run worker` sets it (decision 028): without a cap V8 let a busy
  * worker's heap grow lazily to ~600 MB; capped, it collects sooner (the target is ≤ 400 MB RSS per process).
  */
-export const WORKER_NODE_ARGS = ["--max-old-space-size=256", "--max-semi-space-size=8"];
+export const WORKER_NODE_ARGS = ["--max-old-space-size=256"];
 
 export interface StackOptions {
   label: string;
