@@ -9,7 +9,9 @@ const PG_POOL = Symbol.for("facto.pgPool");
 
 /** A Prisma client on the pure-JS `pg` driver (no native engine). */
 export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // A connection that cannot be had within 30 s is an error (retried by the job or answered 503), not
+  // a wait without end.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 30_000 });
   // An idle connection that dies (a restarted or failed-over database) is dropped from the pool and
   // replaced on the next query, as the adapter's own pool does; never an unhandled 'error' event.
   pool.on("error", () => {});

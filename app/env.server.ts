@@ -51,6 +51,26 @@ const EnvSchema = z.object({
   PEPPOL_POLL_EVERY_MS: z.coerce.number().int().min(500).default(15 * 60_000),
   /** How long a participant lookup result is trusted. */
   PEPPOL_LOOKUP_TTL_HOURS: z.coerce.number().min(0).default(24),
+  /**
+   * Ponto Connect (docs/decisions/027-ponto.md): the bank feed. Without a client id, Ponto is off.
+   * PONTO_API_BASE_URL is Ibanity's API host (the fake Ponto in tests and the demo); the merchant's
+   * browser is sent to PONTO_AUTHORIZE_URL (sandbox: https://sandbox-authorization.myponto.com/oauth2/auth).
+   */
+  PONTO_API_BASE_URL: z.url().default("https://api.ibanity.com"),
+  PONTO_AUTHORIZE_URL: z.url().default("https://authorization.myponto.com/oauth2/auth"),
+  PONTO_CLIENT_ID: z.string().min(1).optional(),
+  PONTO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The client certificate and key Ibanity issued for mutual TLS (PEM files), its passphrase, and an optional CA bundle. */
+  PONTO_CERT_PATH: z.string().min(1).optional(),
+  PONTO_KEY_PATH: z.string().min(1).optional(),
+  PONTO_KEY_PASSPHRASE: z.string().optional(),
+  PONTO_CA_PATH: z.string().min(1).optional(),
+  /** Ibanity's application id: the `aud` of Ponto's webhook signatures (checked when set). */
+  PONTO_APPLICATION_ID: z.string().min(1).optional(),
+  /** How often the followed accounts are synchronised (Ponto's own minimum between account synchronizations applies). */
+  PONTO_SYNC_EVERY_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
+  /** How long a synchronization is polled before the job gives up for this round. */
+  PONTO_SYNC_WAIT_MS: z.coerce.number().int().min(100).default(60_000),
   /** The SMTP server that sends the customers' e-mails (smtp:// or smtps://, credentials in the URL). */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").default("smtp://127.0.0.1:25"),
   /** The From address of customer e-mails; replies go to the shop's own e-mail address. */
@@ -68,6 +88,10 @@ const EnvSchema = z.object({
     .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, "ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64"),
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** A job still running after this long is failed and retried (a promise that never settles — e.g. a
+   * database connection dropped mid-query — would otherwise hold its job "active" for ever, its lock
+   * renewed, out of the reconciler's reach). Every job is idempotent. */
+  JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Seconds after which an unprocessed inbox row is enqueued again by the reconciler. */
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(120),
   /** How often the reconciler runs. */

@@ -16,6 +16,8 @@ export const QueueName = {
   directDebit: "direct-debit",
   stock: "stock",
   peppol: "peppol",
+  /** Ponto bank feed: synchronizations and transaction imports (docs/decisions/027-ponto.md). */
+  bank: "bank",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -40,9 +42,14 @@ export const JobPayloads = {
   "peppol-send": z.object({ invoiceId: z.uuid() }),
   "peppol-poll-all": z.object({}),
   "peppol-poll": z.object({ shopId: z.uuid() }),
+  "ponto-sync-all": z.object({}),
+  /** `accountId`: only that Ponto account; `synchronize: false` reads what Ponto already synchronised (its webhook said so). */
+  "ponto-sync": z.object({ shopId: z.uuid(), accountId: z.string().min(1).max(100).optional(), synchronize: z.boolean().optional(), version: z.string().regex(/^[a-z0-9_-]{1,60}$/).optional() }),
 } as const;
 export type JobName = keyof typeof JobPayloads;
 export type JobPayload<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
+/** Puts a job on its queue: `enqueue` below in the web process, the worker's own in a job. */
+export type Enqueue = <N extends JobName>(name: N, payload: JobPayload<N>, options?: JobsOptions) => Promise<void>;
 
 export const JobQueue: Record<JobName, QueueName> = {
   "process-webhook": QueueName.inbox,
@@ -64,6 +71,8 @@ export const JobQueue: Record<JobName, QueueName> = {
   "peppol-send": QueueName.peppol,
   "peppol-poll-all": QueueName.maintenance,
   "peppol-poll": QueueName.peppol,
+  "ponto-sync-all": QueueName.maintenance,
+  "ponto-sync": QueueName.bank,
 };
 
 /** Deterministic job ids: the same row never has two live jobs of one kind. */
@@ -87,6 +96,8 @@ export const jobId = {
   "peppol-send": (p: JobPayload<"peppol-send">) => `peppol-send-${p.invoiceId}`,
   "peppol-poll-all": () => "peppol-poll-all",
   "peppol-poll": (p: JobPayload<"peppol-poll">) => `peppol-poll-${p.shopId}`,
+  "ponto-sync-all": () => "ponto-sync-all",
+  "ponto-sync": (p: JobPayload<"ponto-sync">) => `ponto-sync-${p.shopId}${p.accountId ? `-${p.accountId}` : ""}${p.version ? `-${p.version}` : ""}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };
 
 /**

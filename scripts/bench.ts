@@ -3,9 +3,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrisma, type Db } from "~/db.server";
-import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
-import { sampleIssuedInvoice } from "~/domain/pdf/sample-invoice";
-import { writeUbl } from "~/domain/ubl/write-ubl";
 import { resetShopifyBuckets, ShopifyAdminClient } from "~/integrations/shopify/admin-graphql-client.server";
 import { syncShopifyInventory } from "~/services/sync-shopify-inventory.server";
 import { startFakeShopify } from "../tests/fakes/fake-shopify";
@@ -15,9 +12,9 @@ import { adoptStackEnv, ROOT, startStack, stopChild, waitFor, type Stack } from 
 import { profileInProcess, summarizeProfile, summarizeProfileDir } from "./bench-profile";
 
 /**
- * npm run bench [-- --only documents,ingest,pipeline,sync,bank --rates 100,500,1000 --seconds 30
+ * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
  *                  --orders 10000 --pipeline-rate 100 --workers 1,2,4 --lag-workers 2 --concurrency 8
- *                  --profile-orders 200 --cpu-prof --skus 10000]
+ *                  --profile-orders 200 --cpu-prof --skus 10000 --pdf-rounds 7 --pdf-profile bench/results/pdf.cpuprofile]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
  */
@@ -41,6 +38,9 @@ const { values } = parseArgs({
     skus: { type: "string", default: "10000" },
     "restore-rate": { type: "string", default: "100" },
     "bank-transactions": { type: "string", default: "10000" },
+    "after-issue-orders": { type: "string", default: "300" },
+    "pdf-rounds": { type: "string", default: "7" },
+    "pdf-profile": { type: "string", default: "" },
   },
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -73,46 +73,8 @@ function rssMb(pid: number | undefined): number {
 
 // ── Documents ─────────────────────────────────────────────────────────────────────────────────
 if (sections.has("documents")) {
-  const createdAt = new Date("2026-11-23T10:00:00Z");
-  const time = async (label: string, n: number, fn: () => Promise<unknown> | unknown) => {
-    await fn(); // warm up
-    const start = performance.now();
-    for (let i = 0; i < n; i++) await fn();
-    return { label, msPerDoc: (performance.now() - start) / n };
-  };
-  const one = sampleIssuedInvoice();
-  const five = sampleIssuedInvoice({ lineCount: 150 });
-  const docs = [
-    await time("PDF, 1 page", 50, () => renderInvoicePdf(one, { createdAt })),
-    await time("PDF, 5 pages", 20, () => renderInvoicePdf(five, { createdAt })),
-    await time("UBL, 1 page", 200, () => writeUbl(one)),
-    await time("UBL, 5 pages", 100, () => writeUbl(five)),
-  ];
-  results.documents = { ...Object.fromEntries(docs.map((d) => [d.label, d.msPerDoc])), rssMb: process.memoryUsage().rss / 1e6 };
-  out("Documents (ms per document)");
-  for (const d of docs) out(`  ${d.label.padEnd(14)} ${d.msPerDoc.toFixed(2)}`);
-  // The HTML-template approach: the same invoice as HTML, printed to PDF by headless Chromium.
-  const { existsSync } = await import("node:fs");
-  if (existsSync("/usr/bin/chromium")) {
-    const { chromium } = await import("playwright-core");
-    const { invoiceHtml } = await import("./bench-html-invoice");
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    const page = await browser.newPage();
-    const viaChromium = async (inv: typeof one) => {
-      await page.setContent(invoiceHtml(inv));
-      return page.pdf({ format: "A4" });
-    };
-    const chrome1 = await time("Chromium, 1 page", 20, () => viaChromium(one));
-    const chrome5 = await time("Chromium, 5 pages", 10, () => viaChromium(five));
-    await browser.close();
-    const ratio1 = chrome1.msPerDoc / docs[0]!.msPerDoc;
-    const ratio5 = chrome5.msPerDoc / docs[1]!.msPerDoc;
-    results.documents = { ...(results.documents as object), [chrome1.label]: chrome1.msPerDoc, [chrome5.label]: chrome5.msPerDoc, chromiumOverPdfkit1Page: ratio1, chromiumOverPdfkit5Pages: ratio5 };
-    out(`  ${chrome1.label.padEnd(14)} ${chrome1.msPerDoc.toFixed(2)}  (pdfkit is ${ratio1.toFixed(1)}× faster; target ≥ 50×)`);
-    out(`  ${chrome5.label.padEnd(14)} ${chrome5.msPerDoc.toFixed(2)}  (pdfkit is ${ratio5.toFixed(1)}× faster)`);
-  } else {
-    out("  (Chromium comparison skipped: /usr/bin/chromium is not installed — apt-get install chromium)");
-  }
+  const { documentsBench } = await import("./bench-documents");
+  results.documents = await documentsBench({ out, rounds: Number(values["pdf-rounds"]), profile: values["pdf-profile"]! });
 }
 
 // ── Webhook ingest and pipeline (a real stack: web + workers + Postgres + Redis) ───────────────
@@ -265,6 +227,80 @@ if (sections.has("bank")) {
   } finally {
     for (const c of cleanups) await c();
     await db.$disconnect();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+// ── After issue: what one order's process-webhook job asks of the database (in process) ────────
+// The worker's own processor for "process-webhook", run in this process on a fresh database, with the
+// jobs it queues recorded instead of sent. Counted per order: every Prisma operation (model and raw) and
+// the reads of the Invoice row, to show what loading the issued invoice once saves (issue #17).
+if (sections.has("after-issue")) {
+  const { createDatabaseIfMissing, dropDatabase, migrateDatabase } = await import("~/utils/migrate.server");
+  const { databaseUrlFor } = await import("../tests/support/stack");
+  const databaseUrl = databaseUrlFor(`facto_bench_after_${randomUUID().slice(0, 8)}`);
+  await createDatabaseIfMissing(databaseUrl);
+  await migrateDatabase(databaseUrl, { log: () => {} });
+  const { randomBytes } = await import("node:crypto");
+  const queuePrefix = `facto-bench-after-${randomBytes(4).toString("hex")}`;
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: "bench", SHOPIFY_API_SECRET: "bench-secret", SHOPIFY_APP_URL: "https://bench.facto.test", ENCRYPTION_KEY: randomBytes(32).toString("hex"), QUEUE_PREFIX: queuePrefix });
+  const base = createPrisma(databaseUrl, 4);
+  const counts = { operations: 0, invoiceReads: 0 };
+  const db = base.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        counts.operations += 1;
+        if (model === "Invoice" && /^find/.test(operation)) counts.invoiceReads += 1;
+        return query(args);
+      },
+    },
+  }) as unknown as typeof base;
+  try {
+    const orders = Number(values["after-issue-orders"]);
+    const { shopId } = await seedShopifyShop(base, { domain: "bench-after.myshopify.com" });
+    // Facto e-mails the invoices (the e-mail step runs); no Twikey, no PEPPOL provider.
+    await base.shop.update({ where: { id: shopId }, data: { invoiceSender: "FACTO" } });
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
+    const ids: string[] = [];
+    for (let i = 0; i < orders; i++) {
+      const id = 70_000_000 + i;
+      const payload = { ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "paid" };
+      const row = await base.webhookEvent.create({ data: { shopId, provider: "SHOPIFY", deliveryId: `bench-after-${id}`, topic: "orders/create", payload } });
+      ids.push(row.id);
+    }
+    const { processors } = await import("../workers/processors");
+    const queued: string[] = [];
+    const ctx = { db, enqueue: async (name: string) => void queued.push(name) } as unknown as Parameters<(typeof processors)["process-webhook"]>[1];
+    const perOrder: { ms: number; operations: number; invoiceReads: number }[] = [];
+    for (const eventId of ids) {
+      counts.operations = 0;
+      counts.invoiceReads = 0;
+      const started = performance.now();
+      await processors["process-webhook"]({ eventId }, ctx, undefined as never);
+      perOrder.push({ ms: performance.now() - started, operations: counts.operations, invoiceReads: counts.invoiceReads });
+    }
+    const measured = perOrder.slice(Math.min(20, Math.floor(orders / 10))); // the first ones warm the caches up
+    const ms = measured.map((p) => p.ms).sort((a, b) => a - b);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const processed = await base.webhookEvent.count({ where: { shopId, status: "PROCESSED" } });
+    results.afterIssue = {
+      orders,
+      processed,
+      msPerOrder: { p50: percentile(ms, 50), p90: percentile(ms, 90), mean: ms.reduce((a, b) => a + b, 0) / ms.length },
+      operationsPerOrder: median(measured.map((p) => p.operations)),
+      invoiceReadsPerOrder: median(measured.map((p) => p.invoiceReads)),
+      jobsQueuedPerOrder: queued.length / orders,
+      loadAverage: (await import("node:os")).loadavg(),
+    };
+    out(`\nAfter issue: ${orders} paid Belgian consumer orders through the worker's "process-webhook" processor in this process (${processed} processed)`);
+    out(`  per order: p50 ${percentile(ms, 50).toFixed(1)} ms, p90 ${percentile(ms, 90).toFixed(1)} ms; ${median(measured.map((p) => p.operations))} database operations, of which ${median(measured.map((p) => p.invoiceReads))} reads of the Invoice row; ${(queued.length / orders).toFixed(1)} jobs queued (${[...new Set(queued)].join(", ")})`);
+    out(`  load average while measured: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  } finally {
+    await base.$disconnect();
+    const { closeQueues } = await import("~/queues.server");
+    await closeQueues();
+    const { deleteRedisPrefix } = await import("../tests/support/stack");
+    await deleteRedisPrefix(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
     await dropDatabase(databaseUrl);
   }
 }

@@ -44,6 +44,8 @@ async function ensureSchedulers() {
   await maintenance.upsertJobScheduler("sync-stock-all", { every: config.RECONCILE_EVERY_MS }, { name: "sync-stock-all", data: {} });
   // Documents received over PEPPOL whose webhook never came (the provider does not retry webhooks).
   await maintenance.upsertJobScheduler("peppol-poll-all", { every: config.PEPPOL_POLL_EVERY_MS }, { name: "peppol-poll-all", data: {} });
+  // The followed Ponto accounts are synchronised (decision 027); Ponto's webhook only adds to this.
+  await maintenance.upsertJobScheduler("ponto-sync-all", { every: config.PONTO_SYNC_EVERY_MS }, { name: "ponto-sync-all", data: {} });
   // Overdue invoices get their reminders (the run is idempotent: one e-mail per invoice and step).
   await maintenance.upsertJobScheduler("queue-reminders", { every: config.REMINDERS_EVERY_MS }, { name: "queue-reminders", data: {} });
 }

@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { parseIncomingDocument } from "~/domain/peppol/parse-incoming";
-import { renderIncomingPdf } from "~/domain/pdf/render-incoming-pdf";
+import { readUblDocument } from "~/domain/peppol/read-ubl-document";
+import { renderIncomingPdf, renderReceivedDocumentPdf } from "~/domain/pdf/render-incoming-pdf";
 
 // Incoming (Shopify admin /app/incoming, WooCommerce admin /woo/stores/:id/incoming): documents the
 // merchant received over PEPPOL — supplier invoices and credit notes, customers' invoice responses.
@@ -35,7 +36,11 @@ export async function incomingLoader(shop: { id: string }, base: string) {
   };
 }
 
-/** The received UBL, or its PDF: the one the sender embedded, else one rendered from the UBL. */
+/**
+ * The received UBL, or its PDF: the one the sender embedded (BT-125 with mimeCode application/pdf),
+ * byte for byte, else one rendered from the UBL — the whole invoice or credit note with its lines, or
+ * a summary of an Invoice Response.
+ */
 export async function incomingDocumentResponse(shopId: string, id: string, format: string): Promise<Response> {
   if (!/^[0-9a-f-]{36}$/i.test(id) || (format !== "ubl" && format !== "pdf")) return new Response("Not found", { status: 404 });
   const doc = await prisma.incomingDocument.findFirst({ where: { id, shopId }, select: { ubl: true, number: true, senderId: true, receivedAt: true } });
@@ -44,7 +49,12 @@ export async function incomingDocumentResponse(shopId: string, id: string, forma
   if (format === "ubl") {
     return new Response(doc.ubl, { headers: { "Content-Type": "application/xml; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.xml"`, "Cache-Control": "private, no-store" } });
   }
-  const essentials = parseIncomingDocument(Buffer.from(doc.ubl).toString("utf8"));
-  const pdf = essentials.embeddedPdf ? Buffer.from(essentials.embeddedPdf.base64, "base64") : await renderIncomingPdf({ ...essentials, senderId: doc.senderId }, doc.receivedAt);
+  const xml = Buffer.from(doc.ubl).toString("utf8");
+  const essentials = parseIncomingDocument(xml);
+  const pdf = essentials.embeddedPdf
+    ? Buffer.from(essentials.embeddedPdf.base64, "base64")
+    : essentials.kind === "INVOICE" || essentials.kind === "CREDIT_NOTE"
+      ? await renderReceivedDocumentPdf(readUblDocument(xml), { senderId: doc.senderId, receivedAt: doc.receivedAt })
+      : await renderIncomingPdf({ ...essentials, senderId: doc.senderId }, doc.receivedAt);
   return new Response(new Uint8Array(pdf), { headers: { "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="${name}.pdf"`, "Cache-Control": "private, no-store" } });
 }

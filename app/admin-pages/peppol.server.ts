@@ -50,7 +50,7 @@ export async function peppolAction(shop: Shop, form: FormData) {
     if (!provider) return { ok: false as const, error: "PEPPOL is not configured on this Facto installation" };
     if (intent === "register" || intent === "register-elsewhere") {
       const updated = await registerPeppolCompany(prisma, shop, provider, { receivingHere: intent === "register" });
-      if (updated.peppolRegistration === "FAILED") return { ok: false as const, error: `Registration refused: ${updated.peppolRegistrationError}` };
+      if (updated.peppolRegistration === "FAILED") return { ok: false as const, error: `Registration failed: ${updated.peppolRegistrationError}` };
       return { ok: true as const, message: updated.peppolRegistration === "ACTIVE" ? "Your company is active on PEPPOL" : "Registration started: confirm your identity with the provider" };
     }
     if (intent === "refresh") {

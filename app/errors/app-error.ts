@@ -21,6 +21,8 @@ export const AppErrorCode = {
   QUEUE_UNAVAILABLE: "QUEUE_UNAVAILABLE",
   OUTBOUND_REFUSED: "OUTBOUND_REFUSED",
   RATE_LIMITED: "RATE_LIMITED",
+  /** Someone else is doing this very work right now; try again later (a job retries with backoff). */
+  IN_PROGRESS: "IN_PROGRESS",
 } as const;
 
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
@@ -37,6 +39,7 @@ const DEFAULTS: Record<AppErrorCode, { status: number; retryable: boolean }> = {
   INVOICING_PAUSED: { status: 409, retryable: false },
   VAT_MISMATCH: { status: 409, retryable: false },
   SHOP_NOT_INSTALLED: { status: 409, retryable: false },
+  IN_PROGRESS: { status: 409, retryable: true },
   UPSTREAM_UNAVAILABLE: { status: 503, retryable: true },
   UPSTREAM_REJECTED: { status: 502, retryable: false },
   THROTTLED: { status: 503, retryable: true },

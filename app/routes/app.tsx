@@ -27,6 +27,7 @@ export default function App() {
         <Link to="/app/incoming">Incoming</Link>
         <Link to="/app/direct-debit">Direct debit</Link>
         <Link to="/app/bank">Bank statements</Link>
+        <Link to="/app/bank-settings">Bank settings</Link>
         <Link to="/app/stock">Stock</Link>
         <Link to="/app/products">VAT of products</Link>
         <Link to="/app/privacy">Data requests</Link>

@@ -1,17 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { prisma } from "~/db.server";
-import { readTwikeyExit, TWIKEY_EXIT_TEST_PREFIX, verifyTwikeyExit } from "~/integrations/twikey/twikey-client.server";
-import { ensureJob } from "~/queues.server";
+import { readMandateReturn } from "~/services/mandate-return.server";
 import styles from "~/styles/pay.css?url";
-import { logger } from "~/logger.server";
-import { decryptSecret } from "~/utils/encryption.server";
 
 // GET /mandates/return/:shopId?mandateNumber=…&status=…&s=… — where Twikey sends the shopper after
-// signing: the exit URL of the shop's Twikey template, in which Twikey fills the placeholders
-// {{mandateNumber}}, {{status}} and {{s}} (it appends nothing). The signature (website key, over
-// "mandateNumber/status") is checked before Facto says anything; the mandate itself is taken from
-// Twikey's feed, read right away. The settings page's "test this URL" opens it with a test mandate.
+// signing (Twikey's exit URL with its placeholders filled in). What it means is decided by
+// readMandateReturn (services/mandate-return.server.ts: signature, test URL, feed read); this route
+// only says it in the shop's language.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Direct debit" }];
 
@@ -23,32 +19,21 @@ const TEXT = {
 } as const;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const url = new URL(request.url);
-  const shopId = params.shopId ?? "";
-  const shop = /^[0-9a-f-]{36}$/i.test(shopId) ? await prisma.shop.findUnique({ where: { id: shopId }, select: { id: true, legalName: true, name: true, defaultLanguage: true, accentColor: true, twikeyWebsiteKey: true } }) : null;
+  const { outcome, shop } = await readMandateReturn(prisma, params.shopId ?? "", new URL(request.url).searchParams);
   const language = (shop?.defaultLanguage ?? "nl") as keyof typeof TEXT;
-  const exit = readTwikeyExit(url.searchParams);
   const brand = { shop: shop?.legalName ?? shop?.name ?? "", accent: shop?.accentColor ?? "#1f4e79" };
-  if (shop && !exit.mndtId && !exit.status && !exit.signature) {
-    // The bare URL, as Facto used to show it: Twikey appends nothing, so nothing says what happened.
-    // The shopper is not sent to an error page: the feed (the truth) is read and tells Facto.
-    logger.warn({ shopId: shop.id }, "Twikey's exit URL has no placeholders: the merchant should paste the one the direct-debit settings show");
-    await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false);
-    return Response.json({ text: TEXT[language].unknown, detail: null, tone: "warning", test: false, ...brand });
+  switch (outcome) {
+    case "unknown":
+      return Response.json({ text: TEXT[language].unknown, detail: null, tone: "warning", test: false, ...brand });
+    case "unfilled":
+      return Response.json({ text: TEXT[language].invalid, detail: "The exit URL in Twikey's template is not set up as Facto's direct-debit settings show it (a placeholder was not filled in).", tone: "critical", test: false, ...brand }, { status: 400 });
+    case "invalid":
+      return Response.json({ text: TEXT[language].invalid, detail: null, tone: "critical", test: false, ...brand }, { status: 400 });
+    case "test":
+      return Response.json({ text: "Test OK: Facto read the mandate number, status and signature from this exit URL and the signature matches your website key.", detail: null, tone: "success", test: true, ...brand });
+    default:
+      return Response.json({ text: TEXT[language][outcome], detail: null, tone: outcome === "ok" ? "success" : "warning", test: false, ...brand });
   }
-  if (exit.unfilled) {
-    // Twikey sent the placeholder back as written: the exit URL in Twikey is not the one Facto shows.
-    return Response.json({ text: TEXT[language].invalid, detail: "The exit URL in Twikey's template is not set up as Facto's direct-debit settings show it (a placeholder was not filled in).", tone: "critical", test: false, ...brand }, { status: 400 });
-  }
-  const valid = Boolean(shop?.twikeyWebsiteKey && exit.mndtId && verifyTwikeyExit(decryptSecret(shop.twikeyWebsiteKey), exit.mndtId, exit.status, exit.signature, exit.token));
-  if (!shop || !valid) return Response.json({ text: TEXT[language].invalid, detail: null, tone: "critical", test: false, ...brand }, { status: 400 });
-  if (exit.mndtId.startsWith(TWIKEY_EXIT_TEST_PREFIX)) {
-    // The settings page's check: the URL reached Facto with every placeholder filled and a valid signature.
-    return Response.json({ text: "Test OK: Facto read the mandate number, status and signature from this exit URL and the signature matches your website key.", detail: null, tone: "success", test: true, ...brand });
-  }
-  const outcome = exit.status === "ok" ? "ok" : exit.status === "pending" || exit.status === "print" ? "pending" : "failed";
-  if (outcome !== "failed") await ensureJob("twikey-feeds", { shopId: shop.id }).catch(() => false); // the schedule reads them anyway
-  return Response.json({ text: TEXT[language][outcome], detail: null, tone: outcome === "ok" ? "success" : "warning", test: false, ...brand });
 };
 
 export default function MandateReturn() {

@@ -4,7 +4,7 @@ import { Field, WooLayout } from "~/components/woo-layout";
 import { prisma } from "~/db.server";
 import { connectWooStore, type ConnectErrors } from "~/services/connect-woo-store.server";
 import styles from "~/styles/woo.css?url";
-import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo — the account's WooCommerce stores, and connecting another one.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -6,7 +6,7 @@ import { listSessions, revokeOtherSessions, revokeSession } from "~/services/acc
 import { recordAudit } from "~/services/audit-log.server";
 import styles from "~/styles/woo.css?url";
 import { clientInfo } from "~/utils/client-info.server";
-import { csrfFor, requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, requireAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo/account — the browsers signed in to this account; any of them can be signed out from here.
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -5,7 +5,7 @@ import { prisma } from "~/db.server";
 import { requestPasswordReset, RESET_TOKEN_MINUTES } from "~/services/account-security.server";
 import styles from "~/styles/woo.css?url";
 import { clientInfo } from "~/utils/client-info.server";
-import { csrfFor, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo/forgot — asks for a password reset link by e-mail (same answer whether the account exists).
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -5,7 +5,7 @@ import { prisma } from "~/db.server";
 import { signInWithLimits } from "~/services/account-security.server";
 import styles from "~/styles/woo.css?url";
 import { clientInfo } from "~/utils/client-info.server";
-import { csrfFor, safeNext, sessionCookie, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, safeNext, sessionCookie, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Sign in — Facto" }];

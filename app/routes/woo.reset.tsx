@@ -6,7 +6,7 @@ import { MIN_PASSWORD_LENGTH } from "~/domain/account/password-policy";
 import { resetPassword } from "~/services/account-security.server";
 import styles from "~/styles/woo.css?url";
 import { clientInfo } from "~/utils/client-info.server";
-import { csrfFor, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // /woo/reset?token=… — the e-mailed single-use link: choose a new password (every session ends).
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -6,7 +6,7 @@ import { MIN_PASSWORD_LENGTH } from "~/domain/account/password-policy";
 import { signUpWithLimits, type SignUpErrors } from "~/services/account-security.server";
 import styles from "~/styles/woo.css?url";
 import { clientInfo } from "~/utils/client-info.server";
-import { csrfFor, sessionCookie, verifyCsrf } from "~/utils/woo-auth.server";
+import { csrfFor, sessionCookie, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Create your account — Facto" }];

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { prisma } from "~/db.server";
 import { sendVerificationEmail, verifyEmail } from "~/services/account-security.server";
-import { requireAccount, verifyCsrf } from "~/utils/woo-auth.server";
+import { requireAccount, verifyCsrf } from "~/routes-support/woo-auth.server";
 
 // GET /woo/verify?token=… — the link of the verification e-mail; POST — sends a new one.
 export const loader = async ({ request }: LoaderFunctionArgs) => {

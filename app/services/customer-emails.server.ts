@@ -1,4 +1,5 @@
 import type { Db } from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { defaultTemplate, renderEmail, type EmailKind, type TemplateValues } from "~/domain/email/email-templates";
 import type { Language } from "~/domain/invoice/types";
 import { dec } from "~/domain/money/money";
@@ -34,10 +35,23 @@ export { paymentPageUrl };
  * Returns the row id to send, or null with the reason it is not sent.
  */
 export async function queueCustomerEmail(db: Db, invoiceId: string, kind: EmailKind, step = 0, toOverride?: string): Promise<{ emailId: string | null; reason?: string }> {
-  const invoice = await db.invoice.findUniqueOrThrow({
-    where: { id: invoiceId },
-    select: { shopId: true, kind: true, buyer: true, customer: { select: { email: true } }, shop: { select: { invoiceSender: true, thankYouEmail: true, remindersEnabled: true, twikeyNotifyBeforeCollection: true } } },
-  });
+  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: EMAIL_TARGET_SELECT });
+  return queueCustomerEmailFor(db, invoice, kind, step, toOverride);
+}
+
+/** What the outbox needs of an invoice to decide whether and to whom it e-mails. */
+export const EMAIL_TARGET_SELECT = {
+  id: true,
+  shopId: true,
+  buyer: true,
+  customer: { select: { email: true } },
+  shop: { select: { invoiceSender: true, thankYouEmail: true, remindersEnabled: true, twikeyNotifyBeforeCollection: true } },
+} as const satisfies Prisma.InvoiceSelect;
+export type EmailTarget = Prisma.InvoiceGetPayload<{ select: typeof EMAIL_TARGET_SELECT }>;
+
+/** queueCustomerEmail for an invoice its caller already loaded (the after-issue pipeline). */
+export async function queueCustomerEmailFor(db: Db, invoice: EmailTarget, kind: EmailKind, step = 0, toOverride?: string): Promise<{ emailId: string | null; reason?: string }> {
+  const invoiceId = invoice.id;
   const { shop } = invoice;
   if (shop.invoiceSender === "NONE") return { emailId: null, reason: "the shop sends no e-mails" };
   if ((kind === "INVOICE" || kind === "CREDIT_NOTE" || kind === "REMINDER") && shop.invoiceSender !== "FACTO") return { emailId: null, reason: "the shop platform sends the invoices" };

@@ -28,6 +28,18 @@ export function activeMandate(db: Db, customerId: string) {
 }
 
 /**
+ * A new invoice of a customer with a signed mandate, in a shop that collects automatically (Twikey set
+ * up, auto-collection on), is collected without the merchant asking. Given the loaded invoice.
+ */
+export async function dueForAutoCollection(
+  db: Db,
+  invoice: { kind: string; status: string; customerId: string | null; shop: { twikeyApiKey: string | null; twikeyAutoCollect: boolean } },
+): Promise<boolean> {
+  if (invoice.kind !== "INVOICE" || !invoice.customerId || invoice.status !== "ISSUED" || !invoice.shop.twikeyApiKey || !invoice.shop.twikeyAutoCollect) return false;
+  return Boolean(await activeMandate(db, invoice.customerId));
+}
+
+/**
  * Prepares a mandate for a customer (after checkout, on the payment page, or from the customer's
  * record) and returns Twikey's signing page. B2B when the customer is a business and the shop has a
  * B2B template. With sendInvite Twikey e-mails the invitation itself.
@@ -241,6 +253,9 @@ async function applyTransactionEvent(db: Db, shopId: string, e: TwikeyTransactio
  * `collectionFor = invoice id` (unique) before Twikey is called, with its own id as Idempotency-Key,
  * so a retried job, a second click or a concurrent auto-collection can never debit twice.
  */
+/** How long a collection request in flight belongs to its caller before a retry may take it over. */
+const COLLECTION_LEASE_MS = 30_000;
+
 export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyClient, notify?: (invoiceId: string) => Promise<void>): Promise<{ status: "collecting" | "already-collecting" | "skipped"; reason?: string; transactionId?: string }> {
   const invoice = await db.invoice.findUniqueOrThrow({
     where: { id: invoiceId },
@@ -266,6 +281,15 @@ export async function collectInvoice(db: Db, invoiceId: string, client?: TwikeyC
       if ((error as { code?: string }).code === "P2002") return { status: "already-collecting" };
       throw error;
     }
+  } else {
+    // A line without its Twikey transaction: another caller is requesting it right now, or a job stopped in
+    // between. Only one caller takes it over, and only once it has been left alone for a while: a fresh line is
+    // someone else's (retry later); a stale one is claimed by moving its updatedAt (compare-and-set). Twikey's
+    // idempotency key (the line's id) covers a takeover of a request that did reach Twikey.
+    const inProgress = new AppError("IN_PROGRESS", `The direct debit of ${invoice.formattedNumber} is being requested right now`);
+    if (Date.now() - line.updatedAt.getTime() < COLLECTION_LEASE_MS) throw inProgress;
+    const claimed = await db.payment.updateMany({ where: { id: line.id, externalId: null, updatedAt: line.updatedAt }, data: { updatedAt: new Date() } });
+    if (claimed.count !== 1) throw inProgress;
   }
   const twikey = client ?? (await twikeyForShop(db, invoice.shopId));
   if (!twikey) throw new AppError("SHOP_SETTINGS_INCOMPLETE", "Direct debit is not set up for this shop");

@@ -5,7 +5,7 @@ import { creditorIdentifier, isValidCreditorIdentifier } from "~/domain/sepa/cre
 import { AppError, isAppError } from "~/errors/app-error";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { settleWithEffects, type PaymentEffects } from "./online-payment.server";
-import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
+import { afterInvoiceIssuedById, type AfterIssueDeps } from "./after-invoice-issued.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 
 /** The merchant records a payment Facto could not see (a transfer, cash): amount, date and method. */
@@ -22,8 +22,12 @@ export async function recordManualPayment(db: Db, shopId: string, invoiceId: str
   return settleWithEffects(db, invoiceId, effects);
 }
 
-/** A credit note for what is still uncredited on the invoice (the merchant cancels the sale). */
-export async function creditInvoiceFully(db: Db, shopId: string, invoiceId: string, reason: string, now: Date) {
+/**
+ * A credit note for what is still uncredited on the invoice (the merchant cancels the sale), followed
+ * by the after-issue pipeline like every credit note: documents, PEPPOL or e-mail, the invoice's
+ * settlement, the store's order annotated.
+ */
+export async function creditInvoiceFully(db: Db, shopId: string, invoiceId: string, reason: string, now: Date, afterIssue: AfterIssueDeps) {
   const invoice = await db.invoice.findFirst({ where: { id: invoiceId, shopId, kind: "INVOICE" }, select: { id: true, channel: true, channelOrderId: true, creditNotes: { select: { id: true } } } });
   if (!invoice) throw new AppError("NOT_FOUND", "Invoice not found");
   const result = await issueCreditNote(db, {
@@ -33,7 +37,7 @@ export async function creditInvoiceFully(db: Db, shopId: string, invoiceId: stri
     now,
   });
   if (result.status === "nothing-to-credit") throw new AppError("BAD_REQUEST", result.reason);
-  await ensureInvoiceDocuments(db, result.creditNoteId);
+  await afterInvoiceIssuedById(db, result.creditNoteId, { paidInStore: null }, afterIssue);
   await recordInvoiceEvent(db, { shopId, invoiceId, type: "credit-note.issued", message: `Credited by ${result.formattedNumber}${reason.trim() ? `: ${reason.trim()}` : ""}` });
   return result;
 }

@@ -2,12 +2,13 @@ import type { Db } from "~/db.server";
 import { isAppError } from "~/errors/app-error";
 import { invoiceWithHistory } from "~/models/invoice.server";
 import { enqueue, ensureJob } from "~/queues.server";
-import { paymentPageUrl, queueDocumentEmail, resendDocumentEmail } from "~/services/customer-emails.server";
+import { paymentPageUrl, resendDocumentEmail } from "~/services/customer-emails.server";
+import { afterIssueDeps } from "~/services/after-invoice-issued.server";
 import { creditInvoiceFully, recordManualPayment } from "~/services/invoice-actions.server";
 import { paymentEffects } from "~/services/payment-effects.server";
 import { previewToken } from "~/utils/document-response.server";
 import { accessPointProvider } from "~/integrations/peppol/access-point-provider.server";
-import { buyerParticipantId, PEPPOL_STATE_LABEL, queuePeppolDelivery, requestPeppolDelivery } from "~/services/send-peppol-document.server";
+import { buyerParticipantId, PEPPOL_STATE_LABEL, requestPeppolDelivery } from "~/services/send-peppol-document.server";
 
 /**
  * One invoice as the merchant's admin shows it — in Shopify admin and in Facto's WooCommerce admin
@@ -84,13 +85,9 @@ export async function runInvoiceAction(prisma: Db, shop: { id: string; platform:
       return { ok: true, error: null, message: "Payment recorded" };
     }
     if (intent === "credit") {
-      const credited = await creditInvoiceFully(prisma, shop.id, invoiceId, String(form.get("reason") ?? ""), new Date());
-      // Like every credit note: over PEPPOL to a business on it (decision 018), else (or also) by e-mail.
-      const peppol = await queuePeppolDelivery(prisma, credited.creditNoteId, accessPointProvider()?.name ?? null);
-      if (peppol.queued) await ensureJob("peppol-send", { invoiceId: credited.creditNoteId });
-      const { emailId } = peppol.emailNow ? await queueDocumentEmail(prisma, credited.creditNoteId, "CREDIT_NOTE") : { emailId: null };
-      if (emailId) await enqueue("send-email", { emailId });
-      await enqueue("annotate-order", { invoiceId: credited.creditNoteId }); // the order shows its credit note (and the status "credited")
+      // The after-issue pipeline like every credit note: PEPPOL to a business (decision 018), else (or also)
+      // e-mail, the invoice settled, the order annotated with its credit note (and the status "credited").
+      const credited = await creditInvoiceFully(prisma, shop.id, invoiceId, String(form.get("reason") ?? ""), new Date(), afterIssueDeps(enqueue));
       return { ok: true, error: null, message: `Credit note ${credited.formattedNumber} issued` };
     }
     if (intent === "collect") {

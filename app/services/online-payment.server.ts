@@ -9,16 +9,20 @@ import { logger } from "~/logger.server";
 import { decryptSecret } from "~/utils/encryption.server";
 import { recordInvoiceEvent, settleInvoicePayments, type Settlement } from "./settle-invoice-payments.server";
 
-/** What happens after a payment changed an invoice: the store learns it is paid, the customer is thanked. */
+/**
+ * What happens after a payment changed an invoice: the store learns it is paid, the customer is
+ * thanked. Every member is required (decision 024): a caller that has no use for one passes a function
+ * that says so, never nothing.
+ */
 export interface PaymentEffects {
   /** Marks the store order paid (Shopify orderMarkAsPaid); a job, retried. */
   enqueueOrderPaid: (invoiceId: string) => Promise<void>;
   /** Queues the thank-you e-mail when the shop wants one. */
   enqueueThankYou: (invoiceId: string) => Promise<void>;
-  /** E-mails the merchant (a chargeback). When absent the notice stays due and the next sync that has it sends it. */
-  notifyMerchant?: (shopId: string, subject: string, text: string) => Promise<void>;
+  /** E-mails the merchant (a chargeback). When it throws the notice stays due and the next sync sends it. */
+  notifyMerchant: (shopId: string, subject: string, text: string) => Promise<void>;
   /** Writes the invoice's status to the store order again (Facto's own metafield), after a reversal. */
-  enqueueStoreStatus?: (invoiceId: string) => Promise<void>;
+  enqueueStoreStatus: (invoiceId: string) => Promise<void>;
 }
 
 /** A shop's Mollie connection, or null when the merchant has not configured online payment. */
@@ -194,7 +198,7 @@ export async function syncMolliePayment(db: Db, shopId: string, molliePaymentId:
   const settlement = await settleWithEffects(db, line.invoiceId, effects, chargebackChanged && dec(chargedBack).greaterThan(line.amountChargedBack.toFixed(2)) ? "chargeback" : "refund");
   // A refund or chargeback moved the invoice in or out of PAID: Facto's status on the store order follows
   // (the store's own payment status is the merchant's; docs/decisions/013).
-  if ((refundChanged || chargebackChanged) && effects.enqueueStoreStatus && (settlement.reversed || settlement.becamePaid)) await effects.enqueueStoreStatus(line.invoiceId);
+  if ((refundChanged || chargebackChanged) && (settlement.reversed || settlement.becamePaid)) await effects.enqueueStoreStatus(line.invoiceId);
   await notifyMerchantOfChargebacks(db, line.id, effects);
   return { status: STATUS_TEXT[status], invoiceId: line.invoiceId, settlement };
 }
@@ -290,7 +294,6 @@ async function recordMollieChargebacks(db: Db, c: ReversalContext, chargebacks: 
  * retried job sends it).
  */
 async function notifyMerchantOfChargebacks(db: Db, paymentId: string, effects: PaymentEffects): Promise<void> {
-  if (!effects.notifyMerchant) return;
   const due = await db.paymentReversal.findMany({ where: { paymentId, kind: "CHARGEBACK", merchantNotifiedAt: null }, orderBy: { occurredAt: "asc" } });
   for (const row of due) {
     const claimed = await db.paymentReversal.updateMany({ where: { id: row.id, merchantNotifiedAt: null }, data: { merchantNotifiedAt: new Date() } });

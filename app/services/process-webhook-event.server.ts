@@ -15,35 +15,37 @@ import { WooOrderPayload, WooRefundPayload } from "~/integrations/woocommerce/or
 import { mapWooRefund } from "~/integrations/woocommerce/map-woo-refund";
 import type { ChannelRefund } from "~/domain/invoice/types";
 import { exportCustomerData } from "./export-customer-data.server";
-import { paymentMethodLabel, recordChannelPayment } from "./record-channel-payment.server";
+import { CHANNEL_PAYMENT_SELECT, paymentMethodLabel, recordChannelPayment } from "./record-channel-payment.server";
+import { afterInvoiceIssuedById, type AfterIssueDeps } from "./after-invoice-issued.server";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
-import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
 import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
 import { endUnsignedMandate } from "./direct-debit.server";
 import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
-import { settleInvoicePayments } from "./settle-invoice-payments.server";
-import { recordSale } from "./stock.server";
 
+/**
+ * What processing an inbox row needs from outside. Every collaborator is required: a worker that
+ * forgot one does not compile, instead of issuing invoices whose store is never told (decision 024).
+ */
 export interface ProcessDeps {
   now: () => Date;
   /** Checks a buyer's VAT number in VIES (a retryable error when VIES cannot answer now). */
-  checkVat?: BuyerVatCheck;
-  /** Schedules the write-back of the invoice number to the store. */
-  enqueueOrderTagging: (invoiceId: string) => Promise<void>;
-  /** An invoice or credit note has its documents: e-mail it to the customer (when Facto sends them). */
-  afterDocuments?: (invoiceId: string, kind: "INVOICE" | "CREDIT_NOTE") => Promise<void>;
+  checkVat: BuyerVatCheck;
+  /** What follows an issued invoice or credit note (after-invoice-issued.server.ts). */
+  afterIssue: AfterIssueDeps;
   /** What a payment that settles an invoice sets off (store write-back, thank-you e-mail). */
-  payments?: PaymentEffects;
+  payments: PaymentEffects;
   /** Reads the shop's Twikey feeds (mandates, transactions) and applies them. */
-  readTwikeyFeeds?: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
+  readTwikeyFeeds: (shopId: string) => Promise<{ mandates: number; transactions: number }>;
   /** Fetches, stores and applies a document received over PEPPOL (decision 018). */
-  receivePeppolDocument?: (shopId: string, providerDocumentId: string) => Promise<string>;
+  receivePeppolDocument: (shopId: string, providerDocumentId: string) => Promise<string>;
+  /** Reads and imports the new transactions of a followed Ponto account (its webhook said there are some). */
+  readPontoTransactions: (shopId: string, pontoAccountId: string) => Promise<string>;
   /** Puts an inbox row back on the queue (an order's other webhooks held for its VAT, once it is invoiced). */
-  requeueEvent?: (eventId: string) => Promise<void>;
+  requeueEvent: (eventId: string) => Promise<void>;
   /** Reads one refund of a WooCommerce order (its lines are not in the webhook). */
-  wooRefund?: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
+  wooRefund: (shopId: string, orderId: string, refundId: string) => Promise<WooRefundPayload>;
 }
 
 export interface ProcessOutcome {
@@ -134,7 +136,7 @@ async function releaseInvoicedHolds(db: Db, shopId: string, invoiceId: string, d
   });
   if (held.length === 0) return;
   await db.webhookEvent.updateMany({ where: { id: { in: held.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
-  for (const e of held) await deps.requeueEvent?.(e.id);
+  for (const e of held) await deps.requeueEvent(e.id);
 }
 
 /** The merchant's "Issue as computed by Facto" on a held row reaches issueInvoice. */
@@ -152,16 +154,11 @@ const handleOrder: Handler = async (db, event, deps) => {
     throw new AppError("UPSTREAM_REJECTED", reason);
   }
   if (event.shop.customerDataDeniedAt) await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
-  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...asComputed(event), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
-  await recordSale(db, issued.invoiceId);
-  if (payload.financial_status === "paid") {
-    // Paid in Shopify's checkout: recorded before the documents are rendered, so they say "Paid".
-    const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
-    await recordChannelPayment(db, issued.invoiceId, { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) });
-  }
-  await ensureInvoiceDocuments(db, issued.invoiceId);
-  await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
-  await deps.enqueueOrderTagging(issued.invoiceId);
+  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...asComputed(event), checkVat: deps.checkVat });
+  // Paid in Shopify's checkout: the pipeline records it before the documents are rendered, so they say "Paid".
+  const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
+  const paidInStore = payload.financial_status === "paid" ? { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) } : null;
+  await afterInvoiceIssuedById(db, issued.invoiceId, { paidInStore }, deps.afterIssue);
   return {
     status: "PROCESSED",
     invoiceId: issued.invoiceId,
@@ -193,10 +190,7 @@ const handleCredit = (toRefund: (payload: unknown) => ChannelRefund): Handler =>
   const refund = toRefund(event.payload);
   const result = await issueCreditNote(db, { shopId: event.shopId, channel: "SHOPIFY", refund, now: deps.now() });
   if (result.status === "nothing-to-credit") return { status: "IGNORED", note: result.reason };
-  await ensureInvoiceDocuments(db, result.creditNoteId);
-  await deps.afterDocuments?.(result.creditNoteId, "CREDIT_NOTE");
-  await settleAfterCredit(db, result.creditNoteId);
-  await deps.enqueueOrderTagging(result.creditNoteId);
+  await afterInvoiceIssuedById(db, result.creditNoteId, { paidInStore: null }, deps.afterIssue);
   return { status: "PROCESSED", invoiceId: result.creditNoteId, ...(result.status === "already-issued" ? { note: `already credited by ${result.formattedNumber}` } : {}) };
 };
 
@@ -266,7 +260,7 @@ export function wooInvoiceDue(trigger: "ORDER_CREATED" | "ORDER_PAID" | "ORDER_F
 
 const handleWooOrder: Handler = async (db, event, deps) => {
   const payload = WooOrderPayload.parse(event.payload);
-  const existing = await db.invoice.findFirst({ where: { shopId: event.shopId, channel: "WOOCOMMERCE", kind: "INVOICE", channelOrderId: payload.id }, select: { id: true, formattedNumber: true } });
+  const existing = await db.invoice.findFirst({ where: { shopId: event.shopId, channel: "WOOCOMMERCE", kind: "INVOICE", channelOrderId: payload.id }, select: { ...CHANNEL_PAYMENT_SELECT, formattedNumber: true } });
   const notes: string[] = [];
   let invoiceId = existing?.id;
   if (!existing) {
@@ -274,17 +268,13 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     if (!due.due) return { status: "IGNORED", note: due.reason };
     const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
-    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), ...(deps.checkVat ? { checkVat: deps.checkVat } : {}) });
+    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat });
     invoiceId = issued.invoiceId;
-    await recordSale(db, issued.invoiceId);
-    if (wooPaid(payload)) await recordChannelPayment(db, issued.invoiceId, wooPayment(payload));
-    await ensureInvoiceDocuments(db, issued.invoiceId);
-    await deps.afterDocuments?.(issued.invoiceId, "INVOICE");
-    await deps.enqueueOrderTagging(issued.invoiceId);
+    await afterInvoiceIssuedById(db, issued.invoiceId, { paidInStore: wooPaid(payload) ? wooPayment(payload) : null }, deps.afterIssue);
     if (!issued.created) notes.push(`order already invoiced as ${issued.formattedNumber}`);
   } else if (wooPaid(payload)) {
     // Paid later in WooCommerce (bank transfer confirmed by the owner, a gateway's callback...).
-    if (await recordChannelPayment(db, existing.id, wooPayment(payload))) notes.push("paid in the store");
+    if ((await recordChannelPayment(db, existing, wooPayment(payload)))?.becamePaid) notes.push("paid in the store");
   }
 
   // Refunds (order.updated lists them): each becomes its credit note, once.
@@ -294,16 +284,14 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     for (const listed of payload.refunds) {
       const credited = await db.invoice.findFirst({ where: { shopId: event.shopId, channel: "WOOCOMMERCE", kind: "CREDIT_NOTE", sourceId: `refund:${listed.id}` }, select: { formattedNumber: true } });
       if (credited) continue;
-      if (!deps.wooRefund) throw new Error("no WooCommerce client to read refunds with");
       const refund = mapWooRefund(payload.id, await deps.wooRefund(event.shopId, payload.id, listed.id), payload.prices_include_tax, { netShareOfGross: share });
       const result = await issueCreditNote(db, { shopId: event.shopId, channel: "WOOCOMMERCE", refund, now: deps.now() });
       if (result.status === "nothing-to-credit") {
         notes.push(`refund ${listed.id}: ${result.reason}`);
         continue;
       }
-      await ensureInvoiceDocuments(db, result.creditNoteId);
-      await deps.afterDocuments?.(result.creditNoteId, "CREDIT_NOTE");
-      await settleAfterCredit(db, result.creditNoteId);
+      // The same pipeline as every credit note: also the store write-back WooCommerce credit notes used to miss.
+      await afterInvoiceIssuedById(db, result.creditNoteId, { paidInStore: null }, deps.afterIssue);
       notes.push(`refund ${listed.id} credited by ${result.formattedNumber}`);
     }
   }
@@ -327,18 +315,11 @@ const MOLLIE_HANDLERS: Record<string, Handler> = {
   // Mollie's webhook only says "look at payment tr_…": the payment is fetched and its state recorded.
   payment: async (db, event, deps) => {
     const { id } = MolliePaymentHint.parse(event.payload);
-    const noEffects: PaymentEffects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} };
-    const result = await syncMolliePayment(db, event.shopId, id, deps.payments ?? noEffects);
+    const result = await syncMolliePayment(db, event.shopId, id, deps.payments);
     if (!result.invoiceId) return { status: "IGNORED", note: result.status };
     return { status: "PROCESSED", invoiceId: result.invoiceId, note: `payment ${id} ${result.status}` };
   },
 };
-
-/** A credit note lowers what the customer owes on its invoice. */
-async function settleAfterCredit(db: Db, creditNoteId: string) {
-  const note = await db.invoice.findUnique({ where: { id: creditNoteId }, select: { originalInvoiceId: true } });
-  if (note?.originalInvoiceId) await settleInvoicePayments(db, note.originalInvoiceId);
-}
 
 /** Twikey's webhook query (GET, no body), stored as its parameters: only what Facto acts on is read. */
 const TwikeyHint = z.object({ type: z.string().optional(), event: z.string().optional(), reason: z.string().optional(), mandateNumber: z.string().max(100).optional() }).loose();
@@ -346,7 +327,6 @@ const TwikeyHint = z.object({ type: z.string().optional(), event: z.string().opt
 const TWIKEY_HANDLERS: Record<string, Handler> = {
   // A webhook is a trigger: read both feeds from their saved positions.
   feed: async (db, event, deps) => {
-    if (!deps.readTwikeyFeeds) throw new Error("no Twikey feed reader");
     // `Invite` with reason removed|expired: an unsigned mandate ended (it never shows in the feed).
     const params = TwikeyHint.parse(event.payload);
     let ended = "";
@@ -362,10 +342,19 @@ const TWIKEY_HANDLERS: Record<string, Handler> = {
 const PEPPOL_HANDLERS: Record<string, Handler> = {
   // The provider's webhook only names the document: it is fetched with Facto's credentials.
   "document.received": async (_db, event, deps) => {
-    if (!deps.receivePeppolDocument) throw new Error("no PEPPOL document reader");
     const { documentId } = z.object({ documentId: z.string().min(1).max(200) }).parse(event.payload);
     return { status: "PROCESSED", note: await deps.receivePeppolDocument(event.shopId, documentId) };
   },
 };
 
-const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS, PEPPOL: PEPPOL_HANDLERS };
+const PontoAccountEvent = z.object({ data: z.object({ relationships: z.object({ account: z.object({ data: z.object({ id: z.string().min(1).max(100) }) }) }).loose() }) });
+
+const PONTO_HANDLERS: Record<string, Handler> = {
+  // Ponto synchronised the account and found new transactions (decision 027): they are read and imported.
+  "pontoConnect.account.transactionsCreated": async (_db, event, deps) => {
+    const accountId = PontoAccountEvent.parse(event.payload).data.relationships.account.data.id;
+    return { status: "PROCESSED", note: await deps.readPontoTransactions(event.shopId, accountId) };
+  },
+};
+
+const HANDLERS: Partial<Record<string, Record<string, Handler>>> = { SHOPIFY: SHOPIFY_HANDLERS, WOOCOMMERCE: WOO_HANDLERS, MOLLIE: MOLLIE_HANDLERS, TWIKEY: TWIKEY_HANDLERS, PEPPOL: PEPPOL_HANDLERS, PONTO: PONTO_HANDLERS };

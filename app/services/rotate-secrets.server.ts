@@ -12,6 +12,7 @@ export const ENCRYPTED_COLUMNS = [
   { table: "Shop", key: "id", columns: ["mollieApiKey", "twikeyApiKey", "twikeyWebsiteKey"] },
   { table: "WooConnection", key: "id", columns: ["consumerKey", "consumerSecret", "webhookSecret"] },
   { table: "Session", key: "id", columns: ["accessToken", "refreshToken"] },
+  { table: "PontoConnection", key: "id", columns: ["accessToken", "refreshToken", "pkceVerifier"] },
 ] as const;
 
 export interface RotationReport {

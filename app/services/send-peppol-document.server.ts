@@ -1,4 +1,5 @@
 import type { Db } from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { BILLING_PROCESS_ID, documentTypeIdFor } from "~/domain/peppol/document-types";
 import { deriveParticipantId, parseParticipantId } from "~/domain/peppol/participant-id";
 import { AppError, isAppError } from "~/errors/app-error";
@@ -7,6 +8,15 @@ import { logger } from "~/logger.server";
 import { lookupParticipant, type LookupDeps } from "./peppol-lookup.server";
 
 const FINAL = ["DELIVERED", "ACKNOWLEDGED", "REJECTED", "FAILED", "NOT_ON_PEPPOL"] as const;
+
+/** What the PEPPOL decision needs of a document (its caller loads it: the after-issue pipeline). */
+export const PEPPOL_TARGET_SELECT = {
+  id: true,
+  shopId: true,
+  buyer: true,
+  shop: { select: { peppolMode: true, peppolEmail: true, peppolRegistration: true, peppolProviderCompanyId: true } },
+} as const satisfies Prisma.InvoiceSelect;
+export type PeppolTarget = Prisma.InvoiceGetPayload<{ select: typeof PEPPOL_TARGET_SELECT }>;
 
 /**
  * After a document is rendered: does it go over PEPPOL? Yes when the shop sends automatically, a
@@ -17,14 +27,11 @@ const FINAL = ["DELIVERED", "ACKNOWLEDGED", "REJECTED", "FAILED", "NOT_ON_PEPPOL
  */
 export async function queuePeppolDelivery(
   db: Db,
-  invoiceId: string,
+  invoice: PeppolTarget,
   providerName: string | null,
 ): Promise<{ queued: boolean; emailNow: boolean }> {
   if (!providerName) return { queued: false, emailNow: true };
-  const invoice = await db.invoice.findUniqueOrThrow({
-    where: { id: invoiceId },
-    select: { shopId: true, buyer: true, shop: { select: { peppolMode: true, peppolEmail: true, peppolRegistration: true, peppolProviderCompanyId: true } } },
-  });
+  const invoiceId = invoice.id;
   const shop = invoice.shop;
   if (shop.peppolMode !== "AUTOMATIC" || shop.peppolRegistration !== "ACTIVE" || !shop.peppolProviderCompanyId) return { queued: false, emailNow: true };
   const recipient = buyerParticipantId(invoice.buyer);

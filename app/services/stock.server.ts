@@ -73,13 +73,22 @@ export async function adjustStock(db: Db, shopId: string, input: z.infer<typeof 
   });
 }
 
+/** What a sale needs of the issued invoice (the after-issue pipeline loads it once). */
+export interface SoldInvoice {
+  id: string;
+  shopId: string;
+  kind: "INVOICE" | "CREDIT_NOTE";
+  formattedNumber: string;
+  lines: { sku: string | null; quantity: { toString(): string } }[];
+}
+
 /**
  * A sale: each invoice line with a SKU Facto keeps stock for takes its quantity off — once per invoice
  * and item (a retried job does nothing twice). The store took the sale off its own count, so the
  * store's expected quantity goes down too and nothing needs writing.
  */
-export async function recordSale(db: Db, invoiceId: string): Promise<number> {
-  const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { shopId: true, kind: true, formattedNumber: true, lines: { select: { sku: true, quantity: true } } } });
+export async function recordSale(db: Db, invoice: SoldInvoice): Promise<number> {
+  const invoiceId = invoice.id;
   if (invoice.kind !== "INVOICE") return 0;
   const sold = new Map<string, number>();
   for (const line of invoice.lines) {

@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import type { ShopSettingsInput } from "~/domain/shop/shop-settings";
-import type { ViesClient } from "~/integrations/vies/vies-client.server";
+import { env } from "~/env.server";
+import { createViesClient, type ViesClient } from "~/integrations/vies/vies-client.server";
 import { logger } from "~/logger.server";
 import { HoldReason, releaseHeldEvents } from "./held-orders.server";
 
@@ -25,6 +26,11 @@ export async function updateShopSettings(
   for (const id of waiting) await requeue(id);
   logger.info({ shopId, requeued: waiting.length }, "shop settings saved");
   return { requeued: waiting.length };
+}
+
+/** The seller's VAT number checked in VIES (the configured service): what the settings pages call. */
+export function checkSellerVatInVies(vatNumber: string) {
+  return checkSellerVatNumber(vatNumber, createViesClient({ baseUrl: env().VIES_BASE_URL }));
 }
 
 /**

@@ -9,27 +9,55 @@ import type { AddressInfo } from "node:net";
  *   `actionFailure("Unauthorized")` (utils/auth-middleware.ts).
  * - POST /api/v1/:companyId/send (api/send-document.ts `_sendDocumentMinimal`): body per
  *   utils/parsing/send-document.ts (`recipient`, `documentType`, `document`, optional `email`,
- *   `doctypeId`, `processId`); `documentType: "xml"` takes the XML string as is. A failed PEPPOL
- *   delivery without e-mail fallback answers 422 "Failed to send document over Peppol network. …";
- *   with `email.when = on_peppol_failure` it answers 200 with sentOverPeppol false. Success answers
+ *   `doctypeId`, `processId`); `documentType: "xml"` takes the XML string as is (an unparsable one:
+ *   400 "Document could not be parsed.", l.580). A failed PEPPOL delivery without e-mail fallback
+ *   answers 422 "Failed to send document over Peppol network. <context>" (l.655-668, 688-700); with
+ *   `email.when = on_peppol_failure` it answers 200 with sentOverPeppol false. Success answers
  *   `{ success, teamId, companyId, id, peppolMessageId, envelopeId, sentOverPeppol, sentOverEmail,
- *   emailRecipients }`. There is no idempotency key: sending twice transmits twice (counted in `sends`).
- * - POST /api/v1/verify (api/recipients/verify.ts): `{ peppolAddress }` → `{ success, isValid,
+ *   emailRecipients, additionalPeppolFailureContext? }` (l.835-850). There is no idempotency key:
+ *   sending twice transmits twice (counted in `transmissions`).
+ * - POST /api/v1/verify (api/recipients/verify.ts l.58-99): `{ peppolAddress }` → `{ success, isValid,
  *   smpUrl, serviceMetadataReferences, smpHostnames, supportedDocuments[{ name, docTypeId }] }`;
- *   `{ success: true, isValid: false }` when discovery fails.
+ *   `{ success: true, isValid: false }` when discovery fails (l.97-99).
  * - POST /api/v1/companies (api/companies/create-company.ts) → `{ success, company, verificationUrl,
- *   verificationLogId }`; GET /api/v1/companies/:companyId (api/companies/get-company.ts) → `{ success, company }`.
- * - POST /api/v1/webhooks `{ url, companyId? }` (api/webhooks/create-webhook.ts); webhooks are plain
+ *   verificationLogId }` (l.96-102; the URL is `${BASE_URL}/company-verification/${log.id}/verify`,
+ *   data/company-verification.ts l.229); GET /api/v1/companies/:companyId (api/companies/get-company.ts)
+ *   → `{ success, company }`; GET /api/v1/companies?enterpriseNumber=&vatNumber= (get-companies.ts
+ *   l.28-37, 62-69) → `{ success, companies }`; PUT /api/v1/companies/:companyId (update-company.ts
+ *   l.43-66) → `{ success, company }`; POST /api/v1/companies/:companyId/verify (verify-company.ts
+ *   l.40-65) → `{ success, verificationUrl, verificationLogId }` (a new verification log).
+ * - Refusals of a company (create-company.ts l.115-120, update-company.ts l.90-93: a UserFacingError
+ *   answers 400 with its message): the checks of data/companies.ts l.132-137 (VAT number without a
+ *   country prefix, or of another country) and utils/identifier-validation.ts l.9-69, 106-145 (Belgian
+ *   enterprise and VAT numbers: 10 digits, starting 0 or 1, mod-97 check digits), with their messages.
+ *   Recommand does not refuse a second company with the same numbers (companies.ts l.147-165 inserts
+ *   without a uniqueness check): registering twice makes two companies — Facto must not.
+ * - The identity check (data/company-verification.ts finalizeCompanyVerification l.85-203): when it
+ *   succeeds Recommand registers the company's identifiers in its SMP (a receiving company only,
+ *   utils/playground.ts l.21-37); if an identifier is registered with another SMP already, the
+ *   registration fails with "Failed to register company identifier …, it might already be registered
+ *   with another SMP (<hostnames>). …" (data/phoss-smp/index.ts l.97-111), the company stays unverified
+ *   and the verification log gets status "error" with that message (company-verification.ts l.133-151).
+ *   GET /api/v1/companies/verification/:logId/status (get-verification-status.ts, no API auth: its own
+ *   public status page calls it) → `{ success, status, errorMessage, companyName, companyId }`.
+ *   This fake models a team whose SMP registration waits for the identity check (verificationRequirements
+ *   "strict"); "another SMP" = the participant is registered in the fake PEPPOL network.
+ * - POST /api/v1/webhooks `{ url, companyId? }` (api/webhooks/create-webhook.ts; an internal failure
+ *   answers 500 "Could not create webhook", l.63); GET /api/v1/webhooks?companyId= (get-webhooks.ts
+ *   l.55-59: the company's and the team-wide ones) → `{ success, webhooks }`; webhooks are plain
  *   JSON POSTs `{ eventType, ...data }` without signature (data/webhooks.ts callWebhooks);
  *   `document.received` carries documentId, teamId, companyId (data/receive-document.ts l.110).
- * - GET /api/v1/inbox (unread incoming, without xml/parsed: api/documents/get-inbox.ts),
- *   GET /api/v1/documents (query companyId, direction, search — `ilike` on the search text that holds
- *   the document number: data/transmitted-documents.ts l.144), GET /api/v1/documents/:documentId,
- *   POST /api/v1/documents/:documentId/mark-as-read `{ read }`.
+ * - GET /api/v1/inbox (unread incoming, without xml/parsed: api/documents/get-inbox.ts l.28-29, 67-69),
+ *   GET /api/v1/documents (api/documents/list-documents.ts l.45-65, 114-150: query companyId,
+ *   direction, search — `ilike` on the search text that holds the document number:
+ *   data/transmitted-documents.ts l.144; `{ success, documents, pagination }`),
+ *   GET /api/v1/documents/:documentId, POST /api/v1/documents/:documentId/mark-as-read `{ read = true }`
+ *   (api/documents/mark-as-read.ts l.42, 73).
  * - Playground: `0208:1234567894` and `404:404` simulate an unreachable recipient (data/playground/simulate-ap.ts).
  * Guessed: the failure body `{ success: false, errors: { root: [message] } }` (`actionFailure` lives in
  * @recommand/lib, not public). Reachability comes from the fake PEPPOL network when one is given.
- * Test controls (not Recommand's): setOutage, setSlowMs, failNextDelivery, verifyCompany,
+ * Test controls (not Recommand's): setOutage, setSlowMs, failNextDelivery, verifyCompany (the merchant
+ * completes the identity check: verified, or "error" when another SMP holds the id), failNextWebhookCreation,
  * receiveDocument (delivers an incoming document and calls the webhooks), rejectByReceiver.
  */
 export interface FakeRecommandDocument {
@@ -87,7 +115,12 @@ export interface FakeRecommand {
   setOutage: (on: boolean) => void;
   setSlowMs: (ms: number) => void;
   failNextDelivery: (reason: string) => void;
-  verifyCompany: (companyId: string) => void;
+  /** The merchant completes the identity check of the company's latest verification link. */
+  verifyCompany: (companyId: string) => { status: "verified" | "error"; errorMessage: string | null };
+  verificationLogs: Map<string, { id: string; companyId: string; status: string; errorMessage: string | null }>;
+  failNextWebhookCreation: () => void;
+  /** Requests per "METHOD /path" (without query), for tests that count calls. */
+  requests: string[];
   addCompany: (c: Partial<FakeRecommandCompany> & { name: string }) => FakeRecommandCompany;
   receiveDocument: (input: { companyId: string; senderId: string; xml: string; docTypeId: string; processId: string }) => Promise<FakeRecommandDocument>;
   rejectByReceiver: (sentDocumentId: string, reason: string) => Promise<FakeRecommandDocument>;
@@ -116,7 +149,61 @@ export async function startFakeRecommand(options: {
   let outage = false;
   let slowMs = 0;
   let nextFailure: string | null = null;
+  let failWebhookCreation = false;
   let baseUrl = "";
+  const verificationLogs: FakeRecommand["verificationLogs"] = new Map();
+  const requests: string[] = [];
+
+  function newVerificationLog(companyId: string) {
+    // company-verification.ts l.205-231: a log in status "opened" (db/schema.ts l.269-280) and its URL.
+    const log = { id: `cvl_${randomUUID().replace(/-/g, "").slice(0, 26)}`, companyId, status: "opened", errorMessage: null as string | null };
+    verificationLogs.set(log.id, log);
+    return { log, verificationUrl: `${baseUrl}/company-verification/${log.id}/verify` };
+  }
+
+  /** The refusals of data/companies.ts l.123-145 and utils/identifier-validation.ts, with their messages; null = accepted. */
+  function refuseIdentifiers(country: string, vatNumber: string | null, enterpriseNumber: string | null): string | null {
+    if (vatNumber && !/^[A-Z]{2}/.test(vatNumber)) return "VAT number must start with a country code (e.g. BE, NL, DE)";
+    if (vatNumber && vatNumber.substring(0, 2) !== country.toUpperCase()) return `VAT number country code (${vatNumber.substring(0, 2)}) does not match the selected country (${country})`;
+    if (country !== "BE") return null;
+    const belgian = (digits: string, label: string, prefix: string) => {
+      if (!/^\d{10}$/.test(digits)) return `${label} must ${prefix ? `have exactly 10 digits after the ${prefix} prefix` : "be exactly 10 digits"} (got ${digits.length})`;
+      if (digits[0] !== "0" && digits[0] !== "1") return `${label} must start with ${prefix ? "BE0 or BE1" : "0 or 1"}`;
+      if (Number(digits.slice(8)) !== 97 - (Number(digits.slice(0, 8)) % 97)) return `${label} has an invalid check digit`;
+      return null;
+    };
+    if (vatNumber) {
+      const problem = belgian(vatNumber.slice(2), "Belgian VAT number", "BE");
+      if (problem) return problem;
+    }
+    if (enterpriseNumber) return belgian(enterpriseNumber, "Belgian enterprise number", "");
+    return null;
+  }
+
+  /** finalizeCompanyVerification (company-verification.ts l.85-203) for a completed identity check. */
+  function verifyCompany(companyId: string) {
+    const company = companies.get(companyId);
+    if (!company) throw new Error(`fake Recommand: no company ${companyId}`);
+    const log = [...verificationLogs.values()].filter((l) => l.companyId === companyId).at(-1) ?? newVerificationLog(companyId).log;
+    if (company.isSmpRecipient && !company.isVerified) {
+      // upsertCompanyRegistrations → registerCompanyIdentifier for 0208 and 9925 (phoss-smp/index.ts l.16-30, 66-111).
+      const ids = [company.enterpriseNumber ? `0208:${company.enterpriseNumber}` : null, company.vatNumber ? `9925:${company.vatNumber}` : null].filter((x): x is string => !!x);
+      const INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1";
+      const taken = ids.find((id) => options.network?.isRegistered(id, INVOICE));
+      if (taken) {
+        const host = options.network?.smpUrl ? new URL(options.network.smpUrl).hostname : null;
+        log.status = "error";
+        log.errorMessage = host
+          ? `Failed to register company identifier ${taken}, it might already be registered with another SMP (${host}). Please revoke your registration with the other SMP and try again. Feel free to contact support@recommand.eu if you are unsure about how to proceed.`
+          : `Failed to register company identifier ${taken}, it might already be registered with another SMP. Please ensure this is not the case. Feel free to contact support@recommand.eu if you are unsure about how to proceed.`;
+        return { status: "error" as const, errorMessage: log.errorMessage };
+      }
+    }
+    company.isVerified = true;
+    log.status = "verified";
+    log.errorMessage = null;
+    return { status: "verified" as const, errorMessage: null };
+  }
 
   const now = () => new Date().toISOString();
   const failure = (res: ServerResponse, status: number, message: string) => json(res, status, { success: false, errors: { root: [message] } });
@@ -193,6 +280,16 @@ export async function startFakeRecommand(options: {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://x");
     const body = await readBody(req);
+    requests.push(`${req.method} ${url.pathname}`);
+    let m: RegExpExecArray | null;
+    // get-verification-status.ts l.19-24: no team auth (Recommand's public status page calls it).
+    if (req.method === "GET" && (m = /^\/api\/v1\/companies\/verification\/([^/]+)\/status$/.exec(url.pathname))) {
+      const log = verificationLogs.get(decodeURIComponent(m[1]!));
+      if (!log) return failure(res, 404, "Company verification log not found");
+      const company = companies.get(log.companyId);
+      if (!company) return failure(res, 404, "Company not found");
+      return json(res, 200, { success: true, status: log.status, errorMessage: log.errorMessage, companyName: company.name, companyId: company.id });
+    }
     const authHeader = req.headers.authorization?.split(" ");
     const creds = authHeader?.[0] === "Basic" && authHeader[1] ? Buffer.from(authHeader[1], "base64").toString("utf8").split(":") : [];
     if (creds[0] !== apiKey || creds[1] !== apiSecret) return failure(res, 401, "Unauthorized");
@@ -206,7 +303,6 @@ export async function startFakeRecommand(options: {
       }
     }
     const path = url.pathname;
-    let m: RegExpExecArray | null;
 
     if (req.method === "POST" && (m = /^\/api\/v1\/([^/]+)\/send$/.exec(path)) && m[1] !== "documents") {
       const companyId = decodeURIComponent(m[1]!);
@@ -294,10 +390,12 @@ export async function startFakeRecommand(options: {
       for (const field of ["name", "address", "postalCode", "city", "country"]) {
         if (typeof input[field] !== "string") return failure(res, 400, `Invalid request data: ${field} is required`);
       }
-      let enterpriseNumber = typeof input.enterpriseNumber === "string" ? input.enterpriseNumber.replace(/[^0-9A-Za-z]/g, "") : null;
-      const vatNumber = typeof input.vatNumber === "string" ? input.vatNumber.replace(/[^0-9A-Za-z]/g, "").toUpperCase() : null;
-      // create-company.ts: a Belgian company's enterprise number is inferred from its VAT number.
+      let enterpriseNumber = typeof input.enterpriseNumber === "string" ? input.enterpriseNumber.replace(/[^0-9A-Za-z]/g, "") || null : null;
+      const vatNumber = typeof input.vatNumber === "string" ? input.vatNumber.replace(/[^0-9A-Za-z]/g, "").toUpperCase() || null : null;
+      // create-company.ts l.73-84: a Belgian company's enterprise number is inferred from its VAT number.
       if (!enterpriseNumber && vatNumber && input.country === "BE") enterpriseNumber = vatNumber.replace(/^BE/, "");
+      const refusal = refuseIdentifiers(input.country as string, vatNumber, enterpriseNumber);
+      if (refusal) return failure(res, 400, refusal);
       const company = addCompany({
         name: input.name as string,
         address: input.address as string,
@@ -309,7 +407,45 @@ export async function startFakeRecommand(options: {
         email: typeof input.email === "string" && input.email ? input.email : null,
         isSmpRecipient: input.isSmpRecipient !== false,
       });
-      return json(res, 200, { success: true, company, verificationUrl: `${baseUrl}/company-verification/${company.id}/verify`, verificationLogId: `cvl_${company.id}` });
+      const { log, verificationUrl } = newVerificationLog(company.id);
+      return json(res, 200, { success: true, company, verificationUrl, verificationLogId: log.id });
+    }
+
+    if (req.method === "GET" && path === "/api/v1/companies") {
+      const en = url.searchParams.get("enterpriseNumber")?.replace(/[^0-9A-Za-z]/g, "").toUpperCase();
+      const vat = url.searchParams.get("vatNumber")?.replace(/[^0-9A-Za-z]/g, "").toUpperCase();
+      const found = [...companies.values()].filter((c) => (!en || c.enterpriseNumber?.toUpperCase() === en) && (!vat || c.vatNumber === vat));
+      return json(res, 200, { success: true, companies: found });
+    }
+
+    if (req.method === "PUT" && (m = /^\/api\/v1\/companies\/([^/]+)$/.exec(path))) {
+      const company = companies.get(decodeURIComponent(m[1]!));
+      if (!company) return failure(res, 404, "Company not found");
+      const vatNumber = typeof input.vatNumber === "string" ? input.vatNumber.replace(/[^0-9A-Za-z]/g, "").toUpperCase() || null : company.vatNumber;
+      const enterpriseNumber = typeof input.enterpriseNumber === "string" ? input.enterpriseNumber.replace(/[^0-9A-Za-z]/g, "") || null : company.enterpriseNumber;
+      const country = typeof input.country === "string" ? input.country : company.country;
+      const refusal = refuseIdentifiers(country, vatNumber, enterpriseNumber);
+      if (refusal) return failure(res, 400, refusal);
+      // companies.ts l.267-277: changed numbers reset the verification.
+      if ((vatNumber !== company.vatNumber || enterpriseNumber !== company.enterpriseNumber) && company.isVerified) company.isVerified = false;
+      for (const field of ["name", "address", "postalCode", "city", "email"] as const) if (typeof input[field] === "string") company[field] = input[field] as string;
+      Object.assign(company, { vatNumber, enterpriseNumber, country, updatedAt: now() });
+      if (typeof input.isSmpRecipient === "boolean") company.isSmpRecipient = input.isSmpRecipient;
+      return json(res, 200, { success: true, company });
+    }
+
+    if (req.method === "POST" && (m = /^\/api\/v1\/companies\/([^/]+)\/verify$/.exec(path))) {
+      const company = companies.get(decodeURIComponent(m[1]!));
+      // createCompanyVerificationLog throws UserFacingError("Company not found") → 400 (verify-company.ts l.66-69).
+      if (!company) return failure(res, 400, "Company not found");
+      const { log, verificationUrl } = newVerificationLog(company.id);
+      return json(res, 200, { success: true, verificationUrl, verificationLogId: log.id });
+    }
+
+    if (req.method === "GET" && path === "/api/v1/webhooks") {
+      const companyId = url.searchParams.get("companyId");
+      const found = webhooks.filter((w) => !companyId || w.companyId === companyId || w.companyId === null);
+      return json(res, 200, { success: true, webhooks: found.map((w) => ({ ...w, teamId, createdAt: now(), updatedAt: now() })) });
     }
 
     if (req.method === "GET" && (m = /^\/api\/v1\/companies\/([^/]+)$/.exec(path))) {
@@ -319,6 +455,10 @@ export async function startFakeRecommand(options: {
 
     if (req.method === "POST" && path === "/api/v1/webhooks") {
       if (typeof input.url !== "string" || !/^https?:\/\//.test(input.url)) return failure(res, 400, "Invalid request data");
+      if (failWebhookCreation) {
+        failWebhookCreation = false;
+        return failure(res, 500, "Could not create webhook");
+      }
       const webhook = { id: `wh_${randomUUID().slice(0, 8)}`, url: input.url, companyId: typeof input.companyId === "string" ? input.companyId : null };
       webhooks.push(webhook);
       return json(res, 200, { success: true, webhook: { ...webhook, teamId, createdAt: now(), updatedAt: now() } });
@@ -384,10 +524,12 @@ export async function startFakeRecommand(options: {
     failNextDelivery: (reason) => {
       nextFailure = reason;
     },
-    verifyCompany: (id) => {
-      const c = companies.get(id);
-      if (c) c.isVerified = true;
+    verifyCompany,
+    verificationLogs,
+    failNextWebhookCreation: () => {
+      failWebhookCreation = true;
     },
+    requests,
     addCompany,
     receiveDocument,
     async rejectByReceiver(sentDocumentId, reason) {

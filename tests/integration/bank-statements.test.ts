@@ -38,7 +38,12 @@ const shopifyState = async () => (await fetch(`${stack.fakeShopifyUrl}/_state/${
 const invoiceOf = (orderId: number) => db.invoice.findFirstOrThrow({ where: { shopId, channelOrderId: String(orderId), kind: "INVOICE" } });
 /** Effects that record instead of enqueueing, for imports made from the test process itself. */
 const recorded: string[] = [];
-const effects: PaymentEffects = { enqueueOrderPaid: async (id) => void recorded.push(`paid:${id}`), enqueueThankYou: async (id) => void recorded.push(`thanks:${id}`) };
+const effects: PaymentEffects = {
+  enqueueOrderPaid: async (id) => void recorded.push(`paid:${id}`),
+  enqueueThankYou: async (id) => void recorded.push(`thanks:${id}`),
+  notifyMerchant: async (id) => void recorded.push(`merchant:${id}`),
+  enqueueStoreStatus: async (id) => void recorded.push(`status:${id}`),
+};
 
 beforeAll(async () => {
   adoptStackEnv(stack);
@@ -274,11 +279,13 @@ describe("bank statements in the WooCommerce admin", () => {
     await owner.getByRole("button", { name: "Connect store" }).click();
     await owner.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
     const wooShopId = /stores\/([0-9a-f-]{36})/.exec(owner.url())![1]!;
-    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", SHOP_IBAN], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
+    // The seller details are on the store's Settings page, the Shopify admin's (decision 025).
+    await owner.goto(`${stack.appUrl}/woo/stores/${wooShopId}/settings`);
+    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", SHOP_IBAN], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
       await owner.getByLabel(label, { exact: true }).fill(value);
     }
-    await owner.getByRole("button", { name: "Save seller details" }).click();
-    await expect.poll(() => owner.getByRole("status").textContent()).toContain("Saved");
+    await owner.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => owner.locator('.Polaris-Banner[role="status"]').textContent()).toContain("Settings saved");
 
     const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
     await woo.placeOrder({ ...fixture, id: 7101, number: "7101", status: "on-hold", payment_method: "bacs", payment_method_title: "Direct bank transfer", date_paid: null, date_paid_gmt: null, transaction_id: "", refunds: [] });

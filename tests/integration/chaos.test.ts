@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
+import { closeQueues, getQueue, QueueName } from "~/queues.server";
 import { adoptStackEnv, deleteRedisPrefix, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 
 /**
@@ -23,7 +24,7 @@ const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/
 
 beforeAll(async () => {
   // PGAPPNAME names the app processes' database connections, so the chaos drops only theirs.
-  stack = await startStack({ label: "chaos", extraEnv: { RECONCILE_EVERY_MS: "1000", RECONCILE_AFTER_SECONDS: "3", WORKER_CONCURRENCY: "4", LOG_LEVEL: "fatal", PGAPPNAME: "facto-app" } });
+  stack = await startStack({ label: "chaos", extraEnv: { RECONCILE_EVERY_MS: "1000", RECONCILE_AFTER_SECONDS: "3", WORKER_CONCURRENCY: "4", JOB_TIMEOUT_MS: "60000", LOG_LEVEL: "fatal", PGAPPNAME: "facto-app" } });
   adoptStackEnv(stack.info);
   delete process.env.PGAPPNAME;
   db = createPrisma(stack.info.databaseUrl, 2);
@@ -32,6 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await closeQueues();
   await db?.$disconnect();
   await stack?.stop();
 }, 120_000);
@@ -140,7 +142,17 @@ describe("exactly once under chaos", () => {
     // Every delivery is in the inbox exactly once per delivery id (1,250 distinct), none left unprocessed.
     // A delivery whose job failed during the chaos may sit in BullMQ's exponential backoff (1 s doubling,
     // 8 attempts: up to ~2 minutes) before its next attempt: the drain is awaited that long.
-    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: { domain: SHOP }, status: "RECEIVED" } })) === 0, 180_000, "the inbox drained");
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: { domain: SHOP }, status: "RECEIVED" } })) === 0, 180_000, "the inbox drained").catch(async (error: unknown) => {
+      // What was left and where its job is, for the one reading a red run.
+      const left = await db.webhookEvent.findMany({ where: { shop: { domain: SHOP }, status: "RECEIVED" }, select: { id: true, topic: true, attempts: true, lastError: true, holdReason: true, receivedAt: true }, take: 20 });
+      const queue = getQueue(QueueName.inbox);
+      const states = await Promise.all(left.map(async (e) => {
+        const job = await queue.getJob(`webhook-${e.id}`).catch(() => undefined);
+        return { ...e, job: job ? { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, delay: job.delay, timestamp: job.timestamp } : null };
+      }));
+      console.error("chaos: left in the inbox", JSON.stringify(states, null, 1), "job counts", JSON.stringify(await queue.getJobCounts()));
+      throw error;
+    });
     expect(await db.webhookEvent.count({ where: { shop: { domain: SHOP } } })).toBe(1250);
   }, 600_000);
 });

@@ -170,6 +170,24 @@ describe("direct debit with Twikey", () => {
     expect(await db.payment.count({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } })).toBe(1);
   }, 60_000);
 
+  it("a collection request left half-way is someone else's while fresh, and taken over once, by one caller, when stale", async () => {
+    const invoice = await placeOrder(8810014);
+    await waitFor(async () => Boolean((await db.payment.findFirst({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } }))?.externalId), 30_000, "the collection");
+    // As a job that stopped after making its line and before recording Twikey's answer leaves it:
+    const line = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, provider: "DIRECT_DEBIT" } });
+    await db.payment.update({ where: { id: line.id }, data: { externalId: null, sentToBankAt: null } });
+    const fresh = await Promise.all(Array.from({ length: 3 }, () => collectInvoice(db, invoice.id).catch((e: unknown) => e)));
+    expect(fresh.every((e) => e instanceof AppError && e.code === "IN_PROGRESS" && e.retryable)).toBe(true);
+    await db.$executeRaw`UPDATE "Payment" SET "updatedAt" = now() - interval '2 minutes' WHERE "id" = ${line.id}::uuid`;
+    const stale = await Promise.all(Array.from({ length: 3 }, () => collectInvoice(db, invoice.id).catch((e: unknown) => e)));
+    expect(stale.filter((r) => (r as { status?: string }).status === "collecting")).toHaveLength(1);
+    // the others found it claimed (IN_PROGRESS) or already done (already-collecting)
+    expect(stale.filter((e) => (e instanceof AppError && e.code === "IN_PROGRESS") || (e as { status?: string }).status === "already-collecting")).toHaveLength(2);
+    // Twikey's idempotency key (the line's id) gave the same transaction back: still one
+    expect((await db.payment.findUniqueOrThrow({ where: { id: line.id } })).externalId).toBe(line.externalId);
+    expect([...twikey.transactions.values()].filter((t) => t.ref === invoice.formattedNumber)).toHaveLength(1);
+  }, 60_000);
+
   it("lets a customer choose direct debit on the payment page: the mandate is signed and this invoice collected, with notice", async () => {
     const invoice = await placeOrder(8810005, { id: 7000000000001, email: "jan.peeters@example.be" });
     const findMail = async () => ((await (await fetch(`${stack.fakeSmtpInboxUrl}/messages`)).json()) as CapturedEmailJson[]).find((m) => m.to.includes("jan.peeters@example.be") && m.subject === `Atelier Lumière BV: factuur ${invoice.formattedNumber}`);
@@ -273,7 +291,7 @@ describe("direct debit with Twikey", () => {
       }
     };
     const watched: TwikeyClient = { ...real, mandateFeed: (p) => slow(() => real.mandateFeed(p))(), transactionFeed: (p) => slow(() => real.transactionFeed(p))() };
-    const deps = { effects: { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} }, syncMandateToStore: async () => {}, enqueueCollection: async () => {}, notifyMerchant: async () => {} };
+    const deps = { effects: { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {}, notifyMerchant: async () => {}, enqueueStoreStatus: async () => {} }, syncMandateToStore: async () => {}, enqueueCollection: async () => {}, notifyMerchant: async () => {} };
     // The worker reads this shop's feeds too (webhooks, the schedule): start when it is not reading.
     await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: shopId } })).twikeyFeedLease === null, 30_000, "no reader at work");
     const results = await Promise.all(Array.from({ length: 5 }, () => readTwikeyFeeds(db, shopId, watched, deps)));

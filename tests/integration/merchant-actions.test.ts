@@ -11,6 +11,7 @@ import { accountantExport } from "~/services/accountant-export.server";
 import { creditInvoiceFully, exportPain008, recordManualPayment } from "~/services/invoice-actions.server";
 import { issueInvoice } from "~/services/issue-invoice.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
+import type { AfterIssueDeps } from "~/services/after-invoice-issued.server";
 import { assertValidUbl, validatePain008 } from "../support/official-validation";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adoptStackEnv, ROOT } from "../support/stack";
@@ -20,7 +21,15 @@ const stack = inject("stack");
 let db: Db;
 let shopId: string;
 const effects = { paid: [] as string[], thanked: [] as string[] };
-const paymentEffects = { enqueueOrderPaid: async (id: string) => void effects.paid.push(id), enqueueThankYou: async (id: string) => void effects.thanked.push(id) };
+const paymentEffects = {
+  enqueueOrderPaid: async (id: string) => void effects.paid.push(id),
+  enqueueThankYou: async (id: string) => void effects.thanked.push(id),
+  notifyMerchant: async () => {},
+  enqueueStoreStatus: async () => {},
+};
+/** The after-issue pipeline's collaborators: the real documents, no PEPPOL provider, jobs recorded. */
+const queued: { name: string; payload: unknown }[] = [];
+const afterIssue: AfterIssueDeps = { enqueue: async (name, payload) => void queued.push({ name, payload }), peppolProvider: null, renderDocuments: ensureInvoiceDocuments };
 const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));
 
 async function newInvoice(orderId: number, customerId = 6940095545623) {
@@ -54,13 +63,18 @@ describe("merchant actions on invoices", () => {
 
   it("credits an invoice in full with a credit note that refers to it, once", async () => {
     const invoice = await newInvoice(9900002);
-    const note = await creditInvoiceFully(db, shopId, invoice.id, "Order cancelled by phone", new Date());
+    const note = await creditInvoiceFully(db, shopId, invoice.id, "Order cancelled by phone", new Date(), afterIssue);
     const stored = await db.invoice.findUniqueOrThrow({ where: { id: note.creditNoteId }, include: { documents: true } });
     expect(stored).toMatchObject({ kind: "CREDIT_NOTE", originalInvoiceId: invoice.id });
     expect(stored.taxInclusiveTotal.toFixed(2)).toBe(invoice.taxInclusiveTotal.toFixed(2));
     expect(stored.documents.map((d) => d.format).sort()).toEqual(["PDF", "UBL"]);
-    expect((await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("CREDITED");
-    await expect(creditInvoiceFully(db, shopId, invoice.id, "again", new Date())).rejects.toThrow(/already fully credited/);
+    const original = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
+    expect(original.status).toBe("CREDITED");
+    // The after-issue pipeline like every credit note (decision 024): the invoice settled (nothing due any
+    // more — before, the admin's credit note left its amount due as it was) and the store's order annotated.
+    expect(original.amountDue.toFixed(2)).toBe("0.00");
+    expect(queued).toContainEqual({ name: "annotate-order", payload: { invoiceId: note.creditNoteId } });
+    await expect(creditInvoiceFully(db, shopId, invoice.id, "again", new Date(), afterIssue)).rejects.toThrow(/already fully credited/);
   });
 
   it("exports a period for the accountant: every PDF and UBL and a CSV that adds up", async () => {

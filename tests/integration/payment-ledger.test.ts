@@ -22,7 +22,7 @@ import { adoptStackEnv, ROOT } from "../support/stack";
 const stack = inject("stack");
 let db: Db;
 let shopId: string;
-const noEffects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {} };
+const noEffects: PaymentEffects = { enqueueOrderPaid: async () => {}, enqueueThankYou: async () => {}, notifyMerchant: async () => {}, enqueueStoreStatus: async () => {} };
 const sent: OutgoingEmail[] = [];
 const mailer: Mailer = { send: async (e) => (sent.push(e), { messageId: e.messageId, response: "250 OK" }) };
 

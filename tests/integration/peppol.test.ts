@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { encryptSecret } from "~/utils/encryption.server";
 import { startFakePeppolNetwork, type FakePeppolNetwork } from "../fakes/fake-peppol-network";
 import { startFakeRecommand, type FakeRecommand } from "../fakes/fake-recommand";
 import { seedShopifyShop, seedWooStore } from "../support/seed-shop";
-import { peppolLoader } from "~/admin-pages/peppol.server";
+import { peppolAction, peppolLoader } from "~/admin-pages/peppol.server";
 import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
 import { customerAction, customerLoader } from "~/admin-pages/customer.server";
 import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming.server";
@@ -19,8 +19,10 @@ import { searchInvoices } from "~/models/invoice.server";
 import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
 import { createRecommandProvider } from "~/integrations/peppol/recommand/recommand-provider.server";
 import { registerPeppolCompany } from "~/services/peppol-registration.server";
-import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID } from "~/domain/peppol/document-types";
+import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID, CREDIT_NOTE_DOCUMENT_TYPE_ID } from "~/domain/peppol/document-types";
 import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
+import { SUPPLIER, supplierSamples } from "../fixtures/peppol/supplier-ubl";
+
 
 /**
  * PEPPOL end to end (issue #18, docs/decisions/018): a web + worker stack of its own, talking to the
@@ -131,6 +133,106 @@ describe("PEPPOL registration", () => {
     const noVat = await registerPeppolCompany(db, { ...other, vatNumber: "BE0123456789", enterpriseNumber: null }, provider, { receivingHere: false }).then(() => null, (e: unknown) => e);
     expect(noVat).toMatchObject({ code: "SHOP_SETTINGS_INCOMPLETE", message: expect.stringContaining("check digits") });
     expect(fake.companies.size).toBe(1); // nothing was registered for them
+  });
+});
+
+describe("PEPPOL registration refused, corrected and retried (docs/decisions/026)", () => {
+  const form = (intent: string) => {
+    const f = new FormData();
+    f.set("intent", intent);
+    return f;
+  };
+  /** A Shopify shop of its own (with an admin session), with these numbers. */
+  async function merchant(domain: string, numbers: { enterpriseNumber: string; vatNumber: string }) {
+    const { shopId: id } = await seedShopifyShop(db, { domain });
+    return db.shop.update({ where: { id }, data: { ...numbers, legalName: `Merchant ${domain.split(".")[0]} BV` } });
+  }
+  const companiesWith = (enterpriseNumber: string) => [...fake.companies.values()].filter((c) => c.enterpriseNumber === enterpriseNumber);
+  /** The PEPPOL page as the embedded admin renders it for that shop. */
+  async function settingsPage(domain: string) {
+    const token = adminIdToken({ shop: domain, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const res = await fetch(`${stack.info.appUrl}/app/peppol?${embeddedQuery(domain, token)}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(res.status).toBe(200);
+    return (await res.text()).replace(/<!-- -->/g, "");
+  }
+
+  it("the provider refuses the company (its VAT number's check digits are wrong): FAILED with the provider's reason on the settings page; corrected, registered, active", async () => {
+    const domain = "peppol-typo.myshopify.com";
+    const shop = await merchant(domain, { enterpriseNumber: "0412345614", vatNumber: "BE0412345615" }); // Facto derives 0208:0412345614; Recommand checks the VAT number too
+    const refused = await peppolAction(shop, form("register"));
+    expect(refused).toEqual({ ok: false, error: "Registration failed: Belgian VAT number has an invalid check digit" });
+    expect(await db.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ peppolRegistration: "FAILED", peppolRegistrationError: "Belgian VAT number has an invalid check digit", peppolProviderCompanyId: null });
+    expect(companiesWith("0412345614")).toEqual([]);
+    expect((await peppolLoader(await db.shop.findUniqueOrThrow({ where: { id: shop.id } }), "/app")).registration).toMatchObject({ state: "FAILED", error: "Belgian VAT number has an invalid check digit" });
+    const page = await settingsPage(domain);
+    expect(page).toContain("Reason: Belgian VAT number has an invalid check digit");
+    expect(page).toContain("Register my company"); // the merchant can try again
+    // The merchant corrects the VAT number in Settings and registers again.
+    const corrected = await db.shop.update({ where: { id: shop.id }, data: { vatNumber: "BE0412345614" } });
+    expect(await peppolAction(corrected, form("register"))).toEqual({ ok: true, message: "Registration started: confirm your identity with the provider" });
+    const [company] = companiesWith("0412345614");
+    expect(companiesWith("0412345614")).toHaveLength(1);
+    expect(company).toMatchObject({ vatNumber: "BE0412345614", isSmpRecipient: true });
+    fake.verifyCompany(company!.id);
+    expect((await peppolLoader(await db.shop.findUniqueOrThrow({ where: { id: shop.id } }), "/app")).registration).toMatchObject({ state: "ACTIVE", error: null });
+  });
+
+  it("the identity check is refused because the company is registered at another Access Point: FAILED with the provider's reason; after revoking it there, registering again reuses the company", async () => {
+    const domain = "peppol-elsewhere.myshopify.com";
+    network.register("0208:0876543270", { accessPoint: "Other AP" });
+    try {
+      const shop = await merchant(domain, { enterpriseNumber: "0876543270", vatNumber: "BE0876543270" });
+      expect(await peppolAction(shop, form("register"))).toMatchObject({ ok: true });
+      const pending = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+      expect(pending.peppolRegistration).toBe("PENDING");
+      expect(fake.verifyCompany(pending.peppolProviderCompanyId!).status).toBe("error"); // the merchant passed the check; Recommand's SMP registration failed
+      // Opening the PEPPOL page asks the provider: FAILED, with its reason.
+      const page = await settingsPage(domain);
+      expect(page).toMatch(/Reason: Failed to register company identifier 0208:0876543270, it might already be registered with another SMP \(127\.0\.0\.1\)\. Please revoke your registration with the other SMP and try again/);
+      expect(page).toContain("I already receive through another Access Point");
+      const failed = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+      expect(failed).toMatchObject({ peppolRegistration: "FAILED", peppolProviderCompanyId: pending.peppolProviderCompanyId, peppolRegistrationUrl: null });
+      // Revoked at the other Access Point; registering again: the same company, a new identity check.
+      network.unregister("0208:0876543270");
+      expect(await peppolAction(failed, form("register"))).toMatchObject({ ok: true });
+      const retried = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+      expect(retried).toMatchObject({ peppolRegistration: "PENDING", peppolProviderCompanyId: pending.peppolProviderCompanyId, peppolRegistrationError: null });
+      expect(retried.peppolRegistrationUrl).not.toBe(pending.peppolRegistrationUrl);
+      expect(companiesWith("0876543270")).toHaveLength(1);
+      expect(fake.verifyCompany(pending.peppolProviderCompanyId!).status).toBe("verified");
+      expect((await peppolLoader(await db.shop.findUniqueOrThrow({ where: { id: shop.id } }), "/app")).registration.state).toBe("ACTIVE");
+      expect(fake.webhooks.filter((w) => w.companyId === pending.peppolProviderCompanyId)).toHaveLength(1);
+    } finally {
+      network.unregister("0208:0876543270");
+    }
+  });
+
+  it("a failed webhook registration: FAILED with the company recorded; registering again creates no second company and registers the webhook once", async () => {
+    const shop = await merchant("peppol-webhook.myshopify.com", { enterpriseNumber: "0512345684", vatNumber: "BE0512345684" });
+    fake.failNextWebhookCreation(); // create-webhook.ts l.63: 500 "Could not create webhook"
+    const first = await peppolAction(shop, form("register"));
+    expect(first.ok).toBe(false);
+    expect(!first.ok && first.error).toMatch(/^Registration failed: Your company is registered at recommand, but the address where it announces received documents could not be set up/);
+    const failed = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(failed.peppolRegistration).toBe("FAILED");
+    const [company] = companiesWith("0512345684");
+    expect(failed.peppolProviderCompanyId).toBe(company!.id);
+    expect(fake.webhooks.filter((w) => w.companyId === company!.id)).toEqual([]);
+    const creates = () => fake.requests.filter((r) => r === "POST /api/v1/companies").length;
+    const createsBefore = creates();
+    expect(await peppolAction(failed, form("register"))).toMatchObject({ ok: true });
+    const retried = await db.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(retried).toMatchObject({ peppolRegistration: "PENDING", peppolProviderCompanyId: company!.id, peppolRegistrationError: null });
+    expect(companiesWith("0512345684")).toHaveLength(1);
+    expect(creates()).toBe(createsBefore);
+    expect(fake.webhooks.filter((w) => w.companyId === company!.id)).toEqual([expect.objectContaining({ url: `${stack.info.appUrl}/webhooks/peppol/${retried.peppolWebhookToken}` })]);
+    // An answer lost before Facto recorded the company (a crash): the provider is asked for the company with these numbers.
+    await db.shop.update({ where: { id: shop.id }, data: { peppolProviderCompanyId: null, peppolRegistration: "NONE" } });
+    expect(await peppolAction(await db.shop.findUniqueOrThrow({ where: { id: shop.id } }), form("register"))).toMatchObject({ ok: true });
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shop.id } })).peppolProviderCompanyId).toBe(company!.id);
+    expect(companiesWith("0512345684")).toHaveLength(1);
+    expect(creates()).toBe(createsBefore);
+    expect(fake.webhooks.filter((w) => w.companyId === company!.id)).toHaveLength(1);
   });
 });
 
@@ -317,9 +419,15 @@ describe("PEPPOL delivery across a crash", () => {
   it("a worker killed while the provider accepts the document: the restarted worker finds it sent and never sends it twice", async () => {
     fake.setSlowMs(4000); // the provider takes 4 s to accept; the worker dies meanwhile
     try {
+      const sendsBefore = fake.requests.filter((r) => /^POST \/api\/v1\/[^/]+\/send$/.test(r)).length;
       const invoiceId = await placeOrder("BE0456810810", "Brouwerij De Klok NV");
       const deadline = Date.now() + 30_000;
-      while ((await db.peppolDelivery.findUnique({ where: { invoiceId } }))?.state !== "SENDING") {
+      // Killed once the send request has reached the provider (SENDING alone may be recorded a moment
+      // before the request leaves, which on a loaded machine made this test kill too early).
+      while (
+        (await db.peppolDelivery.findUnique({ where: { invoiceId } }))?.state !== "SENDING" ||
+        fake.requests.filter((r) => /^POST \/api\/v1\/[^/]+\/send$/.test(r)).length === sendsBefore
+      ) {
         if (Date.now() > deadline) throw new Error("the send never started");
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -382,6 +490,56 @@ describe("PEPPOL inbound", () => {
     } finally {
       fake.webhooks.push(...hooks);
     }
+  });
+
+  it("a supplier's 40-line invoice and credit note without their own PDF are shown as PDFs rendered whole from the UBL; one with the supplier's PDF is shown as is", async () => {
+    const { peppolProviderCompanyId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const token = adminIdToken({ shop, apiKey: stack.info.shopifyApiKey, apiSecret: stack.info.shopifyApiSecret });
+    const supplier = `0208:${SUPPLIER.enterpriseNumber}`;
+    const receive = async (xml: string, docTypeId: string) => {
+      const sent = await fake.receiveDocument({ companyId: peppolProviderCompanyId!, senderId: supplier, xml, docTypeId, processId: BILLING_PROCESS_ID });
+      await waitFor(async () => Boolean(await db.incomingDocument.findFirst({ where: { shopId, providerDocumentId: sent.id } })), 30_000, "the incoming document");
+      return db.incomingDocument.findFirstOrThrow({ where: { shopId, providerDocumentId: sent.id } });
+    };
+    const pdfOf = async (id: string) => {
+      const res = await fetch(`${stack.info.appUrl}/app/incoming/${id}/pdf?${embeddedQuery(shop, token)}`, { headers: { "User-Agent": BROWSER_UA } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/pdf");
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const text = (pdf: Buffer) => execFileSync("pdftotext", ["-layout", "-", "-"], { input: pdf }).toString("utf8");
+    const samples = supplierSamples();
+    for (const file of ["supplier-invoice-40-lines.xml", "supplier-credit-note.xml", "supplier-invoice-with-pdf.xml"]) {
+      const verdict = validateUbl(readFileSync(path.join(ROOT, "tests/fixtures/peppol", file), "utf8"));
+      expect(verdict.output).toContain(": VALID");
+      expect(verdict.status).toBe(0);
+    }
+
+    const invoice = await receive(samples.invoice40.xml, INVOICE_DOCUMENT_TYPE_ID);
+    expect(invoice).toMatchObject({ kind: "INVOICE", number: "VD-2026-004711", supplierName: SUPPLIER.name, hasEmbeddedPdf: false });
+    const invoicePdf = await pdfOf(invoice.id);
+    expect((invoicePdf.toString("latin1").match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThan(1);
+    const invoiceText = text(invoicePdf);
+    samples.invoice40.lines.forEach((line, i) => expect(invoiceText, `line ${i + 1}`).toContain(`${i + 1}. ${line.name}`));
+    for (const expected of ["INVOICE", SUPPLIER.name, "Atelier Lumière BV", samples.invoice40.paymentReference, "BE71 0961 2345 6769", "VAT BREAKDOWN", "Amount due", "Goods remain our property"]) {
+      expect(invoiceText).toContain(expected);
+    }
+    expect((await incomingLoader({ id: shopId }, "/app")).documents).toContainEqual(expect.objectContaining({ id: invoice.id, pdfIsRendered: true }));
+
+    const creditNote = await receive(samples.creditNote.xml, CREDIT_NOTE_DOCUMENT_TYPE_ID);
+    expect(creditNote).toMatchObject({ kind: "CREDIT_NOTE", number: "VD-CN-2026-000093" });
+    const creditText = text(await pdfOf(creditNote.id));
+    for (const expected of ["CREDIT NOTE", "VD-CN-2026-000093", "Credits invoice", "VD-2026-004711", "Credited", ...samples.creditNote.lines.map((l, i) => `${i + 1}. ${l.name}`)]) {
+      expect(creditText).toContain(expected);
+    }
+
+    const withPdfXml = readFileSync(path.join(ROOT, "tests/fixtures/peppol/supplier-invoice-with-pdf.xml"), "utf8");
+    const withPdf = await receive(withPdfXml, INVOICE_DOCUMENT_TYPE_ID);
+    expect(withPdf.hasEmbeddedPdf).toBe(true);
+    const served = await pdfOf(withPdf.id);
+    const embedded = Buffer.from(/<cbc:EmbeddedDocumentBinaryObject[^>]*>([^<]+)</.exec(withPdfXml)![1]!, "base64");
+    expect(served.equals(embedded)).toBe(true);
+    expect(text(served).replace(/\s+/g, " ")).toContain("(the supplier's own PDF)");
   });
 
   it("a webhook with a wrong token is refused and stored nowhere", async () => {

@@ -30,6 +30,8 @@ let shopId: string;
 let connectionId: string;
 const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/woocommerce/order-be-incl.json"), "utf8"));
 const unpaidOrder = (id: number) => ({ ...fixture, id, number: String(id), status: "on-hold", payment_method: "bacs", payment_method_title: "Direct bank transfer", date_paid: null, date_paid_gmt: null, transaction_id: "", refunds: [] });
+/** The page's status message: a Polaris banner (a Polaris page also has a hidden "<title>. This page is ready" status, and a busy button a spinner: decision 025). */
+const notice = () => page.locator('.Polaris-Banner[role="status"]').textContent();
 const invoiceOf = (orderId: number) => db.invoice.findFirst({ where: { shopId, kind: "INVOICE", channelOrderId: String(orderId) } });
 
 beforeAll(async () => {
@@ -100,12 +102,14 @@ describe("a WooCommerce store, end to end", () => {
     expect([...woo.webhooks.values()].every((w) => /^[A-Za-z0-9]{32}$/.test(w.secret))).toBe(true);
     expect(woo.deliveries.filter((d) => d.ping).map((d) => d.status)).toEqual([200, 200, 200, 200]);
 
-    // The owner fills in the seller details on the store page.
-    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
+    // The owner fills in the seller details on the store's Settings page (the Shopify admin's, decision 025).
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.waitForURL(`${stack.appUrl}/woo/stores/${shopId}/settings`);
+    for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {
       await page.getByLabel(label, { exact: true }).fill(value);
     }
-    await page.getByRole("button", { name: "Save seller details" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Saved");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => notice()).toContain("Settings saved");
   }, 60_000);
 
   it("invoices an order placed in the store, writes the number back, and sets the order paid after an online payment", async () => {
@@ -176,6 +180,9 @@ describe("a WooCommerce store, end to end", () => {
     expect(note.taxInclusiveTotal.toFixed(2)).toBe("18.00"); // 14.88 × 21 % = 3.1248 → 3.12
     expect(note.lines.map((l) => l.sku)).toEqual(["CAND-AMB"]);
     expect(note.sourceId).toMatch(/^refund:\d+$/);
+    // Written back to the order like every credit note (the after-issue pipeline, decision 024): a refund's
+    // credit note used to miss its write-back.
+    await waitFor(async () => (woo.orders.get(6200)!.meta_data as { key: string; value: unknown }[]).some((m) => m.key === "_facto_credit_notes" && String(m.value).includes(note.formattedNumber)), 30_000, "the credit note on the order");
     // A later order.updated for the same order does not credit it twice.
     await woo.updateOrder(6200, { customer_note: "thanks" });
     await new Promise((r) => setTimeout(r, 1000));
@@ -210,6 +217,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     await page.getByRole("link", { name: first.formattedNumber, exact: true }).click();
     await page.getByRole("heading", { name: new RegExp(`Invoice ${first.formattedNumber}`) }).waitFor();
+    await page.waitForLoadState("load"); // the whole (larger, Polaris) document, not only its first streamed part
     const text = await page.locator("body").innerText();
     expect(text).toContain(first.paymentReference!);
     expect(text).toContain("History");
@@ -230,7 +238,7 @@ describe("a WooCommerce store, end to end", () => {
 
     await page.getByLabel("Method").fill("Cash at the counter");
     await page.getByRole("button", { name: "Mark paid" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Payment recorded");
+    await expect.poll(() => notice()).toContain("Payment recorded");
     expect((await db.invoice.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("PAID");
     await waitFor(async () => woo.orders.get(6101)!.status === "processing", 30_000, "the order set paid in WooCommerce");
 
@@ -239,7 +247,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel(/reason/).fill("Order cancelled by phone");
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Issue credit note" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Credit note .+ issued/);
+    await expect.poll(() => notice()).toMatch(/Credit note .+ issued/);
     expect((await db.invoice.findFirstOrThrow({ where: { originalInvoiceId: second.id } })).kind).toBe("CREDIT_NOTE");
     // Without a session it is the sign-in page.
     expect((await fetch(`${stack.appUrl}/woo/stores/${shopId}/invoices/${second.id}`, { redirect: "manual" })).status).toBe(302);
@@ -253,7 +261,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
     expect(await page.locator("body").innerText()).toContain("Facto keeps no stock yet");
     await page.getByRole("button", { name: "Read stock from WooCommerce" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("reading your products");
+    await expect.poll(() => notice()).toContain("reading your products");
     // The 5,000 products of the test above have SKUs too: 5,002 in all.
     await waitFor(async () => (await db.stockItem.count({ where: { shopId } })) === 5_002, 60_000, "the stock read");
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
@@ -275,12 +283,12 @@ describe("a WooCommerce store, end to end", () => {
     await page.getByLabel("SKU", { exact: true }).fill("GIFT-BOX");
     await page.getByLabel("Quantity", { exact: true }).fill("x");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.locator(".woo-error").allTextContents().then((t) => t.join(" "))).toContain("whole number");
+    await expect.poll(() => page.locator(".Polaris-InlineError").allTextContents().then((t) => t.join(" "))).toContain("whole number"); // the field's error, Polaris' markup (decision 025)
     await page.getByLabel("SKU", { exact: true }).fill("GIFT-BOX");
     await page.getByLabel("Quantity", { exact: true }).fill("+6");
     await page.getByLabel("Reason").fill("Delivery from the supplier");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("GIFT-BOX: 15 in stock (+6)");
+    await expect.poll(() => notice()).toContain("GIFT-BOX: 15 in stock (+6)");
     await waitFor(async () => (woo.variationsOf(700002).get(700010)?.stock_quantity as number) === 15, 30_000, "the adjustment in WooCommerce");
     await waitFor(async () => !(await db.stockItem.findFirstOrThrow({ where: { shopId, sku: "GIFT-BOX" } })).syncPending, 30_000, "the item in step");
 
@@ -300,7 +308,7 @@ describe("a WooCommerce store, end to end", () => {
   it("has the Shopify admin's Polaris pages too: payments & e-mails (Mollie key), VAT of products, danger zone", async () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     // The month's figures, sync health and the accountant's export, as on the Shopify admin's home.
-    expect(await page.getByRole("region", { name: "This month" }).innerText()).toMatch(/Issued this month\s+\d+ · EUR [\d.]+/);
+    expect(await page.getByRole("region", { name: "This month" }).innerText()).toMatch(/Issued this month\s+\d+\s+EUR [\d.]+/); // the Shopify admin's dashboard cards (decision 025)
     const jar = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const today = new Date().toISOString().slice(0, 10);
     const zip = await fetch(`${stack.appUrl}/woo/stores/${shopId}/exports/zip?from=${today.slice(0, 8)}01&to=${today}`, { headers: { Cookie: jar } });
@@ -382,10 +390,10 @@ describe("a WooCommerce store, end to end", () => {
 
   it("shows the Twikey URLs to paste, placeholders as Twikey expects them, and tests the exit URL", async () => {
     await db.shop.update({ where: { id: shopId }, data: { twikeyWebsiteKey: encryptSecret("woo-website-key") } });
-    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
-    const text = await page.locator("body").innerText();
-    expect(text).toContain(`${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}`);
-    expect(text).toContain(`${stack.appUrl}/webhooks/twikey/${shopId}`);
+    // On the store's Customers page, the Shopify admin's direct-debit page: the URLs are in read-only fields to copy (decision 025).
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/customers`);
+    expect(await page.locator(`input[value="${stack.appUrl}/mandates/return/${shopId}?mandateNumber={{mandateNumber}}&status={{status}}&s={{s}}"]`).count()).toBe(1);
+    expect(await page.locator(`input[value="${stack.appUrl}/webhooks/twikey/${shopId}"]`).count()).toBe(1);
     await page.getByRole("button", { name: "Test this URL" }).click();
     await expect.poll(() => page.locator("body").innerText(), { timeout: 15_000 }).toContain("The exit URL works");
   }, 60_000);
@@ -432,9 +440,9 @@ describe("a WooCommerce store, end to end", () => {
     // The next one: the owner ticks OSS in the seller details instead; the order is invoiced at 23 % PL.
     await woo.placeOrder(polish(6902));
     await waitFor(async () => (await heldRows(6902)).length > 0, 30_000, "order 6902 held");
-    await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/settings`);
     await page.getByLabel(/One-Stop-Shop/).check();
-    await page.getByRole("button", { name: "Save seller details" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.locator("body").innerText()).toContain("waiting order(s) are being invoiced now");
     await waitFor(async () => Boolean(await db.document.count({ where: { invoice: { shopId, channelOrderId: "6902" }, format: "PDF" } })), 30_000, "the invoice of order 6902");
     const oss = await db.invoice.findFirstOrThrow({ where: { shopId, kind: "INVOICE", channelOrderId: "6902" }, include: { vatSubtotals: true } });
@@ -449,7 +457,7 @@ describe("a WooCommerce store, end to end", () => {
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}`);
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Disconnect store" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Disconnected");
+    await expect.poll(() => notice()).toContain("Disconnected");
     expect(woo.webhooks.size).toBe(0);
     expect(await db.invoice.count({ where: { shopId } })).toBeGreaterThan(5);
     const response = await sendWooWebhook({ appUrl: stack.appUrl, connectionId, topic: "order.created", body: "{}", secret: "x", deliveryId: "after-1" });

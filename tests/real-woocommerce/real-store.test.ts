@@ -113,11 +113,13 @@ describe("Facto with a real WooCommerce store", () => {
     expect(connection.authInQuery).toBe(false);
     expect(await page.locator("body").innerText()).toContain("WooCommerce's ping reached Facto on");
 
-    for (const [label, value] of [["Legal name", "Mokkenwinkel BV"], ["Street and number", "Groenplaats 3"], ["Postal code", "2000"], ["City", "Antwerpen"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["E-mail", "facturen@mokkenwinkel.example"], ["Payment term (days)", "14"]] as const) {
+    // The seller details are on the store's Settings page, the Shopify admin's (decision 025).
+    await page.goto(`${stack.appUrl}/woo/stores/${shopId}/settings`);
+    for (const [label, value] of [["Legal name", "Mokkenwinkel BV"], ["Street and number", "Groenplaats 3"], ["Postal code", "2000"], ["City", "Antwerpen"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@mokkenwinkel.example"], ["Payment term (days)", "14"]] as const) {
       await page.getByLabel(label, { exact: true }).fill(value);
     }
-    await page.getByRole("button", { name: "Save seller details" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Saved");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.locator('.Polaris-Banner[role="status"]').textContent()).toContain("Settings saved");
   }, 90_000);
 
   let bacs: Json;
@@ -327,7 +329,7 @@ describe("Facto with a real WooCommerce store", () => {
       await page.getByLabel("Quantity", { exact: true }).fill(quantity);
       await page.getByLabel("Reason").fill("Inventory count");
       await page.getByRole("button", { name: "Save" }).click();
-      await expect.poll(() => page.getByRole("status").textContent()).toContain(`${sku}:`);
+      await expect.poll(() => page.locator('.Polaris-Banner[role="status"]').textContent()).toContain(`${sku}:`);
     };
     await adjust("KAARS-7", "+6");
     await page.goto(`${stack.appUrl}/woo/stores/${shopId}/stock`);
@@ -336,7 +338,7 @@ describe("Facto with a real WooCommerce store", () => {
     await page.getByLabel("Quantity", { exact: true }).fill("11");
     await page.getByLabel("Reason").fill("Inventory count");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("TSHIRT-M:");
+    await expect.poll(() => page.locator('.Polaris-Banner[role="status"]').textContent()).toContain("TSHIRT-M:");
     await waitFor(async () => (await woo.get(`products/${candles[7]!.id}`)).stock_quantity === 7, 30_000, "the simple product's stock in WooCommerce");
     await waitFor(async () => (await woo.get(`products/${shirt.id}/variations/${sizes[1]!.id}`)).stock_quantity === 11, 30_000, "the variation's stock in WooCommerce");
 
@@ -374,7 +376,7 @@ describe("Facto with a real WooCommerce store", () => {
       expect(await page.getByTestId("auth-in-query").innerText()).toContain("removes the Authorization header");
       page.once("dialog", (d) => void d.accept());
       await page.getByRole("button", { name: "Disconnect store" }).click();
-      await expect.poll(() => page.getByRole("status").textContent()).toContain("Disconnected");
+      await expect.poll(() => page.locator('.Polaris-Banner[role="status"]').textContent()).toContain("Disconnected");
       expect((await woo.get<Json[]>("webhooks")).filter((h) => String(h.delivery_url).includes(connection.id))).toEqual([]);
     } finally {
       await proxy.close();

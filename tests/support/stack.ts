@@ -10,6 +10,7 @@ import { startFakeShopify, type FakeShopify } from "../fakes/fake-shopify";
 import { startFakeVies, type FakeVies } from "../fakes/fake-vies";
 import { startFakeMollie, type FakeMollie } from "../fakes/fake-mollie";
 import { startFakeSmtp, type FakeSmtp } from "../fakes/fake-smtp";
+import { startFakePonto, type FakePonto } from "../fakes/fake-ponto";
 
 /**
  * Starts Facto as it runs in production — a web process and a worker process — against a fresh
@@ -34,6 +35,8 @@ export interface StackInfo {
   /** The fake SMTP server and its web inbox (GET /messages). */
   fakeSmtpUrl: string;
   fakeSmtpInboxUrl: string;
+  /** The fake Ponto Connect: its mTLS API, its authorization page and test controls (http), the CA and client certificate files. */
+  fakePonto: { apiUrl: string; authorizeUrl: string; controlUrl: string; applicationId: string; caPath: string; clientCertPath: string; clientKeyPath: string };
   /** What the app processes run with; a test or script that seeds data through app code adopts it. */
   processEnv: Record<string, string>;
 }
@@ -44,6 +47,7 @@ export interface Stack {
   fakeVies: FakeVies;
   fakeMollie: FakeMollie;
   fakeSmtp: FakeSmtp;
+  fakePonto: FakePonto;
   env: Record<string, string>;
   web: ChildProcess;
   worker: ChildProcess;
@@ -104,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const fakeVies = await startFakeVies();
   const fakeMollie = await startFakeMollie({ port: options.fakePorts?.mollieApi ?? 0, checkoutPort: options.fakePorts?.mollieCheckout ?? 0 });
   const fakeSmtp = await startFakeSmtp({ port: options.fakePorts?.smtp ?? 0, inboxPort: options.fakePorts?.smtpInbox ?? 0 });
+  const fakePonto = await startFakePonto();
   const port = options.port ?? (await freePort());
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const queuePrefix = `facto-${options.label}-${suffix}`;
@@ -125,6 +130,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Only the app processes started here (offline, against fakes) run without verification.
     NODE_TLS_REJECT_UNAUTHORIZED: "0",
     SMTP_URL: fakeSmtp.url,
+    // Ponto Connect (decision 027): the fake's mTLS API, the client certificate it trusts, its CA.
+    PONTO_API_BASE_URL: fakePonto.apiUrl,
+    PONTO_AUTHORIZE_URL: fakePonto.authorizeUrl,
+    PONTO_CLIENT_ID: fakePonto.clientId,
+    PONTO_CLIENT_SECRET: fakePonto.clientSecret,
+    PONTO_APPLICATION_ID: fakePonto.applicationId,
+    PONTO_CERT_PATH: fakePonto.certs.clientCertPath,
+    PONTO_KEY_PATH: fakePonto.certs.clientKeyPath,
+    PONTO_CA_PATH: fakePonto.certs.caPath,
+    PONTO_SYNC_WAIT_MS: "15000",
     MAIL_FROM: "Facto <invoices@facto.test>",
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     RECONCILE_AFTER_SECONDS: "5",
@@ -187,12 +202,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fakeMollieCheckoutUrl: fakeMollie.checkoutUrl,
       fakeSmtpUrl: fakeSmtp.url,
       fakeSmtpInboxUrl: fakeSmtp.inboxUrl,
+      fakePonto: { apiUrl: fakePonto.apiUrl, authorizeUrl: fakePonto.authorizeUrl, controlUrl: fakePonto.controlUrl, applicationId: fakePonto.applicationId, caPath: fakePonto.certs.caPath, clientCertPath: fakePonto.certs.clientCertPath, clientKeyPath: fakePonto.certs.clientKeyPath },
       processEnv: env,
     },
     fakeShopify,
     fakeVies,
     fakeMollie,
     fakeSmtp,
+    fakePonto,
     env,
     web,
     worker,
@@ -204,6 +221,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await fakeVies.close();
       await fakeMollie.close();
       await fakeSmtp.close();
+      await fakePonto.close();
       await deleteRedisPrefix(redisUrl, queuePrefix);
       if (createdDatabase && !options.keepDatabase) await dropDatabase(databaseUrl);
     },

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { create, type Font } from "fontkit";
+import { prepareFont, type PreparedFont } from "./prepared-font";
 
 /**
  * DejaVu Sans (from the dejavu-fonts-ttf package) covers Latin Extended, so names like "Łukasz
@@ -18,4 +19,15 @@ export function invoiceFonts(): { regular: Font; bold: Font } {
     cache = { regular: load("DejaVuSans.ttf"), bold: load("DejaVuSans-Bold.ttf") };
   }
   return cache;
+}
+
+let prepared: { regular: PreparedFont; bold: PreparedFont } | undefined;
+
+/** The invoice fonts' prepared subsets (see prepared-font.ts), made on first use and kept for the process. */
+export function preparedInvoiceFonts(): { regular: PreparedFont; bold: PreparedFont } {
+  if (!prepared) {
+    const fonts = invoiceFonts();
+    prepared = { regular: prepareFont(fonts.regular), bold: prepareFont(fonts.bold) };
+  }
+  return prepared;
 }

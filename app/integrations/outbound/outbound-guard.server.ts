@@ -37,6 +37,8 @@ export interface OutboundPolicy {
   resolve?: Resolver;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Mutual TLS: the client certificate and key presented to the server, and the CAs trusted for it (Ponto, decision 027). */
+  tls?: { cert?: string | Buffer; key?: string | Buffer; passphrase?: string; ca?: string | Buffer };
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -252,7 +254,7 @@ export function guardedAgents(policy: OutboundPolicy): GuardedAgents {
   const cache = new Map<string, { at: number; answer: Promise<ResolvedAddress[]> }>();
   return {
     httpAgent: guard(new http.Agent({ keepAlive: true, maxSockets: 8 }), policy, true, cache),
-    httpsAgent: guard(new https.Agent({ keepAlive: true, maxSockets: 8 }), policy, false, cache),
+    httpsAgent: guard(new https.Agent({ keepAlive: true, maxSockets: 8, ...(policy.tls ?? {}) }), policy, false, cache),
   };
 }
 

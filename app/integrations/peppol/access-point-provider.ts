@@ -18,10 +18,30 @@ export interface AccessPointProvider {
   findSent(input: { companyId: string; documentNumber: string; recipient: ParticipantId }): Promise<SentDocument | null>;
   /** The provider's own directory lookup of a participant. */
   lookup(participant: ParticipantId): Promise<ProviderLookup>;
-  /** Register the merchant's company as a participant (receiving in the provider's SMP). */
+  /**
+   * Register the merchant's company as a participant (receiving in the provider's SMP). A refusal
+   * (invalid identifiers, …) is UPSTREAM_REJECTED with the provider's reason.
+   */
   registerCompany(input: CompanyRegistrationInput): Promise<CompanyRegistration>;
-  getCompany(companyId: string): Promise<CompanyRegistration>;
-  /** Have the provider call `url` when a document arrives for this company. */
+  /**
+   * The companies already at the provider with these identifiers: how a registration whose answer
+   * was lost (timeout, crash before Facto recorded the id) is found again instead of creating a
+   * second company.
+   */
+  findCompanies(input: { enterpriseNumber: string | null; vatNumber: string | null }): Promise<CompanyRegistration[]>;
+  /** Correct a registered company's details (the merchant fixed their numbers, or changed receiving mode). */
+  updateCompany(companyId: string, input: CompanyRegistrationInput): Promise<CompanyRegistration>;
+  /** Start the identity check again (after a refusal): a new verification link. */
+  restartVerification(companyId: string): Promise<{ verificationUrl: string | null }>;
+  /**
+   * The company's registration as the provider sees it now. `lastVerificationUrl` is the link Facto
+   * recorded, for providers whose verification outcome (and refusal reason) is read through it.
+   */
+  getCompany(companyId: string, options?: { lastVerificationUrl?: string | null }): Promise<CompanyRegistration>;
+  /**
+   * Have the provider call `url` when something happens for this company (a document arrives).
+   * Idempotent: a URL already registered for the company is not registered twice.
+   */
   registerWebhook(input: { companyId: string; url: string }): Promise<void>;
   /** Incoming documents not yet acknowledged (polling). */
   listInbox(companyId: string): Promise<{ id: string }[]>;
@@ -74,10 +94,17 @@ export interface CompanyRegistrationInput {
 
 export interface CompanyRegistration {
   companyId: string;
-  state: "PENDING" | "ACTIVE";
+  /** FAILED: the provider refused to activate it (e.g. the id is registered at another Access Point's SMP). */
+  state: "PENDING" | "ACTIVE" | "FAILED";
   /** Where the merchant proves their identity, while pending. */
   verificationUrl: string | null;
   receiving: boolean;
+  /** The provider's reason, when FAILED. */
+  failureReason?: string | null;
+  /** The identifiers the provider holds (to see whether the merchant corrected them). */
+  enterpriseNumber?: string | null;
+  vatNumber?: string | null;
+  name?: string | null;
 }
 
 export interface ReceivedDocument {

@@ -97,22 +97,65 @@ describe("Recommand provider against the fake Recommand", () => {
     expect(await provider().lookup(id("0208:1234567894"))).toEqual({ registered: false, documentTypeIds: [], smpHostnames: [] });
   });
 
+  const company = (o: Partial<{ name: string; vatNumber: string | null; enterpriseNumber: string | null; receiving: boolean }> = {}) => ({
+    name: "Bakkerij Zoet BV",
+    street: "Markt 1",
+    postalCode: "9000",
+    city: "Gent",
+    countryCode: "BE",
+    vatNumber: "BE0412345614",
+    enterpriseNumber: null,
+    email: "info@zoet.example",
+    receiving: true,
+    ...o,
+  });
+
   it("registers a company: pending with a verification link until verified, then active", async () => {
-    const registration = await provider().registerCompany({
-      name: "Brouwerij De Klok",
-      street: "Markt 1",
-      postalCode: "9000",
-      city: "Gent",
-      countryCode: "BE",
-      vatNumber: "BE0456810810",
-      enterpriseNumber: null,
-      email: "info@deklok.example",
-      receiving: true,
-    });
-    expect(registration).toMatchObject({ state: "PENDING", verificationUrl: expect.stringContaining("/company-verification/"), receiving: true });
-    expect(fake.companies.get(registration.companyId)?.enterpriseNumber).toBe("0456810810");
-    fake.verifyCompany(registration.companyId);
-    expect(await provider().getCompany(registration.companyId)).toMatchObject({ state: "ACTIVE", verificationUrl: null });
+    const registration = await provider().registerCompany(company());
+    expect(registration).toMatchObject({ state: "PENDING", verificationUrl: expect.stringContaining("/company-verification/cvl_"), receiving: true });
+    expect(fake.companies.get(registration.companyId)?.enterpriseNumber).toBe("0412345614");
+    expect(fake.verifyCompany(registration.companyId)).toEqual({ status: "verified", errorMessage: null });
+    expect(await provider().getCompany(registration.companyId, { lastVerificationUrl: registration.verificationUrl })).toMatchObject({ state: "ACTIVE", verificationUrl: null });
+    // Found again by its numbers (a registration whose answer was lost), and not by others'.
+    expect(await provider().findCompanies({ enterpriseNumber: "0412345614", vatNumber: null })).toEqual([expect.objectContaining({ companyId: registration.companyId, state: "ACTIVE" })]);
+    expect(await provider().findCompanies({ enterpriseNumber: "0876543270", vatNumber: null })).toEqual([]);
+  });
+
+  it("a company Recommand refuses (a VAT number whose check digits are wrong) is a permanent refusal with Recommand's reason", async () => {
+    const before = fake.companies.size;
+    const error = await caught(provider().registerCompany(company({ vatNumber: "BE0412345615", enterpriseNumber: "0412345614" })));
+    expect(error).toMatchObject({ code: "UPSTREAM_REJECTED", retryable: false, message: "Belgian VAT number has an invalid check digit" });
+    const foreign = await caught(provider().registerCompany(company({ vatNumber: "NL004495445B01", enterpriseNumber: "0412345614" })));
+    expect(foreign).toMatchObject({ code: "UPSTREAM_REJECTED", message: "VAT number country code (NL) does not match the selected country (BE)" });
+    expect(fake.companies.size).toBe(before);
+  });
+
+  it("an identity check that ends in Recommand's refusal (the id is at another SMP) reads as FAILED with its reason; corrected and checked again, active", async () => {
+    network.register("0208:0876543270", { accessPoint: "Other AP" });
+    const registration = await provider().registerCompany(company({ name: "Drukkerij Inkt NV", vatNumber: "BE0876543270" }));
+    expect(fake.verifyCompany(registration.companyId).status).toBe("error");
+    const failed = await provider().getCompany(registration.companyId, { lastVerificationUrl: registration.verificationUrl });
+    expect(failed).toMatchObject({ state: "FAILED", verificationUrl: null });
+    expect(failed.failureReason).toMatch(/^Failed to register company identifier 0208:0876543270, it might already be registered with another SMP \(127\.0\.0\.1\)\. Please revoke your registration with the other SMP and try again/);
+    // Without the link Facto recorded it can only say "pending".
+    expect((await provider().getCompany(registration.companyId)).state).toBe("PENDING");
+    // The merchant revokes the other registration; a new identity check on the same company succeeds.
+    network.unregister("0208:0876543270");
+    const again = await provider().restartVerification(registration.companyId);
+    expect(again.verificationUrl).toMatch(/\/company-verification\/cvl_\w+\/verify$/);
+    expect(again.verificationUrl).not.toBe(registration.verificationUrl);
+    expect(fake.verifyCompany(registration.companyId).status).toBe("verified");
+    expect(await provider().getCompany(registration.companyId, { lastVerificationUrl: again.verificationUrl })).toMatchObject({ state: "ACTIVE" });
+    // Sending only from now on: the same company, updated.
+    expect(await provider().updateCompany(registration.companyId, company({ name: "Drukkerij Inkt NV", vatNumber: "BE0876543270", receiving: false }))).toMatchObject({ companyId: registration.companyId, receiving: false });
+  });
+
+  it("registers a webhook once per URL and company", async () => {
+    const url = "http://127.0.0.1:9/webhooks/peppol/tok_once_0123456789abcdef";
+    await provider().registerWebhook({ companyId, url });
+    await provider().registerWebhook({ companyId, url });
+    expect(fake.webhooks.filter((w) => w.url === url)).toHaveLength(1);
+    fake.webhooks.splice(fake.webhooks.findIndex((w) => w.url === url), 1);
   });
 
   it("reads the inbox, fetches a received document with its XML and marks it read", async () => {

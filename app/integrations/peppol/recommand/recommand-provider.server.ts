@@ -41,11 +41,26 @@ const VerifyResponse = z.object({
   smpHostnames: z.array(z.string()).optional(),
   supportedDocuments: z.array(z.object({ docTypeId: z.string() }).loose()).optional(),
 });
+/** api/companies/shared.ts companyResponse (the fields Facto reads). */
 const Company = z
-  .object({ id: z.string(), isSmpRecipient: z.boolean(), isVerified: z.boolean().optional() })
+  .object({
+    id: z.string(),
+    name: z.string().nullish(),
+    enterpriseNumber: z.string().nullish(),
+    vatNumber: z.string().nullish(),
+    isSmpRecipient: z.boolean(),
+    isVerified: z.boolean().optional(),
+  })
   .loose();
 const CreateCompanyResponse = z.object({ success: z.literal(true), company: Company, verificationUrl: z.string().nullish() });
 const GetCompanyResponse = z.object({ success: z.literal(true), company: Company });
+const GetCompaniesResponse = z.object({ success: z.literal(true), companies: z.array(Company) });
+const VerifyCompanyResponse = z.object({ success: z.literal(true), verificationUrl: z.string().nullish() }).loose();
+/** api/companies/verification/get-verification-status.ts; statuses of db/schema.ts verificationStatusEnum. */
+const VerificationStatusResponse = z
+  .object({ success: z.literal(true), status: z.enum(["opened", "idVerificationRequested", "inReview", "verified", "rejected", "error"]), errorMessage: z.string().nullish() })
+  .loose();
+const WebhooksResponse = z.object({ success: z.literal(true), webhooks: z.array(z.object({ url: z.string(), companyId: z.string().nullish() }).loose()) });
 const TransmittedDocument = z
   .object({
     id: z.string(),
@@ -147,28 +162,64 @@ export function createRecommandProvider(options: RecommandOptions): AccessPointP
     },
 
     async registerCompany(input: CompanyRegistrationInput): Promise<CompanyRegistration> {
-      const answer = await call("POST", "/api/v1/companies", CreateCompanyResponse, {
-        name: input.name,
-        address: input.street,
-        postalCode: input.postalCode,
-        city: input.city,
-        country: input.countryCode,
-        enterpriseNumber: input.enterpriseNumber,
-        vatNumber: input.vatNumber,
-        email: input.email ?? "",
-        // create-company.ts: isSmpRecipient (default true) — false registers a sender only.
-        isSmpRecipient: input.receiving,
-      });
+      // create-company.ts l.34-47 (body), l.115-120: a UserFacingError (identifier-validation.ts: a
+      // Belgian VAT or enterprise number with a wrong check digit; companies.ts l.132-137: a VAT number
+      // of another country) answers 400 with its message → UPSTREAM_REJECTED with that reason.
+      const answer = await call("POST", "/api/v1/companies", CreateCompanyResponse, companyBody(input));
       return toRegistration(answer.company, answer.verificationUrl ?? null);
     },
 
-    async getCompany(companyId: string): Promise<CompanyRegistration> {
-      const answer = await call("GET", `/api/v1/companies/${encodeURIComponent(companyId)}`, GetCompanyResponse);
+    async findCompanies({ enterpriseNumber, vatNumber }) {
+      // get-companies.ts l.28-37, l.62-69: GET /companies filtered by enterpriseNumber and/or vatNumber.
+      const query = new URLSearchParams();
+      if (enterpriseNumber) query.set("enterpriseNumber", enterpriseNumber);
+      else if (vatNumber) query.set("vatNumber", vatNumber);
+      else return [];
+      const answer = await call("GET", `/api/v1/companies?${query}`, GetCompaniesResponse);
+      return answer.companies.map((company) => toRegistration(company, null));
+    },
+
+    async updateCompany(companyId, input) {
+      // update-company.ts l.43-55, l.59-66: PUT /companies/:companyId, same validation (400 + reason).
+      const answer = await call("PUT", `/api/v1/companies/${encodeURIComponent(companyId)}`, GetCompanyResponse, companyBody(input));
       return toRegistration(answer.company, null);
     },
 
+    async restartVerification(companyId) {
+      // verify-company.ts l.40-65: a new verification log and its URL.
+      const answer = await call("POST", `/api/v1/companies/${encodeURIComponent(companyId)}/verify`, VerifyCompanyResponse);
+      return { verificationUrl: answer.verificationUrl ?? null };
+    },
+
+    async getCompany(companyId, options = {}): Promise<CompanyRegistration> {
+      const answer = await call("GET", `/api/v1/companies/${encodeURIComponent(companyId)}`, GetCompanyResponse);
+      const registration = toRegistration(answer.company, options.lastVerificationUrl ?? null);
+      if (registration.state === "ACTIVE") return registration;
+      // Not verified: the identity check may have ended in a refusal. Recommand keeps the outcome on the
+      // verification log (company-verification.ts l.133-151: SMP registration failed → status "error"
+      // with the UserFacingError's message, e.g. "…might already be registered with another SMP",
+      // phoss-smp/index.ts l.107-111); its own status page reads it from
+      // GET /api/v1/companies/verification/:logId/status (get-verification-status.ts; the log id is in
+      // the verification URL, company-verification.ts l.229).
+      const logId = /\/company-verification\/([^/?#]+)\//.exec(options.lastVerificationUrl ?? "")?.[1];
+      if (!logId) return registration;
+      const status = await call("GET", `/api/v1/companies/verification/${encodeURIComponent(logId)}/status`, VerificationStatusResponse);
+      if (status.status === "error" || status.status === "rejected") {
+        return {
+          ...registration,
+          state: "FAILED",
+          verificationUrl: null,
+          failureReason: status.errorMessage || (status.status === "rejected" ? "The provider rejected the identity check" : "The provider could not activate the company"),
+        };
+      }
+      return registration;
+    },
+
     async registerWebhook({ companyId, url }) {
-      // api/webhooks/create-webhook.ts: `{ url, companyId? }` → `{ success, webhook }`.
+      // get-webhooks.ts l.55-59: the team's webhooks for this company (and the team-wide ones).
+      const existing = await call("GET", `/api/v1/webhooks?${new URLSearchParams({ companyId })}`, WebhooksResponse);
+      if (existing.webhooks.some((w) => w.url === url && w.companyId === companyId)) return;
+      // api/webhooks/create-webhook.ts l.27-30: `{ url, companyId? }` → `{ success, webhook }`.
       await call("POST", "/api/v1/webhooks", z.object({ success: z.literal(true) }).loose(), { url, companyId });
     },
 
@@ -219,12 +270,31 @@ export function createRecommandProvider(options: RecommandOptions): AccessPointP
   };
 }
 
+function companyBody(input: CompanyRegistrationInput) {
+  return {
+    name: input.name,
+    address: input.street,
+    postalCode: input.postalCode,
+    city: input.city,
+    country: input.countryCode,
+    enterpriseNumber: input.enterpriseNumber,
+    vatNumber: input.vatNumber,
+    email: input.email ?? "",
+    // create-company.ts l.45: isSmpRecipient (default true) — false registers a sender only.
+    isSmpRecipient: input.receiving,
+  };
+}
+
 function toRegistration(company: z.infer<typeof Company>, verificationUrl: string | null): CompanyRegistration {
   return {
     companyId: company.id,
     state: company.isVerified ? "ACTIVE" : "PENDING",
     verificationUrl: company.isVerified ? null : verificationUrl,
     receiving: company.isSmpRecipient,
+    failureReason: null,
+    enterpriseNumber: company.enterpriseNumber ?? null,
+    vatNumber: company.vatNumber ?? null,
+    name: company.name ?? null,
   };
 }
 

@@ -1,6 +1,0 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { mandatePdfResponse } from "~/admin-pages/customer.server";
-import { requireAdminShop } from "~/utils/admin-shop.server";
-
-// GET /app/customers/:id/mandates/:mandateId/pdf — the signed mandate Twikey returned.
-export const loader = async ({ request, params }: LoaderFunctionArgs) => mandatePdfResponse(await requireAdminShop(request), params.id, params.mandateId);

@@ -1,9 +1,0 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { incomingDocumentResponse } from "~/admin-pages/incoming.server";
-import { requireStoreOfAccount } from "~/utils/woo-auth.server";
-
-// GET /woo/stores/:shopId/incoming/:id/(ubl|pdf) — a received document, for the store's owner.
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireStoreOfAccount(request, params.shopId ?? "");
-  return incomingDocumentResponse(shop.id, params.id ?? "", params.format ?? "");
-};
