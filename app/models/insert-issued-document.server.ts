@@ -92,18 +92,33 @@ export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
  * a rollback gives the number back, so there is never a gap.
  */
 export async function takeNextNumber(tx: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number) {
+  await ensureSeries(tx, shopId, kind);
+  return takeNextNumbers(tx, shopId, kind, year, 1);
+}
+
+/** Creates the shop's series on first use (idempotent; takes no lock on an existing row). */
+export async function ensureSeries(db: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES) {
   const s = DEFAULT_SERIES[kind];
-  await tx.$executeRaw`
+  await db.$executeRaw`
     INSERT INTO "InvoiceSeries" ("id", "shopId", "code", "kind", "prefix", "padding", "nextNumber", "updatedAt")
     VALUES (gen_random_uuid(), ${shopId}::uuid, ${s.code}, ${s.kind}::"DocumentKind", ${s.prefix}, ${s.padding}, 1, now())
     ON CONFLICT ("shopId", "code") DO NOTHING`;
+}
+
+/**
+ * Locks the series row and takes `count` consecutive numbers; `number` is the first of them. The lock
+ * lasts until the transaction ends, and a rollback gives all of them back.
+ */
+export async function takeNextNumbers(tx: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number, count: number) {
+  const s = DEFAULT_SERIES[kind];
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`numbers are taken one or more at a time, not ${count}`);
   const rows = await tx.$queryRaw<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }[]>`
     UPDATE "InvoiceSeries" SET
-      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 2 ELSE "nextNumber" + 1 END,
+      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 1 + ${count}::int ELSE "nextNumber" + ${count}::int END,
       "currentYear" = CASE WHEN "yearlyReset" THEN ${year}::int ELSE "currentYear" END,
       "updatedAt" = now()
     WHERE "shopId" = ${shopId}::uuid AND "code" = ${s.code}
-    RETURNING "id", "nextNumber" - 1 AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
+    RETURNING "id", "nextNumber" - ${count}::int AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
       "prefix", "padding", "format"`;
   const row = rows[0];
   if (!row) throw new Error(`invoice series ${s.code} missing for shop ${shopId}`);
@@ -117,7 +132,7 @@ export function paymentReferenceBase(numberYear: number, number: number): number
 
 /** A fresh payment-page token: 24 random bytes, base64url (32 characters). */
 /** The token and the sha256 the payment page looks it up by. */
-function withPublicToken(token: string) {
+export function withPublicToken(token: string) {
   return { publicToken: token, publicTokenHash: publicTokenHash(token) };
 }
 

@@ -9,11 +9,11 @@ export async function loadIssuedInvoice(
   db: Db,
   invoiceId: string,
 ): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string; publicToken: string | null }) | null> {
-  const row = await db.invoice.findUnique({
-    where: { id: invoiceId },
-    include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true, original: { select: { formattedNumber: true, issueDate: true } } },
-  });
-  if (!row) return null;
+  const found = await db.invoice.findUnique({ where: { id: invoiceId }, include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true } });
+  if (!found) return null;
+  // Only a credit note refers to an invoice (one statement fewer for every invoice rendered).
+  const original = found.originalInvoiceId ? await db.invoice.findUnique({ where: { id: found.originalInvoiceId }, select: { formattedNumber: true, issueDate: true } }) : null;
+  const row = { ...found, original };
   return {
     id: row.id,
     shopId: row.shopId,

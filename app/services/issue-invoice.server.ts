@@ -10,7 +10,7 @@ import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
 import { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { insertIssuedDocument, NUMBERING_TRANSACTION } from "~/models/insert-issued-document.server";
+import { issueInBatch } from "~/models/issue-batch.server";
 import { INVOICING_PAUSED } from "./danger-zone.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
@@ -100,31 +100,29 @@ export async function issueInvoice(
   logTotalsDifference(draft, order, log);
 
   try {
-    const result = await db.$transaction(async (tx) => {
-      const customerId = await upsertCustomer(tx as unknown as Db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
-      const invoice = await insertIssuedDocument(tx as unknown as Db, {
-        shopId,
-        draft,
-        series: "INVOICE",
-        customerId,
-        originalInvoiceId: null,
-        viesConsultationNumber: buyerVat?.consultationNumber ?? null,
-        pricesIncludeVat: order.pricesIncludeVat,
-        channelTotals: order.channelTotals,
-      });
-      if (mismatch && input.issueAsComputed) {
-        await tx.invoiceEvent.create({
-          data: {
-            shopId,
-            invoiceId: invoice.id,
-            type: "vat.issued_as_computed",
-            message: issuedAsComputedMessage(mismatch, input.issueAsComputed.at, draft, order),
-            data: { cause: mismatch.cause, lines: mismatch.lines.map((l) => ({ ...l })), channelVat: order.channelTotals.tax, factoVat: draft.totals.vatTotal } as Prisma.InputJsonObject,
-          },
-        });
-      }
-      return { invoiceId: invoice.id, number: invoice.number, formattedNumber: invoice.formattedNumber };
-    }, NUMBERING_TRANSACTION);
+    // The buyer's customer row first (idempotent upsert, no series lock held), then the number and the
+    // invoice in one transaction shared with the other invoices ready at the same moment (decision 028).
+    const customerId = await upsertCustomer(db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
+    const issued = await issueInBatch(db, {
+      shopId,
+      draft,
+      series: "INVOICE",
+      customerId,
+      originalInvoiceId: null,
+      viesConsultationNumber: buyerVat?.consultationNumber ?? null,
+      pricesIncludeVat: order.pricesIncludeVat,
+      channelTotals: order.channelTotals,
+      event:
+        mismatch && input.issueAsComputed
+          ? {
+              type: "vat.issued_as_computed",
+              message: issuedAsComputedMessage(mismatch, input.issueAsComputed.at, draft, order),
+              data: { cause: mismatch.cause, lines: mismatch.lines.map((l) => ({ ...l })), channelVat: order.channelTotals.tax, factoVat: draft.totals.vatTotal } as Prisma.InputJsonObject,
+            }
+          : null,
+    });
+    if (!issued.created) return { invoiceId: issued.id, number: issued.number, formattedNumber: issued.formattedNumber, created: false };
+    const result = { invoiceId: issued.id, number: issued.number, formattedNumber: issued.formattedNumber };
     log.info({ invoiceId: result.invoiceId, number: result.formattedNumber }, "invoice issued");
     if (buyerVat?.requesterProblem) {
       // Our own configuration, not the buyer: the invoice is right, only VIES's consultation number is missing.

@@ -3,6 +3,10 @@ import { inject } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import type { ChannelOrder } from "~/domain/invoice/types";
 import { issueInvoice } from "~/services/issue-invoice.server";
+import { buildInvoiceDraft } from "~/domain/invoice/build-invoice-draft";
+import { sampleSellerSettings } from "~/domain/pdf/sample-invoice";
+import { insertBatch, issueInBatch } from "~/models/issue-batch.server";
+import { randomUUID } from "node:crypto";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adoptStackEnv } from "../support/stack";
 
@@ -55,5 +59,77 @@ describe("gapless numbering under concurrency", () => {
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const series = await clients[0]!.invoiceSeries.findFirstOrThrow({ where: { shopId } });
     expect(series.nextNumber).toBe(201);
+  });
+});
+
+/**
+ * Group commit (decision 028): invoices ready at the same moment share one numbering transaction.
+ * The batch must keep every invariant of the one-by-one path.
+ */
+describe("issuing in batches", () => {
+  it("numbers a batch consecutively and makes one invoice of an order requested several times in it", async () => {
+    const { shopId } = await seedShopifyShop(clients[0]!, { domain: "batch-duplicates.myshopify.com" });
+    const now = new Date("2026-11-23T10:00:00Z");
+    const db = clients[0]!; // one client: these all queue on the same in-process batch
+    const requests = [...Array.from({ length: 40 }, (_, i) => i + 1), 3, 3, 3, 17, 40, 1];
+    const results = await Promise.all(requests.map((n) => issueInvoice(db, { shopId, order: order(n), now })));
+    // Each order created exactly once; every repeated request got that same invoice.
+    const byOrder = new Map<number, typeof results>();
+    requests.forEach((n, i) => byOrder.set(n, [...(byOrder.get(n) ?? []), results[i]!]));
+    for (const [, rs] of byOrder) {
+      expect(rs.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(rs.map((r) => r.invoiceId)).size).toBe(1);
+    }
+    const rows = await db.invoice.findMany({ where: { shopId }, select: { number: true, formattedNumber: true, paymentReference: true, _count: { select: { lines: true, vatSubtotals: true } } }, orderBy: { number: "asc" } });
+    expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.formattedNumber)).toEqual(Array.from({ length: 40 }, (_, i) => `INV-${String(i + 1).padStart(4, "0")}`));
+    expect(new Set(rows.map((r) => r.paymentReference)).size).toBe(40);
+    expect(rows.every((r) => r._count.lines === 1 && r._count.vatSubtotals === 1)).toBe(true);
+    expect((await db.invoiceSeries.findFirstOrThrow({ where: { shopId } })).nextNumber).toBe(41);
+  });
+
+  it("takes N numbers in one transaction, and a failing invoice neither fails its neighbours nor leaves a gap", async () => {
+    const { shopId } = await seedShopifyShop(clients[0]!, { domain: "batch-failure.myshopify.com" });
+    const db = clients[1]!;
+    const request = (n: number, customerId: string | null = null) => ({
+      shopId,
+      draft: buildInvoiceDraft(order(n), sampleSellerSettings(), { issueDate: "2026-11-23" }),
+      series: "INVOICE" as const,
+      customerId,
+      originalInvoiceId: null,
+      viesConsultationNumber: null,
+      pricesIncludeVat: true,
+      channelTotals: null,
+    });
+    // One transaction, five invoices: 1..5.
+    const direct = await insertBatch(db, [1, 2, 3, 4, 5].map((n) => request(n)));
+    expect(direct.map((r) => r.number)).toEqual([1, 2, 3, 4, 5]);
+    // A batch with an invoice that violates a foreign key (a customer that does not exist): the whole
+    // transaction rolls back, then each is issued on its own — the bad one fails alone, no number is lost.
+    const settled = await Promise.allSettled([6, 7, 8, 9].map((n) => issueInBatch(db, request(n, n === 7 ? randomUUID() : null))));
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    const numbers = (await db.invoice.findMany({ where: { shopId }, select: { number: true }, orderBy: { number: "asc" } })).map((r) => r.number);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // An order that was invoiced meanwhile (its redelivery raced past the caller's check): the batch
+    // fails on the unique key, the others are issued one by one, nothing is numbered twice.
+    const raced = await Promise.allSettled([10, 1, 11].map((n) => issueInBatch(db, request(n))));
+    expect(raced.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // Through the service, that redelivery is simply "already issued".
+    const again = await Promise.all([1, 6, 9].map((n) => issueInvoice(db, { shopId, order: order(n), now: new Date("2026-11-23T10:00:00Z") })));
+    expect(again.map((r) => r.created)).toEqual([false, false, false]);
+    const after = (await db.invoice.findMany({ where: { shopId }, select: { number: true }, orderBy: { number: "asc" } })).map((r) => r.number);
+    expect(after).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((await db.invoiceSeries.findFirstOrThrow({ where: { shopId } })).nextNumber).toBe(11);
+  });
+
+  it("restarts a yearly series at 1 also when the first numbers of the year are taken together", async () => {
+    const { configureSeries } = await import("~/services/configure-series.server");
+    const { shopId } = await seedShopifyShop(clients[0]!, { domain: "batch-yearly.myshopify.com" });
+    const db = clients[2]!;
+    await configureSeries(db, shopId, "INVOICE", { prefix: "F", padding: 3, format: "{prefix}{year}-{number}", yearlyReset: true, lastIssuedNumber: 7 }, new Date("2026-12-01T10:00:00Z"));
+    const in2026 = await Promise.all([1, 2, 3].map((n) => issueInvoice(db, { shopId, order: order(n), now: new Date("2026-12-30T10:00:00Z") })));
+    const in2027 = await Promise.all([4, 5, 6].map((n) => issueInvoice(db, { shopId, order: order(n), now: new Date("2027-01-04T10:00:00Z") })));
+    expect(in2026.map((r) => r.formattedNumber).sort()).toEqual(["F2026-008", "F2026-009", "F2026-010"]);
+    expect(in2027.map((r) => r.formattedNumber).sort()).toEqual(["F2027-001", "F2027-002", "F2027-003"]);
   });
 });
