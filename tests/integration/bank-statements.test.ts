@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { confirmWooEmail } from "../support/woo-account";
+import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
 import { createPrisma, type Db } from "~/db.server";
 import { importBankStatement } from "~/services/bank-statements.server";
 import type { PaymentEffects } from "~/services/online-payment.server";
@@ -48,6 +48,7 @@ const effects: PaymentEffects = {
 beforeAll(async () => {
   adoptStackEnv(stack);
   db = createPrisma(stack.databaseUrl, 2);
+  await allowSignUpsFromThisMachine(db);
   ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
   await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "NONE", iban: SHOP_IBAN } });
   const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));

@@ -13,7 +13,7 @@ import { buildCoda } from "../support/coda-builder";
 import { seedShopifyShop } from "../support/seed-shop";
 import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
-import { confirmWooEmail } from "../support/woo-account";
+import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
 
 /**
  * Ponto Connect end to end (issue #20, decision 027), through the web and worker processes against the fake Ponto
@@ -48,6 +48,7 @@ const text = () => page.locator("body").innerText();
 beforeAll(async () => {
   adoptStackEnv(stack);
   db = createPrisma(stack.databaseUrl, 2);
+  await allowSignUpsFromThisMachine(db);
   ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
   await db.shop.update({ where: { id: shopId }, data: { invoiceSender: "NONE", iban: SHOP_IBAN } });
   const fixture = JSON.parse(readFileSync(path.join(ROOT, "tests/fixtures/shopify/order-be-consumer.json"), "utf8"));

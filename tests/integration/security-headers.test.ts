@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { allowSignUpsFromThisMachine } from "../support/woo-account";
 import { createPrisma, type Db } from "~/db.server";
 import { createSession } from "~/services/accounts.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
@@ -25,6 +26,7 @@ let shopId: string;
 beforeAll(async () => {
   adoptStackEnv(stack);
   db = createPrisma(stack.databaseUrl, 2);
+  await allowSignUpsFromThisMachine(db);
   ({ shopId } = await seedShopifyShop(db, { domain: SHOP }));
   browser = await launchChromium();
 }, 60_000);

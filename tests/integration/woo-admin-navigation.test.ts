@@ -7,7 +7,7 @@ import { createPrisma, type Db } from "~/db.server";
 import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { launchChromium } from "../support/browser";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
-import { confirmWooEmail } from "../support/woo-account";
+import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
 
 /**
  * Decision 025: a WooCommerce store's admin is one layout route — Polaris' AppProvider and Frame, the store's
@@ -26,6 +26,7 @@ beforeAll(async () => {
   adoptStackEnv(stack);
   mkdirSync(ARTIFACTS, { recursive: true });
   db = createPrisma(stack.databaseUrl, 2);
+  await allowSignUpsFromThisMachine(db);
   woo = await startFakeWooCommerce();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -11,7 +11,7 @@ import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocom
 import { sendWooWebhook } from "../fakes/send-webhook";
 import { launchChromium } from "../support/browser";
 import { payOnFakeMollieCheckout } from "../support/pay-online";
-import { confirmWooEmail } from "../support/woo-account";
+import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
 
 /**
@@ -37,6 +37,7 @@ const invoiceOf = (orderId: number) => db.invoice.findFirst({ where: { shopId, k
 beforeAll(async () => {
   adoptStackEnv(stack);
   db = createPrisma(stack.databaseUrl, 3);
+  await allowSignUpsFromThisMachine(db);
   woo = await startFakeWooCommerce();
   browser = await launchChromium();
   page = await browser.newPage();
