@@ -40,50 +40,61 @@ export async function insertIssuedDocument(tx: Db, doc: InsertIssuedDocument) {
   const formattedNumber = formatInvoiceNumber(series, series.number, year);
   const row = await tx.invoice.create({
     data: {
-      shopId: doc.shopId,
-      seriesId: series.id,
-      number: series.number,
-      numberYear: series.numberYear,
-      formattedNumber,
-      kind: draft.kind,
-      channel: draft.channel,
-      sourceId: draft.sourceId,
-      channelOrderId: draft.orderId,
-      channelOrderName: draft.orderName,
-      customerId: doc.customerId,
-      originalInvoiceId: doc.originalInvoiceId,
-      issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
-      supplyDate: draft.supplyDate ? new Date(`${draft.supplyDate}T00:00:00Z`) : null,
-      dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
-      currency: draft.currency,
-      language: draft.language,
-      vatRegime: draft.vatRegime,
-      vatReason: draft.vatReason,
-      lineNetTotal: draft.totals.lineNetTotal,
-      allowanceTotal: draft.totals.allowanceTotal,
-      chargeTotal: draft.totals.chargeTotal,
-      taxExclusiveTotal: draft.totals.taxExclusiveTotal,
-      vatTotal: draft.totals.vatTotal,
-      taxInclusiveTotal: draft.totals.taxInclusiveTotal,
-      paidAmount: draft.totals.paidAmount,
-      amountDue: draft.kind === "INVOICE" ? draft.totals.amountDue : "0",
-      // Only invoices are paid by transfer; the reference is derived from the number, so it is unique per shop.
-      paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(series.numberYear, series.number)) : null,
-      // The public payment page's token: 192 random bits, unguessable (invoices only).
-      ...(draft.kind === "INVOICE" ? withPublicToken(newPublicToken()) : { publicToken: null, publicTokenHash: null }),
-      exchangeRateToEur: draft.exchangeRateToEur,
-      vatTotalEur: draft.vatTotalEur,
-      viesConsultationNumber: doc.viesConsultationNumber,
-      pricesIncludeVat: doc.pricesIncludeVat,
-      seller: { ...draft.seller } as Prisma.InputJsonObject,
-      buyer: { ...draft.buyer } as Prisma.InputJsonObject,
-      ...(doc.channelTotals ? { channelTotals: doc.channelTotals } : {}),
+      ...invoiceRow(doc, { seriesId: series.id, number: series.number, numberYear: series.numberYear, formattedNumber }),
       lines: { create: draft.lines.map((l) => ({ ...l })) },
       vatSubtotals: { create: draft.vatSubtotals.map((s) => ({ ...s })) },
     },
     select: { id: true },
   });
   return { id: row.id, number: series.number, formattedNumber };
+}
+
+/**
+ * The invoice row of an issued document with its number, as both the single insert above and the
+ * batched one (issue-batch.server.ts) write it (lines and VAT subtotals apart).
+ */
+export function invoiceRow(doc: InsertIssuedDocument, numbering: { seriesId: string; number: number; numberYear: number; formattedNumber: string }): Prisma.InvoiceCreateManyInput {
+  const { draft } = doc;
+  return {
+    shopId: doc.shopId,
+    seriesId: numbering.seriesId,
+    number: numbering.number,
+    numberYear: numbering.numberYear,
+    formattedNumber: numbering.formattedNumber,
+    kind: draft.kind,
+    channel: draft.channel,
+    sourceId: draft.sourceId,
+    channelOrderId: draft.orderId,
+    channelOrderName: draft.orderName,
+    customerId: doc.customerId,
+    originalInvoiceId: doc.originalInvoiceId,
+    issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
+    supplyDate: draft.supplyDate ? new Date(`${draft.supplyDate}T00:00:00Z`) : null,
+    dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
+    currency: draft.currency,
+    language: draft.language,
+    vatRegime: draft.vatRegime,
+    vatReason: draft.vatReason,
+    lineNetTotal: draft.totals.lineNetTotal,
+    allowanceTotal: draft.totals.allowanceTotal,
+    chargeTotal: draft.totals.chargeTotal,
+    taxExclusiveTotal: draft.totals.taxExclusiveTotal,
+    vatTotal: draft.totals.vatTotal,
+    taxInclusiveTotal: draft.totals.taxInclusiveTotal,
+    paidAmount: draft.totals.paidAmount,
+    amountDue: draft.kind === "INVOICE" ? draft.totals.amountDue : "0",
+    // Only invoices are paid by transfer; the reference is derived from the number, so it is unique per shop.
+    paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(numbering.numberYear, numbering.number)) : null,
+    // The public payment page's token: 192 random bits, unguessable (invoices only).
+    ...(draft.kind === "INVOICE" ? withPublicToken(newPublicToken()) : { publicToken: null, publicTokenHash: null }),
+    exchangeRateToEur: draft.exchangeRateToEur,
+    vatTotalEur: draft.vatTotalEur,
+    viesConsultationNumber: doc.viesConsultationNumber,
+    pricesIncludeVat: doc.pricesIncludeVat,
+    seller: { ...draft.seller } as Prisma.InputJsonObject,
+    buyer: { ...draft.buyer } as Prisma.InputJsonObject,
+    ...(doc.channelTotals ? { channelTotals: doc.channelTotals } : {}),
+  };
 }
 
 /**

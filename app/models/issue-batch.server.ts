@@ -1,17 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
-import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
 import type { Prisma } from "~/generated/prisma/client";
-import {
-  ensureSeries,
-  NUMBERING_TRANSACTION,
-  newPublicToken,
-  paymentReferenceBase,
-  takeNextNumbers,
-  withPublicToken,
-  type InsertIssuedDocument,
-} from "./insert-issued-document.server";
+import { ensureSeries, invoiceRow, NUMBERING_TRANSACTION, takeNextNumbers, type InsertIssuedDocument } from "./insert-issued-document.server";
 
 /**
  * Group commit for issuing (decision 028). Every invoice of a shop takes its number from one series
@@ -151,7 +142,7 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
         const number = series.number + i;
         const id = randomUUID();
         const formattedNumber = formatInvoiceNumber(series, number, year);
-        invoices.push(invoiceRow(r, id, series.id, number, series.numberYear, formattedNumber));
+        invoices.push({ id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }) });
         for (const l of r.draft.lines) lines.push({ ...l, invoiceId: id });
         for (const s of r.draft.vatSubtotals) subtotals.push({ ...s, invoiceId: id });
         if (r.event) events.push({ shopId, invoiceId: id, type: r.event.type, message: r.event.message, data: r.event.data });
@@ -171,47 +162,4 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
     const made = fresh.find((f) => sourceKey(f) === key);
     return { ...created.get(made!)!, created: false };
   });
-}
-
-function invoiceRow(doc: IssueRequest, id: string, seriesId: string, number: number, numberYear: number, formattedNumber: string): Prisma.InvoiceCreateManyInput {
-  const { draft } = doc;
-  return {
-    id,
-    shopId: doc.shopId,
-    seriesId,
-    number,
-    numberYear,
-    formattedNumber,
-    kind: draft.kind,
-    channel: draft.channel,
-    sourceId: draft.sourceId,
-    channelOrderId: draft.orderId,
-    channelOrderName: draft.orderName,
-    customerId: doc.customerId,
-    originalInvoiceId: doc.originalInvoiceId,
-    issueDate: new Date(`${draft.issueDate}T00:00:00Z`),
-    supplyDate: draft.supplyDate ? new Date(`${draft.supplyDate}T00:00:00Z`) : null,
-    dueDate: draft.dueDate ? new Date(`${draft.dueDate}T00:00:00Z`) : null,
-    currency: draft.currency,
-    language: draft.language,
-    vatRegime: draft.vatRegime,
-    vatReason: draft.vatReason,
-    lineNetTotal: draft.totals.lineNetTotal,
-    allowanceTotal: draft.totals.allowanceTotal,
-    chargeTotal: draft.totals.chargeTotal,
-    taxExclusiveTotal: draft.totals.taxExclusiveTotal,
-    vatTotal: draft.totals.vatTotal,
-    taxInclusiveTotal: draft.totals.taxInclusiveTotal,
-    paidAmount: draft.totals.paidAmount,
-    amountDue: draft.kind === "INVOICE" ? draft.totals.amountDue : "0",
-    paymentReference: draft.kind === "INVOICE" ? structuredCommunication(paymentReferenceBase(numberYear, number)) : null,
-    ...(draft.kind === "INVOICE" ? withPublicToken(newPublicToken()) : { publicToken: null, publicTokenHash: null }),
-    exchangeRateToEur: draft.exchangeRateToEur,
-    vatTotalEur: draft.vatTotalEur,
-    viesConsultationNumber: doc.viesConsultationNumber,
-    pricesIncludeVat: doc.pricesIncludeVat,
-    seller: { ...draft.seller } as Prisma.InputJsonObject,
-    buyer: { ...draft.buyer } as Prisma.InputJsonObject,
-    ...(doc.channelTotals ? { channelTotals: doc.channelTotals } : {}),
-  };
 }
