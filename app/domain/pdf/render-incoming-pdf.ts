@@ -3,6 +3,7 @@ import type { IncomingEssentials } from "../peppol/parse-incoming";
 import type { UblDocument, UblLine, UblParty } from "../peppol/read-ubl-document";
 import { invoiceFonts } from "./fonts";
 import { formatDate, formatDecimal } from "./labels";
+import { A4, BOTTOM, CONTENT_WIDTH, FOOTER_HEIGHT, GREY, MARGIN, RULE, TEXT } from "./page-geometry";
 
 /**
  * PDFs of documents received over PEPPOL whose sender attached none. An invoice or credit note is
@@ -14,14 +15,6 @@ import { formatDate, formatDecimal } from "./labels";
  * recomputed). A header line says it is a rendering: the UBL stays the legal document.
  * Other documents (an Invoice Response) get a one-page summary of their essentials.
  */
-const A4 = { width: 595.28, height: 841.89 };
-const MARGIN = 48;
-const CONTENT_WIDTH = A4.width - 2 * MARGIN;
-const FOOTER_HEIGHT = 36;
-const BOTTOM = A4.height - MARGIN - FOOTER_HEIGHT;
-const GREY = "#5f6b7a";
-const TEXT = "#1b1f24";
-const RULE = "#d0d7de";
 const ACCENT = "#3d4f63";
 
 const COLS = {

@@ -9,6 +9,7 @@ import { invoiceFonts, preparedInvoiceFonts } from "./fonts";
 import { usePreparedFont } from "./prepared-font";
 import { imageForDocument, preparedImage } from "./prepared-image";
 import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
+import { A4, BOTTOM, CONTENT_WIDTH, FOOTER_HEIGHT, GREY, MARGIN, RULE, TEXT } from "./page-geometry";
 
 export interface RenderPdfOptions {
   /** The document's creation time (an input, so the same invoice always renders the same bytes). */
@@ -19,14 +20,6 @@ export interface RenderPdfOptions {
   logo?: Uint8Array | null;
 }
 
-const A4 = { width: 595.28, height: 841.89 };
-const MARGIN = 48;
-const CONTENT_WIDTH = A4.width - 2 * MARGIN;
-const FOOTER_HEIGHT = 36;
-const BOTTOM = A4.height - MARGIN - FOOTER_HEIGHT;
-const GREY = "#5f6b7a";
-const TEXT = "#1b1f24";
-const RULE = "#d0d7de";
 
 /** Line table columns: x offset from the left margin and width. */
 const COLS = {
