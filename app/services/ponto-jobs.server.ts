@@ -1,7 +1,7 @@
 import type { Db } from "~/db.server";
 import { ensureJob, type Enqueue } from "~/queues.server";
 import { paymentEffects } from "./payment-effects.server";
-import { pontoDeps, syncPonto } from "./ponto.server";
+import { pontoDeps, syncPonto, type PontoSyncResult } from "./ponto.server";
 
 // The worker's Ponto jobs (decision 027): the scheduled pass over every connected shop, one shop's
 // synchronisation, and the webhook's "new transactions on this account".
@@ -15,16 +15,14 @@ export async function schedulePontoSyncs(db: Db) {
 }
 
 /** Synchronises one shop's followed accounts (or one of them) and imports what Ponto holds. */
-export async function syncShopPonto(db: Db, payload: { shopId: string; accountId?: string | undefined; synchronize?: boolean | undefined }, enqueue: Enqueue) {
+export async function syncShopPonto(db: Db, payload: { shopId: string; accountId?: string | undefined; synchronize?: boolean | undefined }, enqueue: Enqueue): Promise<PontoSyncResult> {
   const deps = pontoDeps();
-  if (!deps) return { skipped: "Ponto is not configured" };
+  if (!deps) return { skipped: "Ponto is not configured", accounts: 0, summary: null };
   return syncPonto(db, payload.shopId, deps, paymentEffects(db, enqueue), { ...(payload.accountId ? { accountId: payload.accountId } : {}), synchronize: payload.synchronize ?? true });
 }
 
 /** Ponto's webhook said an account has new transactions: they are read (no new synchronisation) and imported. */
 export async function readPontoTransactions(db: Db, shopId: string, accountId: string, enqueue: Enqueue): Promise<string> {
-  const deps = pontoDeps();
-  if (!deps) return "Ponto is not configured";
-  const r = await syncPonto(db, shopId, deps, paymentEffects(db, enqueue), { accountId, synchronize: false });
+  const r = await syncShopPonto(db, { shopId, accountId, synchronize: false }, enqueue);
   return r.skipped ?? `${r.summary?.transactions ?? 0} transaction(s) read, ${r.summary?.duplicates ?? 0} already imported, ${r.summary?.paid ?? 0} invoice(s) paid`;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { seedShopifyShop } from "../support/seed-shop";
-import { closeQueues, getQueue, QueueName } from "~/queues.server";
+import { closeQueues, getQueue, jobId, QueueName } from "~/queues.server";
 import { adoptStackEnv, deleteRedisPrefix, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 
 /**
@@ -147,7 +147,7 @@ describe("exactly once under chaos", () => {
       const left = await db.webhookEvent.findMany({ where: { shop: { domain: SHOP }, status: "RECEIVED" }, select: { id: true, topic: true, attempts: true, lastError: true, holdReason: true, receivedAt: true }, take: 20 });
       const queue = getQueue(QueueName.inbox);
       const states = await Promise.all(left.map(async (e) => {
-        const job = await queue.getJob(`webhook-${e.id}`).catch(() => undefined);
+        const job = await queue.getJob(jobId["process-webhook"]({ eventId: e.id })).catch(() => undefined);
         return { ...e, job: job ? { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, delay: job.delay, timestamp: job.timestamp } : null };
       }));
       console.error("chaos: left in the inbox", JSON.stringify(states, null, 1), "job counts", JSON.stringify(await queue.getJobCounts()));

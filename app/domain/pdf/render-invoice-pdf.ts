@@ -20,7 +20,6 @@ export interface RenderPdfOptions {
   logo?: Uint8Array | null;
 }
 
-
 /** Line table columns: x offset from the left margin and width. */
 const COLS = {
   description: { x: 0, w: 205 },
