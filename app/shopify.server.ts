@@ -6,7 +6,7 @@ import { SHOPIFY_ADMIN_API_VERSION } from "~/integrations/shopify/api-version";
 import { routeShopifyLibraryCalls } from "~/integrations/shopify/shop-base-url.server";
 import { logger } from "~/logger.server";
 import { recordAudit } from "~/services/audit-log.server";
-import { EncryptedSessionStorage } from "~/utils/session-storage.server";
+import { EncryptedSessionStorage } from "~/models/session-storage.server";
 
 export const SHOPIFY_API_VERSION = SHOPIFY_ADMIN_API_VERSION as ApiVersion;
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * Imports go down the layers (../shared/ARCHITECTURE.md): routes → routes-support / admin-pages →
  * services → models / integrations → domain. Request guards live in app/routes-support (decision 024):
  * nothing below the routes imports them, and app/utils — shared helpers every layer may use — imports
- * no service, guard, page or the Shopify app.
+ * no model, service, guard, page or the Shopify app.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const IMPORT = /from\s+["']([^"']+)["']/g;
@@ -31,7 +31,7 @@ describe("the layers", () => {
     expect(importsMatching(["app/domain", "app/integrations", "app/models", "app/services", "app/utils", "workers"], /^~\/(routes-support|routes|admin-pages)\//)).toEqual([]);
   });
 
-  it("app/utils imports no service, guard, page or the Shopify app", () => {
-    expect(importsMatching(["app/utils"], /^~\/(services|routes-support|routes|admin-pages)\/|^~\/shopify\.server$/)).toEqual([]);
+  it("app/utils imports no model, service, guard, page or the Shopify app", () => {
+    expect(importsMatching(["app/utils"], /^~\/(models|services|routes-support|routes|admin-pages)\/|^~\/shopify\.server$/)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Outlet, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { AppProvider, BlockStack, Box, Button, Frame, Navigation, Text } from "@shopify/polaris";
-import en from "@shopify/polaris/locales/en.json";
+import en from "@shopify/polaris/locales/en.json" with { type: "json" };
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { STORE_PAGES } from "~/admin-pages/store-options";
 import { storeAction } from "~/admin-pages/store.server";

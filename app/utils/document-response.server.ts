@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { findInvoiceDocument } from "~/models/invoice.server";
 import { env } from "~/env.server";
 
-type StoredDocument = NonNullable<Awaited<ReturnType<typeof findInvoiceDocument>>>;
+/** What a response needs of a stored document (the models' document row with its invoice's number). */
+type StoredDocument = { content: Uint8Array<ArrayBuffer>; contentType: string; sha256: string; invoice: { formattedNumber: string } };
 
 /** A stored PDF or UBL as a download (UBL) or inline view (PDF), never cached by shared caches. */
 export function invoiceDocumentResponse(doc: StoredDocument, format: "PDF" | "UBL"): Response {

@@ -2,7 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { ensureShopifyShop } from "~/models/retry-on-unique-conflict.server";
-import { EncryptedSessionStorage } from "~/utils/session-storage.server";
+import { EncryptedSessionStorage } from "~/models/session-storage.server";
 import { adminIdToken, embeddedQuery } from "../support/shopify-admin-token";
 import { adoptStackEnv } from "../support/stack";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
 import { resetShopifyBuckets } from "~/integrations/shopify/admin-graphql-client.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/shopify-admin-for-shop.server";
-import { EncryptedSessionStorage } from "~/utils/session-storage.server";
+import { EncryptedSessionStorage } from "~/models/session-storage.server";
 import { startFakeShopify, type FakeShopify } from "../fakes/fake-shopify";
 import { adoptStackEnv } from "../support/stack";
 

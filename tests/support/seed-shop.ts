@@ -2,7 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import type { Db } from "~/db.server";
 import { SAMPLE_SELLER } from "~/domain/pdf/sample-invoice";
 import { encryptSecret } from "~/utils/encryption.server";
-import { EncryptedSessionStorage } from "~/utils/session-storage.server";
+import { EncryptedSessionStorage } from "~/models/session-storage.server";
 
 export interface SeedShopOptions {
   domain: string;

@@ -3,7 +3,7 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db } from "~/db.server";
 import type { Session as SessionRow } from "~/generated/prisma/client";
 import { retryOnUniqueConflict } from "~/models/retry-on-unique-conflict.server";
-import { decryptSecret, encryptSecret } from "./encryption.server";
+import { decryptSecret, encryptSecret } from "~/utils/encryption.server";
 
 /**
  * Shopify sessions in the Prisma `Session` table (the template's columns), with the access and
