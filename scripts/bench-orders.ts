@@ -40,6 +40,39 @@ export function benchOrderBody(id: number, mix = true): string {
   } else if (kind === "multi-line") {
     const [first] = order.line_items as Record<string, any>[];
     order.line_items = Array.from({ length: 12 }, (_, i) => ({ ...structuredClone(first), id: 90_000_000 + i, sku: `MULTI-${i}`, title: `Artikel ${i + 1}` }));
+    setOrderTotals(order);
   }
   return JSON.stringify(order);
+}
+
+/** In cents, so that the sums are exact. */
+const cents = (amount: string | number) => Math.round(Number(amount) * 100);
+const money = (c: number) => (c / 100).toFixed(2);
+
+/**
+ * The order's totals as Shopify computes them from its lines (prices include VAT): the 12-line order
+ * copies one line twelve times, and without this its totals were still the fixture's 2-line ones
+ * (228.90 for a 2,309.80 order). What remains is the cents Shopify's VAT per line differs from
+ * Facto's VAT per rate (decisions 003, 016), which every order with VAT-inclusive prices shows.
+ */
+function setOrderTotals(order: Record<string, any>) {
+  const items = order.line_items as Record<string, any>[];
+  const shipping = order.shipping_lines as Record<string, any>[];
+  const gross = items.reduce((s, l) => s + cents(l.price) * l.quantity, 0);
+  const discounts = items.reduce((s, l) => s + (l.discount_allocations as { amount: string }[]).reduce((d, a) => d + cents(a.amount), 0), 0);
+  const shippingTotal = shipping.reduce((s, l) => s + cents(l.price), 0);
+  const taxByRate = new Map<number, number>();
+  for (const line of [...items, ...shipping]) for (const t of line.tax_lines as { rate: number; price: string }[]) taxByRate.set(t.rate, (taxByRate.get(t.rate) ?? 0) + cents(t.price));
+  const tax = [...taxByRate.values()].reduce((s, c) => s + c, 0);
+  const set = (field: string, c: number) => {
+    order[field] = money(c);
+    order[`${field}_set`] = { shop_money: { amount: money(c), currency_code: "EUR" }, presentment_money: { amount: money(c), currency_code: "EUR" } };
+  };
+  set("total_line_items_price", gross);
+  set("total_discounts", discounts);
+  set("subtotal_price", gross - discounts);
+  set("total_tax", tax);
+  set("total_price", gross - discounts + shippingTotal);
+  for (const code of order.discount_codes as { amount: string }[]) code.amount = money(discounts);
+  order.tax_lines = [...taxByRate].map(([rate, c]) => ({ rate, title: "BTW", price: money(c), price_set: { shop_money: { amount: money(c), currency_code: "EUR" }, presentment_money: { amount: money(c), currency_code: "EUR" } } }));
 }
