@@ -42,6 +42,7 @@ export const JobPayloads = {
   "peppol-send": z.object({ invoiceId: z.uuid() }),
   "peppol-poll-all": z.object({}),
   "peppol-poll": z.object({ shopId: z.uuid() }),
+  "peppol-registration-check": z.object({ shopId: z.uuid() }),
   "ponto-sync-all": z.object({}),
   /** `accountId`: only that Ponto account; `synchronize: false` reads what Ponto already synchronised (its webhook said so). */
   "ponto-sync": z.object({ shopId: z.uuid(), accountId: z.string().min(1).max(100).optional(), synchronize: z.boolean().optional(), version: z.string().regex(/^[a-z0-9_-]{1,60}$/).optional() }),
@@ -71,6 +72,7 @@ export const JobQueue: Record<JobName, QueueName> = {
   "peppol-send": QueueName.peppol,
   "peppol-poll-all": QueueName.maintenance,
   "peppol-poll": QueueName.peppol,
+  "peppol-registration-check": QueueName.peppol,
   "ponto-sync-all": QueueName.maintenance,
   "ponto-sync": QueueName.bank,
 };
@@ -96,6 +98,7 @@ export const jobId = {
   "peppol-send": (p: JobPayload<"peppol-send">) => `peppol-send-${p.invoiceId}`,
   "peppol-poll-all": () => "peppol-poll-all",
   "peppol-poll": (p: JobPayload<"peppol-poll">) => `peppol-poll-${p.shopId}`,
+  "peppol-registration-check": (p: JobPayload<"peppol-registration-check">) => `peppol-registration-check-${p.shopId}`,
   "ponto-sync-all": () => "ponto-sync-all",
   "ponto-sync": (p: JobPayload<"ponto-sync">) => `ponto-sync-${p.shopId}${p.accountId ? `-${p.accountId}` : ""}${p.version ? `-${p.version}` : ""}`,
 } satisfies { [N in JobName]: (p: JobPayload<N>) => string };

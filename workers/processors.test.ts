@@ -25,7 +25,7 @@ vi.mock("~/services/store-sync.server", () =>
 );
 vi.mock("~/services/direct-debit-jobs.server", () => mocked(["readShopTwikeyFeeds", "scheduleTwikeyFeeds", "collectInvoiceWithNotice"]));
 vi.mock("~/services/maintenance-jobs.server", () => mocked(["runInboxReconciliation", "queueReminders"]));
-vi.mock("~/services/peppol-jobs.server", () => mocked(["deliverPeppolDocument", "schedulePeppolPolls", "pollShopPeppolInbox"]));
+vi.mock("~/services/peppol-jobs.server", () => mocked(["deliverPeppolDocument", "schedulePeppolPolls", "pollShopPeppolInbox", "checkPeppolRegistration"]));
 vi.mock("~/services/ponto-jobs.server", () => mocked(["schedulePontoSyncs", "syncShopPonto"]));
 
 const { processors } = await import("./processors");
@@ -55,6 +55,7 @@ const CASES: { [N in JobName]: { payload: JobPayload<N>; service: string; args: 
   "peppol-send": { payload: { invoiceId: id }, service: "deliverPeppolDocument", args: [db, id, enqueue] },
   "peppol-poll-all": { payload: {}, service: "schedulePeppolPolls", args: [db] },
   "peppol-poll": { payload: { shopId: id }, service: "pollShopPeppolInbox", args: [db, id, enqueue] },
+  "peppol-registration-check": { payload: { shopId: id }, service: "checkPeppolRegistration", args: [db, id] },
   "reconcile-inbox": { payload: {}, service: "runInboxReconciliation", args: [db] },
   "ponto-sync-all": { payload: {}, service: "schedulePontoSyncs", args: [db] },
   "ponto-sync": { payload: { shopId: id, synchronize: true }, service: "syncShopPonto", args: [db, { shopId: id, synchronize: true }, enqueue] },

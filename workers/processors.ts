@@ -9,7 +9,7 @@ import { JobPayloads, type Enqueue, type JobName, type JobPayload } from "~/queu
 import { sendCustomerEmail } from "~/services/customer-emails.server";
 import { collectInvoiceWithNotice, readShopTwikeyFeeds, scheduleTwikeyFeeds } from "~/services/direct-debit-jobs.server";
 import { queueReminders, runInboxReconciliation } from "~/services/maintenance-jobs.server";
-import { deliverPeppolDocument, pollShopPeppolInbox, schedulePeppolPolls } from "~/services/peppol-jobs.server";
+import { checkPeppolRegistration, deliverPeppolDocument, pollShopPeppolInbox, schedulePeppolPolls } from "~/services/peppol-jobs.server";
 import { schedulePontoSyncs, syncShopPonto } from "~/services/ponto-jobs.server";
 import { processWebhookDeps } from "~/services/process-webhook-deps.server";
 import { processWebhookEvent } from "~/services/process-webhook-event.server";
@@ -56,6 +56,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "peppol-send": ({ invoiceId }, { db, enqueue }) => deliverPeppolDocument(db, invoiceId, enqueue),
   "peppol-poll-all": (_payload, { db }) => schedulePeppolPolls(db),
   "peppol-poll": ({ shopId }, { db, enqueue }) => pollShopPeppolInbox(db, shopId, enqueue),
+  "peppol-registration-check": ({ shopId }, { db }) => checkPeppolRegistration(db, shopId),
   "reconcile-inbox": (_payload, { db }) => runInboxReconciliation(db),
   "ponto-sync-all": (_payload, { db }) => schedulePontoSyncs(db),
   "ponto-sync": (payload, { db, enqueue }) => syncShopPonto(db, payload, enqueue),

@@ -6,6 +6,7 @@ import { ensureJob, type Enqueue } from "~/queues.server";
 import { queueDocumentEmail } from "./customer-emails.server";
 import { importPeppolDocument } from "./import-peppol-document.server";
 import { notifyMerchant } from "./notify-merchant.server";
+import { checkPendingPeppolRegistration, type PendingCheck } from "./peppol-registration.server";
 import { pollPeppolInbox } from "./poll-peppol-inbox.server";
 import { sendPeppolDocument, type SendOutcome } from "./send-peppol-document.server";
 import { annotateOrderAgain } from "./store-sync.server";
@@ -41,12 +42,24 @@ export async function receivePeppolDocument(db: Db, shopId: string, providerDocu
   });
 }
 
-/** Every shop that receives over PEPPOL through Facto gets its own "peppol-poll" job. */
-export async function schedulePeppolPolls(db: Db): Promise<{ shops: number } | { skipped: string }> {
+/**
+ * Every shop that receives over PEPPOL through Facto gets its own "peppol-poll" job, and every shop
+ * whose registration waits for the provider a "peppol-registration-check".
+ */
+export async function schedulePeppolPolls(db: Db): Promise<{ shops: number; pendingRegistrations: number } | { skipped: string }> {
   if (!accessPointProvider()) return { skipped: "PEPPOL is not configured" };
   const shops = await db.shop.findMany({ where: { peppolRegistration: "ACTIVE", peppolReceivingHere: true, uninstalledAt: null }, select: { id: true } });
   for (const shop of shops) await ensureJob("peppol-poll", { shopId: shop.id });
-  return { shops: shops.length };
+  const pending = await db.shop.findMany({ where: { peppolRegistration: "PENDING", peppolProviderCompanyId: { not: null }, uninstalledAt: null }, select: { id: true } });
+  for (const shop of pending) await ensureJob("peppol-registration-check", { shopId: shop.id });
+  return { shops: shops.length, pendingRegistrations: pending.length };
+}
+
+/** "peppol-registration-check": a registration waiting for the provider, asked again; the merchant told how it ended. */
+export async function checkPeppolRegistration(db: Db, shopId: string): Promise<PendingCheck> {
+  const provider = accessPointProvider();
+  if (!provider) return { skipped: "PEPPOL is not configured" };
+  return checkPendingPeppolRegistration(db, shopId, provider, (id, subject, text) => notifyMerchant(db, id, subject, text));
 }
 
 /** The shop's PEPPOL inbox at the provider: new documents go through Facto's inbox. */

@@ -121,18 +121,59 @@ function differs(existing: CompanyRegistration, input: CompanyRegistrationInput,
 export async function refreshPeppolRegistration(db: Db, shop: Shop, provider: AccessPointProvider) {
   if (!shop.peppolProviderCompanyId) return shop;
   const registration = await provider.getCompany(shop.peppolProviderCompanyId, { lastVerificationUrl: shop.peppolRegistrationUrl });
+  return db.shop.update({ where: { id: shop.id }, data: registrationState(registration, shop) });
+}
+
+/** What the shop records of the provider's answer. */
+function registrationState(registration: CompanyRegistration, shop: Pick<Shop, "peppolRegistrationUrl">) {
+  const checkedAt = new Date();
   if (registration.state === "FAILED") {
-    return db.shop.update({
-      where: { id: shop.id },
-      data: { peppolRegistration: "FAILED", peppolRegistrationError: registration.failureReason ?? "Refused by the provider", peppolRegistrationUrl: null, peppolRegistrationCheckedAt: new Date() },
-    });
+    return { peppolRegistration: "FAILED" as const, peppolRegistrationError: registration.failureReason ?? "Refused by the provider", peppolRegistrationUrl: null, peppolRegistrationCheckedAt: checkedAt };
   }
-  return db.shop.update({
-    where: { id: shop.id },
-    data: {
-      peppolRegistration: registration.state,
-      peppolRegistrationUrl: registration.state === "ACTIVE" ? null : (registration.verificationUrl ?? shop.peppolRegistrationUrl),
-      peppolRegistrationCheckedAt: new Date(),
-    },
+  return {
+    peppolRegistration: registration.state,
+    peppolRegistrationUrl: registration.state === "ACTIVE" ? null : (registration.verificationUrl ?? shop.peppolRegistrationUrl),
+    peppolRegistrationCheckedAt: checkedAt,
+  };
+}
+
+export type PendingCheck = { state: CompanyRegistration["state"]; notified: boolean } | { skipped: string };
+
+/**
+ * A registration still waiting for the provider (the merchant's identity check, the SMP registration),
+ * checked in the background ("peppol-poll-all" schedules it): the merchant need not open the PEPPOL
+ * page to learn how it ended, they get an e-mail — active, or refused with the provider's reason.
+ *
+ * Compare-and-set on the state and the time of the previous check: when the merchant registered again
+ * while the provider was being asked (a new identity check), the answer about the earlier one is
+ * dropped instead of overwriting the new attempt.
+ */
+export async function checkPendingPeppolRegistration(
+  db: Db,
+  shopId: string,
+  provider: AccessPointProvider,
+  notifyMerchant: (shopId: string, subject: string, text: string) => Promise<void>,
+): Promise<PendingCheck> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  if (shop.peppolRegistration !== "PENDING" || !shop.peppolProviderCompanyId) return { skipped: `the registration is ${shop.peppolRegistration.toLowerCase()}` };
+  const registration = await provider.getCompany(shop.peppolProviderCompanyId, { lastVerificationUrl: shop.peppolRegistrationUrl });
+  const { count } = await db.shop.updateMany({
+    where: { id: shop.id, peppolRegistration: "PENDING", peppolProviderCompanyId: shop.peppolProviderCompanyId, peppolRegistrationCheckedAt: shop.peppolRegistrationCheckedAt },
+    data: registrationState(registration, shop),
   });
+  if (count === 0) return { skipped: "the registration changed meanwhile" };
+  if (registration.state === "ACTIVE") {
+    await notifyMerchant(
+      shop.id,
+      "your company is on PEPPOL",
+      `${provider.name} verified ${shop.legalName ?? "your company"}: Facto now sends your invoices to business customers over PEPPOL${shop.peppolReceivingHere ? " and receives your suppliers' invoices there" : ""}.`,
+    );
+    return { state: "ACTIVE", notified: true };
+  }
+  if (registration.state === "FAILED") {
+    const reason = registration.failureReason ?? "Refused by the provider";
+    await notifyMerchant(shop.id, "your PEPPOL registration was refused", `${provider.name} refused the PEPPOL registration of ${shop.legalName ?? "your company"}: ${reason}\nCorrect your company details in Facto's settings and register again on the PEPPOL page.`);
+    return { state: "FAILED", notified: true };
+  }
+  return { state: registration.state, notified: false };
 }

@@ -167,8 +167,10 @@ async function fail(
   reason: string,
   state: "FAILED" | "REJECTED",
 ): Promise<SendOutcome> {
-  await db.peppolDelivery.update({ where: { id: deliveryId }, data: { state, reason } });
-  const notified = await db.peppolDelivery.updateMany({ where: { id: deliveryId, merchantNotifiedAt: null }, data: { merchantNotifiedAt: new Date() } });
+  // The state and "the merchant is told" in one statement: nobody reads the failure without the notice
+  // being taken, and only the first failure of a delivery takes it.
+  const notified = await db.peppolDelivery.updateMany({ where: { id: deliveryId, merchantNotifiedAt: null }, data: { state, reason, merchantNotifiedAt: new Date() } });
+  if (notified.count === 0) await db.peppolDelivery.update({ where: { id: deliveryId }, data: { state, reason } });
   if (notified.count === 1) {
     await deps.notifyMerchant(
       invoice.shop.id,

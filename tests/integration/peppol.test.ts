@@ -18,7 +18,8 @@ import { incomingDocumentResponse, incomingLoader } from "~/admin-pages/incoming
 import { searchInvoices } from "~/models/invoice.server";
 import { invoicePageData, runInvoiceAction } from "~/services/invoice-page.server";
 import { createRecommandProvider } from "~/integrations/peppol/recommand/recommand-provider.server";
-import { registerPeppolCompany } from "~/services/peppol-registration.server";
+import { checkPendingPeppolRegistration, registerPeppolCompany } from "~/services/peppol-registration.server";
+import type { AccessPointProvider } from "~/integrations/peppol/access-point-provider";
 import { INVOICE_DOCUMENT_TYPE_ID, BILLING_PROCESS_ID, CREDIT_NOTE_DOCUMENT_TYPE_ID } from "~/domain/peppol/document-types";
 import { adoptStackEnv, ROOT, startStack, waitFor, type Stack } from "../support/stack";
 import { SUPPLIER, supplierSamples } from "../fixtures/peppol/supplier-ubl";
@@ -205,6 +206,54 @@ describe("PEPPOL registration refused, corrected and retried (docs/decisions/026
     } finally {
       network.unregister("0208:0876543270");
     }
+  });
+
+  it("a registration waiting for the provider is checked in the background: the merchant is e-mailed when it is active, or refused with the reason — without opening the PEPPOL page", async () => {
+    const mailAbout = (name: string, subject: string) => stack.fakeSmtp.messages.find((m) => m.parsed.subject === `Facto: ${subject}` && m.parsed.text?.includes(name));
+    // Verified: the scheduled "peppol-poll-all" (every second in this stack) finds it PENDING and asks the provider.
+    const verified = await merchant("peppol-background.myshopify.com", { enterpriseNumber: "0634567862", vatNumber: "BE0634567862" });
+    expect(await peppolAction(verified, form("register"))).toMatchObject({ ok: true });
+    const pending = await db.shop.findUniqueOrThrow({ where: { id: verified.id } });
+    expect(pending.peppolRegistration).toBe("PENDING");
+    expect(fake.verifyCompany(pending.peppolProviderCompanyId!).status).toBe("verified");
+    await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: verified.id } })).peppolRegistration === "ACTIVE", 30_000, "the registration active");
+    await waitFor(async () => Boolean(mailAbout("Merchant peppol-background BV", "your company is on PEPPOL")), 15_000, "the merchant's e-mail");
+    expect(mailAbout("Merchant peppol-background BV", "your company is on PEPPOL")?.parsed.text).toContain("receives your suppliers' invoices there");
+
+    // Refused after the identity check (another SMP holds the id): FAILED with the provider's reason, and e-mailed.
+    network.register("0208:0745678986", { accessPoint: "Other AP" });
+    try {
+      const refused = await merchant("peppol-background-refused.myshopify.com", { enterpriseNumber: "0745678986", vatNumber: "BE0745678986" });
+      expect(await peppolAction(refused, form("register"))).toMatchObject({ ok: true });
+      const waiting = await db.shop.findUniqueOrThrow({ where: { id: refused.id } });
+      expect(fake.verifyCompany(waiting.peppolProviderCompanyId!).status).toBe("error");
+      await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { id: refused.id } })).peppolRegistration === "FAILED", 30_000, "the registration refused");
+      expect((await db.shop.findUniqueOrThrow({ where: { id: refused.id } })).peppolRegistrationError).toMatch(/might already be registered with another SMP/);
+      await waitFor(async () => Boolean(mailAbout("Merchant peppol-background-refused BV", "your PEPPOL registration was refused")), 15_000, "the merchant's e-mail");
+      expect(mailAbout("Merchant peppol-background-refused BV", "your PEPPOL registration was refused")?.parsed.text).toMatch(/might already be registered with another SMP/);
+    } finally {
+      network.unregister("0208:0745678986");
+    }
+  });
+
+  it("a background check whose answer arrives after the merchant registered again changes nothing and e-mails no one", async () => {
+    const shop = await merchant("peppol-raced.myshopify.com", { enterpriseNumber: "0523456738", vatNumber: "BE0523456738" });
+    await db.shop.update({ where: { id: shop.id }, data: { peppolRegistration: "PENDING", peppolProviderCompanyId: "company-raced", peppolRegistrationCheckedAt: new Date("2026-11-01T10:00:00Z") } });
+    const again = new Date();
+    const notices: string[] = [];
+    // The provider answers about the earlier identity check — refused — while the merchant starts a new one.
+    const provider = {
+      name: "stub",
+      getCompany: async () => {
+        await db.shop.update({ where: { id: shop.id }, data: { peppolRegistrationUrl: "https://provider.example/verify/new", peppolRegistrationCheckedAt: again } });
+        return { companyId: "company-raced", state: "FAILED", failureReason: "the earlier check failed", verificationUrl: null, receiving: true };
+      },
+    } as unknown as AccessPointProvider;
+    const outcome = await checkPendingPeppolRegistration(db, shop.id, provider, async (_id, subject) => void notices.push(subject));
+    expect(outcome).toEqual({ skipped: "the registration changed meanwhile" });
+    expect(await db.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ peppolRegistration: "PENDING", peppolRegistrationUrl: "https://provider.example/verify/new", peppolRegistrationError: null });
+    expect(notices).toEqual([]);
+    await db.shop.update({ where: { id: shop.id }, data: { peppolRegistration: "NONE", peppolProviderCompanyId: null } });
   });
 
   it("a failed webhook registration: FAILED with the company recorded; registering again creates no second company and registers the webhook once", async () => {
