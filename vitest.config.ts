@@ -25,6 +25,9 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // A page answering a click within 1 s (Vitest's default) is not a given on a busy 2-core
+          // machine running web, worker, PostgreSQL and Chromium at once.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
       {

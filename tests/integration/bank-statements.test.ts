@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
+import { allowSignUpsFromThisMachine, signUpAndConnectWooStore } from "../support/woo-account";
 import { createPrisma, type Db } from "~/db.server";
 import { importBankStatement } from "~/services/bank-statements.server";
 import type { PaymentEffects } from "~/services/online-payment.server";
@@ -266,20 +266,7 @@ describe("bank statements in the WooCommerce admin", () => {
   it("a CODA upload on the store's Bank page pays the invoice and sets the WooCommerce order paid", async () => {
     woo = await startFakeWooCommerce();
     owner = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await owner.goto(`${stack.appUrl}/woo/signup`);
-    await owner.getByLabel("E-mail").fill("owner@bank-statements.example");
-    await owner.getByLabel("Password", { exact: true }).fill("bank-statements-2026");
-    await owner.getByLabel("Password again").fill("bank-statements-2026");
-    await owner.getByRole("button", { name: "Create account" }).click();
-    await owner.waitForURL(`${stack.appUrl}/woo`);
-    await confirmWooEmail(owner, stack, "owner@bank-statements.example");
-    await owner.goto(`${stack.appUrl}/woo`);
-    await owner.getByLabel("Store address").fill(woo.url);
-    await owner.getByLabel("Consumer key").fill(woo.key.consumerKey);
-    await owner.getByLabel("Consumer secret").fill(woo.key.consumerSecret);
-    await owner.getByRole("button", { name: "Connect store" }).click();
-    await owner.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
-    const wooShopId = /stores\/([0-9a-f-]{36})/.exec(owner.url())![1]!;
+    const wooShopId = await signUpAndConnectWooStore(owner, stack, { email: "owner@bank-statements.example", password: "bank-statements-2026" }, woo);
     // The seller details are on the store's Settings page, the Shopify admin's (decision 025).
     await owner.goto(`${stack.appUrl}/woo/stores/${wooShopId}/settings`);
     for (const [label, value] of [["Legal name", "Atelier Lumière BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", SHOP_IBAN], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@atelier-lumiere.example"], ["Payment term (days)", "14"]] as const) {

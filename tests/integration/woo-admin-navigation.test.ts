@@ -7,7 +7,7 @@ import { createPrisma, type Db } from "~/db.server";
 import { startFakeWooCommerce, type FakeWooCommerce } from "../fakes/fake-woocommerce";
 import { launchChromium } from "../support/browser";
 import { adoptStackEnv, ROOT, waitFor } from "../support/stack";
-import { confirmWooEmail, allowSignUpsFromThisMachine } from "../support/woo-account";
+import { allowSignUpsFromThisMachine, signUpAndConnectWooStore } from "../support/woo-account";
 
 /**
  * Decision 025: a WooCommerce store's admin is one layout route — Polaris' AppProvider and Frame, the store's
@@ -55,20 +55,7 @@ async function expectInsideLayout(what: string) {
 
 describe("the WooCommerce admin's navigation", () => {
   it("signs up, connects a store and names it", async () => {
-    await page.goto(`${stack.appUrl}/woo/signup`);
-    await page.getByLabel("E-mail").fill("owner@navigatie.example");
-    await page.getByLabel("Password", { exact: true }).fill("navigatie-2026-secret");
-    await page.getByLabel("Password again").fill("navigatie-2026-secret");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${stack.appUrl}/woo`);
-    await confirmWooEmail(page, stack, "owner@navigatie.example");
-    await page.goto(`${stack.appUrl}/woo`);
-    await page.getByLabel("Store address").fill(woo.url);
-    await page.getByLabel("Consumer key").fill(woo.key.consumerKey);
-    await page.getByLabel("Consumer secret").fill(woo.key.consumerSecret);
-    await page.getByRole("button", { name: "Connect store" }).click();
-    await page.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
-    shopId = /stores\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    shopId = await signUpAndConnectWooStore(page, stack, { email: "owner@navigatie.example", password: "navigatie-2026-secret" }, woo);
     await page.locator("nav.Polaris-Navigation").getByRole("link", { name: "Settings", exact: true }).click();
     await page.waitForURL(`${stack.appUrl}/woo/stores/${shopId}/settings`);
     for (const [label, value] of [["Legal name", "Atelier Navigatie BV"], ["Street and number", "Rue de la Loi 16"], ["Postal code", "1000"], ["City", "Brussel"], ["Country (ISO code)", "BE"], ["VAT number", "BE0123456749"], ["IBAN", "BE68539007547034"], ["BIC", "GKCCBEBB"], ["Invoice e-mail", "facturen@navigatie.example"], ["Payment term (days)", "14"]] as const) {

@@ -21,3 +21,30 @@ export async function confirmWooEmail(page: Page, stack: StackInfo, email: strin
 export async function allowSignUpsFromThisMachine(db: Db): Promise<void> {
   await db.rateLimit.deleteMany({ where: { key: { in: ["127.0.0.1", "::1", "::ffff:127.0.0.1"].map((ip) => `sign-up:ip:${ip}`) } } });
 }
+
+/**
+ * A new WooCommerce owner, the way they start: signs up on Facto's pages, confirms the e-mail address
+ * and connects the store with its REST key. Answers the store's Facto id (the page is on the store's
+ * admin). woocommerce-store.test.ts walks the same pages step by step with the refusals.
+ */
+export async function signUpAndConnectWooStore(
+  page: Page,
+  stack: StackInfo,
+  owner: { email: string; password: string },
+  store: { url: string; key: { consumerKey: string; consumerSecret: string } },
+): Promise<string> {
+  await page.goto(`${stack.appUrl}/woo/signup`);
+  await page.getByLabel("E-mail").fill(owner.email);
+  await page.getByLabel("Password", { exact: true }).fill(owner.password);
+  await page.getByLabel("Password again").fill(owner.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${stack.appUrl}/woo`);
+  await confirmWooEmail(page, stack, owner.email);
+  await page.goto(`${stack.appUrl}/woo`);
+  await page.getByLabel("Store address").fill(store.url);
+  await page.getByLabel("Consumer key").fill(store.key.consumerKey);
+  await page.getByLabel("Consumer secret").fill(store.key.consumerSecret);
+  await page.getByRole("button", { name: "Connect store" }).click();
+  await page.waitForURL(/\/woo\/stores\/[0-9a-f-]{36}\?connected=1/);
+  return /stores\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+}
