@@ -1,7 +1,15 @@
 import { createRequire } from "node:module";
 import QRCode from "qrcode";
 
-type Doc = PDFKit.PDFDocument;
+/** What drawing a QR code needs of a document (pdfkit's or our PdfCanvas). */
+interface Doc {
+  save(): unknown;
+  restore(): unknown;
+  rect(x: number, y: number, w: number, h: number): { fill(colour?: string): unknown };
+  fillColor(colour: string): unknown;
+  addContent(op: string): unknown;
+  fill(colour?: string): unknown;
+}
 
 /**
  * Draws a QR code as vector squares (sharp at any zoom, a few hundred bytes) with its quiet zone.

@@ -94,7 +94,7 @@ export function prepareFont(font: Font, characters: string = PREPARED_CHARACTERS
     fontFile: deflateSync(bytes, { level: 9 }),
     fontFileLength: bytes.length,
     toUnicode: deflateSync(Buffer.from(toUnicodeCmap(codePoints), "latin1"), { level: 9 }),
-    widthsPdf: `[0 [${widths.map(pdfNumber).join(" ")}]]`,
+    widthsPdf: widthsArray(widths),
     emptyGlyph: font.glyphForCodePoint(0x20).id,
   };
 }
@@ -185,7 +185,7 @@ interface PdfkitRef {
   end(chunk?: Uint8Array | string): void;
 }
 
-const hexIds: string[] = Array.from({ length: 0x10000 }, (_, i) => hex4(i));
+export const hexIds: string[] = Array.from({ length: 0x10000 }, (_, i) => hex4(i));
 
 /**
  * Makes a document's font (the object pdfkit made for `doc.font(name)`) use the prepared subset:
@@ -308,4 +308,31 @@ function embedPrepared(font: PdfkitEmbeddedFont, prepared: PreparedFont): void {
   cmap.end(prepared.toUnicode);
   font.dictionary.data = { Type: "Font", Subtype: "Type0", BaseFont: name, Encoding: "Identity-H", DescendantFonts: [descendant], ToUnicode: cmap };
   font.dictionary.end();
+}
+
+/**
+ * A document's own subset when its text needs glyphs outside the prepared set: the prepared glyphs it
+ * used under their prepared ids (an empty glyph in each id it did not use, so the subset carries only
+ * what the document shows), then its extra glyphs from id `prepared.glyphs.length` on. fontkit appends
+ * the components of composite glyphs when encoding. The slow path (a per-document subset, as pdfkit
+ * makes for every document), taken only for such documents.
+ */
+export function documentSubset(font: Font, prepared: PreparedFont, used: Uint8Array, extra: readonly Glyph[]): { fontFile: Uint8Array; widths: number[]; unicode: number[][] } {
+  const scale = 1000 / font.unitsPerEm;
+  const subset = font.createSubset() as unknown as FontkitSubset;
+  for (let i = 1; i < prepared.glyphs.length; i++) {
+    if (used[i]) subset.includeGlyph(prepared.glyphs[i]!);
+    else subset.glyphs.push(prepared.emptyGlyph);
+  }
+  for (const glyph of extra) subset.includeGlyph(glyph.id);
+  return {
+    fontFile: subset.encode(),
+    widths: [...prepared.widths, ...extra.map((g) => g.advanceWidth * scale)],
+    unicode: [...prepared.unicode.map((u) => (u.length ? [...u] : [0])), ...extra.map((g) => g.codePoints)],
+  };
+}
+
+/** The /W array of a font's widths (one run from id 0), numbers as pdfkit writes them. */
+export function widthsArray(widths: readonly number[]): string {
+  return `[0 [${widths.map(pdfNumber).join(" ")}]]`;
 }

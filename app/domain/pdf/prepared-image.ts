@@ -35,7 +35,7 @@ interface PdfkitDocument {
 }
 
 /** A reference to another object of the same image, by index. */
-class ObjectIndex {
+export class ObjectIndex {
   constructor(readonly index: number) {}
 }
 
