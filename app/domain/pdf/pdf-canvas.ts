@@ -72,6 +72,14 @@ function rgb(colour: string): string {
   return c;
 }
 
+interface BreakWord {
+  readonly word: string;
+  readonly width: number;
+  readonly bk: Break;
+}
+const breakCaches = new WeakMap<ShapingFont, Map<string, readonly BreakWord[]>>();
+const MAX_CACHED_TEXTS = 5_000;
+
 const KAPPA = (4.0 * (Math.sqrt(2) - 1.0)) / 3.0;
 
 /** A word between two break opportunities of the line breaker, as pdfkit's LineWrapper handles it. */
@@ -412,14 +420,10 @@ export class PdfCanvas {
     };
 
     // pdfkit's LineWrapper.eachWord: words between break opportunities, a word wider than a line split.
-    const breaker = new LineBreaker(text);
     let last: Break | null = null;
-    let bk: Break | null;
-    const widths = new Map<string, number>();
-    while ((bk = breaker.nextBreak())) {
-      let word = text.slice(last?.position ?? 0, bk.position);
-      let w = widths.get(word) ?? wordWidth(word);
-      widths.set(word, w);
+    for (const { word: whole, width, bk } of this.breakWords(text, cs, wordWidth)) {
+      let word = whole;
+      let w = width;
       let go = true;
       if (w > lineWidth) {
         let lbk: Break | null = last;
@@ -457,6 +461,34 @@ export class PdfCanvas {
     if (wc > 0) emitLine();
   }
 
+  /**
+   * The text's words between the Unicode line breaker's opportunities (UAX #14, the breaker pdfkit
+   * uses), with their widths: they depend on font, size, spacing and text only, so the process keeps
+   * them (an invoice's product descriptions repeat from one invoice to the next).
+   */
+  private breakWords(text: string, cs: number, wordWidth: (word: string) => number): readonly BreakWord[] {
+    let cache = breakCaches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) breakCaches.set(this.font.shaping, (cache = new Map()));
+    const key = `${this.fontSize} ${cs} ${text}`;
+    let words = cache.get(key);
+    if (!words) {
+      const list: BreakWord[] = [];
+      const breaker = new LineBreaker(text);
+      const widths = new Map<string, number>();
+      let last = 0;
+      let bk: Break | null;
+      while ((bk = breaker.nextBreak())) {
+        const word = text.slice(last, bk.position);
+        let w = widths.get(word);
+        if (w === undefined) widths.set(word, (w = wordWidth(word)));
+        list.push({ word, width: w, bk: { position: bk.position, required: bk.required } });
+        last = bk.position;
+      }
+      cache.set(key, (words = list));
+    }
+    return words;
+  }
+
   /** pdfkit's _fragment: one line of text at a position, aligned in its line, as a TJ with the kerning adjustments. */
   private fragment(text: string, x: number, y: number, options: CanvasTextOptions, lineWidth: number, textWidth: number): void {
     if (text.indexOf("\n") >= 0) text = text.replace(/\n/g, "");
@@ -478,6 +510,11 @@ export class PdfCanvas {
     let hex = "";
     let hadOffset = false;
     let lastKerning = 0;
+    // x is needed only to place offset glyphs (combining marks), which rare words have.
+    let offsetsFollow = false;
+    font.shaping.eachWord(text, (word) => {
+      if (!word.tj) offsetsFollow = true;
+    });
     const flush = () => {
       if (hex) commands.push(`<${hex}> ${number(-lastKerning)}`);
       hex = "";
@@ -487,7 +524,19 @@ export class PdfCanvas {
       }
     };
     font.shaping.eachWord(text, (word) => {
-      const { glyphs, kerning, xAdvance, offsets } = word;
+      const { glyphs, kerning, xAdvance, offsets, tj } = word;
+      if (tj && !hadOffset) {
+        // The word's TJ pieces, made once per process (pdf-font.ts); x only matters for offset glyphs.
+        font.markUsed(tj.ids);
+        if (tj.kerned.length) {
+          commands.push(hex ? `<${hex}${tj.kerned[0]!.slice(1)}` : tj.kerned[0]!);
+          for (let k = 1; k < tj.kerned.length; k++) commands.push(tj.kerned[k]!);
+          hex = tj.tail;
+        } else hex += tj.tail;
+        if (glyphs.length) lastKerning = tj.tailKerning;
+        if (offsetsFollow) for (let i = 0; i < glyphs.length; i++) x += xAdvance[i]! * scale;
+        return;
+      }
       for (let i = 0; i < glyphs.length; i++) {
         const h = font.hex(glyphs[i]!);
         if (offsets && (offsets.x[i] || offsets.y[i])) {

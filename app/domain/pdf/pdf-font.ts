@@ -1,6 +1,6 @@
 import { deflateSync } from "node:zlib";
 import type { Font, Glyph } from "fontkit";
-import { prepareObjects, type PreparedObjects } from "./pdf-writer";
+import { pdfNumber, prepareObjects, type PreparedObjects } from "./pdf-writer";
 import { documentSubset, hexIds, toUnicodeCmap, widthsArray, type PreparedFont } from "./prepared-font";
 
 /**
@@ -18,6 +18,12 @@ export interface ShapedWord {
   readonly offsets: { x: Float64Array; y: Float64Array } | null;
   /** Sum of xAdvance, summed as fontkit's GlyphRun.advanceWidth sums it. */
   readonly width: number;
+  /**
+   * The word's part of a TJ operator when all its glyphs are in the prepared subset and none is
+   * offset: hex runs each ended by a kerning adjustment ("<hex> adj"), then the hex after the last
+   * adjustment; and the prepared ids it uses. Null otherwise (the per-glyph path).
+   */
+  readonly tj: { readonly kerned: string[]; readonly tail: string; readonly tailKerning: number; readonly ids: Uint16Array } | null;
 }
 
 const MAX_CACHED_WORDS = 20_000;
@@ -64,10 +70,27 @@ export class ShapingFont {
         }
         width += xAdvance[i]!;
       }
-      shaped = { glyphs: run.glyphs, xAdvance, kerning, offsets, width };
+      shaped = { glyphs: run.glyphs, xAdvance, kerning, offsets, width, tj: offsets ? null : this.tjPieces(run.glyphs, kerning) };
       this.words.set(text, shaped);
     }
     return shaped;
+  }
+
+  private tjPieces(glyphs: readonly Glyph[], kerning: Float64Array): ShapedWord["tj"] {
+    const ids = new Uint16Array(glyphs.length);
+    const kerned: string[] = [];
+    let hex = "";
+    for (let i = 0; i < glyphs.length; i++) {
+      const id = this.prepared.ids.get(glyphs[i]!.id);
+      if (id === undefined) return null;
+      ids[i] = id;
+      hex += hexIds[id]!;
+      if (kerning[i] !== 0) {
+        kerned.push(`<${hex}> ${pdfNumber(-kerning[i]!)}`);
+        hex = "";
+      }
+    }
+    return { kerned, tail: hex, tailKerning: glyphs.length ? kerning[glyphs.length - 1]! : 0, ids };
   }
 
   /** Calls `fn` for each word of the text as pdfkit's EmbeddedFont.layout splits it (after each space or tab). */
@@ -118,6 +141,11 @@ export class DocumentFont {
     readonly resourceName: string,
   ) {
     this.used = new Uint8Array(shaping.prepared.glyphs.length);
+  }
+
+  /** Marks prepared ids as used by this document (for its own subset, should it need one). */
+  markUsed(ids: Uint16Array): void {
+    for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
   }
 
   /** The 4 hex digits of a glyph's id in this document's font. */
