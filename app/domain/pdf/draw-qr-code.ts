@@ -153,7 +153,7 @@ function penalty(d: Uint8Array, n: number): number {
 /** The QR symbol for a payload at error correction M, masked as ISO/IEC 18004 prescribes: size and modules (row-major, 1 = dark). */
 export function qrMatrix(payload: string): { size: number; modules: Uint8Array } {
   // Mask 0 given, so the package skips its own mask search; the search below replaces it.
-  const qr = QRCode.create(payload, { errorCorrectionLevel: "M", maskPattern: 0 }) as unknown as { modules: BitMatrix; errorCorrectionLevel: unknown };
+  const qr = QRCode.create([{ data: payload, mode: "byte" }] as unknown as string, { errorCorrectionLevel: "M", maskPattern: 0 }) as unknown as { modules: BitMatrix; errorCorrectionLevel: unknown };
   const matrix = qr.modules;
   const n = matrix.size;
   const masks = masksFor(matrix);

@@ -225,7 +225,20 @@ export function formatMoney(value: string, currency: string, language: Language)
 /** "2026-11-23" → "23/11/2026" (nl, fr), "23.11.2026" (de), "23 Nov 2026" (en). */
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
+/** Formatted dates, per language and date: an invoice prints four or five, mostly the same days as the previous invoice's. */
+const formattedDates = new Map<string, string>();
+
 export function formatDate(isoDate: string, language: Language): string {
+  const key = `${language}${isoDate}`;
+  let formatted = formattedDates.get(key);
+  if (formatted === undefined) {
+    if (formattedDates.size >= 4096) formattedDates.clear();
+    formattedDates.set(key, (formatted = formatDateUncached(isoDate, language)));
+  }
+  return formatted;
+}
+
+function formatDateUncached(isoDate: string, language: Language): string {
   let format = dateFormats.get(language);
   if (!format) {
     // Building an Intl formatter costs more than rendering a page of text: one per language, reused.

@@ -369,9 +369,21 @@ function formatIbanGroups(iban: string): string {
 }
 
 const regionNames = new Map<string, Intl.DisplayNames>();
+const countryNames = new Map<string, string>();
 
+/** A country's name in a language (Intl's lookup is slow next to a page of text: kept per language and code). */
 function countryName(code: string | null | undefined, language: string): string | null {
   if (!code) return null;
+  const key = `${language} ${code}`;
+  let name = countryNames.get(key);
+  if (name === undefined) {
+    if (countryNames.size >= 4096) countryNames.clear();
+    countryNames.set(key, (name = countryNameUncached(code, language)));
+  }
+  return name;
+}
+
+function countryNameUncached(code: string, language: string): string {
   try {
     let names = regionNames.get(language);
     if (!names) regionNames.set(language, (names = new Intl.DisplayNames([language], { type: "region" })));
