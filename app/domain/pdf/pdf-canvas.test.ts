@@ -156,7 +156,7 @@ describe("the writer's text wrapping is pdfkit's", () => {
       }
     }
     expect(compared).toBe(350);
-  });
+  }, 60_000); // 700 small documents: seconds on a busy machine
 
   it("shortens a table header with an ellipsis as pdfkit does (height-limited text)", () => {
     for (const width of [20, 30, 45, 60]) {
