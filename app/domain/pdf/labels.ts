@@ -225,17 +225,28 @@ export function formatMoney(value: string, currency: string, language: Language)
 /** "2026-11-23" → "23/11/2026" (nl, fr), "23.11.2026" (de), "23 Nov 2026" (en). */
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
-/** Formatted dates, per language and date: an invoice prints four or five, mostly the same days as the previous invoice's. */
-const formattedDates = new Map<string, string>();
+/**
+ * A text function of a value and a language, remembered (at most `max` results, then forgotten at
+ * once): Intl's formatting costs more per call than laying out a line, and invoices print the same
+ * dates and countries one after the other.
+ */
+export function remembered(format: (value: string, language: string) => string, max = 4096): (value: string, language: string) => string {
+  const results = new Map<string, string>();
+  return (value, language) => {
+    const key = `${language} ${value}`;
+    let result = results.get(key);
+    if (result === undefined) {
+      if (results.size >= max) results.clear();
+      results.set(key, (result = format(value, language)));
+    }
+    return result;
+  };
+}
+
+const formatDateRemembered = remembered((isoDate, language) => formatDateUncached(isoDate, language as Language));
 
 export function formatDate(isoDate: string, language: Language): string {
-  const key = `${language}${isoDate}`;
-  let formatted = formattedDates.get(key);
-  if (formatted === undefined) {
-    if (formattedDates.size >= 4096) formattedDates.clear();
-    formattedDates.set(key, (formatted = formatDateUncached(isoDate, language)));
-  }
-  return formatted;
+  return formatDateRemembered(isoDate, language);
 }
 
 function formatDateUncached(isoDate: string, language: Language): string {

@@ -6,7 +6,7 @@ import { drawQrCode } from "./draw-qr-code";
 import { shapingInvoiceFonts } from "./fonts";
 import { PdfCanvas, type CanvasTextOptions } from "./pdf-canvas";
 import { preparedImage, type PreparedImage } from "./prepared-image";
-import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
+import { formatDate, formatDecimal, formatMoney, pdfLabels, remembered, type PdfLabels } from "./labels";
 import { A4, BOTTOM, CONTENT_WIDTH, FOOTER_HEIGHT, GREY, MARGIN, RULE, TEXT } from "./page-geometry";
 
 export interface RenderPdfOptions {
@@ -369,18 +369,11 @@ function formatIbanGroups(iban: string): string {
 }
 
 const regionNames = new Map<string, Intl.DisplayNames>();
-const countryNames = new Map<string, string>();
+const countryNameRemembered = remembered((code, language) => countryNameUncached(code, language));
 
-/** A country's name in a language (Intl's lookup is slow next to a page of text: kept per language and code). */
+/** A country's name in a language. */
 function countryName(code: string | null | undefined, language: string): string | null {
-  if (!code) return null;
-  const key = `${language} ${code}`;
-  let name = countryNames.get(key);
-  if (name === undefined) {
-    if (countryNames.size >= 4096) countryNames.clear();
-    countryNames.set(key, (name = countryNameUncached(code, language)));
-  }
-  return name;
+  return code ? countryNameRemembered(code, language) : null;
 }
 
 function countryNameUncached(code: string, language: string): string {
