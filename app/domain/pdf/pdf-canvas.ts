@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { deflateSync } from "node:zlib";
 import { ObjectIndex, type PreparedImage } from "./prepared-image";
-import { DocumentFont, type ShapingFont } from "./pdf-font";
+import { DocumentFont, type ShapedWord, type ShapingFont } from "./pdf-font";
 import { fileIdentifier, PdfRef, PdfWriter, pdfDate, pdfNumber as number, pdfString, serialize } from "./pdf-writer";
 
 /**
@@ -307,20 +307,30 @@ export class PdfCanvas {
       }
       return this;
     }
-    this.wrap(value, options, width, (line, textWidth) => {
-      this.fragment(line, this.x, this.y, options, width, textWidth);
-      this.y += this.lineHeight(true) + (options.lineGap || 0);
-    });
+    this.wrap(value, options, width, true);
     this.x = x;
     return this;
+  }
+
+  /** pdfkit's LineWrapper "line" event: the line drawn (or only measured), then the next line's y. */
+  private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean): void {
+    if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth);
+    this.y += this.lineHeight(true) + (options.lineGap || 0);
+  }
+
+  /** pdfkit's LineWrapper.nextSection: text without a height limit continues on a new page, in the same font and colour. */
+  private continueOnNewPage(height: number | undefined): boolean {
+    if (height != null) return false;
+    const colour = this.fillColour;
+    this.addPage();
+    if (colour) this.fillColor(colour);
+    return true;
   }
 
   /** pdfkit's heightOfString: the height the text takes when wrapped at a width. */
   heightOfString(value: string, options: { width: number; lineGap?: number }): number {
     const { x, y } = this;
-    this.wrap(value, { ...options, height: Infinity }, options.width, () => {
-      this.y += this.lineHeight(true) + (options.lineGap || 0);
-    });
+    this.wrap(value, { ...options, height: Infinity }, options.width, false);
     const height = this.y - y;
     this.x = x;
     this.y = y;
@@ -332,22 +342,11 @@ export class PdfCanvas {
    * fits — the common case on an invoice — is known to fit from its width alone, without running the
    * Unicode line breaker.
    */
-  private wrap(text: string, options: CanvasTextOptions, lineWidth: number, emit: (line: string, textWidth: number) => void): void {
+  private wrap(text: string, options: CanvasTextOptions, lineWidth: number, draw: boolean): void {
     const cs = options.characterSpacing ?? 0;
     const height = options.height;
     let maxY = PDFNumber(height != null ? this.y + height : this.height - this.page.margins.bottom);
-    const nextSection = (): boolean => {
-      if (height != null) return false;
-      // pdfkit's LineWrapper.nextSection: continue on a new page, in the same font and colour.
-      const colour = this.fillColour;
-      this.addPage();
-      maxY = PDFNumber(this.height - this.page.margins.bottom);
-      if (colour) this.fillColor(colour);
-      return true;
-    };
-    if (this.y > maxY || this.y + this.lineHeight(true) > maxY) nextSection();
-
-    const wordWidth = (word: string) => PDFNumber(this.widthOf(word, cs) + cs);
+    if ((this.y > maxY || this.y + this.lineHeight(true) > maxY) && this.continueOnNewPage(height)) maxY = PDFNumber(this.height - this.page.margins.bottom);
 
     // Fast path: no forced break, and the whole text fits with room to spare for kerning that the
     // breaker's pieces would lose at break opportunities inside words (after a hyphen, a slash…).
@@ -358,10 +357,19 @@ export class PdfCanvas {
         if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32)) spare += 0.3 * this.fontSize;
       }
       if (this.widthOf(text, cs) + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
-        if (text.length) emit(text, 0);
+        if (text.length) this.line(text, 0, options, lineWidth, draw);
         return;
       }
     }
+
+    // The general path (text that wraps or may wrap), closures and all.
+    const nextSection = (): boolean => {
+      if (!this.continueOnNewPage(height)) return false;
+      maxY = PDFNumber(this.height - this.page.margins.bottom);
+      return true;
+    };
+    const wordWidth = (word: string) => PDFNumber(this.widthOf(word, cs) + cs);
+    const emit = (line: string, width: number) => this.line(line, width, options, lineWidth, draw);
 
     let spaceLeft = lineWidth;
     let buffer = "";
@@ -510,41 +518,32 @@ export class PdfCanvas {
     let hex = "";
     let hadOffset = false;
     let lastKerning = 0;
+    const words = scratchWords;
+    const count = font.shaping.shapeWords(text, words);
     // x is needed only to place offset glyphs (combining marks), which rare words have.
     let offsetsFollow = false;
-    font.shaping.eachWord(text, (word) => {
-      if (!word.tj) offsetsFollow = true;
-    });
-    const flush = () => {
-      if (hex) commands.push(`<${hex}> ${number(-lastKerning)}`);
-      hex = "";
-      if (commands.length) {
-        c.push(`[${commands.join(" ")}] TJ`);
-        commands.length = 0;
-      }
-    };
-    font.shaping.eachWord(text, (word) => {
-      const { glyphs, kerning, xAdvance, offsets, tj } = word;
+    for (let k = 0; k < count; k++) if (!words[k]!.tj) offsetsFollow = true;
+    for (let k = 0; k < count; k++) {
+      const { glyphs, kerning, xAdvance, offsets, tj } = words[k]!;
       if (tj && !hadOffset) {
-        // The word's TJ pieces, made once per process (pdf-font.ts); x only matters for offset glyphs.
+        // The word's TJ pieces, made once per process (pdf-font.ts).
         font.markUsed(tj.ids);
         if (tj.kerned.length) {
           commands.push(hex ? `<${hex}${tj.kerned[0]!.slice(1)}` : tj.kerned[0]!);
-          for (let k = 1; k < tj.kerned.length; k++) commands.push(tj.kerned[k]!);
+          for (let j = 1; j < tj.kerned.length; j++) commands.push(tj.kerned[j]!);
           hex = tj.tail;
         } else hex += tj.tail;
         if (glyphs.length) lastKerning = tj.tailKerning;
         if (offsetsFollow) for (let i = 0; i < glyphs.length; i++) x += xAdvance[i]! * scale;
-        return;
+        continue;
       }
       for (let i = 0; i < glyphs.length; i++) {
         const h = font.hex(glyphs[i]!);
         if (offsets && (offsets.x[i] || offsets.y[i])) {
-          flush();
+          hex = flushTj(c, commands, hex, lastKerning);
           c.push(`1 0 0 1 ${number(x + offsets.x[i]! * scale)} ${number(y + offsets.y[i]! * scale)} Tm`);
-          hex = h;
+          hex = flushTj(c, commands, h, kerning[i]!);
           lastKerning = kerning[i]!;
-          flush();
           hadOffset = true;
         } else {
           if (hadOffset) {
@@ -560,8 +559,8 @@ export class PdfCanvas {
         }
         x += xAdvance[i]! * scale;
       }
-    });
-    flush();
+    }
+    flushTj(c, commands, hex, lastKerning);
     c.push("ET", "Q");
   }
 
@@ -621,6 +620,19 @@ export class PdfCanvas {
     );
     return w.finish(catalog, info, fileIdentifier({ Producer: i.Producer, Creator: i.Creator, CreationDate: i.CreationDate, Title: i.Title, Author: i.Author, Subject: i.Subject, ModDate: i.ModDate }));
   }
+}
+
+/** Words of the line being written (fragment is not re-entered: one array for all calls). */
+const scratchWords: ShapedWord[] = [];
+
+/** pdfkit's flush in _fragment: the pending glyphs, then the TJ operator of what was gathered. Returns the emptied hex. */
+function flushTj(content: string[], commands: string[], hex: string, kerning: number): string {
+  if (hex) commands.push(`<${hex}> ${number(-kerning)}`);
+  if (commands.length) {
+    content.push(`[${commands.join(" ")}] TJ`);
+    commands.length = 0;
+  }
+  return "";
 }
 
 /** A prepared image's object template with its internal references (object indexes) turned into object numbers. */

@@ -93,24 +93,38 @@ export class ShapingFont {
     return { kerned, tail: hex, tailKerning: glyphs.length ? kerning[glyphs.length - 1]! : 0, ids };
   }
 
-  /** Calls `fn` for each word of the text as pdfkit's EmbeddedFont.layout splits it (after each space or tab). */
-  eachWord(text: string, fn: (word: ShapedWord) => void): void {
+  /**
+   * The words of a text as pdfkit's EmbeddedFont.layout splits it (after each space or tab), shaped,
+   * into `out` (reused by the caller: no closure or array per call on this hot path). Returns the count.
+   */
+  shapeWords(text: string, out: ShapedWord[]): number {
+    let count = 0;
     let last = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c === 32 || c === 9) {
-        fn(this.word(text.slice(last, i + 1)));
+        out[count++] = this.word(text.slice(last, i + 1));
         last = i + 1;
       }
     }
-    if (last < n) fn(this.word(last === 0 ? text : text.slice(last)));
+    if (last < n) out[count++] = this.word(last === 0 ? text : text.slice(last));
+    return count;
   }
 
   /** Width of a text in points at a size, with pdfkit's arithmetic (EmbeddedFont.widthOfString). */
   widthOfString(text: string, size: number): number {
     let width = 0;
-    this.eachWord(text, (w) => (width += w.width));
+    let last = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9) {
+        width += this.word(text.slice(last, i + 1)).width;
+        last = i + 1;
+      }
+    }
+    if (last < n) width += this.word(last === 0 ? text : text.slice(last)).width;
     return width * (size / 1000);
   }
 
