@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The system packages the test suite needs, from Debian: installed when missing (as root), otherwise
 # the run stops here, at once, naming them — never a failure deep in the suite.
-#   poppler-utils (pdftotext/pdftoppm read the rendered PDFs), libxml2-utils (xmllint: UBL 2.1 and
+#   poppler-utils (pdftotext/pdftoppm read the rendered PDFs), qpdf (qpdf --check: the PDF structure), libxml2-utils (xmllint: UBL 2.1 and
 #   pain.008 XSDs), chromium (browser tests through playwright-core), and for the real WooCommerce
 #   suite (../shared/woocommerce): PHP 8.2 with WordPress' extensions, MariaDB, xz.
 set -euo pipefail
-PKGS="poppler-utils libxml2-utils chromium php-cli php-mysql php-xml php-mbstring php-curl php-intl php-zip php-gd mariadb-server mariadb-client xz-utils"
+PKGS="poppler-utils qpdf libxml2-utils chromium php-cli php-mysql php-xml php-mbstring php-curl php-intl php-zip php-gd mariadb-server mariadb-client xz-utils"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

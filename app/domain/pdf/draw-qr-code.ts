@@ -1,7 +1,15 @@
 import { createRequire } from "node:module";
 import QRCode from "qrcode";
 
-type Doc = PDFKit.PDFDocument;
+/** What drawing a QR code needs of a document (pdfkit's or our PdfCanvas). */
+interface Doc {
+  save(): unknown;
+  restore(): unknown;
+  rect(x: number, y: number, w: number, h: number): { fill(colour?: string): unknown };
+  fillColor(colour: string): unknown;
+  addContent(op: string): unknown;
+  fill(colour?: string): unknown;
+}
 
 /**
  * Draws a QR code as vector squares (sharp at any zoom, a few hundred bytes) with its quiet zone.
@@ -10,13 +18,13 @@ type Doc = PDFKit.PDFDocument;
 export function drawQrCode(doc: Doc, payload: string, x: number, y: number, size: number): void {
   const { size: count, modules } = qrMatrix(payload);
   const quiet = 2;
-  const cell = size / (count + 2 * quiet);
   doc.save();
   doc.rect(x, y, size, size).fill("#ffffff");
   doc.fillColor("#000000");
   // One rectangle per horizontal run of dark modules (a third of the drawing operations of one per
   // module), written as one block of the operators `doc.rect` writes (numbers rounded as pdfkit's
   // PDFObject.number rounds them).
+  const grid = gridFor(x, y, size, count, quiet);
   const ops: string[] = [];
   for (let row = 0; row < count; row++) {
     const base = row * count;
@@ -24,7 +32,7 @@ export function drawQrCode(doc: Doc, payload: string, x: number, y: number, size
       if (!modules[base + col]) continue;
       let end = col;
       while (end + 1 < count && modules[base + end + 1]) end++;
-      ops.push(`${pdfNumber(x + (col + quiet) * cell)} ${pdfNumber(y + (row + quiet) * cell)} ${pdfNumber((end - col + 1) * cell)} ${pdfNumber(cell)} re`);
+      ops.push(`${grid.columns[col]!} ${grid.rowHeads[row]!} ${grid.widths[end - col + 1]!}${grid.height}`);
       col = end;
     }
   }
@@ -34,6 +42,29 @@ export function drawQrCode(doc: Doc, payload: string, x: number, y: number, size
 }
 
 const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/**
+ * The numbers of a symbol's rectangles as text, per position, size and module count: the same few
+ * hundred numbers every invoice (the code sits at the same place), formatted once.
+ */
+const grids = new Map<string, { columns: string[]; rowHeads: string[]; height: string; widths: string[] }>();
+function gridFor(x: number, y: number, size: number, count: number, quiet: number) {
+  const key = `${x} ${y} ${size} ${count}`;
+  let grid = grids.get(key);
+  if (!grid) {
+    const cell = size / (count + 2 * quiet);
+    const indexes = Array.from({ length: count + 1 }, (_, i) => i);
+    grid = {
+      columns: indexes.map((col) => String(pdfNumber(x + (col + quiet) * cell))),
+      rowHeads: indexes.map((row) => String(pdfNumber(y + (row + quiet) * cell))),
+      height: ` ${pdfNumber(cell)} re`,
+      widths: indexes.map((n) => String(pdfNumber(n * cell))),
+    };
+    if (grids.size >= 64) grids.clear();
+    grids.set(key, grid);
+  }
+  return grid;
+}
 
 // ── The QR symbol ───────────────────────────────────────────────────────────────────────────────
 // ISO/IEC 18004 §7.8.3: the encoder masks the symbol with each of the 8 patterns and keeps the one
@@ -145,7 +176,7 @@ function penalty(d: Uint8Array, n: number): number {
 /** The QR symbol for a payload at error correction M, masked as ISO/IEC 18004 prescribes: size and modules (row-major, 1 = dark). */
 export function qrMatrix(payload: string): { size: number; modules: Uint8Array } {
   // Mask 0 given, so the package skips its own mask search; the search below replaces it.
-  const qr = QRCode.create(payload, { errorCorrectionLevel: "M", maskPattern: 0 }) as unknown as { modules: BitMatrix; errorCorrectionLevel: unknown };
+  const qr = QRCode.create([{ data: payload, mode: "byte" }] as unknown as string, { errorCorrectionLevel: "M", maskPattern: 0 }) as unknown as { modules: BitMatrix; errorCorrectionLevel: unknown };
   const matrix = qr.modules;
   const n = matrix.size;
   const masks = masksFor(matrix);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { create, type Font } from "fontkit";
+import { ShapingFont } from "./pdf-font";
 import { prepareFont, type PreparedFont } from "./prepared-font";
 
 /**
@@ -30,4 +31,16 @@ export function preparedInvoiceFonts(): { regular: PreparedFont; bold: PreparedF
     prepared = { regular: prepareFont(fonts.regular), bold: prepareFont(fonts.bold) };
   }
   return prepared;
+}
+
+let shaping: { bold: ShapingFont; regular: ShapingFont } | undefined;
+
+/** The invoice fonts with their prepared subsets and the process's shaped-word caches (pdf-font.ts). */
+export function shapingInvoiceFonts(): { bold: ShapingFont; regular: ShapingFont } {
+  if (!shaping) {
+    const fonts = invoiceFonts();
+    const subsets = preparedInvoiceFonts();
+    shaping = { bold: new ShapingFont(fonts.bold, subsets.bold), regular: new ShapingFont(fonts.regular, subsets.regular) };
+  }
+  return shaping;
 }

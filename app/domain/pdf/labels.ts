@@ -225,7 +225,31 @@ export function formatMoney(value: string, currency: string, language: Language)
 /** "2026-11-23" → "23/11/2026" (nl, fr), "23.11.2026" (de), "23 Nov 2026" (en). */
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
+/**
+ * A text function of a value and a language, remembered (at most `max` results, then forgotten at
+ * once): Intl's formatting costs more per call than laying out a line, and invoices print the same
+ * dates and countries one after the other.
+ */
+export function remembered(format: (value: string, language: string) => string, max = 4096): (value: string, language: string) => string {
+  const results = new Map<string, string>();
+  return (value, language) => {
+    const key = `${language} ${value}`;
+    let result = results.get(key);
+    if (result === undefined) {
+      if (results.size >= max) results.clear();
+      results.set(key, (result = format(value, language)));
+    }
+    return result;
+  };
+}
+
+const formatDateRemembered = remembered((isoDate, language) => formatDateUncached(isoDate, language as Language));
+
 export function formatDate(isoDate: string, language: Language): string {
+  return formatDateRemembered(isoDate, language);
+}
+
+function formatDateUncached(isoDate: string, language: Language): string {
   let format = dateFormats.get(language);
   if (!format) {
     // Building an Intl formatter costs more than rendering a page of text: one per language, reused.

@@ -34,8 +34,8 @@ interface PdfkitDocument {
   _imageCount: number;
 }
 
-/** A reference to another object of the same image, by index. */
-class ObjectIndex {
+/** A reference to another object of the same image, by index (the writer numbers them: pdf-canvas.ts). */
+export class ObjectIndex {
   constructor(readonly index: number) {}
 }
 
@@ -110,40 +110,4 @@ export function clearPreparedImages(): void {
 /** How many images the cache holds (tests). */
 export function preparedImageCount(): number {
   return cache.size;
-}
-
-/**
- * The image as pdfkit's `doc.image()` takes it (an object with width and height is used as an opened
- * image): on embedding, the prepared objects are written with their streams as they are.
- */
-export function imageForDocument(prepared: PreparedImage) {
-  return {
-    width: prepared.width,
-    height: prepared.height,
-    orientation: prepared.orientation,
-    label: "",
-    obj: null as PdfkitRef | null,
-    embed(document: unknown) {
-      const doc = document as PdfkitDocument;
-      if (this.obj) return;
-      this.label = `I${++doc._imageCount}`;
-      const refs = prepared.objects.map(() => doc.ref());
-      const fromTemplate = (value: unknown): unknown => {
-        if (value instanceof ObjectIndex) return refs[value.index];
-        if (Array.isArray(value)) return value.map(fromTemplate);
-        if (value && Object.prototype.toString.call(value) === "[object Object]") {
-          return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, fromTemplate(v)]));
-        }
-        return value;
-      };
-      prepared.objects.forEach((object, i) => {
-        const r = refs[i]!;
-        r.compress = false; // the stream is stored compressed already (its /Filter says how)
-        r.data = fromTemplate(object.data) as Record<string, unknown>;
-        if (object.stream) r.end(object.stream);
-        else r.end();
-      });
-      this.obj = refs[0]!;
-    },
-  };
 }

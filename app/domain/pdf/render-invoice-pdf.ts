@@ -1,14 +1,12 @@
-import { deflateSync } from "node:zlib";
-import PDFDocument from "pdfkit";
 import type { IssuedInvoice, InvoiceLineDraft } from "../invoice/types";
 import { mandatoryMentions } from "../invoice/mandatory-mentions";
 import { dec } from "../money/money";
 import { epcQrPayload, epcReferenceFromStructuredCommunication } from "../payment-reference/epc-qr-payload";
 import { drawQrCode } from "./draw-qr-code";
-import { invoiceFonts, preparedInvoiceFonts } from "./fonts";
-import { usePreparedFont } from "./prepared-font";
-import { imageForDocument, preparedImage } from "./prepared-image";
-import { formatDate, formatDecimal, formatMoney, pdfLabels, type PdfLabels } from "./labels";
+import { shapingInvoiceFonts } from "./fonts";
+import { PdfCanvas, type CanvasTextOptions } from "./pdf-canvas";
+import { preparedImage, type PreparedImage } from "./prepared-image";
+import { formatDate, formatDecimal, formatMoney, pdfLabels, remembered, type PdfLabels } from "./labels";
 import { A4, BOTTOM, CONTENT_WIDTH, FOOTER_HEIGHT, GREY, MARGIN, RULE, TEXT } from "./page-geometry";
 
 export interface RenderPdfOptions {
@@ -30,28 +28,7 @@ const COLS = {
   total: { x: 430, w: CONTENT_WIDTH - 430 },
 };
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-/**
- * Shaping text with fontkit (OpenType features, kerning) was the largest part of a PDF's render
- * time, and pdfkit caches a word's layout per document only. A layout depends on the font and the
- * word alone (glyph ids, advances — not on the document's subset), so the documents of this process
- * share one cache per font, emptied now and then to bound its memory.
- */
-const sharedLayouts = { regular: Object.create(null) as object, bold: Object.create(null) as object, documents: 0 };
-function prepareDocumentFonts(doc: Doc) {
-  if (++sharedLayouts.documents % 2000 === 0) {
-    sharedLayouts.regular = Object.create(null) as object;
-    sharedLayouts.bold = Object.create(null) as object;
-  }
-  const prepared = preparedInvoiceFonts();
-  for (const name of ["bold", "regular"] as const) {
-    doc.font(name);
-    const font = (doc as unknown as { _font?: { layoutCache?: object } })._font;
-    if (font && font.layoutCache) font.layoutCache = sharedLayouts[name];
-    usePreparedFont(font, prepared[name]);
-  }
-}
+type Doc = PdfCanvas;
 
 /**
  * Renders an issued invoice (or credit note) as an A4 PDF: seller, buyer, lines, VAT breakdown,
@@ -60,20 +37,17 @@ function prepareDocumentFonts(doc: Doc) {
  */
 export async function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPdfOptions): Promise<Buffer> {
   // The logo's PDF objects are made once per distinct logo (prepared-image.ts).
-  const logo = options.logo ? imageForDocument(await preparedImage(options.logo)) : null;
+  const logo = options.logo ? await preparedImage(options.logo) : null;
   const L = pdfLabels(invoice.language);
   const accent = options.accentColor ?? "#1f4e79";
-  const fonts = invoiceFonts();
   const title = invoice.kind === "CREDIT_NOTE" ? L.creditNote : L.invoice;
-  const doc: Doc = new PDFDocument({
-    size: "A4",
+  const doc = new PdfCanvas({
+    size: A4,
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    bufferPages: true,
-    autoFirstPage: false,
-    compress: true,
-    // No default font: pdfkit would parse Helvetica's metrics for every document, and we never use it.
-    font: null as unknown as string,
+    // Bold first: pdfkit named the fonts F1 (bold) and F2 (regular) in this order, and so do we.
+    fonts: shapingInvoiceFonts(),
     lang: invoice.language,
+    contentLevel: CONTENT_LEVEL,
     info: {
       Title: `${title} ${invoice.formattedNumber}`,
       Author: invoice.seller.name,
@@ -84,14 +58,7 @@ export async function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPd
       ModDate: options.createdAt,
     },
   });
-  // pdfkit takes a parsed fontkit font as well as bytes (its typings only know bytes).
-  doc.registerFont("regular", fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
-  doc.registerFont("bold", fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
-  compressStreamsFaster(doc);
-  prepareDocumentFonts(doc);
   doc.addPage();
-
-  const done = collectOutput(doc);
 
   const money = (v: string) => formatMoney(v, invoice.currency, invoice.language);
   const number = (v: string) => formatDecimal(v, invoice.language, 0);
@@ -100,97 +67,18 @@ export async function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPd
   y = lineTable(doc, invoice, L, accent, y, money, number);
   y = summary(doc, invoice, L, accent, y, money);
   footer(doc, invoice, L);
-
-  doc.end();
-  return await done;
+  return doc.end();
 }
 
-/** Deflate level for the document's own streams (page contents; the fonts come compressed). */
-const STREAM_LEVEL = 1;
+/** zlib level for page contents (see decision 029 for the measurement). */
+const CONTENT_LEVEL = 1;
 
-interface PdfkitRef {
-  compress: boolean;
-  write(chunk: Uint8Array | string): void;
-  buffer: Uint8Array[];
-  data: Record<string, unknown>;
-  finalize(): void;
-}
-
-/**
- * Streams written the cheap way. pdfkit turns every content operator into bytes on its own, with a
- * per-character loop (js/pdfkit.js, PDFReference.write), and deflates every stream at zlib's default
- * level 6 (PDFReference.finalize). Here the operators of a stream are joined as text and encoded
- * once by Buffer's native latin1 encoder (the same bytes: pdfkit keeps the low byte of each char
- * code, as latin1 does), and page contents — operators and short strings — are deflated at level 1,
- * nearly as small in a third of the time. A stream that already carries a filter (the prepared font
- * and logo objects) is written as it is.
- */
-function compressStreamsFaster(doc: Doc) {
-  const d = doc as unknown as { ref(data?: object): PdfkitRef };
-  const ref = d.ref;
-  d.ref = function (data?: object) {
-    const r = ref.call(this, data);
-    const compress = r.compress;
-    const write = r.write;
-    const finalize = r.finalize;
-    let text: string[] = [];
-    const flush = (self: PdfkitRef) => {
-      if (!text.length) return;
-      const joined = text.join("");
-      text = [];
-      write.call(self, Buffer.from(joined, "latin1"));
-    };
-    r.compress = false;
-    r.write = function (chunk) {
-      if (typeof chunk === "string") {
-        text.push(chunk, "\n");
-        return;
-      }
-      flush(this);
-      write.call(this, chunk);
-    };
-    r.finalize = function () {
-      flush(this);
-      if (compress && this.buffer.length && !this.data.Filter) {
-        this.buffer = [deflateSync(this.buffer.length === 1 ? this.buffer[0]! : Buffer.concat(this.buffer), { level: STREAM_LEVEL })];
-        this.data.Filter = "FlateDecode";
-      }
-      finalize.call(this);
-    };
-    return r;
-  };
-}
-
-/**
- * The document's bytes, collected directly: pdfkit writes every line of the file as a chunk through a
- * Node Readable stream (js/pdfkit.js, PDFDocument._write) and converts each string byte by byte in
- * JavaScript; here strings go through Buffer's native latin1 encoder (the same bytes: pdfkit keeps
- * the low byte of each char code, as latin1 does) into an array, and the stream is never involved.
- */
-function collectOutput(doc: Doc): Promise<Buffer> {
-  const d = doc as unknown as { _offset: number; _write(data: Uint8Array | string): void; push(chunk: unknown): boolean; read(): Buffer | null };
-  const chunks: Uint8Array[] = [];
-  const head = d.read(); // the header pdfkit wrote in its constructor
-  if (head) chunks.push(head);
-  return new Promise<Buffer>((resolve) => {
-    d._write = function (data) {
-      const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
-      chunks.push(bytes);
-      this._offset += bytes.length;
-    };
-    d.push = (chunk) => {
-      if (chunk === null) resolve(Buffer.concat(chunks));
-      return true;
-    };
-  });
-}
-
-function text(doc: Doc, value: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions & { font?: "regular" | "bold"; size?: number; color?: string } = {}) {
+function text(doc: Doc, value: string, x: number, y: number, opts: CanvasTextOptions & { font?: "regular" | "bold"; size?: number; color?: string } = {}) {
   const { font = "regular", size = 9, color = TEXT, ...rest } = opts;
-  doc.font(font).fontSize(size).fillColor(color).text(value, x, y, { lineBreak: true, ...rest });
+  doc.setFont(font, size).fillColor(color).text(value, x, y, { lineBreak: true, ...rest });
 }
 
-function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string, logo: ReturnType<typeof imageForDocument> | null): number {
+function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string, logo: PreparedImage | null): number {
   const s = inv.seller;
   // Accent band
   doc.rect(0, 0, A4.width, 6).fill(accent);
@@ -198,8 +86,7 @@ function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accen
   // Logo and seller (left)
   let y = MARGIN;
   if (logo) {
-    // pdfkit takes an object with width and height as an opened image (its typings only know sources).
-    doc.image(logo as unknown as Buffer, MARGIN, y, { fit: [150, 48] });
+    doc.image(logo, MARGIN, y, [150, 48]);
     y += 56;
   }
   text(doc, s.companyName || s.name, MARGIN, y, { font: "bold", size: 14, width: 280 });
@@ -306,10 +193,10 @@ function lineTable(
 
 function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
   const w = COLS.description.w - 12;
-  doc.font("regular").fontSize(9);
+  doc.setFont("regular", 9);
   let h = doc.heightOfString(line.description, { width: w });
   if (line.sku) {
-    doc.fontSize(7);
+    doc.setFont("regular", 7);
     h += doc.heightOfString(line.sku, { width: w }) + 1;
   }
   return h;
@@ -482,9 +369,14 @@ function formatIbanGroups(iban: string): string {
 }
 
 const regionNames = new Map<string, Intl.DisplayNames>();
+const countryNameRemembered = remembered((code, language) => countryNameUncached(code, language));
 
+/** A country's name in a language. */
 function countryName(code: string | null | undefined, language: string): string | null {
-  if (!code) return null;
+  return code ? countryNameRemembered(code, language) : null;
+}
+
+function countryNameUncached(code: string, language: string): string {
   try {
     let names = regionNames.get(language);
     if (!names) regionNames.set(language, (names = new Intl.DisplayNames([language], { type: "region" })));

@@ -1,0 +1,167 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { inflateSync } from "node:zlib";
+import PDFDocument from "pdfkit";
+import { describe, expect, it } from "vitest";
+import { invoiceFonts, shapingInvoiceFonts } from "./fonts";
+import { PdfCanvas, type CanvasTextOptions } from "./pdf-canvas";
+import { renderInvoicePdf } from "./render-invoice-pdf";
+import { sampleIssuedInvoice } from "./sample-invoice";
+
+/**
+ * The invoice's own PDF writer (decision 029). It replaces pdfkit for the invoice and must draw what
+ * pdfkit drew: its text wrapping is a port of pdfkit's LineWrapper (pdfkit stays the reference here),
+ * and the sample invoice's page content is a committed expectation — the operators pdfkit wrote for it
+ * before the switch (the QR code's modules aside: byte mode since decision 029), so the look cannot
+ * drift unnoticed.
+ */
+const createdAt = new Date("2026-11-23T10:00:00Z");
+const golden = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../tests/golden");
+const update = process.env.FACTO_UPDATE_GOLDEN === "1";
+
+/** The decompressed content streams of a PDF's pages, in page order (this writer writes them in order). */
+function pageContents(pdf: Buffer): string[] {
+  const s = pdf.toString("latin1");
+  const out: string[] = [];
+  for (const m of s.matchAll(/<<\n((?:\/[A-Za-z0-9]+ [^\n]*\n)*)>>\nstream\n/g)) {
+    const length = Number(/\/Length (\d+)/.exec(m[1]!)![1]);
+    const start = m.index + m[0].length;
+    let body = pdf.subarray(start, start + length);
+    if (/FlateDecode/.test(m[1]!) && !/Length1/.test(m[1]!)) body = inflateSync(body);
+    const text = body.toString("latin1");
+    if (text.startsWith("1 0 0 -1 0 841.89 cm")) out.push(text);
+  }
+  return out;
+}
+
+function expectQpdfCheck(pdf: Buffer) {
+  const dir = mkdtempSync(path.join(tmpdir(), "facto-qpdf-"));
+  try {
+    writeFileSync(path.join(dir, "a.pdf"), pdf);
+    const check = spawnSync("qpdf", ["--check", path.join(dir, "a.pdf")], { encoding: "utf8" });
+    expect(check.error, "qpdf is installed by scripts/ensure-system-packages.sh").toBeUndefined();
+    expect(check.stdout).toContain("No syntax or stream encoding errors found");
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the invoice PDF writer", () => {
+  it("draws the sample invoice with the operators pdfkit drew it with (committed expectation)", async () => {
+    const [page] = pageContents(await renderInvoicePdf(sampleIssuedInvoice(), { createdAt }));
+    const file = path.join(golden, "sample-invoice.page1.content.txt");
+    if (update) {
+      mkdirSync(golden, { recursive: true });
+      writeFileSync(file, page!, "latin1");
+    }
+    expect(existsSync(file), "FACTO_UPDATE_GOLDEN=1 creates it").toBe(true);
+    expect(page).toBe(readFileSync(file, "latin1"));
+  });
+
+  it("writes files qpdf finds no fault in: 1 page, 5 pages, a logo, a Greek buyer (a subset of its own), a credit note", async () => {
+    const { PNG } = await import("pngjs");
+    const png = new PNG({ width: 30, height: 10 });
+    png.data.fill(0x80);
+    const base = sampleIssuedInvoice();
+    for (const [invoice, logo] of [
+      [base, null],
+      [sampleIssuedInvoice({ lineCount: 90 }), null],
+      [base, PNG.sync.write(png)],
+      [sampleIssuedInvoice({ buyerName: "Γιώργος Παπαδόπουλος" }), null],
+      [{ ...base, kind: "CREDIT_NOTE" as const, formattedNumber: "CN-0003", paymentReference: null, billingReference: { formattedNumber: "INV-0042", issueDate: "2026-11-23" } }, null],
+    ] as const) {
+      expectQpdfCheck(await renderInvoicePdf(invoice, { createdAt, logo }));
+    }
+  });
+
+  it("numbers pages, page contents and fonts consistently: the 5-page invoice has 5 page objects with their own contents", async () => {
+    const pdf = await renderInvoicePdf(sampleIssuedInvoice({ lineCount: 90 }), { createdAt });
+    expect(pageContents(pdf)).toHaveLength(5);
+    expect(pdf.toString("latin1")).toContain("/Type /Pages\n/Count 5");
+    // The same document twice: the same bytes (ensureInvoiceDocuments compares sha256 on a retry).
+    const again = await renderInvoicePdf(sampleIssuedInvoice({ lineCount: 90 }), { createdAt });
+    expect(createHash("sha256").update(again).digest("hex")).toBe(createHash("sha256").update(pdf).digest("hex"));
+  });
+});
+
+describe("the writer's text wrapping is pdfkit's", () => {
+  /** pdfkit's operators for one text call, glyph ids left out (pdfkit numbers glyphs per document, we per process). */
+  function pdfkitOps(value: string, size: number, bold: boolean, x: number, y: number, options: CanvasTextOptions): { ops: string[]; height: number } {
+    const doc = new PDFDocument({ size: "A4", margins: { top: 48, bottom: 48, left: 48, right: 48 }, font: null as unknown as string, autoFirstPage: true });
+    const fonts = invoiceFonts();
+    doc.registerFont("f", (bold ? fonts.bold : fonts.regular) as unknown as PDFKit.Mixins.PDFFontSource);
+    const ops: string[] = [];
+    (doc as unknown as { addContent(op: string): unknown }).addContent = (op: string) => ops.push(op);
+    doc.font("f").fontSize(size);
+    const height = doc.heightOfString(value, { width: options.width, lineGap: options.lineGap });
+    doc.text(value, x, y, { lineBreak: true, ...options });
+    return { ops, height };
+  }
+
+  function ourOps(value: string, size: number, bold: boolean, x: number, y: number, options: CanvasTextOptions): { ops: string[]; height: number } {
+    const canvas = new PdfCanvas({
+      size: { width: 595.28, height: 841.89 },
+      margins: { top: 48, bottom: 48, left: 48, right: 48 },
+      fonts: shapingInvoiceFonts(),
+      lang: "en",
+      contentLevel: 0,
+      info: { Title: "", Author: "", Subject: "", Creator: "", Producer: "", CreationDate: createdAt, ModDate: createdAt },
+    });
+    canvas.addPage();
+    canvas.setFont(bold ? "bold" : "regular", size);
+    const height = canvas.heightOfString(value, { width: options.width!, lineGap: options.lineGap });
+    const start = canvas.page.content.length;
+    canvas.text(value, x, y, { lineBreak: true, ...options });
+    return { ops: canvas.page.content.slice(start), height };
+  }
+
+  const normalise = (ops: string[]) => ops.filter((op) => op !== "q" && op !== "Q" && !op.endsWith(" cm")).map((op) => op.replace(/<[0-9a-f]+>/g, "<>").replace(/\/F\d+ /, "/F "));
+
+  it("breaks lines, aligns and places every line where pdfkit does, for texts around the line width", () => {
+    const texts = [
+      "Tafellamp „Lumière” messing, handgemaakt",
+      "Boek: Licht in huis — Łukasz Nováček",
+      "Straße Ćelić-Dupont",
+      "https://facto.example/pay/w6x99c9II29s_vDSxGGpPo-sRLepgaRV",
+      "Rue de la Loi 16\n1000 Brussel\nBelgië",
+      "Sale taxed in BE at the rate of each product (seller's country VAT).",
+      "Totaal excl. btw",
+      "Eenheidsprijs excl. btw",
+      "AVeryLongWordWithoutAnyBreakOpportunityThatMustBeSplitAcrossLines",
+      "12/11/2026 – 1.234,56 EUR (vat/tva) 21 %",
+    ];
+    let compared = 0;
+    for (const text of texts) {
+      for (const width of [40, 68, 95, 120, 193, 260, 400]) {
+        for (const [size, bold, align, characterSpacing, lineGap] of [
+          [9, false, "left", 0, 0],
+          [8.5, true, "right", 0, 1.5],
+          [7.5, true, "left", 0.5, 0],
+          [6.5, false, "center", 0, 0],
+          [20, true, "right", 1, 0],
+        ] as const) {
+          const options: CanvasTextOptions = { width, align, characterSpacing, lineGap };
+          const theirs = pdfkitOps(text, size, bold, 60, 100, options);
+          const ours = ourOps(text, size, bold, 60, 100, options);
+          expect(normalise(ours.ops), `${JSON.stringify(text)} at ${width} pt, ${size} pt ${align}`).toEqual(normalise(theirs.ops));
+          expect(ours.height).toBe(theirs.height);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(350);
+  }, 60_000); // 700 small documents: seconds on a busy machine
+
+  it("shortens a table header with an ellipsis as pdfkit does (height-limited text)", () => {
+    for (const width of [20, 30, 45, 60]) {
+      const options: CanvasTextOptions = { width, height: 20, ellipsis: true, align: "right" };
+      expect(normalise(ourOps("Eenheidsprijs excl. btw", 7.5, true, 300, 200, options).ops)).toEqual(normalise(pdfkitOps("Eenheidsprijs excl. btw", 7.5, true, 300, 200, options).ops));
+    }
+  });
+});

@@ -1,0 +1,222 @@
+import { deflateSync } from "node:zlib";
+import type { Font, Glyph } from "fontkit";
+import { pdfNumber, prepareObjects, type PreparedObjects } from "./pdf-writer";
+import { documentSubset, hexIds, toUnicodeCmap, widthsArray, type PreparedFont } from "./prepared-font";
+
+/**
+ * A word shaped by fontkit (glyphs, advances with kerning, ligatures), in 1/1000 em — what pdfkit's
+ * EmbeddedFont.layoutRun returns, kept per process: a word's shape depends on the font and the word
+ * alone, not on the document.
+ */
+export interface ShapedWord {
+  readonly glyphs: readonly Glyph[];
+  /** Advance after kerning, per glyph. */
+  readonly xAdvance: Float64Array;
+  /** xAdvance − the glyph's own advance width (non-zero where kerning applies). */
+  readonly kerning: Float64Array;
+  /** Glyph offsets (combining marks), or null when all are zero. */
+  readonly offsets: { x: Float64Array; y: Float64Array } | null;
+  /** Sum of xAdvance, summed as fontkit's GlyphRun.advanceWidth sums it. */
+  readonly width: number;
+  /**
+   * The word's part of a TJ operator when all its glyphs are in the prepared subset and none is
+   * offset: hex runs each ended by a kerning adjustment ("<hex> adj"), then the hex after the last
+   * adjustment; and the prepared ids it uses. Null otherwise (the per-glyph path).
+   */
+  readonly tj: { readonly kerned: string[]; readonly tail: string; readonly tailKerning: number; readonly ids: Uint16Array } | null;
+}
+
+const MAX_CACHED_WORDS = 20_000;
+
+/** A font of the invoice: metrics, prepared subset, and the shaped-word cache of the process. */
+export class ShapingFont {
+  readonly scale: number;
+  readonly ascender: number;
+  readonly descender: number;
+  readonly lineGap: number;
+  private words = new Map<string, ShapedWord>();
+  /** The prepared objects, serialised once per object number they were placed at. */
+  private readonly preparedObjects = new Map<number, PreparedObjects>();
+
+  constructor(
+    readonly font: Font,
+    readonly prepared: PreparedFont,
+  ) {
+    this.scale = 1000 / font.unitsPerEm;
+    this.ascender = font.ascent * this.scale;
+    this.descender = font.descent * this.scale;
+    this.lineGap = font.lineGap * this.scale;
+  }
+
+  /** One word (pdfkit's unit: text up to and including a space or tab), shaped once per process. */
+  word(text: string): ShapedWord {
+    let shaped = this.words.get(text);
+    if (!shaped) {
+      if (this.words.size >= MAX_CACHED_WORDS) this.words = new Map();
+      const run = this.font.layout(text);
+      const n = run.glyphs.length;
+      const xAdvance = new Float64Array(n);
+      const kerning = new Float64Array(n);
+      let offsets: ShapedWord["offsets"] = null;
+      let width = 0;
+      for (let i = 0; i < n; i++) {
+        const p = run.positions[i]!;
+        xAdvance[i] = p.xAdvance * this.scale;
+        kerning[i] = xAdvance[i]! - run.glyphs[i]!.advanceWidth * this.scale;
+        if (p.xOffset || p.yOffset) {
+          offsets ??= { x: new Float64Array(n), y: new Float64Array(n) };
+          offsets.x[i] = p.xOffset * this.scale;
+          offsets.y[i] = p.yOffset * this.scale;
+        }
+        width += xAdvance[i]!;
+      }
+      shaped = { glyphs: run.glyphs, xAdvance, kerning, offsets, width, tj: offsets ? null : this.tjPieces(run.glyphs, kerning) };
+      this.words.set(text, shaped);
+    }
+    return shaped;
+  }
+
+  private tjPieces(glyphs: readonly Glyph[], kerning: Float64Array): ShapedWord["tj"] {
+    const ids = new Uint16Array(glyphs.length);
+    const kerned: string[] = [];
+    let hex = "";
+    for (let i = 0; i < glyphs.length; i++) {
+      const id = this.prepared.ids.get(glyphs[i]!.id);
+      if (id === undefined) return null;
+      ids[i] = id;
+      hex += hexIds[id]!;
+      if (kerning[i] !== 0) {
+        kerned.push(`<${hex}> ${pdfNumber(-kerning[i]!)}`);
+        hex = "";
+      }
+    }
+    return { kerned, tail: hex, tailKerning: glyphs.length ? kerning[glyphs.length - 1]! : 0, ids };
+  }
+
+  /**
+   * The words of a text as pdfkit's EmbeddedFont.layout splits it (after each space or tab), shaped,
+   * into `out` (reused by the caller: no closure or array per call on this hot path). Returns the count.
+   */
+  shapeWords(text: string, out: ShapedWord[]): number {
+    let count = 0;
+    let last = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9) {
+        out[count++] = this.word(text.slice(last, i + 1));
+        last = i + 1;
+      }
+    }
+    if (last < n) out[count++] = this.word(last === 0 ? text : text.slice(last));
+    return count;
+  }
+
+  /** Width of a text in points at a size, with pdfkit's arithmetic (EmbeddedFont.widthOfString). */
+  widthOfString(text: string, size: number): number {
+    let width = 0;
+    let last = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9) {
+        width += this.word(text.slice(last, i + 1)).width;
+        last = i + 1;
+      }
+    }
+    if (last < n) width += this.word(last === 0 ? text : text.slice(last)).width;
+    return width * (size / 1000);
+  }
+
+  /** The five objects of the prepared font at numbers first…first+4, serialised once per process. */
+  preparedBlock(first: number, resourceName: string): PreparedObjects {
+    let block = this.preparedObjects.get(first);
+    if (!block) {
+      const p = this.prepared;
+      block = fontObjects(this, first, resourceName, { fontFile: p.fontFile, fontFileLength: p.fontFileLength, widthsPdf: p.widthsPdf, toUnicode: p.toUnicode });
+      this.preparedObjects.set(first, block);
+    }
+    return block;
+  }
+}
+
+/**
+ * A font as one document uses it: the prepared subset's ids, and glyphs outside it numbered from the
+ * end of the prepared set, in order of first use (the document's own subset is built at the end).
+ */
+export class DocumentFont {
+  private readonly used: Uint8Array;
+  private readonly extra: Glyph[] = [];
+  private readonly extraIds = new Map<number, number>();
+
+  constructor(
+    readonly shaping: ShapingFont,
+    /** The name in the page resources (F1, F2: as pdfkit names them, which also gives the subset tag). */
+    readonly resourceName: string,
+  ) {
+    this.used = new Uint8Array(shaping.prepared.glyphs.length);
+  }
+
+  /** Marks prepared ids as used by this document (for its own subset, should it need one). */
+  markUsed(ids: Uint16Array): void {
+    for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
+  }
+
+  /** The 4 hex digits of a glyph's id in this document's font. */
+  hex(glyph: Glyph): string {
+    const prepared = this.shaping.prepared;
+    let id = prepared.ids.get(glyph.id);
+    if (id !== undefined) this.used[id] = 1;
+    else {
+      id = this.extraIds.get(glyph.id);
+      if (id === undefined) {
+        id = prepared.glyphs.length + this.extra.length;
+        this.extra.push(glyph);
+        this.extraIds.set(glyph.id, id);
+      }
+    }
+    return hexIds[id]!;
+  }
+
+  /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
+  objects(first: number): PreparedObjects {
+    if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
+    const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
+    return fontObjects(this.shaping, first, this.resourceName, {
+      fontFile: deflateSync(own.fontFile, { level: 1 }),
+      fontFileLength: own.fontFile.length,
+      widthsPdf: widthsArray(own.widths),
+      toUnicode: deflateSync(Buffer.from(toUnicodeCmap(own.unicode), "latin1"), { level: 1 }),
+    });
+  }
+}
+
+const n6 = (n: number) => String(Math.round(n * 1e6) / 1e6);
+
+/**
+ * A TrueType font as PDF objects (PDF 32000-1 §9.7, a Type0 font with one CIDFontType2 descendant,
+ * Identity-H): the dictionary entries pdfkit's EmbeddedFont.embed writes, at numbers first (Type0),
+ * first+1 (CIDFont), first+2 (descriptor), first+3 (font file), first+4 (ToUnicode).
+ */
+function fontObjects(shaping: ShapingFont, first: number, resourceName: string, data: { fontFile: Uint8Array; fontFileLength: number; widthsPdf: string; toUnicode: Uint8Array }): PreparedObjects {
+  const f = shaping.font as Font & { "OS/2"?: { sFamilyClass?: number }; post: { isFixedPitch: number }; head: { macStyle: { italic: boolean } } };
+  const familyClass = (f["OS/2"]?.sFamilyClass ?? 0) >> 8;
+  let flags = 0;
+  if (f.post.isFixedPitch) flags |= 1 << 0;
+  if (1 <= familyClass && familyClass <= 7) flags |= 1 << 1;
+  flags |= 1 << 2;
+  if (familyClass === 10) flags |= 1 << 3;
+  if (f.head.macStyle.italic) flags |= 1 << 6;
+  const tag = [1, 2, 3, 4, 5, 6].map((i) => String.fromCharCode((resourceName.charCodeAt(i) || 73) + 17)).join("");
+  const name = `${tag}+${f.postscriptName.replaceAll(" ", "_")}`;
+  const s = shaping.scale;
+  const { bbox } = f;
+  const ref = (k: number) => `${first + k} 0 R`;
+  return prepareObjects(first, [
+    `<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /${name}\n/Encoding /Identity-H\n/DescendantFonts [${ref(1)}]\n/ToUnicode ${ref(4)}\n>>`,
+    `<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /${name}\n/CIDSystemInfo <<\n/Registry (Adobe)\n/Ordering (Identity)\n/Supplement 0\n>>\n/FontDescriptor ${ref(2)}\n/W ${data.widthsPdf}\n/CIDToGIDMap /Identity\n>>`,
+    `<<\n/Type /FontDescriptor\n/FontName /${name}\n/Flags ${flags}\n/FontBBox [${[bbox.minX * s, bbox.minY * s, bbox.maxX * s, bbox.maxY * s].map(n6).join(" ")}]\n/ItalicAngle ${n6(f.italicAngle)}\n/Ascent ${n6(shaping.ascender)}\n/Descent ${n6(shaping.descender)}\n/CapHeight ${n6((f.capHeight || f.ascent) * s)}\n/XHeight ${n6((f.xHeight || 0) * s)}\n/StemV 0\n/FontFile2 ${ref(3)}\n>>`,
+    { entries: `/Length1 ${data.fontFileLength}\n/Filter /FlateDecode`, data: data.fontFile },
+    { entries: "/Filter /FlateDecode", data: data.toUnicode },
+  ]);
+}
