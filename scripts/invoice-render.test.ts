@@ -20,7 +20,8 @@ function render(...args: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", "scripts/invoice-render.ts", ...args], { encoding: "utf8" });
 }
 
-describe("npm run invoice:render", () => {
+// Each test starts the script in its own Node process (tsx compiles it first): seconds on a busy machine.
+describe("npm run invoice:render", { timeout: 60_000 }, () => {
   it.each([
     ["tests/fixtures/shopify/order-be-consumer.json", "DOMESTIC: EUR 228.91"],
     ["tests/fixtures/woocommerce/order-be-incl.json", "DOMESTIC: EUR 125.01"],
