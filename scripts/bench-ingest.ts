@@ -40,7 +40,7 @@ interface Timeline {
   phasesMs: Record<string, Phase>;
   batches: { count: number; size: Phase };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
-  gc: { count: number; totalMs: number; pauseMs: Phase };
+  gc: { count: number; totalMs: number; pauseMs: Phase; longestByKind: Record<string, number> };
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,7 +70,7 @@ function timelineLines(runs: Run[], timelines: Timeline[]): string[] {
   lines.push(
     `web process, p50/p99 ms: ${["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"].map(phase).join(", ")} ` +
       `(stored = checked → committed: waitForWriter + statement incl. COMMIT); rows/statement p50 ${m(timelines.map((t) => t.batches.size?.p50))} p99 ${m(timelines.map((t) => t.batches.size?.p99))}`,
-    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms; CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook`,
+    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}); CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook`,
   );
   return lines;
 }
@@ -151,7 +151,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     await send(1000, Math.ceil(ctx.backlog / 1000), { mix: true }, busyShop);
     const invoicesOf = () => db.document.count({ where: { format: "UBL", invoice: { shopId: { in: [shopId, busyShopId] } } } });
     const waiting = () => db.webhookEvent.count({ where: { shopId: { in: [shopId, busyShopId] }, status: "RECEIVED" } });
-    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
+    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) (nice ${stack.env.WORKER_NICE ?? "10, the default"}) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
     const workers: ChildProcess[] = Array.from({ length: ctx.workers }, () => stack.startWorker());
     try {
       // Until the workers are invoicing (their start-up is not the figure).

@@ -17,12 +17,15 @@ export interface IngestTimeline {
   snapshot(): Record<string, unknown>;
 }
 
+/** perf_hooks' GC kinds (constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = { 1: "scavenge", 2: "minorMarkSweep", 4: "markCompact", 8: "incremental", 16: "weakCallbacks" };
+
 const PHASES = ["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"] as const;
 
 function createIngestTimeline(): IngestTimeline {
   let phases: Record<(typeof PHASES)[number], number[]> = emptyPhases();
   let batches = { sizes: [] as number[], waited: [] as number[], statement: [] as number[] };
-  let gc = { count: 0, totalMs: 0, pauses: [] as number[] };
+  let gc = { count: 0, totalMs: 0, pauses: [] as number[], longestByKind: {} as Record<string, number> };
   let loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   new PerformanceObserver((list) => {
@@ -30,6 +33,8 @@ function createIngestTimeline(): IngestTimeline {
       gc.count++;
       gc.totalMs += entry.duration;
       gc.pauses.push(entry.duration);
+      const kind = GC_KINDS[((entry as { detail?: { kind?: number } }).detail)?.kind ?? 0] ?? "other";
+      gc.longestByKind[kind] = Math.max(gc.longestByKind[kind] ?? 0, Number(entry.duration.toFixed(2)));
     }
   }).observe({ entryTypes: ["gc"] });
   let since = performance.now();
@@ -62,11 +67,11 @@ function createIngestTimeline(): IngestTimeline {
         phasesMs: Object.fromEntries(PHASES.map((p) => [p, percentiles(phases[p])])),
         batches: { count: batches.sizes.length, size: percentiles(batches.sizes) },
         eventLoopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
-        gc: { count: gc.count, totalMs: gc.totalMs, pauseMs: percentiles(gc.pauses) },
+        gc: { count: gc.count, totalMs: gc.totalMs, pauseMs: percentiles(gc.pauses), longestByKind: gc.longestByKind },
       };
       phases = emptyPhases();
       batches = { sizes: [], waited: [], statement: [] };
-      gc = { count: 0, totalMs: 0, pauses: [] };
+      gc = { count: 0, totalMs: 0, pauses: [], longestByKind: {} };
       loop.disable();
       loop = monitorEventLoopDelay({ resolution: 1 });
       loop.enable();
