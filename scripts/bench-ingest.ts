@@ -1,9 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { INBOX_WRITER_APPLICATION_NAME } from "~/services/inbox-batch-writer.server";
 import { seedShopifyShop } from "../tests/support/seed-shop";
 import { stopChild, type Stack } from "../tests/support/stack";
 import { summarizeProfile } from "./cpu-profile-summary";
@@ -70,9 +71,26 @@ function timelineLines(runs: Run[], timelines: Timeline[]): string[] {
   lines.push(
     `web process, p50/p99 ms: ${["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"].map(phase).join(", ")} ` +
       `(stored = checked → committed: waitForWriter + statement incl. COMMIT); rows/statement p50 ${m(timelines.map((t) => t.batches.size?.p50))} p99 ${m(timelines.map((t) => t.batches.size?.p99))}`,
-    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}); CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook`,
+    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}); CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook, its PostgreSQL backends ${median(runs.map((r) => r.pgCpuMsPerWebhook ?? 0)).toFixed(3)} ms per webhook`,
   );
   return lines;
+}
+
+/** CPU time (ms) used so far by the PostgreSQL backends of the web process's inbox writer (local PostgreSQL, Linux /proc). */
+async function inboxWriterBackendCpuMs(db: PrismaClient): Promise<Map<number, number>> {
+  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE application_name = ${INBOX_WRITER_APPLICATION_NAME}`;
+  const tick = 10; // ms per clock tick (USER_HZ 100)
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // PostgreSQL on another machine: not measured
+    }
+  }
+  return cpu;
 }
 
 /** How long a one-row INSERT's COMMIT (one WAL flush) takes on this disk right now: the floor under any ack. */
@@ -111,8 +129,11 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
   const timelines = new Map<Run, Timeline>();
   const send = async (rate: number, seconds: number, extra: Record<string, string | number | boolean> = {}, domain = shop) => {
     await timelineOf(); // from here on
+    const pgBefore = await inboxWriterBackendCpuMs(db);
     const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop: domain, rate, seconds, "first-id": firstId, ...extra });
     firstId = run.lastId! + 1;
+    const pgAfter = await inboxWriterBackendCpuMs(db);
+    if (pgAfter.size) run.pgCpuMsPerWebhook = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0) / Math.max(1, run.ok!);
     const timeline = await timelineOf();
     if (timeline) timelines.set(run, timeline);
     return run;

@@ -11,8 +11,8 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 export interface IngestTimeline {
   /** One delivery: performance.now() at the request event, body complete, checked, stored (committed), answered. */
   request(arrived: number, bodyRead: number, checked: number, stored: number, answered: number): void;
-  /** One statement: when its first delivery was queued, when it was sent, when it came back committed. */
-  batch(size: number, firstQueued: number, sent: number, committed: number): void;
+  /** One statement: when each of its deliveries was queued, when it was sent, when it came back committed. */
+  batch(queued: number[], sent: number, committed: number): void;
   /** Percentiles since the last snapshot, then starts again. */
   snapshot(): Record<string, unknown>;
 }
@@ -24,7 +24,7 @@ const PHASES = ["bodyRead", "checked", "waitForWriter", "statement", "stored", "
 
 function createIngestTimeline(): IngestTimeline {
   let phases: Record<(typeof PHASES)[number], number[]> = emptyPhases();
-  let batches = { sizes: [] as number[], waited: [] as number[], statement: [] as number[] };
+  let batches = { sizes: [] as number[] };
   let gc = { count: 0, totalMs: 0, pauses: [] as number[], longestByKind: {} as Record<string, number> };
   let loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -48,12 +48,13 @@ function createIngestTimeline(): IngestTimeline {
       phases.answered.push(answered - stored);
       phases.total.push(answered - arrived);
     },
-    batch(size, firstQueued, sent, committed) {
-      batches.sizes.push(size);
-      batches.waited.push(sent - firstQueued);
-      batches.statement.push(committed - sent);
-      phases.waitForWriter.push(sent - firstQueued);
-      phases.statement.push(committed - sent);
+    batch(queued, sent, committed) {
+      batches.sizes.push(queued.length);
+      // Per delivery, not per batch: the slow batches are the big ones (written after a stall).
+      for (const at of queued) {
+        phases.waitForWriter.push(sent - at);
+        phases.statement.push(committed - sent);
+      }
     },
     snapshot() {
       const now = performance.now();
@@ -70,7 +71,7 @@ function createIngestTimeline(): IngestTimeline {
         gc: { count: gc.count, totalMs: gc.totalMs, pauseMs: percentiles(gc.pauses), longestByKind: gc.longestByKind },
       };
       phases = emptyPhases();
-      batches = { sizes: [], waited: [], statement: [] };
+      batches = { sizes: [] };
       gc = { count: 0, totalMs: 0, pauses: [], longestByKind: {} };
       loop.disable();
       loop = monitorEventLoopDelay({ resolution: 1 });
