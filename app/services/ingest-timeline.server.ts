@@ -22,7 +22,7 @@ const GC_KINDS: Record<number, string> = { 1: "scavenge", 2: "minorMarkSweep", 4
 
 const PHASES = ["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"] as const;
 
-function createIngestTimeline(): IngestTimeline {
+export function createIngestTimeline(): IngestTimeline {
   let phases: Record<(typeof PHASES)[number], number[]> = emptyPhases();
   let batches = { sizes: [] as number[] };
   let gc = { count: 0, totalMs: 0, pauses: [] as number[], longestByKind: {} as Record<string, number> };
