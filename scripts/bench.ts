@@ -17,7 +17,7 @@ import { profileInProcess, summarizeProfile, summarizeProfileDir } from "./bench
  * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
  *                  --orders 10000 --pipeline-rate 100 --workers 1,2,4 --lag-workers 2 --concurrency 8
  *                  --profile-orders 200 --cpu-prof --skus 10000 --pdf-rounds 7 --pdf-profile bench/results/pdf.cpuprofile
- *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1 --no-timeline --worker-nice 10 --web-node-args "--single-threaded-gc"]
+ *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1 --no-timeline --worker-nice 10 --web-node-args=--single-threaded-gc]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
  */
