@@ -52,3 +52,4 @@ export default async function handleRequest(
 
 // The one door for the stores' webhooks (app/web-server.ts reaches it through the build).
 export { handleWebhookDelivery } from "./webhook-fast-path.server";
+export { ingestTimeline } from "./services/ingest-timeline.server";

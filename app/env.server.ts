@@ -88,6 +88,11 @@ const EnvSchema = z.object({
     .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, "ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex characters or base64"),
   /** How many jobs one worker process runs at once, per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * The worker process's nice value (0–19; 0: the normal priority): on a machine it shares with the
+   * web process, invoicing yields the CPU to the webhook acks (decision 031).
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** A job still running after this long is failed and retried (a promise that never settles — e.g. a
    * database connection dropped mid-query — would otherwise hold its job "active" for ever, its lock
    * renewed, out of the reconciler's reach). Every job is idempotent. */

@@ -23,7 +23,9 @@ import { responseSecurityHeaders } from "./utils/security-headers.server";
  *   node --import tsx app/web-server.ts [build/server/index.js]
  */
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
-const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & { entry: { module: { handleWebhookDelivery: (req: IncomingMessage, res: ServerResponse) => boolean } } };
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & {
+  entry: { module: { handleWebhookDelivery: (req: IncomingMessage, res: ServerResponse) => boolean; ingestTimeline: () => { snapshot: () => unknown } | null } };
+};
 
 const app = express();
 app.disable("x-powered-by");
@@ -59,7 +61,10 @@ app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadCo
 
 const port = Number(process.env.PORT ?? 3000);
 // The stores' webhooks first (they return true when they took the request), everything else to Express.
+// INGEST_TIMELINE=1 (the bench only): GET /__ingest-timeline answers where the webhooks' time went since the last call.
+const timeline = build.entry.module.ingestTimeline();
 const server = createServer((req, res) => {
+  if (timeline && req.url === "/__ingest-timeline") return void res.setHeader("Content-Type", "application/json").end(JSON.stringify(timeline.snapshot()));
   if (!build.entry.module.handleWebhookDelivery(req, res)) app(req, res);
 });
 // WEB_PROCESSES > 1: node:cluster, that many processes sharing the port (measured in decision 023).

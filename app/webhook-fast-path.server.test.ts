@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { InboxBatchWriter, type BatchQuery, type BatchRow } from "~/services/inbox-batch-writer.server";
+import type { IngestTimeline } from "~/services/ingest-timeline.server";
 import { MAX_WEBHOOK_BYTES } from "~/services/webhook-intake.server";
 import { createWebhookIngest } from "./webhook-fast-path.server";
 
@@ -12,10 +13,10 @@ const servers: Server[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
 /** The web server's set-up: the webhook door first, everything else to "the app" (here: 404 "app"). */
-async function start(query: BatchQuery) {
+async function start(query: BatchQuery, timeline: IngestTimeline | null = null) {
   const writer = new InboxBatchWriter(query, { maxInFlight: 1 });
   const enqueued: string[] = [];
-  const door = createWebhookIngest({ shopifySecret: () => SECRET, store: (e) => writer.store(e), db: {} as Db, enqueueProcessing: (id) => void enqueued.push(id), production: true });
+  const door = createWebhookIngest({ shopifySecret: () => SECRET, store: (e) => writer.store(e), db: {} as Db, enqueueProcessing: (id) => void enqueued.push(id), production: true, timeline });
   const server = createServer((req, res) => {
     if (!door(req, res)) res.writeHead(404).end("app");
   });
@@ -57,6 +58,17 @@ describe("the webhook door (app/webhook-fast-path.server.ts)", () => {
     expect(new Set(answers.map((a) => a.body.eventId)).size).toBe(20);
     expect(enqueued.filter((id, i) => enqueued.indexOf(id) === i)).toHaveLength(20);
     expect(writer.batchSizes.reduce((a, b) => a + b, 0)).toBe(28);
+  });
+
+  it("with a timeline (the bench's INGEST_TIMELINE=1), records each acknowledged delivery's phases in order; a refused one records nothing", async () => {
+    const requests: number[][] = [];
+    const timeline: IngestTimeline = { request: (...marks) => void requests.push(marks), batch: () => {}, snapshot: () => ({}) };
+    const { url } = await start(inbox(), timeline);
+    expect((await post(url, JSON.stringify({ id: 1 }))).status).toBe(200);
+    expect((await fetch(`${url}/webhooks/shopify/orders/create`, { method: "POST", body: "{}", headers: { "X-Shopify-Topic": "orders/create" } })).status).toBe(401);
+    expect(requests).toHaveLength(1);
+    const [arrived, bodyRead, checked, stored, answered] = requests[0]!;
+    expect(arrived! > 0 && arrived! <= bodyRead! && bodyRead! <= checked! && checked! <= stored! && stored! <= answered!).toBe(true);
   });
 
   it("a failed batch insert answers 5xx to every request that was in it", async () => {

@@ -7,6 +7,7 @@ import { logger } from "~/logger.server";
 import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
 import { enqueueMany } from "~/queues.server";
 import { processInboxWriter } from "~/services/inbox-batch-writer.server";
+import { ingestTimeline, type IngestTimeline } from "~/services/ingest-timeline.server";
 import { shopifyInboxEvent } from "~/services/receive-shopify-webhook.server";
 import { receiveWooWebhook } from "~/services/receive-woo-webhook.server";
 import { MAX_WEBHOOK_BYTES, storeAndEnqueue, type HeaderOf } from "~/services/webhook-intake.server";
@@ -31,6 +32,8 @@ export interface WebhookIngestDeps {
   /** Fire and forget: the answer never waits for Redis. */
   enqueueProcessing: (eventId: string) => void;
   production: boolean;
+  /** Per-request phase times for the bench (INGEST_TIMELINE=1); null: nothing recorded. */
+  timeline?: IngestTimeline | null;
 }
 
 const SHOPIFY = "/webhooks/shopify/";
@@ -58,16 +61,29 @@ export function createWebhookIngest(deps: WebhookIngestDeps): (req: IncomingMess
   };
 
   async function deliver(req: IncomingMessage, res: ServerResponse, path: string) {
+    const timeline = deps.timeline;
+    const arrived = timeline ? performance.now() : 0;
+    const marks = { bodyRead: 0, checked: 0, stored: 0 };
     try {
       const rawBody = await readBody(req);
+      if (timeline) marks.bodyRead = performance.now();
       const header: HeaderOf = (name) => {
         const value = req.headers[name];
         return typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : null;
       };
+      const store: WebhookIngestDeps["store"] = timeline
+        ? async (event) => {
+            marks.checked = performance.now();
+            const stored = await deps.store(event);
+            marks.stored = performance.now();
+            return stored;
+          }
+        : deps.store;
       const result = path.startsWith(SHOPIFY)
-        ? await storeAndEnqueue(deps.store, shopifyInboxEvent(rawBody, header, decode(path.slice(SHOPIFY.length)), deps.shopifySecret()), enqueueLater)
-        : await receiveWooWebhook(rawBody, header, decode(path.slice(WOOCOMMERCE.length)), { db: deps.db, store: deps.store, enqueueProcessing: enqueueLater });
+        ? await storeAndEnqueue(store, shopifyInboxEvent(rawBody, header, decode(path.slice(SHOPIFY.length)), deps.shopifySecret()), enqueueLater)
+        : await receiveWooWebhook(rawBody, header, decode(path.slice(WOOCOMMERCE.length)), { db: deps.db, store, enqueueProcessing: enqueueLater });
       answer(res, 200, JSON.stringify({ ok: true, ...result }));
+      if (timeline && marks.stored) timeline.request(arrived, marks.bodyRead, marks.checked, marks.stored, performance.now());
     } catch (error) {
       await fail(req, res, error);
     }
@@ -153,6 +169,7 @@ export function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse)
     db: prisma,
     enqueueProcessing: batchedEnqueue(),
     production: process.env.NODE_ENV === "production",
+    timeline: ingestTimeline(),
   });
   return processIngest(req, res);
 }

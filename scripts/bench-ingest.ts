@@ -1,8 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { INBOX_WRITER_APPLICATION_NAME } from "~/services/inbox-batch-writer.server";
 import { seedShopifyShop } from "../tests/support/seed-shop";
 import { stopChild, type Stack } from "../tests/support/stack";
 import { summarizeProfile } from "./cpu-profile-summary";
@@ -27,9 +29,20 @@ export interface IngestBenchContext {
   backlog: number;
   workers: number;
   profileDir: string | null;
+  /** The web process runs with INGEST_TIMELINE=1: each run prints where the ack time went inside it. */
+  timeline: boolean;
 }
 
 type Run = Record<string, number>;
+type Phase = { p50: number; p90: number; p99: number; max: number } | null;
+interface Timeline {
+  requests: number;
+  cpuMsPerRequest: number | null;
+  phasesMs: Record<string, Phase>;
+  batches: { count: number; size: Phase };
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; pauseMs: Phase; longestByKind: Record<string, number> };
+}
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
@@ -49,6 +62,58 @@ function targetLines(rate: number, runs: Run[]): string[] {
   return [];
 }
 
+/** Where the ack time went: the generator's own lateness, then each phase inside the web process (p99 of each). */
+function timelineLines(runs: Run[], timelines: Timeline[]): string[] {
+  const m = (xs: (number | undefined | null)[]) => fmt(median(xs.map((x) => x ?? 0)));
+  const lines = [`generator: sent p99 ${m(runs.map((r) => r.sendLagP99))} ms after due, its event-loop delay p99 ${m(runs.map((r) => r.loopDelayP99))} ms (max ${m(runs.map((r) => r.loopDelayMax))})`];
+  if (!timelines.length) return lines;
+  const phase = (name: string) => `${name} ${m(timelines.map((t) => t.phasesMs[name]?.p50))}/${m(timelines.map((t) => t.phasesMs[name]?.p99))}`;
+  lines.push(
+    `web process, p50/p99 ms: ${["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"].map(phase).join(", ")} ` +
+      `(stored = checked → committed: waitForWriter + statement incl. COMMIT); rows/statement p50 ${m(timelines.map((t) => t.batches.size?.p50))} p99 ${m(timelines.map((t) => t.batches.size?.p99))}`,
+    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}); CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook, its PostgreSQL backends ${median(runs.map((r) => r.pgCpuMsPerWebhook ?? 0)).toFixed(3)} ms per webhook`,
+  );
+  return lines;
+}
+
+/** CPU time (ms) used so far by the PostgreSQL backends of the web process's inbox writer (local PostgreSQL, Linux /proc). */
+async function inboxWriterBackendCpuMs(db: PrismaClient): Promise<Map<number, number>> {
+  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE application_name = ${INBOX_WRITER_APPLICATION_NAME}`;
+  const tick = 10; // ms per clock tick (USER_HZ 100)
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // PostgreSQL on another machine: not measured
+    }
+  }
+  return cpu;
+}
+
+/** How long a one-row INSERT's COMMIT (one WAL flush) takes on this disk right now: the floor under any ack. */
+async function commitLatency(databaseUrl: string, commits = 400): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS bench_commit_probe (x int)`);
+    const xs: number[] = [];
+    for (let i = 0; i < commits; i++) {
+      const t = performance.now();
+      await client.query(`INSERT INTO bench_commit_probe VALUES (1)`);
+      xs.push(performance.now() - t);
+    }
+    await client.query(`DROP TABLE bench_commit_probe`);
+    xs.sort((a, b) => a - b);
+    const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(2);
+    return `one-row INSERT + COMMIT (synchronous_commit on) ×${commits}: p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms, max ${xs.at(-1)!.toFixed(2)} ms`;
+  } finally {
+    await client.end();
+  }
+}
+
 function runLine(rate: number, runs: Run[]): string {
   const m = (k: string) => median(runs.map((r) => r[k]!));
   const each = runs.length > 1 ? ` [p99 of each run: ${runs.map((r) => fmt(r.p99!)).join(", ")}]` : "";
@@ -60,20 +125,31 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
   const shop = "bench.myshopify.com";
   const { shopId } = await seedShopifyShop(db, { domain: shop });
   let firstId = 10_000_000;
+  const timelineOf = async (): Promise<Timeline | null> => (ctx.timeline ? ((await (await fetch(`${stack.info.appUrl}/__ingest-timeline`)).json()) as Timeline) : null);
+  const timelines = new Map<Run, Timeline>();
   const send = async (rate: number, seconds: number, extra: Record<string, string | number | boolean> = {}, domain = shop) => {
+    await timelineOf(); // from here on
+    const pgBefore = await inboxWriterBackendCpuMs(db);
     const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop: domain, rate, seconds, "first-id": firstId, ...extra });
     firstId = run.lastId! + 1;
+    const pgAfter = await inboxWriterBackendCpuMs(db);
+    if (pgAfter.size) run.pgCpuMsPerWebhook = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0) / Math.max(1, run.ok!);
+    const timeline = await timelineOf();
+    if (timeline) timelines.set(run, timeline);
     return run;
   };
+  const details = (runs: Run[]) => timelineLines(runs, runs.flatMap((r) => timelines.get(r) ?? []));
   const loadNow = () => loadavg().map((x) => x.toFixed(2)).join(" ");
   const result: Record<string, unknown> = {};
 
   // 1. Quiet: the web process alone (the workers are stopped by the caller).
   out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
+  out(`  WAL flush on this disk now: ${await commitLatency(stack.info.databaseUrl)}`);
   const quiet: Record<number, Run[]> = {};
   for (let round = 0; round < ctx.repeat; round++) for (const rate of ctx.rates) (quiet[rate] ??= []).push(await send(rate, ctx.seconds));
   for (const rate of ctx.rates) {
     out(`  ${runLine(rate, quiet[rate]!)}`);
+    for (const line of details(quiet[rate]!)) out(`      ${line}`);
     for (const line of targetLines(rate, quiet[rate]!)) out(`      ${line}`);
   }
   const stored = await db.webhookEvent.count({ where: { shopId } });
@@ -84,7 +160,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     WITH b AS (SELECT count(*) AS n FROM "WebhookEvent" WHERE "shopId" = ${shopId}::uuid GROUP BY "receivedAt")
     SELECT count(*) AS statements, avg(n)::float8 AS mean, percentile_cont(0.99) WITHIN GROUP (ORDER BY n)::float8 AS p99, max(n)::float8 AS max FROM b`;
   out(`  inbox statements: ${batches!.statements} for ${stored} rows — ${batches!.mean.toFixed(2)} rows per statement on average, p99 ${batches!.p99}, max ${batches!.max}`);
-  result.quiet = { runs: quiet, stored, acknowledged, rowsPerStatement: { mean: batches!.mean, p99: batches!.p99, max: batches!.max }, loadAverageAfter: loadNow() };
+  result.quiet = { timelines: Object.fromEntries(ctx.rates.map((r) => [r, quiet[r]!.map((run) => timelines.get(run) ?? null)])), runs: quiet, stored, acknowledged, rowsPerStatement: { mean: batches!.mean, p99: batches!.p99, max: batches!.max }, loadAverageAfter: loadNow() };
   await db.webhookEvent.deleteMany({ where: { shopId } });
 
   // 2. Busy: a backlog of mixed orders is invoiced by worker processes while webhooks keep arriving.
@@ -96,7 +172,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     await send(1000, Math.ceil(ctx.backlog / 1000), { mix: true }, busyShop);
     const invoicesOf = () => db.document.count({ where: { format: "UBL", invoice: { shopId: { in: [shopId, busyShopId] } } } });
     const waiting = () => db.webhookEvent.count({ where: { shopId: { in: [shopId, busyShopId] }, status: "RECEIVED" } });
-    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
+    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) (nice ${stack.env.WORKER_NICE ?? "10, the default"}) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
     const workers: ChildProcess[] = Array.from({ length: ctx.workers }, () => stack.startWorker());
     try {
       // Until the workers are invoicing (their start-up is not the figure).
@@ -115,9 +191,11 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
         const w = windows.filter((x) => x.rate === rate);
         out(`  ${runLine(rate, busy[rate]!)}`);
         out(`      meanwhile ${fmt(median(w.map((x) => x.invoicesPerSecond)))} invoices/s issued; inbox backlog ${w.map((x) => `${x.backlogBefore} → ${x.backlogAfter}`).join(", ")}`);
+        for (const line of details(busy[rate]!)) out(`      ${line}`);
         for (const line of targetLines(rate, busy[rate]!)) out(`      ${line}`);
       }
-      result.busy = { backlog: ctx.backlog, workers: ctx.workers, runs: busy, windows, loadAverageAfter: loadNow() };
+      out(`  WAL flush on this disk while the workers invoice: ${await commitLatency(stack.info.databaseUrl)}`);
+      result.busy = { backlog: ctx.backlog, workers: ctx.workers, runs: busy, windows, timelines: Object.fromEntries(ctx.busyRates.map((r) => [r, busy[r]!.map((run) => timelines.get(run) ?? null)])), loadAverageAfter: loadNow() };
     } finally {
       await Promise.all(workers.map((w) => stopChild(w, "SIGKILL", 0)));
       // The rest of the backlog is not the pipeline section's work.

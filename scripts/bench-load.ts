@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { benchOrderBody } from "./bench-orders";
 
@@ -57,6 +58,8 @@ interface Connection {
   buffer: Buffer;
 }
 const latencies: number[] = [];
+/** How late each request went out (ms after it was due): lateness on the generator's side, not the server's. */
+const sendLags: number[] = [];
 const statuses = new Map<number, number>();
 let errors = 0;
 let done = 0;
@@ -114,6 +117,7 @@ function send(c: Connection, index: number, dueAt: number) {
   c.busy = true;
   c.dueAt = dueAt;
   sentCount++;
+  sendLags.push(performance.now() - dueAt);
   c.socket.write(requests[index]!);
 }
 
@@ -127,6 +131,8 @@ function dispatch(index: number, dueAt: number) {
 for (let i = 0; i < Math.min(Number(values["max-connections"]), Math.max(4, Math.ceil(rate / 50))); i++) idle.push(open());
 await new Promise((r) => setTimeout(r, 300));
 
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const started = performance.now();
 let index = 0;
 const timer = setInterval(() => {
@@ -140,9 +146,11 @@ const elapsed = (performance.now() - started) / 1000;
 for (const c of all) c.socket.destroy();
 
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(1));
+sendLags.sort((a, b) => a - b);
+const pctOf = (xs: number[], p: number) => Number((xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0).toFixed(1));
+const pct = (p: number) => pctOf(latencies, p);
 const ok = [...statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);
 process.stdout.write(
-  `${JSON.stringify({ rate, seconds, sent: sentCount, achieved: done / elapsed, ok, non2xx: done - ok - errors, errors, timeouts: total - done, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100), connections: all.length, lastId: next - 1 })}\n`,
+  `${JSON.stringify({ rate, seconds, sent: sentCount, achieved: done / elapsed, ok, non2xx: done - ok - errors, errors, timeouts: total - done, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100), connections: all.length, lastId: next - 1, sendLagP50: pctOf(sendLags, 50), sendLagP99: pctOf(sendLags, 99), loopDelayP99: Number((loopDelay.percentile(99) / 1e6).toFixed(1)), loopDelayMax: Number((loopDelay.max / 1e6).toFixed(1)) })}\n`,
 );
 process.exit(0);

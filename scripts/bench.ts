@@ -17,7 +17,7 @@ import { profileInProcess, summarizeProfile, summarizeProfileDir } from "./bench
  * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
  *                  --orders 10000 --pipeline-rate 100 --workers 1,2,4 --lag-workers 2 --concurrency 8
  *                  --profile-orders 200 --cpu-prof --skus 10000 --pdf-rounds 7 --pdf-profile bench/results/pdf.cpuprofile
- *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1]
+ *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1 --no-timeline --worker-nice 10 --web-node-args=--single-threaded-gc]
  * Figures for Facto on this machine, printed as a table and written to bench/results/<time>.json.
  * Nothing here is asserted: tests prove behaviour, this measures it.
  */
@@ -50,7 +50,14 @@ const { values } = parseArgs({
     backlog: { type: "string", default: "3000" },
     profile: { type: "boolean", default: false },
     "web-processes": { type: "string", default: "1" },
+    /** The web process records where each webhook's time went (INGEST_TIMELINE=1); --no-timeline for none. */
+    timeline: { type: "boolean", default: true },
+    /** The workers' nice value (WORKER_NICE; empty: the project's default, 10; 0: normal priority). */
+    "worker-nice": { type: "string", default: "" },
+    /** Node options of the web process instead of `npm run serve`'s (space-separated), e.g. "--single-threaded-gc". */
+    "web-node-args": { type: "string" },
   },
+  allowNegative: true,
 });
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const results: Record<string, unknown> = { machine: { node: process.version, cpus: (await import("node:os")).cpus().length }, startedAt: new Date().toISOString() };
@@ -90,7 +97,7 @@ if (sections.has("documents")) {
 if (sections.has("ingest") || sections.has("pipeline")) {
   const concurrency = Number(values.concurrency);
   const profileDir = values.profile ? mkdtempSync(path.join(tmpdir(), "facto-bench-prof-")) : null;
-  const stack = await startStack({ label: "bench", extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), WEB_PROCESSES: values["web-processes"]!, ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
+  const stack = await startStack({ label: "bench", webNodeArgs: values["web-node-args"]?.split(" ").filter(Boolean), extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), WEB_PROCESSES: values["web-processes"]!, ...(values.timeline ? { INGEST_TIMELINE: "1" } : {}), ...(values["worker-nice"] ? { WORKER_NICE: values["worker-nice"] } : {}), ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
   adoptStackEnv(stack.info);
   const db = createPrisma(stack.info.databaseUrl, 4);
   try {
@@ -110,6 +117,7 @@ if (sections.has("ingest") || sections.has("pipeline")) {
         backlog: Number(values.backlog),
         workers: Number(values["lag-workers"]),
         profileDir,
+        timeline: values.timeline!,
       });
     }
 

@@ -47,6 +47,16 @@ describe("inbox group commit", () => {
     expect(await writer.store(event("a"))).toEqual({ id: "ev-a", status: "RECEIVED", inserted: false });
   });
 
+  it("tells a timeline (the bench's), per delivery, when it was queued and when its statement was sent and committed", async () => {
+    const { query } = fakeInbox();
+    const batches: { queued: number[]; sent: number; committed: number }[] = [];
+    const writer = new InboxBatchWriter(query, { maxInFlight: 1, timeline: { request: () => {}, batch: (queued, sent, committed) => void batches.push({ queued, sent, committed }), snapshot: () => ({}) } });
+    await Promise.all(["a", "b", "c"].map((id) => writer.store(event(id))));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.queued).toHaveLength(3);
+    expect(batches[0]!.queued.every((at) => at <= batches[0]!.sent) && batches[0]!.sent <= batches[0]!.committed).toBe(true);
+  });
+
   it("keeps writing while a batch is under way: what arrived meanwhile goes together in the next one", async () => {
     const { query } = fakeInbox();
     let release!: () => void;

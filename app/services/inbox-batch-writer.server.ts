@@ -1,4 +1,5 @@
 import pg from "pg";
+import { ingestTimeline, type IngestTimeline } from "~/services/ingest-timeline.server";
 import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
 
 /**
@@ -25,6 +26,8 @@ export interface InboxBatchWriterOptions {
   maxInFlight?: number;
   /** Deliveries per statement at most. */
   maxBatch?: number;
+  /** Per-batch wait and statement times for the bench (INGEST_TIMELINE=1). */
+  timeline?: IngestTimeline | null;
 }
 
 /** Runs the statement; the production one is a `pg` pool with a named (prepared) query. */
@@ -46,6 +49,8 @@ interface Pending {
   shopMisses: number;
   /** Batches of this delivery that failed on a transient conflict (deadlock, serialization). */
   conflicts: number;
+  /** performance.now() when it was handed to the writer. */
+  queuedAt: number;
 }
 
 // One row per delivery, in the order given ($1…$5, $7 are parallel arrays, $6 the bodies as one JSON
@@ -91,6 +96,7 @@ export class InboxBatchWriter {
   private scheduled = false;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly timeline: IngestTimeline | null;
   /** Sizes of the batches written (for tests and the bench). */
   readonly batchSizes: number[] = [];
 
@@ -100,12 +106,13 @@ export class InboxBatchWriter {
   ) {
     this.maxInFlight = options.maxInFlight ?? 2;
     this.maxBatch = options.maxBatch ?? 256;
+    this.timeline = options.timeline ?? null;
   }
 
   /** Resolves once the delivery is committed (or was already there); null as storeWebhookEvent. */
   store(event: NewWebhookEvent): Promise<StoredWebhookEvent | null> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject, shopMisses: 0, conflicts: 0 });
+      this.pending.push({ event, resolve, reject, shopMisses: 0, conflicts: 0, queuedAt: performance.now() });
       this.schedule();
     });
   }
@@ -131,7 +138,9 @@ export class InboxBatchWriter {
     if (this.batchSizes.length > 10_000) this.batchSizes.splice(0, 5_000);
     let rows: BatchRow[];
     try {
+      const sent = performance.now();
       rows = await this.query(INBOX_BATCH_SQL, columns(batch.map((p) => p.event)));
+      this.timeline?.batch(batch.map((p) => p.queuedAt), sent, performance.now());
     } catch (error) {
       const sqlClass = sqlStateClass(error);
       if (sqlClass === "40" && batch.every((p) => p.conflicts < 2)) {
@@ -199,13 +208,18 @@ declare global {
   var __factoInboxWriter: { writer: InboxBatchWriter; pool: pg.Pool } | undefined;
 }
 
+/** How the writer's connections are named in pg_stat_activity (the bench reads their CPU time). */
+export const INBOX_WRITER_APPLICATION_NAME = "facto-inbox-writer";
+
 /** The web process's writer: its own small pool beside Prisma's, created on first use. */
 export function processInboxWriter(databaseUrl: string): InboxBatchWriter {
   if (!globalThis.__factoInboxWriter) {
     const maxInFlight = 2;
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: maxInFlight });
+    // Idle connections stay open (pg closes them after 10 s by default): a webhook after a quiet
+    // spell would otherwise pay a new connection and the statement's preparation before its answer.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: maxInFlight, idleTimeoutMillis: 0, application_name: INBOX_WRITER_APPLICATION_NAME });
     pool.on("error", () => {}); // an idle connection's error: the next query reports it
-    globalThis.__factoInboxWriter = { pool, writer: new InboxBatchWriter(pgBatchQuery(pool), { maxInFlight }) };
+    globalThis.__factoInboxWriter = { pool, writer: new InboxBatchWriter(pgBatchQuery(pool), { maxInFlight, timeline: ingestTimeline() }) };
   }
   return globalThis.__factoInboxWriter.writer;
 }

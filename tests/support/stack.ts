@@ -63,6 +63,9 @@ export interface Stack {
  */
 export const WORKER_NODE_ARGS = ["--max-old-space-size=256", "--max-semi-space-size=8"];
 
+/** Node options of the web process (as `npm run serve` sets them); StackOptions.webNodeArgs replaces them. */
+export const WEB_NODE_ARGS: string[] = [];
+
 export interface StackOptions {
   label: string;
   port?: number;
@@ -75,6 +78,8 @@ export interface StackOptions {
   fakePorts?: { mollieApi?: number; mollieCheckout?: number; smtp?: number; smtpInbox?: number };
   /** Extra environment for the app processes (fault injection, timings). */
   extraEnv?: Record<string, string>;
+  /** Node options of the web process instead of WEB_NODE_ARGS (the bench's GC experiments). */
+  webNodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -173,7 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const serverBuild = path.join(ROOT, "build/server/index.js");
   if (!existsSync(serverBuild)) throw new Error("build/server/index.js is missing: run `npm run build` first");
   const web = track(
-    spawn(process.execPath, ["--import", "tsx", "app/web-server.ts", serverBuild], spawnOpts("web")),
+    spawn(process.execPath, [...(options.webNodeArgs ?? WEB_NODE_ARGS), "--import", "tsx", "app/web-server.ts", serverBuild], spawnOpts("web")),
     "web",
   );
   const startWorker = (nodeArgs: string[] = []) => track(spawn(process.execPath, [...WORKER_NODE_ARGS, ...nodeArgs, "--import", "tsx", "workers/index.ts"], spawnOpts("worker")), "worker");
