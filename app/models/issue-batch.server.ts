@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
 import type { Prisma } from "~/generated/prisma/client";
 import { ensureSeries, invoiceRow, NUMBERING_TRANSACTION, takeNextNumbers, type InsertIssuedDocument } from "./insert-issued-document.server";
+import { issuedRowOfInsert, type IssuedInvoiceRow } from "./issued-invoice.server";
 
 /**
  * Group commit for issuing (decision 028). Every invoice of a shop takes its number from one series
@@ -34,6 +35,11 @@ export interface IssuedRow {
   formattedNumber: string;
   /** false: the order was already invoiced (earlier, or by another request in the same batch). */
   created: boolean;
+  /**
+   * The row as this batch inserted it (with its lines and VAT subtotals), only when `created`: the
+   * after-issue steps work from it instead of reading the invoice back (decision 030).
+   */
+  row?: IssuedInvoiceRow;
 }
 
 interface Pending {
@@ -138,15 +144,21 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
       const lines: Prisma.InvoiceLineCreateManyInput[] = [];
       const subtotals: Prisma.InvoiceVatSubtotalCreateManyInput[] = [];
       const events: Prisma.InvoiceEventCreateManyInput[] = [];
+      const now = new Date();
       fresh.forEach((r, i) => {
         const number = series.number + i;
         const id = randomUUID();
         const formattedNumber = formatInvoiceNumber(series, number, year);
-        invoices.push({ id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }) });
-        for (const l of r.draft.lines) lines.push({ ...l, invoiceId: id });
-        for (const s of r.draft.vatSubtotals) subtotals.push({ ...s, invoiceId: id });
+        // createdAt is set here, not by the column default: it is the PDF's date, and the documents are
+        // rendered from this copy.
+        const invoice = { id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }), createdAt: now };
+        const invoiceLines = r.draft.lines.map((l) => ({ ...l, invoiceId: id }));
+        const invoiceSubtotals = r.draft.vatSubtotals.map((s) => ({ ...s, invoiceId: id }));
+        invoices.push(invoice);
+        lines.push(...invoiceLines);
+        subtotals.push(...invoiceSubtotals);
         if (r.event) events.push({ shopId, invoiceId: id, type: r.event.type, message: r.event.message, data: r.event.data });
-        created.set(r, { id, number, formattedNumber, created: true });
+        created.set(r, { id, number, formattedNumber, created: true, row: issuedRowOfInsert(invoice, invoiceLines, invoiceSubtotals) });
       });
       await tx.invoice.createMany({ data: invoices });
       await tx.invoiceLine.createMany({ data: lines });
@@ -160,6 +172,7 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
     if (mine) return mine;
     const key = sourceKey(r);
     const made = fresh.find((f) => sourceKey(f) === key);
-    return { ...created.get(made!)!, created: false };
+    const { row: _theFirstRequestsCopy, ...issued } = created.get(made!)!;
+    return { ...issued, created: false };
   });
 }

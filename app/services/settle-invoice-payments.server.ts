@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { dec, formatAmount, sum } from "~/domain/money/money";
+import { Prisma } from "~/generated/prisma/client";
 import type { InvoiceStatus } from "~/generated/prisma/enums";
 import { logger } from "~/logger.server";
 
@@ -12,6 +13,14 @@ export interface Settlement {
   becamePaid: boolean;
   /** A refund or chargeback took a PAID invoice back to unpaid. */
   reversed: boolean;
+  /** The paid date and method written on the invoice (null unless PAID). */
+  paidAt: Date | null;
+  paymentMethod: string | null;
+}
+
+/** The invoice's fields a settlement writes, as it writes them (a copy of the row kept in step: decision 030). */
+export function settledFields(s: Settlement) {
+  return { status: s.status, paidAmount: new Prisma.Decimal(s.paidAmount), amountDue: new Prisma.Decimal(s.outstanding), paidAt: s.paidAt, paymentMethod: s.paymentMethod };
 }
 
 /**
@@ -43,15 +52,11 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
     let status: InvoiceStatus = invoice.status;
     if (invoice.kind === "INVOICE" && (invoice.status === "ISSUED" || invoice.status === "PAID")) status = fullyPaid ? "PAID" : "ISSUED";
     const last = invoice.payments.filter((p) => netOf(p).greaterThan(0)).at(-1);
+    const paidAt = status === "PAID" ? (last?.paidAt ?? null) : null;
+    const paymentMethod = status === "PAID" ? (last?.method ?? null) : null;
     await tx.invoice.update({
       where: { id: invoiceId },
-      data: {
-        status,
-        paidAmount: formatAmount(paid),
-        amountDue: formatAmount(outstanding.greaterThan(0) ? outstanding : 0),
-        paidAt: status === "PAID" ? (last?.paidAt ?? null) : null,
-        paymentMethod: status === "PAID" ? (last?.method ?? null) : null,
-      },
+      data: { status, paidAmount: formatAmount(paid), amountDue: formatAmount(outstanding.greaterThan(0) ? outstanding : 0), paidAt, paymentMethod },
     });
     const settlement: Settlement = {
       status,
@@ -59,6 +64,8 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
       outstanding: formatAmount(outstanding.greaterThan(0) ? outstanding : 0),
       becamePaid: invoice.status !== "PAID" && status === "PAID",
       reversed: invoice.status === "PAID" && status !== "PAID",
+      paidAt,
+      paymentMethod,
     };
     if (settlement.becamePaid || settlement.reversed) logger.info({ invoiceId, ...settlement }, settlement.becamePaid ? "invoice paid" : "invoice payment reversed");
     return settlement;

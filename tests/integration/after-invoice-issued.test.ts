@@ -13,6 +13,7 @@ import {
   channelPaymentStep,
   documentsStep,
   emailStep,
+  issuedDocumentOfInsert,
   loadIssuedDocument,
   peppolStep,
   saleStep,
@@ -23,6 +24,7 @@ import {
 } from "~/services/after-invoice-issued.server";
 import { issueCreditNote } from "~/services/issue-credit-note.server";
 import { issueInvoice } from "~/services/issue-invoice.server";
+import { issuedInvoiceOfRow, loadIssuedInvoice } from "~/models/issued-invoice.server";
 import { processWebhookEvent, type ProcessDeps } from "~/services/process-webhook-event.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
@@ -241,5 +243,31 @@ describe("the whole pipeline", () => {
     const note = await base.invoice.findFirstOrThrow({ where: { shopId: wooShopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id } });
     expect(jobs("annotate-order")).toEqual([{ invoiceId: invoice.id }, { invoiceId: note.id }]);
     expect(await base.document.count({ where: { invoiceId: note.id } })).toBe(2);
+  });
+
+  it("from the invoice as issuing inserted it (decision 030): the same document and the same bytes as read back, without reading the invoice", async () => {
+    const shop = await base.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const raw = { ...fixture, id: 9_240_301, admin_graphql_api_id: "gid://shopify/Order/9240301", name: "#9240301", financial_status: "paid" };
+    const issued = await issueInvoice(base, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse(raw)), now: new Date(), shop });
+    if (!issued.fresh) throw new Error("a new invoice comes back with its inserted row");
+    const doc = issuedDocumentOfInsert(issued.fresh.row, shop, issued.fresh.customerEmail);
+    const { inserted: _row, ...fields } = doc;
+    expect(fields).toEqual(await loadIssuedDocument(base, issued.invoiceId));
+    expect(issuedInvoiceOfRow(issued.fresh.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
+
+    reads.invoice = 0;
+    const report = await afterInvoiceIssued(db, doc, { paidInStore: { paidAt: new Date("2026-11-20T13:03:11Z"), method: "Shopify Payments" } }, deps());
+    expect(report).toMatchObject({ "channel-payment": "paid in the store", documents: "stored" });
+    // Only the settlement's read under the row lock (read back: 3).
+    expect(reads.invoice).toBe(1);
+    // The copy followed the payment: what was rendered is what a render from the stored row gives.
+    expect(issuedInvoiceOfRow(doc.inserted!.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
+    const stored = async () => (await base.document.findMany({ where: { invoiceId: issued.invoiceId }, orderBy: { format: "asc" } })).map((d) => [d.format, d.sha256]);
+    const fromInsert = await stored();
+    await base.document.deleteMany({ where: { invoiceId: issued.invoiceId } });
+    await ensureInvoiceDocuments(base, issued.invoiceId);
+    expect(await stored()).toEqual(fromInsert);
+    // Issued again (a redelivery): no inserted row, the pipeline reads the invoice back.
+    expect((await issueInvoice(base, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse(raw)), now: new Date(), shop })).fresh).toBeUndefined();
   });
 });
