@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import { Prisma, type Shop } from "~/generated/prisma/client";
-import type { IssuedInvoiceRow } from "~/models/issued-invoice.server";
+import type { FreshInvoice } from "./issue-invoice.server";
 import { accessPointProvider } from "~/integrations/peppol/access-point-provider.server";
 import { logger } from "~/logger.server";
 import type { Enqueue } from "~/queues.server";
@@ -47,14 +47,15 @@ export type IssuedDocument = Prisma.InvoiceGetPayload<{ select: typeof ISSUED_DO
    * The invoice as the issuing job inserted it, with its shop's row: the documents are rendered from it
    * (no read back); the channel-payment step keeps it in step with what it writes. Absent when loaded.
    */
-  inserted?: InsertedInvoice;
+  inserted?: InsertedInvoice & { paidAtIssue: boolean };
 };
 
 /**
  * The pipeline's document of an invoice this job has just issued, from what it inserted and the shop
  * row it read — the same fields `loadIssuedDocument` reads, without the five statements (decision 030).
  */
-export function issuedDocumentOfInsert(row: IssuedInvoiceRow, shop: Shop, customerEmail: string | null): IssuedDocument {
+export function issuedDocumentOfInsert(fresh: FreshInvoice, shop: Shop): IssuedDocument {
+  const { row } = fresh;
   const shopFields = Object.fromEntries(Object.keys(ISSUED_DOCUMENT_SELECT.shop.select).map((k) => [k, shop[k as keyof Shop]])) as IssuedDocument["shop"];
   return {
     id: row.id,
@@ -64,13 +65,13 @@ export function issuedDocumentOfInsert(row: IssuedInvoiceRow, shop: Shop, custom
     amountDue: row.amountDue,
     currency: row.currency,
     buyer: row.buyer,
-    customer: row.customerId ? { email: customerEmail } : null,
+    customer: row.customerId ? { email: fresh.customerEmail } : null,
     formattedNumber: row.formattedNumber,
     customerId: row.customerId,
     originalInvoiceId: row.originalInvoiceId,
     lines: row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
     shop: shopFields,
-    inserted: { row, shop },
+    inserted: { row, shop, paidAtIssue: fresh.paidAtIssue },
   };
 }
 
@@ -108,6 +109,8 @@ export const saleStep: Step = async (db, doc) => {
 /** Paid in the store's checkout: a CHANNEL payment line and the invoice PAID (the copy follows). */
 export const channelPaymentStep: Step = async (db, doc, input) => {
   if (!input.paidInStore) return "not paid in the store";
+  // Issued with the store's payment (issueInvoice's paidInStore): recorded in the issuing transaction.
+  if (doc.inserted?.paidAtIssue) return "paid in the store";
   const settlement = await recordChannelPayment(db, doc, input.paidInStore);
   if (!settlement) return "nothing to record";
   doc.status = settlement.status;

@@ -34,7 +34,15 @@ export interface IssueInvoiceResult {
    * When created: the invoice as inserted and its customer's e-mail address, so that what follows
    * works from them instead of reading them back (decision 030).
    */
-  fresh?: { row: IssuedInvoiceRow; customerEmail: string | null };
+  fresh?: FreshInvoice;
+}
+
+/** An invoice this call inserted: the row as inserted, its customer's e-mail, and whether its store payment went in with it. */
+export interface FreshInvoice {
+  row: IssuedInvoiceRow;
+  customerEmail: string | null;
+  /** Paid in the store's checkout (`paidInStore`): the CHANNEL payment was inserted with the invoice, issued PAID. */
+  paidAtIssue: boolean;
 }
 
 /**
@@ -53,6 +61,8 @@ export async function issueInvoice(
     issueAsComputed?: { at: Date } | null;
     /** The shop's row when the caller has just read it (the inbox job has): not read again. */
     shop?: Shop;
+    /** Paid in full in the store's checkout: a new invoice is issued paid, its payment inserted with it (decision 030). */
+    paidInStore?: { paidAt: Date; method: string } | null;
   },
 ): Promise<IssueInvoiceResult> {
   const { shopId, order } = input;
@@ -118,6 +128,7 @@ export async function issueInvoice(
       customerId: customer.id,
       originalInvoiceId: null,
       viesConsultationNumber: buyerVat?.consultationNumber ?? null,
+      paidInStore: input.paidInStore ?? null,
       pricesIncludeVat: order.pricesIncludeVat,
       channelTotals: order.channelTotals,
       event:
@@ -143,7 +154,7 @@ export async function issueInvoice(
         data: { buyerVatNumber: buyerVat.number },
       });
     }
-    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: customer.email } } : {}) };
+    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: customer.email, paidAtIssue: issued.paidAtIssue ?? false } } : {}) };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const raced = await findIssued(db, shopId, order);

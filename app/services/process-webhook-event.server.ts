@@ -152,7 +152,7 @@ async function releaseInvoicedHolds(db: Db, shopId: string, result: { invoiceId?
  */
 function afterIssuing(db: Db, issued: IssueInvoiceResult, shop: Shop, input: AfterIssueInput, deps: AfterIssueDeps) {
   return issued.fresh
-    ? afterInvoiceIssued(db, issuedDocumentOfInsert(issued.fresh.row, shop, issued.fresh.customerEmail), input, deps)
+    ? afterInvoiceIssued(db, issuedDocumentOfInsert(issued.fresh, shop), input, deps)
     : afterInvoiceIssuedById(db, issued.invoiceId, input, deps);
 }
 
@@ -171,11 +171,11 @@ const handleOrder: Handler = async (db, event, deps) => {
     throw new AppError("UPSTREAM_REJECTED", reason);
   }
   if (event.shop.customerDataDeniedAt) await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
-  const order = mapShopifyOrder(payload);
-  const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop });
-  // Paid in Shopify's checkout: the pipeline records it before the documents are rendered, so they say "Paid".
+  // Paid in Shopify's checkout: recorded with the invoice (or, already issued, before its documents are rendered), so they say "Paid".
   const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
   const paidInStore = payload.financial_status === "paid" ? { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) } : null;
+  const order = mapShopifyOrder(payload);
+  const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop, paidInStore });
   await afterIssuing(db, issued, event.shop, { paidInStore }, deps.afterIssue);
   return {
     status: "PROCESSED",
@@ -287,9 +287,10 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     if (!due.due) return { status: "IGNORED", note: due.reason };
     const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
-    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop });
+    const paidInStore = wooPaid(payload) ? wooPayment(payload) : null;
+    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop, paidInStore });
     invoiceId = issued.invoiceId;
-    await afterIssuing(db, issued, event.shop, { paidInStore: wooPaid(payload) ? wooPayment(payload) : null }, deps.afterIssue);
+    await afterIssuing(db, issued, event.shop, { paidInStore }, deps.afterIssue);
     if (!issued.created) notes.push(`order already invoiced as ${issued.formattedNumber}`);
   } else if (wooPaid(payload)) {
     // Paid later in WooCommerce (bank transfer confirmed by the owner, a gateway's callback...).
