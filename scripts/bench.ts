@@ -28,7 +28,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     orders: { type: "string", default: "10000" },
     "pipeline-rate": { type: "string", default: "100" },
-    /** Worker process counts: a backlog is drained with each (throughput), then orders at --pipeline-rate (lag) with --lag-workers. */
+    /** Worker process counts: a backlog is drained with each (throughput), then orders at --pipeline-rate (lag) with --lag-workers ("" and 0: the profile alone). */
     workers: { type: "string", default: "1,2,4" },
     "lag-workers": { type: "string", default: "2" },
     "profile-orders": { type: "string", default: "200" },
@@ -327,7 +327,8 @@ async function benchPipeline(stack: Stack, db: Db) {
   const concurrency = Number(values.concurrency);
   const orders = Number(values.orders);
   const rate = Number(values["pipeline-rate"]);
-  const workerCounts = values.workers!.split(",").map(Number);
+  // --workers "" and --lag-workers 0 leave out the drains and the lag run (the in-process profile alone).
+  const workerCounts = values.workers!.split(",").filter(Boolean).map(Number);
   const lagWorkers = Number(values["lag-workers"]);
   const load1 = { url: stack.info.appUrl, secret: stack.info.shopifyApiSecret };
   const newShop = async (domain: string) => {
@@ -425,7 +426,7 @@ async function benchPipeline(stack: Stack, db: Db) {
   report.drain = runs;
 
   // 3. Lag: orders arriving at `rate`/s, with `lagWorkers` worker processes already running.
-  {
+  if (lagWorkers > 0) {
     const domain = "pipeline-live.myshopify.com";
     const shopId = await newShop(domain);
     const workers = startWorkers(stack, lagWorkers, "live");
@@ -439,6 +440,7 @@ async function benchPipeline(stack: Stack, db: Db) {
     out(`\nPipeline, ${sent.ok} orders sent at ${rate}/s into ${lagWorkers} running worker process(es) × ${concurrency} jobs (order → invoice lag)`);
     printRun(result, { lagTarget: true });
   }
+  if (runs.length === 0 || !report.live) return report;
   const best = Math.max(...runs.map((r) => (r as { invoicesPerSecond: number }).invoicesPerSecond));
   const live = report.live as RunResult;
   const maxRssPerProcess = Math.max(live.workerRssMb.maxPerProcess, ...runs.map((r) => (r as unknown as RunResult).workerRssMb.maxPerProcess));

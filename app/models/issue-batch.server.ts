@@ -3,6 +3,8 @@ import type { Db } from "~/db.server";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
 import type { Prisma } from "~/generated/prisma/client";
 import { ensureSeries, invoiceRow, NUMBERING_TRANSACTION, takeNextNumbers, type InsertIssuedDocument } from "./insert-issued-document.server";
+import { paidAtIssue } from "./channel-payment.server";
+import { issuedRowOfInsert, type IssuedInvoiceRow } from "./issued-invoice.server";
 
 /**
  * Group commit for issuing (decision 028). Every invoice of a shop takes its number from one series
@@ -26,6 +28,8 @@ import { ensureSeries, invoiceRow, NUMBERING_TRANSACTION, takeNextNumbers, type 
 export interface IssueRequest extends InsertIssuedDocument {
   /** An event recorded on the invoice in the same transaction (e.g. "issued as computed"). */
   event?: { type: string; message: string; data: Prisma.InputJsonObject } | null;
+  /** Paid in full in the store's checkout: the payment is inserted with the invoice, which is issued PAID (`paidAtIssue`). */
+  paidInStore?: { paidAt: Date; method: string } | null;
 }
 
 export interface IssuedRow {
@@ -34,6 +38,13 @@ export interface IssuedRow {
   formattedNumber: string;
   /** false: the order was already invoiced (earlier, or by another request in the same batch). */
   created: boolean;
+  /**
+   * The row as this batch inserted it (with its lines and VAT subtotals), only when `created`: the
+   * after-issue steps work from it instead of reading the invoice back (decision 030).
+   */
+  row?: IssuedInvoiceRow;
+  /** The store's payment was inserted with it (`IssueRequest.paidInStore`): the invoice is issued paid. */
+  paidAtIssue?: boolean;
 }
 
 interface Pending {
@@ -138,19 +149,33 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
       const lines: Prisma.InvoiceLineCreateManyInput[] = [];
       const subtotals: Prisma.InvoiceVatSubtotalCreateManyInput[] = [];
       const events: Prisma.InvoiceEventCreateManyInput[] = [];
+      const payments: Prisma.PaymentCreateManyInput[] = [];
+      const now = new Date();
       fresh.forEach((r, i) => {
         const number = series.number + i;
         const id = randomUUID();
         const formattedNumber = formatInvoiceNumber(series, number, year);
-        invoices.push({ id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }) });
-        for (const l of r.draft.lines) lines.push({ ...l, invoiceId: id });
-        for (const s of r.draft.vatSubtotals) subtotals.push({ ...s, invoiceId: id });
+        // createdAt is set here, not by the column default: it is the PDF's date, and the documents are
+        // rendered from this copy.
+        const unpaid = { id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }), createdAt: now };
+        const paid = r.paidInStore ? paidAtIssue(unpaid, r.paidInStore) : null;
+        const invoice = paid ? { ...unpaid, ...paid.fields } : unpaid;
+        const invoiceLines = r.draft.lines.map((l) => ({ ...l, invoiceId: id }));
+        const invoiceSubtotals = r.draft.vatSubtotals.map((s) => ({ ...s, invoiceId: id }));
+        invoices.push(invoice);
+        lines.push(...invoiceLines);
+        subtotals.push(...invoiceSubtotals);
         if (r.event) events.push({ shopId, invoiceId: id, type: r.event.type, message: r.event.message, data: r.event.data });
-        created.set(r, { id, number, formattedNumber, created: true });
+        if (paid) {
+          payments.push(paid.payment);
+          events.push(paid.event);
+        }
+        created.set(r, { id, number, formattedNumber, created: true, row: issuedRowOfInsert(invoice, invoiceLines, invoiceSubtotals), paidAtIssue: Boolean(paid) });
       });
       await tx.invoice.createMany({ data: invoices });
       await tx.invoiceLine.createMany({ data: lines });
       if (subtotals.length) await tx.invoiceVatSubtotal.createMany({ data: subtotals });
+      if (payments.length) await tx.payment.createMany({ data: payments });
       if (events.length) await tx.invoiceEvent.createMany({ data: events });
     }, NUMBERING_TRANSACTION);
   }
@@ -160,6 +185,7 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
     if (mine) return mine;
     const key = sourceKey(r);
     const made = fresh.find((f) => sourceKey(f) === key);
-    return { ...created.get(made!)!, created: false };
+    const { id, number, formattedNumber } = created.get(made!)!;
+    return { id, number, formattedNumber, created: false };
   });
 }

@@ -1,18 +1,112 @@
 import type { Db } from "~/db.server";
 import type { IssuedInvoice, Language, LineKind, Party, VatCategory } from "~/domain/invoice/types";
+import { Prisma } from "~/generated/prisma/client";
 
 const amount = (v: { toFixed(n: number): string }) => v.toFixed(2);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
+/** An issued invoice as the domain sees it (what documents are rendered from), with what the renderer's caller needs. */
+export type LoadedIssuedInvoice = IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string; publicToken: string | null };
+
+/** The invoice row with its lines and VAT subtotals, as read back or as just inserted (`issuedRowOfInsert`). */
+export type IssuedInvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true; vatSubtotals: true } }>;
+
 /** An issued invoice as the domain sees it (what documents are rendered from), or null. */
-export async function loadIssuedInvoice(
-  db: Db,
-  invoiceId: string,
-): Promise<(IssuedInvoice & { id: string; shopId: string; createdAt: Date; customerId: string | null; pricesIncludeVat: boolean; status: string; publicToken: string | null }) | null> {
+export async function loadIssuedInvoice(db: Db, invoiceId: string): Promise<LoadedIssuedInvoice | null> {
   const found = await db.invoice.findUnique({ where: { id: invoiceId }, include: { lines: { orderBy: { position: "asc" } }, vatSubtotals: true } });
   if (!found) return null;
   // Only a credit note refers to an invoice (one statement fewer for every invoice rendered).
   const original = found.originalInvoiceId ? await db.invoice.findUnique({ where: { id: found.originalInvoiceId }, select: { formattedNumber: true, issueDate: true } }) : null;
+  return issuedInvoiceOfRow(found, original);
+}
+
+/**
+ * The invoice row a batch has just inserted, as PostgreSQL stores it: every amount rounded to its
+ * column's scale (numeric rounds half away from zero, as ROUND_HALF_UP does), so that what is rendered
+ * from it is byte for byte what `loadIssuedInvoice` would read back (decision 030).
+ */
+export function issuedRowOfInsert(
+  invoice: Prisma.InvoiceCreateManyInput & { id: string; createdAt: Date },
+  lines: Prisma.InvoiceLineCreateManyInput[],
+  vatSubtotals: Prisma.InvoiceVatSubtotalCreateManyInput[],
+): IssuedInvoiceRow {
+  const d = (v: Prisma.Decimal | Prisma.DecimalJsLike | number | string, scale: number) => new Prisma.Decimal(v.toString()).toDecimalPlaces(scale, Prisma.Decimal.ROUND_HALF_UP);
+  const opt = (v: Prisma.Decimal | Prisma.DecimalJsLike | number | string | null | undefined, scale: number) => (v === null || v === undefined ? null : d(v, scale));
+  const date = (v: Date | string | null | undefined) => (v === null || v === undefined ? null : new Date(v));
+  const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.JsonValue;
+  return {
+    id: invoice.id,
+    shopId: invoice.shopId,
+    seriesId: invoice.seriesId,
+    number: invoice.number,
+    numberYear: invoice.numberYear ?? 0,
+    formattedNumber: invoice.formattedNumber,
+    kind: invoice.kind,
+    channel: invoice.channel,
+    sourceId: invoice.sourceId,
+    channelOrderId: invoice.channelOrderId,
+    channelOrderName: invoice.channelOrderName ?? null,
+    customerId: invoice.customerId ?? null,
+    originalInvoiceId: invoice.originalInvoiceId ?? null,
+    issueDate: new Date(invoice.issueDate),
+    supplyDate: date(invoice.supplyDate),
+    dueDate: date(invoice.dueDate),
+    currency: invoice.currency,
+    language: invoice.language,
+    vatRegime: invoice.vatRegime,
+    vatReason: invoice.vatReason,
+    lineNetTotal: d(invoice.lineNetTotal, 2),
+    allowanceTotal: d(invoice.allowanceTotal, 2),
+    chargeTotal: d(invoice.chargeTotal, 2),
+    taxExclusiveTotal: d(invoice.taxExclusiveTotal, 2),
+    vatTotal: d(invoice.vatTotal, 2),
+    taxInclusiveTotal: d(invoice.taxInclusiveTotal, 2),
+    paidAmount: d(invoice.paidAmount ?? 0, 2),
+    paidAt: date(invoice.paidAt),
+    paymentMethod: invoice.paymentMethod ?? null,
+    amountDue: d(invoice.amountDue, 2),
+    paymentReference: invoice.paymentReference ?? null,
+    exchangeRateToEur: opt(invoice.exchangeRateToEur, 8),
+    vatTotalEur: opt(invoice.vatTotalEur, 2),
+    viesConsultationNumber: invoice.viesConsultationNumber ?? null,
+    pricesIncludeVat: invoice.pricesIncludeVat ?? false,
+    status: invoice.status ?? "ISSUED",
+    publicToken: invoice.publicToken ?? null,
+    publicTokenHash: invoice.publicTokenHash ?? null,
+    seller: json(invoice.seller),
+    buyer: json(invoice.buyer),
+    channelTotals: invoice.channelTotals === undefined ? null : json(invoice.channelTotals),
+    createdAt: invoice.createdAt,
+    lines: lines
+      .map((l) => ({
+        id: l.id ?? "",
+        invoiceId: invoice.id,
+        position: l.position,
+        kind: l.kind,
+        description: l.description,
+        sku: l.sku ?? null,
+        quantity: d(l.quantity, 4),
+        unitPriceNet: d(l.unitPriceNet, 6),
+        discountAmount: d(l.discountAmount, 2),
+        lineNet: d(l.lineNet, 2),
+        vatCategory: l.vatCategory,
+        vatRate: d(l.vatRate, 2),
+      }))
+      .sort((a, b) => a.position - b.position),
+    vatSubtotals: vatSubtotals.map((s) => ({
+      id: s.id ?? "",
+      invoiceId: invoice.id,
+      vatCategory: s.vatCategory,
+      vatRate: d(s.vatRate, 2),
+      taxableAmount: d(s.taxableAmount, 2),
+      taxAmount: d(s.taxAmount, 2),
+      exemptionReason: s.exemptionReason ?? null,
+    })),
+  };
+}
+
+/** The domain's issued invoice of a row (read back or just inserted); `original` is a credit note's invoice. */
+export function issuedInvoiceOfRow(found: IssuedInvoiceRow, original: { formattedNumber: string; issueDate: Date } | null): LoadedIssuedInvoice {
   const row = { ...found, original };
   return {
     id: row.id,

@@ -1,14 +1,15 @@
 import type { Db } from "~/db.server";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Shop } from "~/generated/prisma/client";
+import type { FreshInvoice } from "./issue-invoice.server";
 import { accessPointProvider } from "~/integrations/peppol/access-point-provider.server";
 import { logger } from "~/logger.server";
 import type { Enqueue } from "~/queues.server";
 import { EMAIL_TARGET_SELECT, queueCustomerEmailFor } from "./customer-emails.server";
 import { dueForAutoCollection } from "./direct-debit.server";
 import { CHANNEL_PAYMENT_SELECT, recordChannelPayment } from "./record-channel-payment.server";
-import { ensureInvoiceDocuments } from "./render-invoice-documents.server";
+import { ensureInvoiceDocuments, type InsertedInvoice } from "./render-invoice-documents.server";
 import { PEPPOL_TARGET_SELECT, queuePeppolDelivery } from "./send-peppol-document.server";
-import { settleInvoicePayments } from "./settle-invoice-payments.server";
+import { settledFields, settleInvoicePayments } from "./settle-invoice-payments.server";
 import { recordSale } from "./stock.server";
 
 /**
@@ -41,7 +42,38 @@ export const ISSUED_DOCUMENT_SELECT = {
     },
   },
 } as const satisfies Prisma.InvoiceSelect;
-export type IssuedDocument = Prisma.InvoiceGetPayload<{ select: typeof ISSUED_DOCUMENT_SELECT }>;
+export type IssuedDocument = Prisma.InvoiceGetPayload<{ select: typeof ISSUED_DOCUMENT_SELECT }> & {
+  /**
+   * The invoice as the issuing job inserted it, with its shop's row: the documents are rendered from it
+   * (no read back); the channel-payment step keeps it in step with what it writes. Absent when loaded.
+   */
+  inserted?: InsertedInvoice & { paidAtIssue: boolean };
+};
+
+/**
+ * The pipeline's document of an invoice this job has just issued, from what it inserted and the shop
+ * row it read — the same fields `loadIssuedDocument` reads, without the five statements (decision 030).
+ */
+export function issuedDocumentOfInsert(fresh: FreshInvoice, shop: Shop): IssuedDocument {
+  const { row } = fresh;
+  const shopFields = Object.fromEntries(Object.keys(ISSUED_DOCUMENT_SELECT.shop.select).map((k) => [k, shop[k as keyof Shop]])) as IssuedDocument["shop"];
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    shopId: row.shopId,
+    amountDue: row.amountDue,
+    currency: row.currency,
+    buyer: row.buyer,
+    customer: row.customerId ? { email: fresh.customerEmail } : null,
+    formattedNumber: row.formattedNumber,
+    customerId: row.customerId,
+    originalInvoiceId: row.originalInvoiceId,
+    lines: row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    shop: shopFields,
+    inserted: { row, shop, paidAtIssue: fresh.paidAtIssue },
+  };
+}
 
 /** The one read of the issued invoice or credit note the pipeline works from. */
 export function loadIssuedDocument(db: Db, invoiceId: string): Promise<IssuedDocument> {
@@ -54,8 +86,8 @@ export interface AfterIssueDeps {
   enqueue: Enqueue;
   /** The configured PEPPOL Access Point provider's name; null when none is configured (then nothing goes over PEPPOL). */
   peppolProvider: string | null;
-  /** Renders and stores the PDF and the UBL (`ensureInvoiceDocuments`). */
-  renderDocuments: (db: Db, invoiceId: string) => Promise<unknown>;
+  /** Renders and stores the PDF and the UBL (`ensureInvoiceDocuments`), from the inserted invoice when there is one. */
+  renderDocuments: (db: Db, invoiceId: string, inserted?: InsertedInvoice) => Promise<unknown>;
 }
 
 export interface AfterIssueInput {
@@ -77,16 +109,19 @@ export const saleStep: Step = async (db, doc) => {
 /** Paid in the store's checkout: a CHANNEL payment line and the invoice PAID (the copy follows). */
 export const channelPaymentStep: Step = async (db, doc, input) => {
   if (!input.paidInStore) return "not paid in the store";
+  // Issued with the store's payment (issueInvoice's paidInStore): recorded in the issuing transaction.
+  if (doc.inserted?.paidAtIssue) return "paid in the store";
   const settlement = await recordChannelPayment(db, doc, input.paidInStore);
   if (!settlement) return "nothing to record";
   doc.status = settlement.status;
   doc.amountDue = new Prisma.Decimal(settlement.outstanding);
+  if (doc.inserted) Object.assign(doc.inserted.row, settledFields(settlement));
   return settlement.becamePaid ? "paid in the store" : `recorded (${settlement.status.toLowerCase()})`;
 };
 
 /** The PDF and the PEPPOL UBL, stored with their sha256. */
 export const documentsStep: Step = async (db, doc, _input, deps) => {
-  await deps.renderDocuments(db, doc.id);
+  await deps.renderDocuments(db, doc.id, doc.inserted);
   return "stored";
 };
 

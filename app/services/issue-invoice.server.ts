@@ -8,9 +8,10 @@ import { destinationCountry } from "~/domain/vat/decide-vat-regime";
 import { detectVatMismatch, type VatMismatch } from "~/domain/vat/detect-vat-mismatch";
 import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Shop } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { issueInBatch } from "~/models/issue-batch.server";
+import type { IssuedInvoiceRow } from "~/models/issued-invoice.server";
 import { INVOICING_PAUSED } from "./danger-zone.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
 import { SETTINGS_INCOMPLETE_PREFIX } from "./update-shop-settings.server";
@@ -29,6 +30,19 @@ export interface IssueInvoiceResult {
   formattedNumber: string;
   /** false when the order already had its invoice (a redelivery or a retried job). */
   created: boolean;
+  /**
+   * When created: the invoice as inserted and its customer's e-mail address, so that what follows
+   * works from them instead of reading them back (decision 030).
+   */
+  fresh?: FreshInvoice;
+}
+
+/** An invoice this call inserted: the row as inserted, its customer's e-mail, and whether its store payment went in with it. */
+export interface FreshInvoice {
+  row: IssuedInvoiceRow;
+  customerEmail: string | null;
+  /** Paid in the store's checkout (`paidInStore`): the CHANNEL payment was inserted with the invoice, issued PAID. */
+  paidAtIssue: boolean;
 }
 
 /**
@@ -45,6 +59,10 @@ export async function issueInvoice(
     checkVat?: BuyerVatCheck;
     /** The merchant chose "Issue as computed by Facto" for this held order: a VAT mismatch no longer holds it, it is recorded. */
     issueAsComputed?: { at: Date } | null;
+    /** The shop's row when the caller has just read it (the inbox job has): not read again. */
+    shop?: Shop;
+    /** Paid in full in the store's checkout: a new invoice is issued paid, its payment inserted with it (decision 030). */
+    paidInStore?: { paidAt: Date; method: string } | null;
   },
 ): Promise<IssueInvoiceResult> {
   const { shopId, order } = input;
@@ -52,7 +70,7 @@ export async function issueInvoice(
   const existing = await findIssued(db, shopId, order);
   if (existing) return { ...existing, created: false };
 
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  const shop = input.shop ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId } }));
   if (shop.invoicingPausedAt) {
     throw new AppError("INVOICING_PAUSED", `${INVOICING_PAUSED} on ${shop.invoicingPausedAt.toISOString().slice(0, 10)}: the order waits until invoicing is resumed`);
   }
@@ -102,14 +120,15 @@ export async function issueInvoice(
   try {
     // The buyer's customer row first (idempotent upsert, no series lock held), then the number and the
     // invoice in one transaction shared with the other invoices ready at the same moment (decision 028).
-    const customerId = await upsertCustomer(db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
+    const customer = await upsertCustomer(db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
     const issued = await issueInBatch(db, {
       shopId,
       draft,
       series: "INVOICE",
-      customerId,
+      customerId: customer.id,
       originalInvoiceId: null,
       viesConsultationNumber: buyerVat?.consultationNumber ?? null,
+      paidInStore: input.paidInStore ?? null,
       pricesIncludeVat: order.pricesIncludeVat,
       channelTotals: order.channelTotals,
       event:
@@ -135,7 +154,7 @@ export async function issueInvoice(
         data: { buyerVatNumber: buyerVat.number },
       });
     }
-    return { ...result, created: true };
+    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: customer.email, paidAtIssue: issued.paidAtIssue ?? false } } : {}) };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const raced = await findIssued(db, shopId, order);
@@ -181,7 +200,7 @@ async function upsertCustomer(
   shopId: string,
   order: ChannelOrder,
   vies: { valid: boolean; consultationNumber: string | null; checkedAt: Date } | null,
-): Promise<string> {
+): Promise<{ id: string; email: string | null }> {
   const c = order.customer;
   const externalId = c.externalId ?? `guest:${(c.email ?? order.orderId).toLowerCase()}`;
   const data = {
@@ -200,9 +219,9 @@ async function upsertCustomer(
     where: { shopId_channel_externalId: { shopId, channel: order.channel, externalId } },
     create: { shopId, channel: order.channel, externalId, ...data },
     update: data,
-    select: { id: true },
+    select: { id: true, email: true },
   });
-  return customer.id;
+  return customer;
 }
 
 /** The calendar date in Belgium at `now` (invoices are dated in the seller's time zone). */

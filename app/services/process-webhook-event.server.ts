@@ -3,7 +3,7 @@ import type { Db } from "~/db.server";
 import { InvoiceInputError } from "~/domain/invoice/build-invoice-draft";
 import { AppError, isAppError } from "~/errors/app-error";
 import type { WebhookEventStatus } from "~/generated/prisma/enums";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Shop } from "~/generated/prisma/client";
 import { HOLD_REASON_OF_ERROR, HoldReason } from "./held-orders.server";
 import { mapShopifyOrder } from "~/integrations/shopify/map-shopify-order";
 import { ShopifyOrderPayload } from "~/integrations/shopify/order-payload";
@@ -16,11 +16,11 @@ import { mapWooRefund } from "~/integrations/woocommerce/map-woo-refund";
 import type { ChannelRefund } from "~/domain/invoice/types";
 import { exportCustomerData } from "./export-customer-data.server";
 import { CHANNEL_PAYMENT_SELECT, paymentMethodLabel, recordChannelPayment } from "./record-channel-payment.server";
-import { afterInvoiceIssuedById, type AfterIssueDeps } from "./after-invoice-issued.server";
+import { afterInvoiceIssued, afterInvoiceIssuedById, issuedDocumentOfInsert, type AfterIssueDeps, type AfterIssueInput } from "./after-invoice-issued.server";
 import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
-import { issueInvoice, type BuyerVatCheck } from "./issue-invoice.server";
+import { issueInvoice, type BuyerVatCheck, type IssueInvoiceResult } from "./issue-invoice.server";
 import { endUnsignedMandate } from "./direct-debit.server";
 import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
 
@@ -54,15 +54,20 @@ export interface ProcessOutcome {
   invoiceId?: string;
 }
 
-type Handler = (db: Db, event: LoadedEvent, deps: ProcessDeps) => Promise<{ status: WebhookEventStatus; note?: string; invoiceId?: string }>;
-type LoadedEvent = NonNullable<Awaited<ReturnType<typeof loadEvent>>>;
+type Handler = (db: Db, event: LoadedEvent, deps: ProcessDeps) => Promise<{ status: WebhookEventStatus; note?: string; invoiceId?: string; invoicedOrderId?: string }>;
+type LoadedEvent = Awaited<ReturnType<typeof claimEvent>> & { shop: Shop };
 
-/** The inbox row, with its payload parsed so that large ids keep every digit. */
-async function loadEvent(db: Db, eventId: string) {
-  const event = await db.webhookEvent.findUnique({ where: { id: eventId }, include: { shop: true } });
-  if (!event) return null;
-  const [raw] = await db.$queryRaw<{ payload: string }[]>`SELECT "payload"::text AS "payload" FROM "WebhookEvent" WHERE "id" = ${eventId}::uuid`;
-  return { ...event, payload: raw ? parseJsonExact(raw.payload) : event.payload };
+/**
+ * The inbox row still to process, with this attempt counted, in one statement (it was three: the row,
+ * its payload as text, the attempt — decision 030); null when it is processed already or missing. The
+ * payload is read as text and parsed here, so that large ids keep every digit.
+ */
+async function claimEvent(db: Db, eventId: string) {
+  const [row] = await db.$queryRaw<{ id: string; shopId: string; provider: string; topic: string; triggeredAt: Date | null; issueAsComputedAt: Date | null; payload: string }[]>`
+    UPDATE "WebhookEvent" SET "attempts" = "attempts" + 1
+    WHERE "id" = ${eventId}::uuid AND "status" = 'RECEIVED'
+    RETURNING "id", "shopId", "provider"::text AS "provider", "topic", "triggeredAt", "issueAsComputedAt", "payload"::text AS "payload"`;
+  return row ? { ...row, payload: parseJsonExact(row.payload) } : null;
 }
 
 /**
@@ -72,11 +77,11 @@ async function loadEvent(db: Db, eventId: string) {
  * the job retries with backoff.
  */
 export async function processWebhookEvent(db: Db, eventId: string, deps: ProcessDeps): Promise<ProcessOutcome> {
-  const event = await loadEvent(db, eventId);
-  if (!event) return { status: "MISSING" };
-  if (event.status !== "RECEIVED") return { status: "ALREADY_DONE" };
+  const claimed = await claimEvent(db, eventId);
+  if (!claimed) return (await db.webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } })) ? { status: "ALREADY_DONE" } : { status: "MISSING" };
+  // The whole shop row: issuing reads it too (it is passed on, not read again).
+  const event: LoadedEvent = { ...claimed, shop: await db.shop.findUniqueOrThrow({ where: { id: claimed.shopId } }) };
   const log = logger.child({ eventId, shop: event.shop.domain, topic: event.topic });
-  await db.webhookEvent.update({ where: { id: eventId }, data: { attempts: { increment: 1 } } });
 
   const handler = HANDLERS[event.provider]?.[event.topic];
   try {
@@ -88,8 +93,9 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
       data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null, holdReason: null, holdDetail: Prisma.DbNull },
     });
     log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
-    if (result.status === "PROCESSED" && result.invoiceId) await releaseInvoicedHolds(db, event.shopId, result.invoiceId, deps);
-    return result;
+    if (result.status === "PROCESSED" && result.invoiceId) await releaseInvoicedHolds(db, event.shopId, result, deps);
+    const { invoicedOrderId: _known, ...outcome } = result;
+    return outcome;
   } catch (error) {
     // Bad payloads and orders that cannot make a lawful invoice will not improve by retrying.
     const permanent = isAppError(error) ? !error.retryable : error instanceof z.ZodError || error instanceof InvoiceInputError;
@@ -127,8 +133,9 @@ function holdOf(error: unknown): { reason: HoldReason; detail: Prisma.InputJsonV
  * merchant's choice was being processed) go back to the queue: they find the invoice issued and do
  * the rest of their work (a payment). Without a requeue the inbox reconciler picks them up.
  */
-async function releaseInvoicedHolds(db: Db, shopId: string, invoiceId: string, deps: ProcessDeps) {
-  const invoice = await db.invoice.findUnique({ where: { id: invoiceId }, select: { kind: true, sourceId: true } });
+async function releaseInvoicedHolds(db: Db, shopId: string, result: { invoiceId?: string; invoicedOrderId?: string }, deps: ProcessDeps) {
+  // The order handlers say which order they invoiced; otherwise the document says whether it is an order's invoice.
+  const invoice = result.invoicedOrderId ? { kind: "INVOICE", sourceId: result.invoicedOrderId } : await db.invoice.findUnique({ where: { id: result.invoiceId! }, select: { kind: true, sourceId: true } });
   if (invoice?.kind !== "INVOICE") return;
   const held = await db.webhookEvent.findMany({
     where: { shopId, status: "FAILED", holdReason: HoldReason.VAT_MISMATCH, holdDetail: { path: ["orderId"], equals: invoice.sourceId } },
@@ -137,6 +144,16 @@ async function releaseInvoicedHolds(db: Db, shopId: string, invoiceId: string, d
   if (held.length === 0) return;
   await db.webhookEvent.updateMany({ where: { id: { in: held.map((e) => e.id) } }, data: { status: "RECEIVED", processedAt: null } });
   for (const e of held) await deps.requeueEvent(e.id);
+}
+
+/**
+ * The after-issue pipeline of an order's invoice: from the invoice as this job inserted it (with the
+ * shop row the job read), or — already issued by an earlier delivery or attempt — read back.
+ */
+function afterIssuing(db: Db, issued: IssueInvoiceResult, shop: Shop, input: AfterIssueInput, deps: AfterIssueDeps) {
+  return issued.fresh
+    ? afterInvoiceIssued(db, issuedDocumentOfInsert(issued.fresh, shop), input, deps)
+    : afterInvoiceIssuedById(db, issued.invoiceId, input, deps);
 }
 
 /** The merchant's "Issue as computed by Facto" on a held row reaches issueInvoice. */
@@ -154,14 +171,16 @@ const handleOrder: Handler = async (db, event, deps) => {
     throw new AppError("UPSTREAM_REJECTED", reason);
   }
   if (event.shop.customerDataDeniedAt) await db.shop.update({ where: { id: event.shopId }, data: { customerDataDeniedAt: null, customerDataDeniedReason: null } });
-  const issued = await issueInvoice(db, { shopId: event.shopId, order: mapShopifyOrder(payload), now: deps.now(), ...asComputed(event), checkVat: deps.checkVat });
-  // Paid in Shopify's checkout: the pipeline records it before the documents are rendered, so they say "Paid".
+  // Paid in Shopify's checkout: recorded with the invoice (or, already issued, before its documents are rendered), so they say "Paid".
   const paidAt = new Date(payload.processed_at ?? payload.updated_at ?? payload.created_at);
   const paidInStore = payload.financial_status === "paid" ? { paidAt: Number.isNaN(paidAt.getTime()) ? deps.now() : paidAt, method: paymentMethodLabel(payload.payment_gateway_names) } : null;
-  await afterInvoiceIssuedById(db, issued.invoiceId, { paidInStore }, deps.afterIssue);
+  const order = mapShopifyOrder(payload);
+  const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop, paidInStore });
+  await afterIssuing(db, issued, event.shop, { paidInStore }, deps.afterIssue);
   return {
     status: "PROCESSED",
     invoiceId: issued.invoiceId,
+    invoicedOrderId: order.orderId,
     ...(issued.created ? {} : { note: `order already invoiced as ${issued.formattedNumber}` }),
   };
 };
@@ -268,9 +287,10 @@ const handleWooOrder: Handler = async (db, event, deps) => {
     if (!due.due) return { status: "IGNORED", note: due.reason };
     const connection = await db.wooConnection.findUnique({ where: { shopId: event.shopId }, select: { vatMetaKeys: true } });
     const order = mapWooOrder(payload, connection?.vatMetaKeys.length ? { vatMetaKeys: [...DEFAULT_VAT_META_KEYS, ...connection.vatMetaKeys] } : {});
-    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat });
+    const paidInStore = wooPaid(payload) ? wooPayment(payload) : null;
+    const issued = await issueInvoice(db, { shopId: event.shopId, order, now: deps.now(), ...asComputed(event), checkVat: deps.checkVat, shop: event.shop, paidInStore });
     invoiceId = issued.invoiceId;
-    await afterInvoiceIssuedById(db, issued.invoiceId, { paidInStore: wooPaid(payload) ? wooPayment(payload) : null }, deps.afterIssue);
+    await afterIssuing(db, issued, event.shop, { paidInStore }, deps.afterIssue);
     if (!issued.created) notes.push(`order already invoiced as ${issued.formattedNumber}`);
   } else if (wooPaid(payload)) {
     // Paid later in WooCommerce (bank transfer confirmed by the owner, a gateway's callback...).

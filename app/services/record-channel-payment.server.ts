@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
+import { channelPaymentEvent, channelPaymentExternalId } from "~/models/channel-payment.server";
 import { recordInvoiceEvent, settleInvoicePayments, type Settlement } from "./settle-invoice-payments.server";
 
 const GATEWAY_NAMES: Record<string, string> = {
@@ -30,14 +31,14 @@ export type ChannelPaymentTarget = Prisma.InvoiceGetPayload<{ select: typeof CHA
 export async function recordChannelPayment(db: Db, invoice: ChannelPaymentTarget, payment: { paidAt: Date; method: string }): Promise<Settlement | null> {
   const invoiceId = invoice.id;
   if (invoice.kind !== "INVOICE" || invoice.status !== "ISSUED" || !invoice.amountDue.greaterThan(0)) return null;
-  const externalId = `order:${invoiceId}`;
+  const externalId = channelPaymentExternalId(invoiceId);
   const created = await db.payment.createMany({
     data: [{ shopId: invoice.shopId, invoiceId, provider: "CHANNEL", externalId, status: "PAID", amount: invoice.amountDue, currency: invoice.currency, method: payment.method, paidAt: payment.paidAt }],
     skipDuplicates: true,
   });
   if (!created.count) return null;
   const settled = await settleInvoicePayments(db, invoiceId);
-  await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, type: "payment.paid", message: `Paid through the shop (${payment.method})`, data: { amount: invoice.amountDue.toFixed(2) } });
+  await recordInvoiceEvent(db, { shopId: invoice.shopId, invoiceId, ...channelPaymentEvent(payment.method, invoice.amountDue.toFixed(2)) });
   if (settled.becamePaid) logger.info({ invoiceId, method: payment.method }, "invoice paid through the shop");
   return settled;
 }

@@ -3,26 +3,40 @@ import { pgPoolOf, type Db } from "~/db.server";
 import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
 import { writeUbl } from "~/domain/ubl/write-ubl";
 import { logger } from "~/logger.server";
-import { loadIssuedInvoice } from "~/models/issued-invoice.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { issuedInvoiceOfRow, loadIssuedInvoice, type IssuedInvoiceRow } from "~/models/issued-invoice.server";
 import { paymentPageUrl } from "./public-urls.server";
 import { creditorIdentifier } from "~/domain/sepa/creditor-identifier";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
+/** What the documents need of the shop: its branding, and whether it collects by direct debit. */
+export const DOCUMENT_SHOP_SELECT = { logo: true, accentColor: true, twikeyApiKey: true, twikeyAutoCollect: true, countryCode: true, enterpriseNumber: true } as const satisfies Prisma.ShopSelect;
+
+/** An invoice its caller has just inserted, with its shop's row: rendered without reading either back (decision 030). */
+export interface InsertedInvoice {
+  row: IssuedInvoiceRow;
+  shop: Prisma.ShopGetPayload<{ select: typeof DOCUMENT_SHOP_SELECT }>;
+}
+
 /**
  * Makes sure every document of an issued invoice is stored — the PDF, and the PEPPOL UBL with that
  * PDF embedded — rendering only what is missing. Rendering is deterministic (the invoice's own
  * creation time is the PDF's date), so a retry after a crash produces the same bytes and sha256.
+ * `inserted`: the invoice as the caller inserted it moments ago (the after-issue pipeline of a fresh
+ * invoice) — nothing is read back, and none of its documents can exist yet but one rendered
+ * concurrently from the same row (same bytes; the insert keeps the first).
  */
-export async function ensureInvoiceDocuments(db: Db, invoiceId: string): Promise<{ rendered: string[] }> {
+export async function ensureInvoiceDocuments(db: Db, invoiceId: string, inserted?: InsertedInvoice): Promise<{ rendered: string[] }> {
   // Which documents exist (not their bytes: right after issuing there are none, and after a crash
   // between the two only the PDF is read back, to embed the very same bytes in the UBL).
-  const present = await db.document.findMany({ where: { invoiceId }, select: { format: true } });
+  const fromInsert = inserted && !inserted.row.originalInvoiceId ? inserted : null;
+  const present = fromInsert ? [] : await db.document.findMany({ where: { invoiceId }, select: { format: true } });
   if (present.some((d) => d.format === "PDF") && present.some((d) => d.format === "UBL")) return { rendered: [] };
 
-  const loaded = await loadIssuedInvoice(db, invoiceId);
+  const loaded = fromInsert ? issuedInvoiceOfRow(fromInsert.row, null) : await loadIssuedInvoice(db, invoiceId);
   if (!loaded) throw new Error(`invoice ${invoiceId} not found`);
-  const branding = await db.shop.findUniqueOrThrow({ where: { id: loaded.shopId }, select: { logo: true, accentColor: true, twikeyApiKey: true, twikeyAutoCollect: true, countryCode: true, enterpriseNumber: true } });
+  const branding = fromInsert?.shop ?? (await db.shop.findUniqueOrThrow({ where: { id: loaded.shopId }, select: DOCUMENT_SHOP_SELECT }));
   // A customer with a signed mandate is collected by direct debit: the documents say so (PDF mention,
   // UBL payment means 59 with the mandate) instead of asking for a transfer.
   const mandate =

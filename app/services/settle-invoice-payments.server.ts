@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
-import { dec, formatAmount, sum } from "~/domain/money/money";
+import { netOf, settlePayments } from "~/domain/invoice/settle-payments";
+import { Prisma } from "~/generated/prisma/client";
 import type { InvoiceStatus } from "~/generated/prisma/enums";
 import { logger } from "~/logger.server";
 
@@ -12,6 +13,14 @@ export interface Settlement {
   becamePaid: boolean;
   /** A refund or chargeback took a PAID invoice back to unpaid. */
   reversed: boolean;
+  /** The paid date and method written on the invoice (null unless PAID). */
+  paidAt: Date | null;
+  paymentMethod: string | null;
+}
+
+/** The invoice's fields a settlement writes, as it writes them (a copy of the row kept in step: decision 030). */
+export function settledFields(s: Settlement) {
+  return { status: s.status, paidAmount: new Prisma.Decimal(s.paidAmount), amountDue: new Prisma.Decimal(s.outstanding), paidAt: s.paidAt, paymentMethod: s.paymentMethod };
 }
 
 /**
@@ -34,29 +43,11 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
         payments: { where: { status: "PAID" }, select: { amount: true, amountRefunded: true, amountChargedBack: true, paidAt: true, method: true, provider: true }, orderBy: { paidAt: "asc" } },
       },
     });
-    const paid = sum(invoice.payments.map(netOf));
-    const credited = sum(invoice.creditNotes.map((c) => c.taxInclusiveTotal.toFixed(2)));
-    const payable = dec(invoice.taxInclusiveTotal.toFixed(2)).minus(credited);
-    const outstanding = payable.minus(paid);
-    const fullyPaid = payable.greaterThan(0) && !outstanding.greaterThan(0);
-
-    let status: InvoiceStatus = invoice.status;
-    if (invoice.kind === "INVOICE" && (invoice.status === "ISSUED" || invoice.status === "PAID")) status = fullyPaid ? "PAID" : "ISSUED";
-    const last = invoice.payments.filter((p) => netOf(p).greaterThan(0)).at(-1);
-    await tx.invoice.update({
-      where: { id: invoiceId },
-      data: {
-        status,
-        paidAmount: formatAmount(paid),
-        amountDue: formatAmount(outstanding.greaterThan(0) ? outstanding : 0),
-        paidAt: status === "PAID" ? (last?.paidAt ?? null) : null,
-        paymentMethod: status === "PAID" ? (last?.method ?? null) : null,
-      },
-    });
+    const settled = settlePayments(invoice, invoice.payments, invoice.creditNotes);
+    const { status, paidAt, paymentMethod } = settled;
+    await tx.invoice.update({ where: { id: invoiceId }, data: { status, paidAmount: settled.paidAmount, amountDue: settled.outstanding, paidAt, paymentMethod } });
     const settlement: Settlement = {
-      status,
-      paidAmount: formatAmount(paid),
-      outstanding: formatAmount(outstanding.greaterThan(0) ? outstanding : 0),
+      ...settled,
       becamePaid: invoice.status !== "PAID" && status === "PAID",
       reversed: invoice.status === "PAID" && status !== "PAID",
     };
@@ -65,14 +56,7 @@ export async function settleInvoicePayments(db: Db, invoiceId: string): Promise<
   });
 }
 
-/**
- * What a PAID line still brings in: its amount less refunds and chargebacks, never below zero (Mollie
- * may refund more than was paid, e.g. return shipping: that is not a debt of the customer).
- */
-export function netOf(p: { amount: { toFixed(dp: number): string }; amountRefunded: { toFixed(dp: number): string }; amountChargedBack: { toFixed(dp: number): string } }) {
-  const net = dec(p.amount.toFixed(2)).minus(p.amountRefunded.toFixed(2)).minus(p.amountChargedBack.toFixed(2));
-  return net.greaterThan(0) ? net : dec(0);
-}
+export { netOf };
 
 /** A line in the invoice's history. */
 export async function recordInvoiceEvent(db: Db, e: { shopId: string; invoiceId: string; type: string; message: string; data?: Record<string, string | number | boolean | null> }): Promise<void> {

@@ -13,6 +13,7 @@ import {
   channelPaymentStep,
   documentsStep,
   emailStep,
+  issuedDocumentOfInsert,
   loadIssuedDocument,
   peppolStep,
   saleStep,
@@ -23,6 +24,7 @@ import {
 } from "~/services/after-invoice-issued.server";
 import { issueCreditNote } from "~/services/issue-credit-note.server";
 import { issueInvoice } from "~/services/issue-invoice.server";
+import { issuedInvoiceOfRow, loadIssuedInvoice } from "~/models/issued-invoice.server";
 import { processWebhookEvent, type ProcessDeps } from "~/services/process-webhook-event.server";
 import { ensureInvoiceDocuments } from "~/services/render-invoice-documents.server";
 import { WooRefundPayload } from "~/integrations/woocommerce/order-payload";
@@ -241,5 +243,69 @@ describe("the whole pipeline", () => {
     const note = await base.invoice.findFirstOrThrow({ where: { shopId: wooShopId, kind: "CREDIT_NOTE", originalInvoiceId: invoice.id } });
     expect(jobs("annotate-order")).toEqual([{ invoiceId: invoice.id }, { invoiceId: note.id }]);
     expect(await base.document.count({ where: { invoiceId: note.id } })).toBe(2);
+  });
+
+  it("from the invoice as issuing inserted it (decision 030): the same document and the same bytes as read back, without reading the invoice", async () => {
+    const shop = await base.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const raw = { ...fixture, id: 9_240_301, admin_graphql_api_id: "gid://shopify/Order/9240301", name: "#9240301", financial_status: "paid" };
+    const issued = await issueInvoice(base, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse(raw)), now: new Date(), shop });
+    if (!issued.fresh) throw new Error("a new invoice comes back with its inserted row");
+    const doc = issuedDocumentOfInsert(issued.fresh, shop);
+    const { inserted: _row, ...fields } = doc;
+    expect(fields).toEqual(await loadIssuedDocument(base, issued.invoiceId));
+    expect(issuedInvoiceOfRow(issued.fresh.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
+
+    reads.invoice = 0;
+    const report = await afterInvoiceIssued(db, doc, { paidInStore: { paidAt: new Date("2026-11-20T13:03:11Z"), method: "Shopify Payments" } }, deps());
+    expect(report).toMatchObject({ "channel-payment": "paid in the store", documents: "stored" });
+    // Only the settlement's read under the row lock (read back: 3).
+    expect(reads.invoice).toBe(1);
+    // The copy followed the payment: what was rendered is what a render from the stored row gives.
+    expect(issuedInvoiceOfRow(doc.inserted!.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
+    const stored = async () => (await base.document.findMany({ where: { invoiceId: issued.invoiceId }, orderBy: { format: "asc" } })).map((d) => [d.format, d.sha256]);
+    const fromInsert = await stored();
+    await base.document.deleteMany({ where: { invoiceId: issued.invoiceId } });
+    await ensureInvoiceDocuments(base, issued.invoiceId);
+    expect(await stored()).toEqual(fromInsert);
+    // Issued again (a redelivery): no inserted row, the pipeline reads the invoice back.
+    expect((await issueInvoice(base, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse(raw)), now: new Date(), shop })).fresh).toBeUndefined();
+  });
+
+  it("an order paid in the store's checkout is issued paid (decision 030): the payment, its history line and the invoice's fields as recording it after the insert writes them", async () => {
+    const shop = await base.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const paid = { paidAt: new Date("2026-11-20T13:03:11Z"), method: "Shopify Payments" };
+    const order = (id: number) => mapShopifyOrder(ShopifyOrderPayload.parse({ ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, financial_status: "paid" }));
+    // Issued paid, and the pipeline from the inserted row: the payment step has nothing left to do.
+    const atIssue = await issueInvoice(base, { shopId, order: order(9_240_401), now: new Date(), shop, paidInStore: paid });
+    if (!atIssue.fresh) throw new Error("a new invoice comes back with its inserted row");
+    expect(atIssue.fresh.paidAtIssue).toBe(true);
+    reads.invoice = 0;
+    const report = await afterInvoiceIssued(db, issuedDocumentOfInsert(atIssue.fresh, shop), { paidInStore: paid }, deps());
+    expect(report).toMatchObject({ "channel-payment": "paid in the store", documents: "stored" });
+    expect(reads.invoice).toBe(0);
+    // The same order's invoice issued unpaid, then paid by the step as before.
+    const after = await issue(9_240_402);
+    await afterInvoiceIssuedById(base, after, { paidInStore: paid }, deps());
+    const state = async (id: string) => {
+      const i = await base.invoice.findUniqueOrThrow({ where: { id }, include: { payments: true, events: true } });
+      return {
+        invoice: [i.status, i.paidAmount.toFixed(2), i.amountDue.toFixed(2), i.paidAt, i.paymentMethod],
+        payments: i.payments.map((p) => [p.provider, p.externalId === `order:${id}`, p.status, p.amount.toFixed(2), p.currency, p.method, p.paidAt]),
+        events: i.events.map((e) => [e.type, e.message, e.data]),
+      };
+    };
+    expect(await state(atIssue.invoiceId)).toEqual(await state(after));
+    expect((await state(after)).invoice[0]).toBe("PAID");
+    // What was rendered from the inserted row is what a render from the stored invoice gives.
+    const stored = async () => (await base.document.findMany({ where: { invoiceId: atIssue.invoiceId }, orderBy: { format: "asc" } })).map((d) => [d.format, d.sha256]);
+    const fromInsert = await stored();
+    await base.document.deleteMany({ where: { invoiceId: atIssue.invoiceId } });
+    await ensureInvoiceDocuments(base, atIssue.invoiceId);
+    expect(await stored()).toEqual(fromInsert);
+    // A retried job (the invoice found issued): nothing recorded twice.
+    const again = await issueInvoice(base, { shopId, order: order(9_240_401), now: new Date(), shop, paidInStore: paid });
+    expect(again.fresh).toBeUndefined();
+    expect((await afterInvoiceIssuedById(base, again.invoiceId, { paidInStore: paid }, deps()))["channel-payment"]).toBe("nothing to record");
+    expect(await base.payment.count({ where: { invoiceId: atIssue.invoiceId } })).toBe(1);
   });
 });
