@@ -65,8 +65,25 @@ const port = Number(process.env.PORT ?? 3000);
 const timeline = build.entry.module.ingestTimeline();
 const server = createServer((req, res) => {
   if (timeline && req.url === "/__ingest-timeline") return void res.setHeader("Content-Type", "application/json").end(JSON.stringify(timeline.snapshot()));
-  if (!build.entry.module.handleWebhookDelivery(req, res)) app(req, res);
+  if (build.entry.module.handleWebhookDelivery(req, res)) return;
+  closeIfAnsweredBeforeBody(req, res);
+  app(req, res);
 });
+
+/**
+ * A route that answers before it read the whole request body (a refused form, an unknown shop) leaves
+ * the rest of the body in the connection. Node drains it only when nothing started reading the body,
+ * and Remix's adapter always starts: the next request on that keep-alive connection then waited behind
+ * the unread bytes until the server's timeout reset it (~65 s, seen after a 3 MB form post). Such an
+ * answer closes the connection instead; the client opens a new one for its next request.
+ */
+function closeIfAnsweredBeforeBody(req: IncomingMessage, res: ServerResponse) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+}
 // WEB_PROCESSES > 1: node:cluster, that many processes sharing the port (measured in decision 023).
 const webProcesses = Math.max(1, Number(process.env.WEB_PROCESSES ?? "1") || 1);
 if (cluster.isPrimary && webProcesses > 1) superviseWebProcesses(webProcesses);
