@@ -8,9 +8,29 @@ import { importStoreStock, pushStock } from "./stock.server";
  * which is the only place that knows the platform.
  */
 
-/** The order shows its document: invoice number, status, payment page, credit notes, PEPPOL state. */
+/**
+ * The order shows its document: invoice number, status, payment page, credit notes, PEPPOL state.
+ * Two annotations of one order can run at once (the issuing's, and the PEPPOL outcome's a moment
+ * later): each writes what it read, so the one that read first could land last and leave the order
+ * showing the older state. When what the order shows changed while it was being written, it is
+ * written again — the last write then carries the latest state.
+ */
 export async function annotateOrder(db: Db, invoiceId: string): Promise<unknown> {
-  return (await storeForInvoice(db, invoiceId)).annotateOrder(invoiceId);
+  const store = await storeForInvoice(db, invoiceId);
+  for (let attempt = 1; ; attempt++) {
+    const before = await annotatedState(db, invoiceId);
+    const result = await store.annotateOrder(invoiceId);
+    if (attempt === 3 || (await annotatedState(db, invoiceId)) === before) return result;
+  }
+}
+
+/** What an order's annotation shows of its invoice, as one comparable string. */
+async function annotatedState(db: Db, invoiceId: string): Promise<string> {
+  const invoice = await db.invoice.findUniqueOrThrow({
+    where: { id: invoiceId },
+    select: { status: true, paidAmount: true, amountDue: true, peppolDelivery: { select: { state: true } }, _count: { select: { creditNotes: true } } },
+  });
+  return JSON.stringify([invoice.status, invoice.paidAmount.toString(), invoice.amountDue.toString(), invoice.peppolDelivery?.state ?? null, invoice._count.creditNotes]);
 }
 
 /**
