@@ -40,6 +40,7 @@ export default defineConfig({
           globalSetup: ["tests/real-woocommerce/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
