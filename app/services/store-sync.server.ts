@@ -17,10 +17,12 @@ import { importStoreStock, pushStock } from "./stock.server";
  */
 export async function annotateOrder(db: Db, invoiceId: string): Promise<unknown> {
   const store = await storeForInvoice(db, invoiceId);
+  let before = await annotatedState(db, invoiceId);
   for (let attempt = 1; ; attempt++) {
-    const before = await annotatedState(db, invoiceId);
     const result = await store.annotateOrder(invoiceId);
-    if (attempt === 3 || (await annotatedState(db, invoiceId)) === before) return result;
+    const after = await annotatedState(db, invoiceId);
+    if (attempt === 3 || after === before) return result;
+    before = after;
   }
 }
 
