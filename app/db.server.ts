@@ -5,7 +5,10 @@ import { env } from "~/env.server";
 
 export type Db = PrismaClient;
 
-const PG_POOL = Symbol.for("facto.pgPool");
+/** The pool under each client made by createPrisma, by that very object (a transaction's client is another object). */
+const PG_POOLS = new WeakMap<object, pg.Pool>();
+/** What the process-wide `prisma` proxy answers with the client behind it. */
+const PROCESS_CLIENT = Symbol("facto.processClient");
 
 /** A Prisma client on the pure-JS `pg` driver (no native engine). */
 export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
@@ -17,7 +20,7 @@ export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
   pool.on("error", () => {});
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
-  Object.defineProperty(client, PG_POOL, { value: pool });
+  PG_POOLS.set(client, pool);
   return client;
 }
 
@@ -27,7 +30,9 @@ export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
  * parameters (decision 028). Everything else goes through Prisma.
  */
 export function pgPoolOf(db: Db): pg.Pool | null {
-  const pool = (db as unknown as Record<symbol, unknown>)[PG_POOL] as (pg.Pool & { ending?: boolean }) | undefined;
+  // Never a transaction's client: it sees the client's properties (a symbol on the client was found on
+  // it too), and a statement on the pool would run outside that transaction.
+  const pool = (PG_POOLS.get(db) ?? PG_POOLS.get((db as unknown as Record<symbol, object>)[PROCESS_CLIENT] ?? {})) as (pg.Pool & { ending?: boolean }) | undefined;
   // After $disconnect the adapter has ended it (a later Prisma query opens a new pool of its own).
   return pool && !pool.ending ? pool : null;
 }
@@ -48,6 +53,7 @@ function processClient(): PrismaClient {
 export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
     const client = processClient();
+    if (property === PROCESS_CLIENT) return client;
     const value = Reflect.get(client, property, client);
     return typeof value === "function" ? value.bind(client) : value;
   },

@@ -5,6 +5,7 @@ import type { InvoiceDraft } from "~/domain/invoice/types";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
 import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
 import type { Prisma } from "~/generated/prisma/client";
+import { sqlOf, type Sql } from "./sql.server";
 
 export const DEFAULT_SERIES = {
   INVOICE: { code: "INV", kind: "INVOICE", prefix: "INV-", padding: 4 },
@@ -104,7 +105,7 @@ export function invoiceRow(doc: InsertIssuedDocument, numbering: { seriesId: str
  */
 export async function takeNextNumber(tx: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number) {
   await ensureSeries(tx, shopId, kind);
-  return takeNextNumbers(tx, shopId, kind, year, 1);
+  return takeNextNumbers(sqlOf(tx), shopId, kind, year, 1);
 }
 
 /** Creates the shop's series on first use (idempotent; takes no lock on an existing row). */
@@ -120,17 +121,19 @@ export async function ensureSeries(db: Db, shopId: string, kind: keyof typeof DE
  * Locks the series row and takes `count` consecutive numbers; `number` is the first of them. The lock
  * lasts until the transaction ends, and a rollback gives all of them back.
  */
-export async function takeNextNumbers(tx: Db, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number, count: number) {
+export async function takeNextNumbers(sql: Sql, shopId: string, kind: keyof typeof DEFAULT_SERIES, year: number, count: number) {
   const s = DEFAULT_SERIES[kind];
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`numbers are taken one or more at a time, not ${count}`);
-  const rows = await tx.$queryRaw<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }[]>`
-    UPDATE "InvoiceSeries" SET
-      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> ${year}::int THEN 1 + ${count}::int ELSE "nextNumber" + ${count}::int END,
-      "currentYear" = CASE WHEN "yearlyReset" THEN ${year}::int ELSE "currentYear" END,
+  const rows = await sql.query<{ id: string; number: number; numberYear: number; prefix: string; padding: number; format: string }>(
+    `UPDATE "InvoiceSeries" SET
+      "nextNumber" = CASE WHEN "yearlyReset" AND "currentYear" IS NOT NULL AND "currentYear" <> $3::int THEN 1 + $4::int ELSE "nextNumber" + $4::int END,
+      "currentYear" = CASE WHEN "yearlyReset" THEN $3::int ELSE "currentYear" END,
       "updatedAt" = now()
-    WHERE "shopId" = ${shopId}::uuid AND "code" = ${s.code}
-    RETURNING "id", "nextNumber" - ${count}::int AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
-      "prefix", "padding", "format"`;
+    WHERE "shopId" = $1::uuid AND "code" = $2
+    RETURNING "id", "nextNumber" - $4::int AS "number", CASE WHEN "yearlyReset" THEN "currentYear" ELSE 0 END AS "numberYear",
+      "prefix", "padding", "format"`,
+    [shopId, s.code, year, count],
+  );
   const row = rows[0];
   if (!row) throw new Error(`invoice series ${s.code} missing for shop ${shopId}`);
   return row;

@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { formatInvoiceNumber } from "~/domain/numbering/format-invoice-number";
 import type { Prisma } from "~/generated/prisma/client";
+import type { Platform } from "~/generated/prisma/enums";
 import { ensureSeries, invoiceRow, NUMBERING_TRANSACTION, takeNextNumbers, type InsertIssuedDocument } from "./insert-issued-document.server";
 import { paidAtIssue } from "./channel-payment.server";
+import { inTransaction, sqlOf, type Sql } from "./sql.server";
 import { issuedRowOfInsert, type IssuedInvoiceRow } from "./issued-invoice.server";
 
 /**
@@ -30,6 +32,8 @@ export interface IssueRequest extends InsertIssuedDocument {
   event?: { type: string; message: string; data: Prisma.InputJsonObject } | null;
   /** Paid in full in the store's checkout: the payment is inserted with the invoice, which is issued PAID (`paidAtIssue`). */
   paidInStore?: { paidAt: Date; method: string } | null;
+  /** The buyer's Customer row, upserted with the batch's others (then `customerId` is its id). */
+  customer?: CustomerUpsert | null;
 }
 
 export interface IssuedRow {
@@ -45,6 +49,8 @@ export interface IssuedRow {
   row?: IssuedInvoiceRow;
   /** The store's payment was inserted with it (`IssueRequest.paidInStore`): the invoice is issued paid. */
   paidAtIssue?: boolean;
+  /** The e-mail address of its customer as upserted (`IssueRequest.customer`). */
+  customerEmail?: string | null;
 }
 
 interface Pending {
@@ -111,7 +117,7 @@ async function drain(db: Db, byKey: Map<string, SeriesQueue>, key: string, queue
 const sourceKey = (r: IssueRequest) => `${r.draft.channel}|${r.draft.kind}|${r.draft.sourceId}`;
 
 /**
- * One transaction: numbers for the new ones, one INSERT per table. Exported for the tests; the
+ * One transaction: numbers for the new ones, one INSERT for all the rows. Exported for the tests; the
  * service calls issueInBatch.
  */
 export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<IssuedRow[]> {
@@ -121,11 +127,11 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
   // An order already invoiced was found by the caller before it asked (issueInvoice's findIssued); one
   // that raced in since fails the batch on the unique key, and the one-by-one retry sorts it out. Two
   // requests for one order in this batch: the first is numbered, the second gets its invoice.
-  const known = new Map<string, IssuedRow>();
+  const known = new Set<string>();
   const fresh: IssueRequest[] = [];
   for (const r of requests) {
     if (known.has(sourceKey(r))) continue;
-    known.set(sourceKey(r), { id: "", number: 0, formattedNumber: "", created: false });
+    known.add(sourceKey(r));
     fresh.push(r);
   }
   const created = new Map<IssueRequest, IssuedRow>();
@@ -138,46 +144,59 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
       await ensureSeries(db, shopId, first.series);
       seen.add(seriesKey);
     }
-    await db.$transaction(async (t) => {
-      const tx = t as unknown as Db;
+    // The buyers' customer rows first, in one idempotent upsert outside the series lock.
+    const customerIds = await upsertCustomers(db, shopId, fresh.flatMap((r) => (r.customer ? [r.customer] : [])));
+    await inTransaction(db, NUMBERING_TRANSACTION, async (sql) => {
       // The series row is locked from here to COMMIT.
-      const series = await takeNextNumbers(tx, shopId, first.series, year, fresh.length).catch((error: unknown) => {
+      const series = await takeNextNumbers(sql, shopId, first.series, year, fresh.length).catch((error: unknown) => {
         seen.delete(seriesKey);
         throw error;
       });
-      const invoices: Prisma.InvoiceCreateManyInput[] = [];
-      const lines: Prisma.InvoiceLineCreateManyInput[] = [];
-      const subtotals: Prisma.InvoiceVatSubtotalCreateManyInput[] = [];
-      const events: Prisma.InvoiceEventCreateManyInput[] = [];
-      const payments: Prisma.PaymentCreateManyInput[] = [];
+      const invoices: Row[] = [];
+      const lines: Row[] = [];
+      const subtotals: Row[] = [];
+      const events: Row[] = [];
+      const payments: Row[] = [];
       const now = new Date();
       fresh.forEach((r, i) => {
         const number = series.number + i;
         const id = randomUUID();
         const formattedNumber = formatInvoiceNumber(series, number, year);
+        const customerId = r.customer ? customerIds.get(customerKey(r.customer))! : r.customerId;
         // createdAt is set here, not by the column default: it is the PDF's date, and the documents are
         // rendered from this copy.
-        const unpaid = { id, ...invoiceRow(r, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }), createdAt: now };
+        const unpaid = { id, ...invoiceRow({ ...r, customerId }, { seriesId: series.id, number, numberYear: series.numberYear, formattedNumber }), createdAt: now };
         const paid = r.paidInStore ? paidAtIssue(unpaid, r.paidInStore) : null;
         const invoice = paid ? { ...unpaid, ...paid.fields } : unpaid;
-        const invoiceLines = r.draft.lines.map((l) => ({ ...l, invoiceId: id }));
-        const invoiceSubtotals = r.draft.vatSubtotals.map((s) => ({ ...s, invoiceId: id }));
+        // Prisma gives @default(uuid()) / @default(now()) / @updatedAt values on the client: so does this INSERT.
+        const invoiceLines = r.draft.lines.map((l) => ({ id: randomUUID(), ...l, invoiceId: id }));
+        const invoiceSubtotals = r.draft.vatSubtotals.map((s) => ({ id: randomUUID(), ...s, invoiceId: id }));
         invoices.push(invoice);
         lines.push(...invoiceLines);
         subtotals.push(...invoiceSubtotals);
-        if (r.event) events.push({ shopId, invoiceId: id, type: r.event.type, message: r.event.message, data: r.event.data });
+        if (r.event) events.push({ id: randomUUID(), shopId, invoiceId: id, type: r.event.type, message: r.event.message, data: r.event.data, createdAt: now });
         if (paid) {
-          payments.push(paid.payment);
-          events.push(paid.event);
+          payments.push({ id: randomUUID(), ...paid.payment, createdAt: now, updatedAt: now });
+          events.push({ id: randomUUID(), ...paid.event, createdAt: now });
         }
-        created.set(r, { id, number, formattedNumber, created: true, row: issuedRowOfInsert(invoice, invoiceLines, invoiceSubtotals), paidAtIssue: Boolean(paid) });
+        created.set(r, {
+          id,
+          number,
+          formattedNumber,
+          created: true,
+          row: issuedRowOfInsert(invoice, invoiceLines, invoiceSubtotals),
+          paidAtIssue: Boolean(paid),
+          customerEmail: r.customer ? (r.customer.email ?? null) : null,
+        });
       });
-      await tx.invoice.createMany({ data: invoices });
-      await tx.invoiceLine.createMany({ data: lines });
-      if (subtotals.length) await tx.invoiceVatSubtotal.createMany({ data: subtotals });
-      if (payments.length) await tx.payment.createMany({ data: payments });
-      if (events.length) await tx.invoiceEvent.createMany({ data: events });
-    }, NUMBERING_TRANSACTION);
+      await insertRows(sql, [
+        ["Invoice", invoices],
+        ["InvoiceLine", lines],
+        ["InvoiceVatSubtotal", subtotals],
+        ["Payment", payments],
+        ["InvoiceEvent", events],
+      ]);
+    });
   }
   // The first request of an order made its invoice; a second one in the same batch finds it issued.
   return requests.map((r) => {
@@ -188,4 +207,97 @@ export async function insertBatch(db: Db, requests: IssueRequest[]): Promise<Iss
     const { id, number, formattedNumber } = created.get(made!)!;
     return { id, number, formattedNumber, created: false };
   });
+}
+
+/** The buyer of an invoice, as its Customer row is written (created or updated) when it is issued. */
+export interface CustomerUpsert {
+  channel: Platform;
+  externalId: string;
+  email: string | null;
+  name: string;
+  companyName: string | null;
+  vatNumber: string | null;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  countryCode: string | null;
+  language: string | null;
+  /** The VIES check made for this invoice; null leaves the customer's last check as it is. */
+  vies: { valid: boolean; consultationNumber: string | null; checkedAt: Date } | null;
+}
+
+const customerKey = (c: Pick<CustomerUpsert, "channel" | "externalId">) => `${c.channel}|${c.externalId}`;
+
+/**
+ * The batch's customers in one `INSERT … ON CONFLICT DO UPDATE` (one row per customer: the last
+ * request's data wins, as when they were upserted one after the other), in key order so that two
+ * processes upserting the same customers lock them in the same order. Returns their ids by key.
+ */
+async function upsertCustomers(db: Db, shopId: string, customers: CustomerUpsert[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (customers.length === 0) return ids;
+  const byKey = new Map(customers.map((c) => [customerKey(c), c]));
+  const now = new Date();
+  const rows = [...byKey.values()]
+    .sort((a, b) => (customerKey(a) < customerKey(b) ? -1 : 1))
+    .map(({ vies, ...c }) => ({
+      id: randomUUID(),
+      shopId,
+      ...c,
+      vatValid: vies?.valid ?? null,
+      vatCheckedAt: vies?.checkedAt ?? null,
+      viesConsultationNumber: vies?.consultationNumber ?? null,
+      createdAt: now,
+      updatedAt: now,
+    }));
+  const columns = Object.keys(rows[0]!);
+  const updated = ["email", "name", "companyName", "vatNumber", "street", "postalCode", "city", "countryCode", "language", "updatedAt"];
+  // A row without a VIES check (vatCheckedAt null) keeps the customer's last check.
+  const vies = ["vatValid", "vatCheckedAt", "viesConsultationNumber"];
+  const returned = await sqlOf(db).query<{ id: string; channel: string; externalId: string }>(
+    `${jsonRowsInsert("Customer", columns, 1)}
+     ON CONFLICT ("shopId", "channel", "externalId") DO UPDATE SET
+       ${updated.map((c) => `"${c}" = EXCLUDED."${c}"`).join(", ")},
+       ${vies.map((c) => `"${c}" = CASE WHEN EXCLUDED."vatCheckedAt" IS NULL THEN "Customer"."${c}" ELSE EXCLUDED."${c}" END`).join(", ")}
+     RETURNING "id", "channel"::text AS "channel", "externalId"`,
+    [JSON.stringify(rows)],
+  );
+  for (const r of returned) ids.set(customerKey({ channel: r.channel as Platform, externalId: r.externalId }), r.id);
+  return ids;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * `INSERT INTO "T" (columns) SELECT columns FROM jsonb_populate_recordset(NULL::"T", $n)`: rows sent as
+ * one JSON array and typed by the table's own row type — amounts as strings (numeric rounds them as
+ * it rounds Prisma's parameters), dates as ISO strings (UTC, as Prisma stores them), JSON columns as
+ * JSON. Columns left out get their defaults.
+ */
+function jsonRowsInsert(table: string, columns: readonly string[], param: number): string {
+  const list = columns.map((c) => `"${c}"`).join(", ");
+  return `INSERT INTO "${table}" (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::"${table}", $${param}::jsonb)`;
+}
+
+/**
+ * Every row of every table in ONE statement (data-modifying CTEs; the foreign keys are checked at its
+ * end, so lines may refer to invoices inserted by the same statement). Rows are grouped by the columns
+ * they give, so a column one row leaves out takes its default, as with Prisma's createMany.
+ */
+async function insertRows(sql: Sql, tables: [string, Row[]][]) {
+  const parts: string[] = [];
+  const params: string[] = [];
+  for (const [table, rows] of tables) {
+    const groups = new Map<string, Row[]>();
+    for (const row of rows) {
+      const given = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+      const key = Object.keys(given).sort().join(",");
+      groups.set(key, [...(groups.get(key) ?? []), given]);
+    }
+    for (const [key, group] of groups) {
+      params.push(JSON.stringify(group));
+      parts.push(`i${params.length} AS (${jsonRowsInsert(table, key.split(","), params.length)})`);
+    }
+  }
+  if (parts.length) await sql.query(`WITH ${parts.join(",\n")} SELECT 1`, params);
 }

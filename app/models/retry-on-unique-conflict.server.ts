@@ -11,7 +11,7 @@ export async function retryOnUniqueConflict<T>(write: () => Promise<T>, attempts
     try {
       return await write();
     } catch (error) {
-      if (attempt >= attempts || (error as { code?: unknown }).code !== "P2002") throw error;
+      if (attempt >= attempts || !isUniqueViolation(error)) throw error;
     }
   }
 }
@@ -19,4 +19,13 @@ export async function retryOnUniqueConflict<T>(write: () => Promise<T>, attempts
 /** The Shopify shop's row, made if it is not there yet — safe when several requests make it at once. */
 export function ensureShopifyShop(db: Db, domain: string) {
   return retryOnUniqueConflict(() => db.shop.upsert({ where: { platform_domain: { platform: "SHOPIFY", domain } }, create: { platform: "SHOPIFY", domain }, update: {} }));
+}
+
+/**
+ * A write refused by a unique key: Prisma's P2002, PostgreSQL's 23505 from a raw `pg` statement
+ * (decision 032), or the same through Prisma's raw API (P2010 with the database's code).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { code?: unknown } } | null;
+  return e?.code === "P2002" || e?.code === "23505" || (e?.code === "P2010" && e.meta?.code === "23505");
 }

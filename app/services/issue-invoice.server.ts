@@ -10,7 +10,8 @@ import { isEuCountry } from "~/domain/vat/eu-countries";
 import { AppError } from "~/errors/app-error";
 import { Prisma, type Shop } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { issueInBatch } from "~/models/issue-batch.server";
+import { issueInBatch, type CustomerUpsert } from "~/models/issue-batch.server";
+import { isUniqueViolation } from "~/models/retry-on-unique-conflict.server";
 import type { IssuedInvoiceRow } from "~/models/issued-invoice.server";
 import { INVOICING_PAUSED } from "./danger-zone.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
@@ -118,14 +119,14 @@ export async function issueInvoice(
   logTotalsDifference(draft, order, log);
 
   try {
-    // The buyer's customer row first (idempotent upsert, no series lock held), then the number and the
-    // invoice in one transaction shared with the other invoices ready at the same moment (decision 028).
-    const customer = await upsertCustomer(db, shopId, order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null);
+    // The number and the invoice in one transaction shared with the other invoices ready at the same
+    // moment, the buyer's customer row upserted with theirs just before (decision 028, 032).
     const issued = await issueInBatch(db, {
       shopId,
       draft,
       series: "INVOICE",
-      customerId: customer.id,
+      customerId: null,
+      customer: customerOf(order, buyerVat ? { ...buyerVat, checkedAt: input.now } : null),
       originalInvoiceId: null,
       viesConsultationNumber: buyerVat?.consultationNumber ?? null,
       paidInStore: input.paidInStore ?? null,
@@ -154,9 +155,9 @@ export async function issueInvoice(
         data: { buyerVatNumber: buyerVat.number },
       });
     }
-    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: customer.email, paidAtIssue: issued.paidAtIssue ?? false } } : {}) };
+    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: issued.customerEmail ?? null, paidAtIssue: issued.paidAtIssue ?? false } } : {}) };
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       const raced = await findIssued(db, shopId, order);
       if (raced) return { ...raced, created: false };
     }
@@ -195,15 +196,12 @@ async function findIssued(db: Db, shopId: string, order: ChannelOrder) {
   return row ? { invoiceId: row.id, number: row.number, formattedNumber: row.formattedNumber } : null;
 }
 
-async function upsertCustomer(
-  tx: Db,
-  shopId: string,
-  order: ChannelOrder,
-  vies: { valid: boolean; consultationNumber: string | null; checkedAt: Date } | null,
-): Promise<{ id: string; email: string | null }> {
+/** The buyer's Customer row as this invoice writes it (created, or updated with the order's data). */
+function customerOf(order: ChannelOrder, vies: CustomerUpsert["vies"]): CustomerUpsert {
   const c = order.customer;
-  const externalId = c.externalId ?? `guest:${(c.email ?? order.orderId).toLowerCase()}`;
-  const data = {
+  return {
+    channel: order.channel,
+    externalId: c.externalId ?? `guest:${(c.email ?? order.orderId).toLowerCase()}`,
     email: c.email ?? null,
     name: c.name,
     companyName: c.companyName ?? null,
@@ -213,15 +211,8 @@ async function upsertCustomer(
     city: c.city ?? null,
     countryCode: c.countryCode ?? null,
     language: c.language ?? null,
-    ...(vies ? { vatValid: vies.valid, vatCheckedAt: vies.checkedAt, viesConsultationNumber: vies.consultationNumber } : {}),
+    vies,
   };
-  const customer = await tx.customer.upsert({
-    where: { shopId_channel_externalId: { shopId, channel: order.channel, externalId } },
-    create: { shopId, channel: order.channel, externalId, ...data },
-    update: data,
-    select: { id: true, email: true },
-  });
-  return customer;
 }
 
 /** The calendar date in Belgium at `now` (invoices are dated in the seller's time zone). */

@@ -122,6 +122,30 @@ describe("issuing in batches", () => {
     expect((await db.invoiceSeries.findFirstOrThrow({ where: { shopId } })).nextNumber).toBe(11);
   });
 
+  it("upserts the buyers of a batch in one statement: one row per customer, the newer order's address, a VIES check kept when the next order brings none", async () => {
+    const { shopId } = await seedShopifyShop(clients[0]!, { domain: "batch-customers.myshopify.com" });
+    const db = clients[3]!;
+    const now = new Date("2026-11-23T10:00:00Z");
+    const business = (n: number, street: string, vatNumber: string | null): ChannelOrder => ({
+      ...order(n),
+      customer: { externalId: "atelier-nl", name: "Atelier Noord", companyName: "Atelier Noord BV", vatNumber, street, city: "Utrecht", postalCode: "3511", countryCode: "NL", email: "inkoop@atelier-noord.example" },
+      shippingAddress: { countryCode: "NL" },
+    });
+    const checkVat = async () => ({ valid: true, consultationNumber: "WAPIAAAAY1234567" });
+    const first = await issueInvoice(db, { shopId, order: business(301, "Oudegracht 1", "NL123456789B01"), now, checkVat });
+    expect(first.fresh?.customerEmail).toBe("inkoop@atelier-noord.example");
+    // Three orders of the same buyer at once share a batch (one client): one customer row for all.
+    const batch = await Promise.all([302, 303, 304].map((n) => issueInvoice(db, { shopId, order: business(n, "Oudegracht 2", null), now })));
+    expect(batch.every((r) => r.created)).toBe(true);
+    const customers = await db.customer.findMany({ where: { shopId } });
+    expect(customers).toHaveLength(1);
+    expect(customers[0]).toMatchObject({ externalId: "atelier-nl", channel: "SHOPIFY", street: "Oudegracht 2", vatNumber: null, vatValid: true, viesConsultationNumber: "WAPIAAAAY1234567", email: "inkoop@atelier-noord.example" });
+    expect(customers[0]!.vatCheckedAt?.toISOString()).toBe(now.toISOString());
+    expect(customers[0]!.updatedAt.getTime()).toBeGreaterThanOrEqual(customers[0]!.createdAt.getTime());
+    const invoices = await db.invoice.findMany({ where: { shopId }, select: { customerId: true } });
+    expect(invoices.map((i) => i.customerId)).toEqual([customers[0]!.id, customers[0]!.id, customers[0]!.id, customers[0]!.id]);
+  });
+
   it("restarts a yearly series at 1 also when the first numbers of the year are taken together", async () => {
     const { configureSeries } = await import("~/services/configure-series.server");
     const { shopId } = await seedShopifyShop(clients[0]!, { domain: "batch-yearly.myshopify.com" });
