@@ -12,6 +12,7 @@ import { Prisma, type Shop } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import { issueInBatch, type CustomerUpsert } from "~/models/issue-batch.server";
 import { isUniqueViolation } from "~/models/retry-on-unique-conflict.server";
+import { sqlOf } from "~/models/sql.server";
 import type { IssuedInvoiceRow } from "~/models/issued-invoice.server";
 import { INVOICING_PAUSED } from "./danger-zone.server";
 import { recordInvoiceEvent } from "./settle-invoice-payments.server";
@@ -68,7 +69,8 @@ export async function issueInvoice(
 ): Promise<IssueInvoiceResult> {
   const { shopId, order } = input;
   const log = logger.child({ shopId, orderId: order.orderId, orderName: order.orderName });
-  const existing = await findIssued(db, shopId, order);
+  const skus = order.lines.map((l) => l.sku).filter((s): s is string => !!s);
+  const { existing, classes } = await lookUpForIssuing(db, shopId, order, skus);
   if (existing) return { ...existing, created: false };
 
   const shop = input.shop ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId } }));
@@ -100,8 +102,6 @@ export async function issueInvoice(
   const needsVies = !!order.customer.vatNumber && isEuCountry(destination) && destination !== shop.countryCode.toUpperCase();
   const buyerVat =
     needsVies && input.checkVat ? { number: order.customer.vatNumber!, ...(await input.checkVat(order.customer.vatNumber!, shop.vatNumber)) } : null;
-  const skus = order.lines.map((l) => l.sku).filter((s): s is string => !!s);
-  const classes = skus.length ? await db.productVatClass.findMany({ where: { shopId, sku: { in: skus } }, select: { sku: true, vatClass: true } }) : [];
   const draft = buildInvoiceDraft(order, seller, {
     issueDate: dateInBrussels(input.now),
     vat: { ossDestinationTaxation: shop.ossDestinationTaxation, buyerVat },
@@ -186,6 +186,23 @@ function issuedAsComputedMessage(m: VatMismatch, at: Date, draft: InvoiceDraft, 
     `Issued as computed by Facto: on ${at.toISOString().slice(0, 16).replace("T", " ")} UTC the merchant chose to issue this held order despite the VAT the shop charged (${lines}). ` +
     `The invoice carries Facto's VAT (${draft.currency} ${draft.totals.vatTotal}, total ${draft.totals.taxInclusiveTotal}); the shop's order had VAT ${order.channelTotals.tax}, total ${order.channelTotals.total}.`
   );
+}
+
+/**
+ * Whether the order has its invoice already, and the VAT classes of its SKUs — one statement
+ * (decision 032; the classes are only used when it has none).
+ */
+async function lookUpForIssuing(db: Db, shopId: string, order: ChannelOrder, skus: string[]) {
+  const [row] = await sqlOf(db).query<{ issued: { id: string; number: number; formattedNumber: string } | null; classes: { sku: string; vatClass: string }[] }>(
+    `SELECT
+       (SELECT json_build_object('id', i."id", 'number', i."number", 'formattedNumber', i."formattedNumber") FROM "Invoice" i
+         WHERE i."shopId" = $1::uuid AND i."channel" = $2::"Platform" AND i."kind" = 'INVOICE' AND i."sourceId" = $3) AS "issued",
+       (SELECT coalesce(json_agg(json_build_object('sku', c."sku", 'vatClass', c."vatClass")), '[]'::json) FROM "ProductVatClass" c
+         WHERE c."shopId" = $1::uuid AND c."sku" = ANY($4::text[])) AS "classes"`,
+    [shopId, order.channel, order.orderId, skus],
+  );
+  const issued = row?.issued ?? null;
+  return { existing: issued ? { invoiceId: issued.id, number: issued.number, formattedNumber: issued.formattedNumber } : null, classes: row?.classes ?? [] };
 }
 
 async function findIssued(db: Db, shopId: string, order: ChannelOrder) {

@@ -20,6 +20,7 @@ import { afterInvoiceIssued, afterInvoiceIssuedById, issuedDocumentOfInsert, typ
 import { issueCreditNote } from "./issue-credit-note.server";
 import { logger } from "~/logger.server";
 import { parseJsonExact } from "~/utils/parse-json-exact";
+import { sqlOf } from "~/models/sql.server";
 import { issueInvoice, type BuyerVatCheck, type IssueInvoiceResult } from "./issue-invoice.server";
 import { endUnsignedMandate } from "./direct-debit.server";
 import { syncMolliePayment, type PaymentEffects } from "./online-payment.server";
@@ -55,19 +56,43 @@ export interface ProcessOutcome {
 }
 
 type Handler = (db: Db, event: LoadedEvent, deps: ProcessDeps) => Promise<{ status: WebhookEventStatus; note?: string; invoiceId?: string; invoicedOrderId?: string }>;
-type LoadedEvent = Awaited<ReturnType<typeof claimEvent>> & { shop: Shop };
+/** An inbox row being processed, with its shop's row. */
+export interface LoadedEvent {
+  id: string;
+  shopId: string;
+  provider: string;
+  topic: string;
+  triggeredAt: Date | null;
+  issueAsComputedAt: Date | null;
+  payload: unknown;
+  shop: Shop;
+}
 
 /**
- * The inbox row still to process, with this attempt counted, in one statement (it was three: the row,
- * its payload as text, the attempt — decision 030); null when it is processed already or missing. The
- * payload is read as text and parsed here, so that large ids keep every digit.
+ * The inbox row still to process, with this attempt counted, and its shop's whole row — in one
+ * statement (it was four: the row, its payload as text, the attempt, the shop — decisions 030, 032);
+ * null when it is processed already or missing. The payload is read as text and parsed here, so that
+ * large ids keep every digit.
  */
-async function claimEvent(db: Db, eventId: string) {
-  const [row] = await db.$queryRaw<{ id: string; shopId: string; provider: string; topic: string; triggeredAt: Date | null; issueAsComputedAt: Date | null; payload: string }[]>`
-    UPDATE "WebhookEvent" SET "attempts" = "attempts" + 1
-    WHERE "id" = ${eventId}::uuid AND "status" = 'RECEIVED'
-    RETURNING "id", "shopId", "provider"::text AS "provider", "topic", "triggeredAt", "issueAsComputedAt", "payload"::text AS "payload"`;
-  return row ? { ...row, payload: parseJsonExact(row.payload) } : null;
+export async function claimEvent(db: Db, eventId: string): Promise<LoadedEvent | null> {
+  const [row] = await db.$queryRaw<(ClaimedColumns & Shop)[]>`
+    UPDATE "WebhookEvent" w SET "attempts" = w."attempts" + 1
+    FROM "Shop" s
+    WHERE w."id" = ${eventId}::uuid AND w."status" = 'RECEIVED' AND s."id" = w."shopId"
+    RETURNING w."id" AS "eventId", w."shopId", w."provider"::text AS "provider", w."topic", w."triggeredAt", w."issueAsComputedAt", w."payload"::text AS "payload", s.*`;
+  if (!row) return null;
+  const { eventId: id, shopId, provider, topic, triggeredAt, issueAsComputedAt, payload, ...shop } = row;
+  return { id, shopId, provider, topic, triggeredAt, issueAsComputedAt, payload: parseJsonExact(payload), shop: shop as Shop };
+}
+
+interface ClaimedColumns {
+  eventId: string;
+  shopId: string;
+  provider: string;
+  topic: string;
+  triggeredAt: Date | null;
+  issueAsComputedAt: Date | null;
+  payload: string;
 }
 
 /**
@@ -77,10 +102,9 @@ async function claimEvent(db: Db, eventId: string) {
  * the job retries with backoff.
  */
 export async function processWebhookEvent(db: Db, eventId: string, deps: ProcessDeps): Promise<ProcessOutcome> {
-  const claimed = await claimEvent(db, eventId);
-  if (!claimed) return (await db.webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } })) ? { status: "ALREADY_DONE" } : { status: "MISSING" };
-  // The whole shop row: issuing reads it too (it is passed on, not read again).
-  const event: LoadedEvent = { ...claimed, shop: await db.shop.findUniqueOrThrow({ where: { id: claimed.shopId } }) };
+  // The whole shop row comes with it: issuing reads it too (it is passed on, not read again).
+  const event = await claimEvent(db, eventId);
+  if (!event) return (await db.webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } })) ? { status: "ALREADY_DONE" } : { status: "MISSING" };
   const log = logger.child({ eventId, shop: event.shop.domain, topic: event.topic });
 
   const handler = HANDLERS[event.provider]?.[event.topic];
@@ -88,12 +112,14 @@ export async function processWebhookEvent(db: Db, eventId: string, deps: Process
     const result = handler
       ? await handler(db, event, deps)
       : { status: "IGNORED" as const, note: `no handler for ${event.provider} ${event.topic}` };
-    await db.webhookEvent.update({
-      where: { id: eventId },
-      data: { status: result.status, processedAt: deps.now(), lastError: result.note ?? null, holdReason: null, holdDetail: Prisma.DbNull },
-    });
     log.info({ status: result.status, note: result.note, invoiceId: result.invoiceId }, "webhook processed");
-    if (result.status === "PROCESSED" && result.invoiceId) await releaseInvoicedHolds(db, event.shopId, result, deps);
+    if (result.status === "PROCESSED" && result.invoicedOrderId) {
+      // The usual case, one statement: this row done, the order's rows held for their VAT released.
+      for (const held of await finishEvent(db, event, result, deps.now(), result.invoicedOrderId)) await deps.requeueEvent(held);
+    } else {
+      await finishEvent(db, event, result, deps.now(), null);
+      if (result.status === "PROCESSED" && result.invoiceId) await releaseInvoicedHolds(db, event.shopId, result, deps);
+    }
     const { invoicedOrderId: _known, ...outcome } = result;
     return outcome;
   } catch (error) {
@@ -126,6 +152,26 @@ function holdOf(error: unknown): { reason: HoldReason; detail: Prisma.InputJsonV
   if (!reason) return null;
   const detail = error.details?.["hold"];
   return { reason, detail: detail && typeof detail === "object" ? (detail as Prisma.InputJsonObject) : Prisma.DbNull };
+}
+
+/**
+ * Marks the row processed (its status, when, the note; no hold) and, given the order it invoiced,
+ * releases that order's other rows held for their VAT (back to RECEIVED) — one statement. Returns the
+ * released rows' ids, for the caller to requeue.
+ */
+async function finishEvent(db: Db, event: LoadedEvent, result: { status: WebhookEventStatus; note?: string }, at: Date, invoicedOrderId: string | null): Promise<string[]> {
+  const released = await sqlOf(db).query<{ id: string }>(
+    `WITH done AS (
+       UPDATE "WebhookEvent" SET "status" = $2::"WebhookEventStatus", "processedAt" = $3::timestamp(3), "lastError" = $4, "holdReason" = NULL, "holdDetail" = NULL
+       WHERE "id" = $1::uuid
+     )
+     UPDATE "WebhookEvent" SET "status" = 'RECEIVED', "processedAt" = NULL
+     WHERE $5::text IS NOT NULL AND "shopId" = $6::uuid AND "status" = 'FAILED' AND "holdReason" = $7 AND "holdDetail" -> 'orderId' = to_jsonb($5::text) AND "id" <> $1::uuid
+     RETURNING "id"`,
+    // Dates as UTC ISO strings: a Date given to `pg` would be written in the process's time zone.
+    [event.id, result.status, at.toISOString(), result.note ?? null, invoicedOrderId, event.shopId, HoldReason.VAT_MISMATCH],
+  );
+  return released.map((r) => r.id);
 }
 
 /**
