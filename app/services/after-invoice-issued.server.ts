@@ -47,7 +47,7 @@ export type IssuedDocument = Prisma.InvoiceGetPayload<{ select: typeof ISSUED_DO
    * The invoice as the issuing job inserted it, with its shop's row: the documents are rendered from it
    * (no read back); the channel-payment step keeps it in step with what it writes. Absent when loaded.
    */
-  inserted?: InsertedInvoice & { paidAtIssue: boolean };
+  inserted?: InsertedInvoice & { paidAtIssue: boolean; stockItems: { id: string; sku: string }[] };
 };
 
 /**
@@ -71,7 +71,7 @@ export function issuedDocumentOfInsert(fresh: FreshInvoice, shop: Shop): IssuedD
     originalInvoiceId: row.originalInvoiceId,
     lines: row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
     shop: shopFields,
-    inserted: { row, shop, paidAtIssue: fresh.paidAtIssue },
+    inserted: { row, shop, paidAtIssue: fresh.paidAtIssue, stockItems: fresh.stockItems },
   };
 }
 
@@ -103,7 +103,7 @@ type Step = (db: Db, doc: IssuedDocument, input: AfterIssueInput, deps: AfterIss
 /** Stock: the invoice's lines with a SKU Facto keeps are taken off, once. */
 export const saleStep: Step = async (db, doc) => {
   if (doc.kind !== "INVOICE") return "not an invoice";
-  return `${await recordSale(db, doc)} stock item(s) moved`;
+  return `${await recordSale(db, doc, doc.inserted?.stockItems)} stock item(s) moved`;
 };
 
 /** Paid in the store's checkout: a CHANNEL payment line and the invoice PAID (the copy follows). */

@@ -45,6 +45,8 @@ export interface FreshInvoice {
   customerEmail: string | null;
   /** Paid in the store's checkout (`paidInStore`): the CHANNEL payment was inserted with the invoice, issued PAID. */
   paidAtIssue: boolean;
+  /** The stock items Facto keeps for its lines' SKUs, as looked up before issuing (the sale takes them off). */
+  stockItems: { id: string; sku: string }[];
 }
 
 /**
@@ -70,7 +72,7 @@ export async function issueInvoice(
   const { shopId, order } = input;
   const log = logger.child({ shopId, orderId: order.orderId, orderName: order.orderName });
   const skus = order.lines.map((l) => l.sku).filter((s): s is string => !!s);
-  const { existing, classes } = await lookUpForIssuing(db, shopId, order, skus);
+  const { existing, classes, stockItems } = await lookUpForIssuing(db, shopId, order, skus);
   if (existing) return { ...existing, created: false };
 
   const shop = input.shop ?? (await db.shop.findUniqueOrThrow({ where: { id: shopId } }));
@@ -155,7 +157,7 @@ export async function issueInvoice(
         data: { buyerVatNumber: buyerVat.number },
       });
     }
-    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: issued.customerEmail ?? null, paidAtIssue: issued.paidAtIssue ?? false } } : {}) };
+    return { ...result, created: true, ...(issued.row ? { fresh: { row: issued.row, customerEmail: issued.customerEmail ?? null, paidAtIssue: issued.paidAtIssue ?? false, stockItems } } : {}) };
   } catch (error) {
     if (isUniqueViolation(error)) {
       const raced = await findIssued(db, shopId, order);
@@ -189,20 +191,22 @@ function issuedAsComputedMessage(m: VatMismatch, at: Date, draft: InvoiceDraft, 
 }
 
 /**
- * Whether the order has its invoice already, and the VAT classes of its SKUs — one statement
- * (decision 032; the classes are only used when it has none).
+ * Whether the order has its invoice already, the VAT classes of its SKUs and the stock items Facto
+ * keeps for them — one statement (decision 032; the rest is only used when it has none).
  */
 async function lookUpForIssuing(db: Db, shopId: string, order: ChannelOrder, skus: string[]) {
-  const [row] = await sqlOf(db).query<{ issued: { id: string; number: number; formattedNumber: string } | null; classes: { sku: string; vatClass: string }[] }>(
+  const [row] = await sqlOf(db).query<{ issued: { id: string; number: number; formattedNumber: string } | null; classes: { sku: string; vatClass: string }[]; stock: { id: string; sku: string }[] }>(
     `SELECT
        (SELECT json_build_object('id', i."id", 'number', i."number", 'formattedNumber', i."formattedNumber") FROM "Invoice" i
          WHERE i."shopId" = $1::uuid AND i."channel" = $2::"Platform" AND i."kind" = 'INVOICE' AND i."sourceId" = $3) AS "issued",
        (SELECT coalesce(json_agg(json_build_object('sku', c."sku", 'vatClass', c."vatClass")), '[]'::json) FROM "ProductVatClass" c
-         WHERE c."shopId" = $1::uuid AND c."sku" = ANY($4::text[])) AS "classes"`,
+         WHERE c."shopId" = $1::uuid AND c."sku" = ANY($4::text[])) AS "classes",
+       (SELECT coalesce(json_agg(json_build_object('id', s."id", 'sku', s."sku")), '[]'::json) FROM "StockItem" s
+         WHERE s."shopId" = $1::uuid AND s."sku" = ANY($4::text[])) AS "stock"`,
     [shopId, order.channel, order.orderId, skus],
   );
   const issued = row?.issued ?? null;
-  return { existing: issued ? { invoiceId: issued.id, number: issued.number, formattedNumber: issued.formattedNumber } : null, classes: row?.classes ?? [] };
+  return { existing: issued ? { invoiceId: issued.id, number: issued.number, formattedNumber: issued.formattedNumber } : null, classes: row?.classes ?? [], stockItems: row?.stock ?? [] };
 }
 
 async function findIssued(db: Db, shopId: string, order: ChannelOrder) {

@@ -87,7 +87,7 @@ export interface SoldInvoice {
  * and item (a retried job does nothing twice). The store took the sale off its own count, so the
  * store's expected quantity goes down too and nothing needs writing.
  */
-export async function recordSale(db: Db, invoice: SoldInvoice): Promise<number> {
+export async function recordSale(db: Db, invoice: SoldInvoice, knownItems?: { id: string; sku: string }[]): Promise<number> {
   const invoiceId = invoice.id;
   if (invoice.kind !== "INVOICE") return 0;
   const sold = new Map<string, number>();
@@ -96,7 +96,10 @@ export async function recordSale(db: Db, invoice: SoldInvoice): Promise<number> 
     if (line.sku && Number.isInteger(quantity) && quantity > 0) sold.set(line.sku, (sold.get(line.sku) ?? 0) + quantity);
   }
   if (sold.size === 0) return 0;
-  const items = await db.stockItem.findMany({ where: { shopId: invoice.shopId, sku: { in: [...sold.keys()] } }, select: { id: true, sku: true } });
+  // `knownItems`: looked up with the invoice just issued (decision 032); otherwise read now.
+  const items = knownItems
+    ? knownItems.filter((i) => sold.has(i.sku))
+    : await db.stockItem.findMany({ where: { shopId: invoice.shopId, sku: { in: [...sold.keys()] } }, select: { id: true, sku: true } });
   let moved = 0;
   for (const item of items) {
     const quantity = sold.get(item.sku)!;

@@ -4,6 +4,9 @@
  * changes its last digits. Uses the reviver's `context.source` (JSON.parse source text access).
  */
 export function parseJsonExact(text: string): unknown {
+  // An integer beyond 2^53 has at least 16 digits: a body without such a run of digits anywhere (every
+  // Shopify and WooCommerce id today has 13–14) needs no reviver, which costs a call per value.
+  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
   return JSON.parse(text, function reviver(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
     if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
       return context.source;
@@ -11,3 +14,5 @@ export function parseJsonExact(text: string): unknown {
     return value;
   } as (this: unknown, key: string, value: unknown) => unknown);
 }
+
+const SIXTEEN_DIGITS = /\d{16}/;

@@ -41,7 +41,7 @@ const stack = inject("stack");
 let base: Db;
 /** The same database, counting reads of the Invoice row (what one load per document saves). */
 let db: Db;
-const reads = { invoice: 0 };
+const reads = { invoice: 0, stockItem: 0 };
 let shopId: string;
 const queued: { name: JobName; payload: unknown }[] = [];
 const deps = (over: Partial<AfterIssueDeps> = {}): AfterIssueDeps => ({
@@ -67,6 +67,7 @@ beforeAll(async () => {
     query: {
       async $allOperations({ model, operation, args, query }) {
         if (model === "Invoice" && operation.startsWith("find")) reads.invoice += 1;
+        if (model === "StockItem" && operation.startsWith("find")) reads.stockItem += 1;
         return query(args);
       },
     },
@@ -248,18 +249,27 @@ describe("the whole pipeline", () => {
   it("from the invoice as issuing inserted it (decision 030): the same document and the same bytes as read back, without reading the invoice", async () => {
     const shop = await base.shop.findUniqueOrThrow({ where: { id: shopId } });
     const raw = { ...fixture, id: 9_240_301, admin_graphql_api_id: "gid://shopify/Order/9240301", name: "#9240301", financial_status: "paid" };
+    // Facto keeps stock for one of its SKUs: looked up with the issuing (decision 032), taken off by the sale step.
+    const lamp = await base.stockItem.create({ data: { shopId, sku: "LAMP-BR-01", title: "Lamp", quantity: 10, storeQuantity: 10 } });
     const issued = await issueInvoice(base, { shopId, order: mapShopifyOrder(ShopifyOrderPayload.parse(raw)), now: new Date(), shop });
     if (!issued.fresh) throw new Error("a new invoice comes back with its inserted row");
+    expect(issued.fresh.stockItems).toEqual([{ id: lamp.id, sku: "LAMP-BR-01" }]);
     const doc = issuedDocumentOfInsert(issued.fresh, shop);
     const { inserted: _row, ...fields } = doc;
     expect(fields).toEqual(await loadIssuedDocument(base, issued.invoiceId));
     expect(issuedInvoiceOfRow(issued.fresh.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
 
     reads.invoice = 0;
+    reads.stockItem = 0;
     const report = await afterInvoiceIssued(db, doc, { paidInStore: { paidAt: new Date("2026-11-20T13:03:11Z"), method: "Shopify Payments" } }, deps());
-    expect(report).toMatchObject({ "channel-payment": "paid in the store", documents: "stored" });
-    // Only the settlement's read under the row lock (read back: 3).
+    expect(report).toMatchObject({ "channel-payment": "paid in the store", documents: "stored", sale: "1 stock item(s) moved" });
+    // Only the settlement's read under the row lock (read back: 3); the stock items were not looked up again.
     expect(reads.invoice).toBe(1);
+    expect(reads.stockItem).toBe(0);
+    const soldLamps = Number(issued.fresh.row.lines.find((l) => l.sku === "LAMP-BR-01")!.quantity);
+    expect((await base.stockItem.findUniqueOrThrow({ where: { id: lamp.id } })).quantity).toBe(10 - soldLamps);
+    await base.stockMovement.deleteMany({ where: { stockItemId: lamp.id } });
+    await base.stockItem.delete({ where: { id: lamp.id } });
     // The copy followed the payment: what was rendered is what a render from the stored row gives.
     expect(issuedInvoiceOfRow(doc.inserted!.row, null)).toEqual(await loadIssuedInvoice(base, issued.invoiceId));
     const stored = async () => (await base.document.findMany({ where: { invoiceId: issued.invoiceId }, orderBy: { format: "asc" } })).map((d) => [d.format, d.sha256]);
