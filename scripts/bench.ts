@@ -431,6 +431,7 @@ async function benchPipeline(stack: Stack, db: Db) {
     const shopId = await newShop(domain);
     const workers = startWorkers(stack, lagWorkers, "live");
     workers.pgCpuAtStart = await pgBackendCpu(db);
+    workers.redisCpuAtStart = await redisCpuMs();
     const sampler = sampleRss(workers.children);
     await new Promise((r) => setTimeout(r, 3000)); // the workers' start-up is not the pipeline's lag
     const sent = await load({ ...load1, shop: domain, rate, seconds: Math.ceil(orders / rate), "first-id": nextId, mix: true });
@@ -482,6 +483,8 @@ interface RunResult {
   workerCpuMsPerInvoice: number;
   /** CPU of this database's PostgreSQL backends per invoice (those alive at the end; a lower bound). */
   postgresCpuMsPerInvoice: number;
+  /** CPU of the Redis server per invoice (INFO cpu; everything Redis did meanwhile, the queues of this run). */
+  redisCpuMsPerInvoice: number;
   invoicesPerSecondIfWorkersHadAllCores: number;
   gapless: boolean;
   writeBacksDone: number;
@@ -492,7 +495,7 @@ interface RunResult {
 function startWorkers(stack: Stack, count: number, label: string) {
   const profileDir = values["cpu-prof"] ? path.join(ROOT, "bench/results", `profiles-${RUN_ID}`, label) : null;
   const nodeArgs = [...values["worker-node-args"]!.split(" ").filter(Boolean), ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])];
-  return { children: Array.from({ length: count }, () => stack.startWorker(nodeArgs)), profileDir, startedAt: new Date(), pgCpuAtStart: new Map<number, number>() };
+  return { children: Array.from({ length: count }, () => stack.startWorker(nodeArgs)), profileDir, startedAt: new Date(), pgCpuAtStart: new Map<number, number>(), redisCpuAtStart: 0 };
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; 100 ticks per second). */
@@ -525,6 +528,22 @@ function sampleRss(children: { pid?: number | undefined }[]) {
   };
 }
 
+/** CPU time the Redis server has used so far (user + system of all its threads), in ms. */
+async function redisCpuMs(): Promise<number> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const info = await redis.info("cpu");
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+    return (field("used_cpu_user") + field("used_cpu_sys")) * 1000;
+  } catch {
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** CPU time of this database's PostgreSQL backends (same machine), by pid. */
 async function pgBackendCpu(db: Db): Promise<Map<number, number>> {
   const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
@@ -534,6 +553,7 @@ async function pgBackendCpu(db: Db): Promise<Map<number, number>> {
 async function drainWith(stack: Stack, db: Db, shopId: string, count: number, expected: number, opts: { label: string }) {
   const workers = startWorkers(stack, count, opts.label);
   workers.pgCpuAtStart = await pgBackendCpu(db);
+  workers.redisCpuAtStart = await redisCpuMs();
   const sampler = sampleRss(workers.children);
   return finishRun(stack, db, shopId, expected, workers, sampler, workers.startedAt);
 }
@@ -545,6 +565,7 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
   const rss = sampler.stop();
   const pgNow = await pgBackendCpu(db);
   const pgCpuMs = [...pgNow.entries()].reduce((sum, [pid, ms]) => sum + Math.max(0, ms - (workers.pgCpuAtStart.get(pid) ?? 0)), 0);
+  const redisMs = (await redisCpuMs()) - workers.redisCpuAtStart;
   await Promise.all(workers.children.map((w) => stopChild(w)));
   const failed = await db.webhookEvent.count({ where: { shopId, status: "FAILED" } });
   const [lag] = await db.$queryRaw<{ n: bigint; p50: number; p99: number; max: number; first: Date; last: Date }[]>`
@@ -576,6 +597,7 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
     workerRssMb: { maxPerProcess: rss.maxPerProcess, maxTotal: rss.maxTotal },
     workerCpuMsPerInvoice: rss.cpuMs / invoices,
     postgresCpuMsPerInvoice: pgCpuMs / invoices,
+    redisCpuMsPerInvoice: redisMs / invoices,
     invoicesPerSecondIfWorkersHadAllCores: (cpuCount() * 1000) / (rss.cpuMs / invoices),
     gapless: Number(numbers!.n) === Number(numbers!.max) - Number(numbers!.min) + 1,
     writeBacksDone,
@@ -587,7 +609,7 @@ async function finishRun(stack: Stack, db: Db, shopId: string, expected: number,
 function printRun(r: RunResult, opts: { throughputTarget?: boolean; lagTarget?: boolean }) {
   out(`  ${r.invoices} invoices with PDF + UBL (${r.failed} failed) in ${r.seconds.toFixed(1)} s: ${r.invoicesPerSecond.toFixed(1)} invoices/s${opts.throughputTarget ? ` (target ≥ 100: ${(r.invoicesPerSecond / 100).toFixed(2)}× the target)` : ""}`);
   out(`  order → invoice lag: p50 ${(r.lagMs.p50 / 1000).toFixed(2)} s, p99 ${(r.lagMs.p99 / 1000).toFixed(2)} s, max ${(r.lagMs.max / 1000).toFixed(2)} s${opts.lagTarget ? ` (target p99 ≤ 5 s: ${(r.lagMs.p99 / 5000).toFixed(2)}× the target)` : ""}`);
-  out(`  worker CPU (OS accounting): ${r.workerCpuMsPerInvoice.toFixed(1)} ms per invoice → at most ${r.invoicesPerSecondIfWorkersHadAllCores.toFixed(0)} invoices/s if the workers had all ${cpuCount()} cores; PostgreSQL backends ${r.postgresCpuMsPerInvoice.toFixed(1)} ms per invoice`);
+  out(`  worker CPU (OS accounting): ${r.workerCpuMsPerInvoice.toFixed(1)} ms per invoice → at most ${r.invoicesPerSecondIfWorkersHadAllCores.toFixed(0)} invoices/s if the workers had all ${cpuCount()} cores; PostgreSQL backends ${r.postgresCpuMsPerInvoice.toFixed(1)} ms, Redis ${r.redisCpuMsPerInvoice.toFixed(1)} ms per invoice → worker + PostgreSQL + Redis ${(r.workerCpuMsPerInvoice + r.postgresCpuMsPerInvoice + r.redisCpuMsPerInvoice).toFixed(1)} ms: at most ${((cpuCount() * 1000) / (r.workerCpuMsPerInvoice + r.postgresCpuMsPerInvoice + r.redisCpuMsPerInvoice)).toFixed(0)} invoices/s on ${cpuCount()} cores`);
   out(`  worker RSS: max ${r.workerRssMb.maxPerProcess.toFixed(0)} MB per process (target ≤ 400), ${r.workerRssMb.maxTotal.toFixed(0)} MB all together; numbers gapless: ${r.gapless ? "yes" : "NO"}`);
   out(`  write-back: ${r.writeBacksDone} orders tagged in the fake Shopify so far (jobs queued for all; Shopify's cost budget paces them); ${r.loadDuring}`);
   if (r.cpu) printCpu(r.cpu, r.invoices);
