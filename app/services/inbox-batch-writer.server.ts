@@ -36,6 +36,8 @@ export type BatchQuery = (text: string, values: unknown[]) => Promise<BatchRow[]
 export interface BatchRow {
   n: number;
   shop_found: boolean;
+  /** The delivery's shop (the writer remembers it: the next batches of known shops take the short statement). */
+  shop_id?: string | null;
   id: string | null;
   status: string | null;
   inserted: boolean;
@@ -82,13 +84,47 @@ WITH input AS (
   ON CONFLICT ("provider", "deliveryId") DO NOTHING
   RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
 )
-SELECT i.n::int AS n, (shop."id" IS NOT NULL) AS shop_found,
+SELECT i.n::int AS n, (shop."id" IS NOT NULL) AS shop_found, shop."id" AS shop_id,
        COALESCE(ins."id", old."id") AS id, COALESCE(ins.status, old."status"::text) AS status, (ins."id" IS NOT NULL) AS inserted
 FROM input i
 LEFT JOIN shop ON shop.platform = i.platform AND shop."domain" = i.domain
 LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
 LEFT JOIN "WebhookEvent" old ON old."provider" = i.provider::"WebhookProvider" AND old."deliveryId" = i.delivery_id
 ORDER BY i.n`;
+
+/**
+ * The same write when every delivery's shop is known ($8: their ids, parallel to the others): no shop
+ * CTE, and a delivery already in the inbox is looked up only when it was not inserted. PostgreSQL
+ * spends ~40 % less CPU on it (measured one row per statement, a 10 kB Shopify order: 0.31–0.33
+ * against 0.53–0.57 ms of backend CPU per row; a plain one-row INSERT is 0.25). Shops are never deleted; if one were, the foreign key fails the statement
+ * and the writer forgets what it knew and writes the batch again with the full statement.
+ */
+export const INBOX_KNOWN_SHOPS_SQL = `
+WITH input AS (
+  SELECT t.*, p.payload FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[], $8::uuid[])
+    WITH ORDINALITY AS t(platform, domain, provider, delivery_id, topic, triggered_at, shop_id, n)
+  JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = t.n
+), ins AS (
+  INSERT INTO "WebhookEvent" ("id", "shopId", "provider", "deliveryId", "topic", "payload", "triggeredAt")
+  SELECT gen_random_uuid(), i.shop_id, i.provider::"WebhookProvider", i.delivery_id, i.topic, i.payload,
+         (i.triggered_at::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+  FROM input i
+  ORDER BY i.provider, i.delivery_id, i.n
+  ON CONFLICT ("provider", "deliveryId") DO NOTHING
+  RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
+)
+SELECT i.n::int AS n, true AS shop_found, i.shop_id,
+       COALESCE(ins."id", old."id") AS id, COALESCE(ins.status, old."status"::text) AS status, (ins."id" IS NOT NULL) AS inserted
+FROM input i
+LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
+LEFT JOIN LATERAL (
+  SELECT w."id", w."status" FROM "WebhookEvent" w
+  WHERE ins."id" IS NULL AND w."provider" = i.provider::"WebhookProvider" AND w."deliveryId" = i.delivery_id
+) old ON true
+ORDER BY i.n`;
+
+/** At most this many shops remembered per process (then forgotten all at once and learnt again). */
+const MAX_KNOWN_SHOPS = 10_000;
 
 export class InboxBatchWriter {
   private readonly pending: Pending[] = [];
@@ -99,6 +135,8 @@ export class InboxBatchWriter {
   private readonly timeline: IngestTimeline | null;
   /** Sizes of the batches written (for tests and the bench). */
   readonly batchSizes: number[] = [];
+  /** Shop ids by platform and domain, as the statements returned them. */
+  private readonly knownShops = new Map<string, string>();
 
   constructor(
     private readonly query: BatchQuery,
@@ -137,12 +175,21 @@ export class InboxBatchWriter {
     this.batchSizes.push(batch.length);
     if (this.batchSizes.length > 10_000) this.batchSizes.splice(0, 5_000);
     let rows: BatchRow[];
+    const shopIds = batch.map((p) => this.knownShops.get(shopKey(p.event)) ?? null);
+    const allKnown = shopIds.every((id) => id !== null);
     try {
       const sent = performance.now();
-      rows = await this.query(INBOX_BATCH_SQL, columns(batch.map((p) => p.event)));
+      const values = columns(batch.map((p) => p.event));
+      rows = allKnown ? await this.query(INBOX_KNOWN_SHOPS_SQL, [...values, shopIds]) : await this.query(INBOX_BATCH_SQL, values);
       this.timeline?.batch(batch.map((p) => p.queuedAt), sent, performance.now());
     } catch (error) {
       const sqlClass = sqlStateClass(error);
+      if (allKnown && (error as { code?: unknown }).code === "23503") {
+        // A remembered shop is gone (a foreign key failed): forget them all, write again in full.
+        this.knownShops.clear();
+        this.pending.unshift(...batch);
+        return;
+      }
       if (sqlClass === "40" && batch.every((p) => p.conflicts < 2)) {
         // Deadlock or serialization failure (PostgreSQL rolled the statement back): write them again.
         for (const p of batch) p.conflicts++;
@@ -161,6 +208,10 @@ export class InboxBatchWriter {
     for (const row of rows) {
       const p = batch[row.n - 1];
       if (!p) continue;
+      if (row.shop_id && !this.knownShops.has(shopKey(p.event))) {
+        if (this.knownShops.size >= MAX_KNOWN_SHOPS) this.knownShops.clear();
+        this.knownShops.set(shopKey(p.event), row.shop_id);
+      }
       if (!row.shop_found) {
         // The shop row is being created by a concurrent statement: once more in the next batch.
         if (++p.shopMisses < 2) this.pending.push(p);
@@ -178,6 +229,8 @@ export class InboxBatchWriter {
     }
   }
 }
+
+const shopKey = (e: NewWebhookEvent) => `${e.platform}\u0000${e.shopDomain}`;
 
 function columns(events: NewWebhookEvent[]): unknown[] {
   return [
@@ -198,9 +251,9 @@ function sqlStateClass(error: unknown): string | null {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
 }
 
-/** The statement on a `pg` pool, prepared once per connection (a named query). */
+/** The statements on a `pg` pool, each prepared once per connection (named queries). */
 export function pgBatchQuery(pool: pg.Pool): BatchQuery {
-  return async (text, values) => (await pool.query<BatchRow>({ name: "facto-inbox-batch", text, values })).rows;
+  return async (text, values) => (await pool.query<BatchRow>({ name: text === INBOX_KNOWN_SHOPS_SQL ? "facto-inbox-known-shops" : "facto-inbox-batch", text, values })).rows;
 }
 
 declare global {
