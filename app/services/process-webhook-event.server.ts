@@ -361,7 +361,8 @@ const handleWooOrder: Handler = async (db, event, deps) => {
       notes.push(`refund ${listed.id} credited by ${result.formattedNumber}`);
     }
   }
-  return { status: "PROCESSED", ...(invoiceId ? { invoiceId } : {}), ...(notes.length ? { note: notes.join("; ") } : {}) };
+  // The order's invoice (mapWooOrder's orderId is the payload's id): its rows held for their VAT are released with this one's.
+  return { status: "PROCESSED", ...(invoiceId ? { invoiceId, invoicedOrderId: payload.id } : {}), ...(notes.length ? { note: notes.join("; ") } : {}) };
 };
 
 const wooPaid = (o: WooOrderPayload) => Boolean(o.date_paid_gmt) && (o.status === "processing" || o.status === "completed");
