@@ -433,7 +433,8 @@ async function benchPipeline(stack: Stack, db: Db) {
     workers.pgCpuAtStart = await pgBackendCpu(db);
     workers.redisCpuAtStart = await redisCpuMs();
     const sampler = sampleRss(workers.children);
-    await new Promise((r) => setTimeout(r, 3000)); // the workers' start-up is not the pipeline's lag
+    // The workers' start-up is not the pipeline's lag: orders are sent once every worker listens on the inbox queue.
+    await workersListening(stack, lagWorkers);
     const sent = await load({ ...load1, shop: domain, rate, seconds: Math.ceil(orders / rate), "first-id": nextId, mix: true });
     nextId = sent.lastId! + 1;
     const result = await finishRun(stack, db, shopId, sent.ok!, workers, sampler, null);
@@ -526,6 +527,23 @@ function sampleRss(children: { pid?: number | undefined }[]) {
       return { maxPerProcess: Math.max(0, ...perProcess), maxTotal: Math.max(0, ...totals), cpuMs: [...cpu.values()].reduce((a, b) => a + b, 0) };
     },
   };
+}
+
+/** Waits until `count` worker processes listen on the inbox queue (BullMQ names their connections), at most 2 minutes. */
+async function workersListening(stack: Stack, count: number) {
+  const { Queue } = await import("bullmq");
+  const { QueueName } = await import("../app/queues.server");
+  const { Redis } = await import("ioredis");
+  const connection = new Redis(stack.info.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(QueueName.inbox, { connection, prefix: stack.info.queuePrefix });
+  const started = Date.now();
+  try {
+    await waitFor(async () => (await queue.getWorkersCount()) >= count, 120_000, `${count} worker process(es) listening`);
+    out(`  (workers listening after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
 }
 
 /** CPU time the Redis server has used so far (user + system of all its threads), in ms. */
