@@ -28,6 +28,11 @@ export async function inTransaction(db: Db, limits: { maxWait: number; timeout: 
   }
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: the server ending the connection between two
+  // statements (a restart, pg_terminate_backend) would be an unhandled 'error' event — the process
+  // would exit. Noted here; the next statement fails with it and the connection is not reused.
+  const onError = (error: Error) => (broken = error);
+  client.on("error", onError);
   try {
     const limit = `${Math.round(limits.timeout)}ms`;
     await client.query(`BEGIN; SET LOCAL lock_timeout = '${limit}'; SET LOCAL statement_timeout = '${limit}'`);
@@ -37,7 +42,8 @@ export async function inTransaction(db: Db, limits: { maxWait: number; timeout: 
     await client.query("ROLLBACK").catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
     throw error;
   } finally {
-    // A connection that could not even roll back is closed, not given to the next caller.
+    client.off("error", onError);
+    // A connection that failed or could not even roll back is closed, not given to the next caller.
     client.release(broken);
   }
 }
