@@ -2,6 +2,7 @@ import { deflateSync } from "node:zlib";
 import type { Font, Glyph } from "fontkit";
 import { pdfNumber, prepareObjects, type PreparedObjects } from "./pdf-writer";
 import { documentSubset, hexIds, toUnicodeCmap, widthsArray, type PreparedFont } from "./prepared-font";
+import { sparseFontProgram } from "./sparse-font-program";
 
 /**
  * A word shaped by fontkit (glyphs, advances with kerning, ligatures), in 1/1000 em — what pdfkit's
@@ -35,8 +36,12 @@ export class ShapingFont {
   readonly descender: number;
   readonly lineGap: number;
   private words = new Map<string, ShapedWord>();
-  /** The prepared objects, serialised once per object number they were placed at. */
-  private readonly preparedObjects = new Map<number, PreparedObjects>();
+  /**
+   * The font's objects with a sparse font program, by object number, resource name and set of used
+   * glyphs; least recently used first (a Map keeps insertion order). A shop's invoices mostly use
+   * the same glyphs, so most documents find theirs here.
+   */
+  private readonly sparseBlocks = new Map<string, PreparedObjects>();
 
   constructor(
     readonly font: Font,
@@ -128,16 +133,46 @@ export class ShapingFont {
     return width * (size / 1000);
   }
 
-  /** The five objects of the prepared font at numbers first…first+4, serialised once per process. */
-  preparedBlock(first: number, resourceName: string): PreparedObjects {
-    let block = this.preparedObjects.get(first);
-    if (!block) {
-      const p = this.prepared;
-      block = fontObjects(this, first, resourceName, { fontFile: p.fontFile, fontFileLength: p.fontFileLength, widthsPdf: p.widthsPdf, toUnicode: p.toUnicode });
-      this.preparedObjects.set(first, block);
+  /**
+   * The five objects of the prepared font at numbers first…first+4 for a document that uses the
+   * prepared ids marked in `used`: the /W array and the ToUnicode CMap of the whole prepared subset
+   * (serialised once per process), and a font program with only the outlines of those glyphs, under
+   * the same ids (sparse-font-program.ts). Made once per distinct set and kept (at most
+   * MAX_SPARSE_BLOCKS per font); the bytes depend on the set only.
+   */
+  sparseBlock(first: number, resourceName: string, used: Uint8Array): PreparedObjects {
+    const key = `${first} ${resourceName} ${usedKey(used)}`;
+    let block = this.sparseBlocks.get(key);
+    if (block) {
+      this.sparseBlocks.delete(key);
+      this.sparseBlocks.set(key, block);
+      return block;
     }
+    const p = this.prepared;
+    const program = sparseFontProgram(p.sparse, used);
+    block = fontObjects(this, first, resourceName, { fontFile: deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }), fontFileLength: program.length, widthsPdf: p.widthsPdf, toUnicode: p.toUnicode });
+    if (this.sparseBlocks.size >= MAX_SPARSE_BLOCKS) this.sparseBlocks.delete(this.sparseBlocks.keys().next().value!);
+    this.sparseBlocks.set(key, block);
     return block;
   }
+}
+
+/** Distinct sets of used glyphs kept per font (each entry ~10–15 KB: the compressed program, the /W array and the ToUnicode CMap). */
+const MAX_SPARSE_BLOCKS = 64;
+
+/** zlib level of a sparse font program (glyph outlines compress little; levels 1–9 cost about the same, see decision 029). */
+const SPARSE_PROGRAM_LEVEL = 9;
+
+/** A set of used prepared ids (one byte per id, 0 or 1) as a short string: 16 ids per character. */
+function usedKey(used: Uint8Array): string {
+  let key = "";
+  for (let i = 0; i < used.length; i += 16) {
+    let bits = 0;
+    const end = Math.min(i + 16, used.length);
+    for (let j = i; j < end; j++) if (used[j]) bits |= 1 << (j - i);
+    key += String.fromCharCode(bits);
+  }
+  return key;
 }
 
 /**
@@ -157,7 +192,7 @@ export class DocumentFont {
     this.used = new Uint8Array(shaping.prepared.glyphs.length);
   }
 
-  /** Marks prepared ids as used by this document (for its own subset, should it need one). */
+  /** Marks prepared ids as used by this document (its font program carries their outlines only). */
   markUsed(ids: Uint16Array): void {
     for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
   }
@@ -180,7 +215,7 @@ export class DocumentFont {
 
   /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
   objects(first: number): PreparedObjects {
-    if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
+    if (!this.extra.length) return this.shaping.sparseBlock(first, this.resourceName, this.used);
     const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
     return fontObjects(this.shaping, first, this.resourceName, {
       fontFile: deflateSync(own.fontFile, { level: 1 }),
