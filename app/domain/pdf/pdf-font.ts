@@ -42,6 +42,8 @@ export class ShapingFont {
    * the same glyphs, so most documents find theirs here.
    */
   private readonly sparseBlocks = new Map<string, PreparedObjects>();
+  /** The objects around the font program (they do not depend on the glyphs used), by object number and resource name. */
+  private readonly sparseFrames = new Map<string, (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects>();
 
   constructor(
     readonly font: Font,
@@ -148,12 +150,21 @@ export class ShapingFont {
       this.sparseBlocks.set(key, block);
       return block;
     }
-    const p = this.prepared;
-    const program = sparseFontProgram(p.sparse, used);
-    block = fontObjects(this, first, resourceName, { fontFile: deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }), fontFileLength: program.length, widthsPdf: p.widthsPdf, toUnicode: p.toUnicode });
+    let frame = this.sparseFrames.get(`${first} ${resourceName}`);
+    if (!frame) {
+      frame = fontObjectsFrame(this, first, resourceName, { widthsPdf: this.prepared.widthsPdf, toUnicode: this.prepared.toUnicode });
+      this.sparseFrames.set(`${first} ${resourceName}`, frame);
+    }
+    const program = sparseFontProgram(this.prepared.sparse, used);
+    block = frame(deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }), program.length);
     if (this.sparseBlocks.size >= MAX_SPARSE_BLOCKS) this.sparseBlocks.delete(this.sparseBlocks.keys().next().value!);
     this.sparseBlocks.set(key, block);
     return block;
+  }
+
+  /** Forgets the kept sparse objects (the bench's cold-cache line; tests). */
+  clearSparseBlocks(): void {
+    this.sparseBlocks.clear();
   }
 }
 
@@ -234,6 +245,26 @@ const n6 = (n: number) => String(Math.round(n * 1e6) / 1e6);
  * first+1 (CIDFont), first+2 (descriptor), first+3 (font file), first+4 (ToUnicode).
  */
 function fontObjects(shaping: ShapingFont, first: number, resourceName: string, data: { fontFile: Uint8Array; fontFileLength: number; widthsPdf: string; toUnicode: Uint8Array }): PreparedObjects {
+  return fontObjectsFrame(shaping, first, resourceName, data)(data.fontFile, data.fontFileLength);
+}
+
+/**
+ * The objects of `fontObjects` serialised once but for the font file: a function that writes them
+ * around a font file (the same bytes as `fontObjects` with that font file).
+ */
+function fontObjectsFrame(shaping: ShapingFont, first: number, resourceName: string, data: { widthsPdf: string; toUnicode: Uint8Array }): (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects {
+  const bodies = fontObjectBodies(shaping, first, resourceName, data);
+  const before = prepareObjects(first, bodies.slice(0, 3));
+  const after = prepareObjects(first + 4, bodies.slice(4));
+  return (fontFile, fontFileLength) => {
+    const file = prepareObjects(first + 3, [{ entries: `/Length1 ${fontFileLength}\n/Filter /FlateDecode`, data: fontFile }]);
+    const at = before.bytes.length;
+    return { first, bytes: Buffer.concat([before.bytes, file.bytes, after.bytes]), offsets: [...before.offsets, at, at + file.bytes.length] };
+  };
+}
+
+/** The bodies of the five objects of `fontObjects`, the font file's left empty. */
+function fontObjectBodies(shaping: ShapingFont, first: number, resourceName: string, data: { widthsPdf: string; toUnicode: Uint8Array }): (string | { entries: string; data: Uint8Array })[] {
   const f = shaping.font as Font & { "OS/2"?: { sFamilyClass?: number }; post: { isFixedPitch: number }; head: { macStyle: { italic: boolean } } };
   const familyClass = (f["OS/2"]?.sFamilyClass ?? 0) >> 8;
   let flags = 0;
@@ -247,11 +278,11 @@ function fontObjects(shaping: ShapingFont, first: number, resourceName: string, 
   const s = shaping.scale;
   const { bbox } = f;
   const ref = (k: number) => `${first + k} 0 R`;
-  return prepareObjects(first, [
+  return [
     `<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /${name}\n/Encoding /Identity-H\n/DescendantFonts [${ref(1)}]\n/ToUnicode ${ref(4)}\n>>`,
     `<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /${name}\n/CIDSystemInfo <<\n/Registry (Adobe)\n/Ordering (Identity)\n/Supplement 0\n>>\n/FontDescriptor ${ref(2)}\n/W ${data.widthsPdf}\n/CIDToGIDMap /Identity\n>>`,
     `<<\n/Type /FontDescriptor\n/FontName /${name}\n/Flags ${flags}\n/FontBBox [${[bbox.minX * s, bbox.minY * s, bbox.maxX * s, bbox.maxY * s].map(n6).join(" ")}]\n/ItalicAngle ${n6(f.italicAngle)}\n/Ascent ${n6(shaping.ascender)}\n/Descent ${n6(shaping.descender)}\n/CapHeight ${n6((f.capHeight || f.ascent) * s)}\n/XHeight ${n6((f.xHeight || 0) * s)}\n/StemV 0\n/FontFile2 ${ref(3)}\n>>`,
-    { entries: `/Length1 ${data.fontFileLength}\n/Filter /FlateDecode`, data: data.fontFile },
+    "", // the font file (fontObjectsFrame)
     { entries: "/Filter /FlateDecode", data: data.toUnicode },
-  ]);
+  ];
 }

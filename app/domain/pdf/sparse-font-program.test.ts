@@ -203,6 +203,51 @@ describe("the invoice PDF with sparse font programs", () => {
     }
   });
 
+  it("has the outline of every glyph its pages show (each glyph id in a TJ of a page, per font)", async () => {
+    const invoices = [
+      sampleIssuedInvoice({ buyerName: "Zoë Ørsted-Åberg — „office” fluff ‰ № ™" }),
+      sampleIssuedInvoice({ lineCount: 90, language: "fr" }),
+      { ...sampleIssuedInvoice({ language: "de" }), kind: "CREDIT_NOTE" as const },
+    ];
+    for (const invoice of invoices) {
+      const pdf = await renderInvoicePdf(invoice, { createdAt });
+      const text = pdf.toString("latin1");
+      const fontsByName = new Map<string, { sparse: ReturnType<typeof sparseFontSource>; whole: PreparedFont }>();
+      for (const m of text.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+        // Our writer's font objects: Type0 at n, its font file at n + 3.
+        const fileAt = text.indexOf(`\n${Number(m[2]) + 3} 0 obj\n`);
+        const program = fontPrograms(pdf.subarray(fileAt))[0]!;
+        const sparse = sparseFontSource(program);
+        const cvt = Buffer.from(sparse.fixed.find((t) => t.tag === "cvt ")!.bytes);
+        const whole = [prepared.bold, prepared.regular].find((p) => Buffer.from(p.sparse.fixed.find((t) => t.tag === "cvt ")!.bytes).equals(cvt))!;
+        fontsByName.set(m[1]!, { sparse, whole });
+      }
+      expect(fontsByName.size).toBe(2);
+      // Page contents: the Flate streams that set a font.
+      const contents = [...text.matchAll(/<<\n\/Filter \/FlateDecode\n\/Length (\d+)\n>>\nstream\n/g)]
+        .map((m) => inflateSync(pdf.subarray(m.index + m[0].length, m.index + m[0].length + Number(m[1]))).toString("latin1"))
+        .filter((c) => / Tf\b/.test(c));
+      expect(contents.length).toBeGreaterThan(0);
+      let shown = 0;
+      for (const content of contents) {
+        let font: { sparse: ReturnType<typeof sparseFontSource>; whole: PreparedFont } | undefined;
+        for (const token of content.matchAll(/\/(F\d+) [\d.]+ Tf|<([0-9a-f]+)>/g)) {
+          if (token[1]) font = fontsByName.get(token[1]);
+          else {
+            expect(font).toBeDefined();
+            for (let i = 0; i < token[2]!.length; i += 4) {
+              const id = parseInt(token[2]!.slice(i, i + 4), 16);
+              const hasOutline = (s: { start: Uint32Array }) => s.start[id + 1]! > s.start[id]!;
+              if (hasOutline(font!.whole.sparse)) expect(hasOutline(font!.sparse), `glyph ${id}`).toBe(true);
+              shown++;
+            }
+          }
+        }
+      }
+      expect(shown).toBeGreaterThan(500);
+    }
+  });
+
   it("a font's objects are kept per set of used glyphs: the same set gives the same bytes, also once evicted and made again", () => {
     const { regular } = shapingInvoiceFonts();
     const p = prepared.regular;
