@@ -201,7 +201,7 @@ describe("the invoice PDF with sparse font programs", () => {
       expect(sparsePages.length).toBe(wholePages.length);
       sparsePages.forEach((page, i) => expect(page.data.equals(wholePages[i]!.data), `page ${i + 1}`).toBe(true));
     }
-  });
+  }, 60_000); // 12 pages rasterised at 100 dpi: seconds on a busy machine
 
   it("has the outline of every glyph its pages show (each glyph id in a TJ of a page, per font)", async () => {
     const invoices = [
