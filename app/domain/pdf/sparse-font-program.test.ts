@@ -99,6 +99,28 @@ function rasterize(pdf: Buffer): PNG[] {
   }
 }
 
+/** The bytes of a PDF literal string's body (PDF 32000-1 §7.3.4.2: escapes, octal codes, line continuations). */
+function literalBytes(body: string): Buffer {
+  const escapes: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, "(": 40, ")": 41, "\\": 92 };
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== "\\") {
+      out.push(body.charCodeAt(i) & 0xff);
+      continue;
+    }
+    const e = body[++i]!;
+    if (e in escapes) out.push(escapes[e]!);
+    else if (/[0-7]/.test(e)) {
+      let octal = e;
+      while (octal.length < 3 && /[0-7]/.test(body[i + 1] ?? "")) octal += body[++i];
+      out.push(parseInt(octal, 8) & 0xff);
+    } else if (e === "\r") {
+      if (body[i + 1] === "\n") i++;
+    } else if (e !== "\n") out.push(e.charCodeAt(0) & 0xff);
+  }
+  return Buffer.from(out);
+}
+
 describe("a sparse font program", () => {
   const fonts = invoiceFonts();
   const prepared = preparedInvoiceFonts();
@@ -231,12 +253,15 @@ describe("the invoice PDF with sparse font programs", () => {
       let shown = 0;
       for (const content of contents) {
         let font: { sparse: ReturnType<typeof sparseFontSource>; whole: PreparedFont } | undefined;
-        for (const token of content.matchAll(/\/(F\d+) [\d.]+ Tf|<([0-9a-f]+)>/g)) {
+        // A font selection, or a string of two-byte glyph codes: hex (<0041>) or literal ((\0A)).
+        for (const token of content.matchAll(/\/(F\d+) [\d.]+ Tf|<([0-9a-fA-F]+)>|\(((?:[^\\()]|\\[\s\S])*)\)/g)) {
           if (token[1]) font = fontsByName.get(token[1]);
           else {
             expect(font).toBeDefined();
-            for (let i = 0; i < token[2]!.length; i += 4) {
-              const id = parseInt(token[2]!.slice(i, i + 4), 16);
+            const codes = token[2] !== undefined ? Buffer.from(token[2], "hex") : literalBytes(token[3]!);
+            expect(codes.length % 2).toBe(0);
+            for (let i = 0; i < codes.length; i += 2) {
+              const id = (codes[i]! << 8) | codes[i + 1]!;
               const hasOutline = (s: { start: Uint32Array }) => s.start[id + 1]! > s.start[id]!;
               if (hasOutline(font!.whole.sparse)) expect(hasOutline(font!.sparse), `glyph ${id}`).toBe(true);
               shown++;
