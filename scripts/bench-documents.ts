@@ -4,6 +4,7 @@ import { Session } from "node:inspector/promises";
 import { PNG } from "pngjs";
 import type { IssuedInvoice } from "~/domain/invoice/types";
 import { structuredCommunication } from "~/domain/payment-reference/structured-communication";
+import { clearSparseFontPrograms } from "~/domain/pdf/fonts";
 import { renderInvoicePdf } from "~/domain/pdf/render-invoice-pdf";
 import { sampleIssuedInvoice } from "~/domain/pdf/sample-invoice";
 import { writeUbl } from "~/domain/ubl/write-ubl";
@@ -151,11 +152,13 @@ export async function documentsBench(options: { out: (line?: string) => void; ro
 
   const pdf1 = await measure("PDF, 1 page", ones.map((inv) => pdf(inv)), 300, rounds, 3000);
   const pdf1Logo = await measure("PDF, 1 page + logo", ones.map((inv) => pdf(inv, true)), 100, rounds, 1000);
+  // Each font's sparse program is kept per set of glyphs used (decision 029); here every render makes both again.
+  const pdf1Cold = await measure("PDF, 1 page, new glyph set", ones.map((inv) => () => (clearSparseFontPrograms(), pdf(inv)())), 100, rounds, 1000);
   const pdf1Greek = await measure("PDF, 1 page, Greek buyer", greeks.map((inv) => pdf(inv)), 20, rounds, 1000);
   const pdf5 = await measure("PDF, 5 pages", fives.map((inv) => pdf(inv)), 30, rounds, 1000);
   const ubl1 = await measure("UBL, 1 page", ones.slice(0, 20).map((inv) => async () => writeUbl(inv)), 100, rounds);
   const ubl5 = await measure("UBL, 5 pages", fives.map((inv) => async () => writeUbl(inv)), 20, rounds);
-  const timings = [pdf1, pdf1Logo, pdf1Greek, pdf5, ubl1, ubl5];
+  const timings = [pdf1, pdf1Logo, pdf1Cold, pdf1Greek, pdf5, ubl1, ubl5];
 
   out(`Documents (ms per document, in this process at steady state; every render a different invoice; wall-clock median over ${rounds} rounds with p10/p90, and the main thread's CPU time per render; load average ${load.map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores)`);
   const row = (t: Timing, note = "", cpu = true) =>
@@ -163,6 +166,7 @@ export async function documentsBench(options: { out: (line?: string) => void; ro
   const vsTarget = (ms: number) => `   target ≤ ${TARGET_MS_1_PAGE} ms: ${(ms / TARGET_MS_1_PAGE).toFixed(2)}× the target — ${ms <= TARGET_MS_1_PAGE ? "met" : "NOT met"}`;
   row(pdf1, vsTarget(pdf1.medianMs));
   row(pdf1Logo, vsTarget(pdf1Logo.medianMs));
+  row(pdf1Cold, "   (both fonts' sparse programs made for it: a set of glyphs no earlier invoice used)");
   row(pdf1Greek, "   (glyphs outside the prepared subset: a font subset of its own)");
   row(pdf5);
   row(ubl1);
@@ -177,6 +181,12 @@ export async function documentsBench(options: { out: (line?: string) => void; ro
     "PDF, 5 pages": pdf5.medianMs,
     pdfBytes: { onePage: (await pdf(ones[0]!)()).length, onePageWithLogo: (await pdf(ones[0]!, true)()).length, fivePages: (await pdf(fives[0]!)()).length },
   };
+  // What each invoice stores: the PDF, and the UBL with that PDF embedded (base64).
+  const ublBytes = Buffer.byteLength(writeUbl(ones[0]!, { pdf: await pdf(ones[0]!)() }));
+  result.ublWithPdfBytes = ublBytes;
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const bytes = result.pdfBytes as Record<string, number>;
+  out(`  Sizes: PDF 1 page ${kb(bytes.onePage!)}, + logo ${kb(bytes.onePageWithLogo!)}, 5 pages ${kb(bytes.fivePages!)}; UBL with the 1-page PDF embedded ${kb(ublBytes)}`);
 
   // The HTML-template approach: the same invoice as HTML, printed to PDF by headless Chromium.
   if (existsSync("/usr/bin/chromium")) {

@@ -44,3 +44,10 @@ export function shapingInvoiceFonts(): { bold: ShapingFont; regular: ShapingFont
   }
   return shaping;
 }
+
+/** Forgets the fonts' kept sparse font programs (pdf-font.ts): the next documents make theirs again. */
+export function clearSparseFontPrograms(): void {
+  if (!shaping) return;
+  shaping.bold.clearSparseBlocks();
+  shaping.regular.clearSparseBlocks();
+}

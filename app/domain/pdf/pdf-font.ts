@@ -2,6 +2,7 @@ import { deflateSync } from "node:zlib";
 import type { Font, Glyph } from "fontkit";
 import { pdfNumber, prepareObjects, type PreparedObjects } from "./pdf-writer";
 import { documentSubset, hexIds, toUnicodeCmap, widthsArray, type PreparedFont } from "./prepared-font";
+import { sparseFontProgram } from "./sparse-font-program";
 
 /**
  * A word shaped by fontkit (glyphs, advances with kerning, ligatures), in 1/1000 em — what pdfkit's
@@ -35,8 +36,14 @@ export class ShapingFont {
   readonly descender: number;
   readonly lineGap: number;
   private words = new Map<string, ShapedWord>();
-  /** The prepared objects, serialised once per object number they were placed at. */
-  private readonly preparedObjects = new Map<number, PreparedObjects>();
+  /**
+   * The font's objects with a sparse font program, by object number, resource name and set of used
+   * glyphs; least recently used first (a Map keeps insertion order). A shop's invoices mostly use
+   * the same glyphs, so most documents find theirs here.
+   */
+  private readonly sparseBlocks = new Map<string, PreparedObjects>();
+  /** The objects around the font program (they do not depend on the glyphs used), by object number and resource name. */
+  private readonly sparseFrames = new Map<string, (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects>();
 
   constructor(
     readonly font: Font,
@@ -128,16 +135,55 @@ export class ShapingFont {
     return width * (size / 1000);
   }
 
-  /** The five objects of the prepared font at numbers first…first+4, serialised once per process. */
-  preparedBlock(first: number, resourceName: string): PreparedObjects {
-    let block = this.preparedObjects.get(first);
-    if (!block) {
-      const p = this.prepared;
-      block = fontObjects(this, first, resourceName, { fontFile: p.fontFile, fontFileLength: p.fontFileLength, widthsPdf: p.widthsPdf, toUnicode: p.toUnicode });
-      this.preparedObjects.set(first, block);
+  /**
+   * The five objects of the prepared font at numbers first…first+4 for a document that uses the
+   * prepared ids marked in `used`: the /W array and the ToUnicode CMap of the whole prepared subset
+   * (serialised once per process), and a font program with only the outlines of those glyphs, under
+   * the same ids (sparse-font-program.ts). Made once per distinct set and kept (at most
+   * MAX_SPARSE_BLOCKS per font); the bytes depend on the set only.
+   */
+  sparseBlock(first: number, resourceName: string, used: Uint8Array): PreparedObjects {
+    const key = `${first} ${resourceName} ${usedKey(used)}`;
+    let block = this.sparseBlocks.get(key);
+    if (block) {
+      this.sparseBlocks.delete(key);
+      this.sparseBlocks.set(key, block);
+      return block;
     }
+    let frame = this.sparseFrames.get(`${first} ${resourceName}`);
+    if (!frame) {
+      frame = fontObjectsFrame(this, first, resourceName, { widthsPdf: this.prepared.widthsPdf, toUnicode: this.prepared.toUnicode });
+      this.sparseFrames.set(`${first} ${resourceName}`, frame);
+    }
+    const program = sparseFontProgram(this.prepared.sparse, used);
+    block = frame(deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }), program.length);
+    if (this.sparseBlocks.size >= MAX_SPARSE_BLOCKS) this.sparseBlocks.delete(this.sparseBlocks.keys().next().value!);
+    this.sparseBlocks.set(key, block);
     return block;
   }
+
+  /** Forgets the kept sparse objects (the bench's cold-cache line; tests). */
+  clearSparseBlocks(): void {
+    this.sparseBlocks.clear();
+  }
+}
+
+/** Distinct sets of used glyphs kept per font (each entry ~10–15 KB: the compressed program, the /W array and the ToUnicode CMap). */
+const MAX_SPARSE_BLOCKS = 64;
+
+/** zlib level of a sparse font program (glyph outlines compress little: level 1 is ~20 % faster for ~1.5 % more bytes, decision 029). */
+const SPARSE_PROGRAM_LEVEL = 9;
+
+/** A set of used prepared ids (one byte per id, 0 or 1) as a short string: 16 ids per character. */
+function usedKey(used: Uint8Array): string {
+  let key = "";
+  for (let i = 0; i < used.length; i += 16) {
+    let bits = 0;
+    const end = Math.min(i + 16, used.length);
+    for (let j = i; j < end; j++) if (used[j]) bits |= 1 << (j - i);
+    key += String.fromCharCode(bits);
+  }
+  return key;
 }
 
 /**
@@ -157,7 +203,7 @@ export class DocumentFont {
     this.used = new Uint8Array(shaping.prepared.glyphs.length);
   }
 
-  /** Marks prepared ids as used by this document (for its own subset, should it need one). */
+  /** Marks prepared ids as used by this document (its font program carries their outlines only). */
   markUsed(ids: Uint16Array): void {
     for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
   }
@@ -180,7 +226,7 @@ export class DocumentFont {
 
   /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
   objects(first: number): PreparedObjects {
-    if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
+    if (!this.extra.length) return this.shaping.sparseBlock(first, this.resourceName, this.used);
     const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
     return fontObjects(this.shaping, first, this.resourceName, {
       fontFile: deflateSync(own.fontFile, { level: 1 }),
@@ -199,6 +245,26 @@ const n6 = (n: number) => String(Math.round(n * 1e6) / 1e6);
  * first+1 (CIDFont), first+2 (descriptor), first+3 (font file), first+4 (ToUnicode).
  */
 function fontObjects(shaping: ShapingFont, first: number, resourceName: string, data: { fontFile: Uint8Array; fontFileLength: number; widthsPdf: string; toUnicode: Uint8Array }): PreparedObjects {
+  return fontObjectsFrame(shaping, first, resourceName, data)(data.fontFile, data.fontFileLength);
+}
+
+/**
+ * The objects of `fontObjects` serialised once but for the font file: a function that writes them
+ * around a font file (the same bytes as `fontObjects` with that font file).
+ */
+function fontObjectsFrame(shaping: ShapingFont, first: number, resourceName: string, data: { widthsPdf: string; toUnicode: Uint8Array }): (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects {
+  const bodies = fontObjectBodies(shaping, first, resourceName, data);
+  const before = prepareObjects(first, bodies.slice(0, 3));
+  const after = prepareObjects(first + 4, bodies.slice(4));
+  return (fontFile, fontFileLength) => {
+    const file = prepareObjects(first + 3, [{ entries: `/Length1 ${fontFileLength}\n/Filter /FlateDecode`, data: fontFile }]);
+    const at = before.bytes.length;
+    return { first, bytes: Buffer.concat([before.bytes, file.bytes, after.bytes]), offsets: [...before.offsets, at, at + file.bytes.length] };
+  };
+}
+
+/** The bodies of the five objects of `fontObjects`, the font file's left empty. */
+function fontObjectBodies(shaping: ShapingFont, first: number, resourceName: string, data: { widthsPdf: string; toUnicode: Uint8Array }): (string | { entries: string; data: Uint8Array })[] {
   const f = shaping.font as Font & { "OS/2"?: { sFamilyClass?: number }; post: { isFixedPitch: number }; head: { macStyle: { italic: boolean } } };
   const familyClass = (f["OS/2"]?.sFamilyClass ?? 0) >> 8;
   let flags = 0;
@@ -212,11 +278,11 @@ function fontObjects(shaping: ShapingFont, first: number, resourceName: string, 
   const s = shaping.scale;
   const { bbox } = f;
   const ref = (k: number) => `${first + k} 0 R`;
-  return prepareObjects(first, [
+  return [
     `<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /${name}\n/Encoding /Identity-H\n/DescendantFonts [${ref(1)}]\n/ToUnicode ${ref(4)}\n>>`,
     `<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /${name}\n/CIDSystemInfo <<\n/Registry (Adobe)\n/Ordering (Identity)\n/Supplement 0\n>>\n/FontDescriptor ${ref(2)}\n/W ${data.widthsPdf}\n/CIDToGIDMap /Identity\n>>`,
     `<<\n/Type /FontDescriptor\n/FontName /${name}\n/Flags ${flags}\n/FontBBox [${[bbox.minX * s, bbox.minY * s, bbox.maxX * s, bbox.maxY * s].map(n6).join(" ")}]\n/ItalicAngle ${n6(f.italicAngle)}\n/Ascent ${n6(shaping.ascender)}\n/Descent ${n6(shaping.descender)}\n/CapHeight ${n6((f.capHeight || f.ascent) * s)}\n/XHeight ${n6((f.xHeight || 0) * s)}\n/StemV 0\n/FontFile2 ${ref(3)}\n>>`,
-    { entries: `/Length1 ${data.fontFileLength}\n/Filter /FlateDecode`, data: data.fontFile },
+    "", // the font file (fontObjectsFrame)
     { entries: "/Filter /FlateDecode", data: data.toUnicode },
-  ]);
+  ];
 }

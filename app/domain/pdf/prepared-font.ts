@@ -1,5 +1,6 @@
 import { deflateSync } from "node:zlib";
 import type { Font, Glyph } from "fontkit";
+import { sparseFontSource, type SparseFontSource } from "./sparse-font-program";
 
 /**
  * A font subset made once per process and embedded as-is in every PDF of the process.
@@ -8,8 +9,10 @@ import type { Font, Glyph } from "fontkit";
  * re-encodes a TrueType file for them with fontkit and deflates it. For an invoice that was a quarter
  * of the render time, and the result hardly changes from one invoice to the next. Here the subset is
  * made once for the characters European invoices use (ASCII, Latin-1, Latin Extended-A, Romanian
- * comma-below letters, typographic punctuation, €, the f-ligatures DejaVu forms), with its font file,
- * widths and ToUnicode map already serialised and compressed, so a document only writes bytes.
+ * comma-below letters, typographic punctuation, €, the f-ligatures DejaVu forms), with its widths and
+ * ToUnicode map already serialised and compressed, so a document only writes bytes. Its font program
+ * is embedded sparse: the outlines of the glyphs the document uses, every glyph under its prepared id
+ * (sparse-font-program.ts), compressed once per distinct set of used glyphs (pdf-font.ts).
  *
  * A glyph outside that set (Greek, Cyrillic, a symbol…) still renders: it gets the next free id, and
  * that document alone builds a subset of its own (`documentSubset`) — the prepared glyphs under the
@@ -26,9 +29,10 @@ export interface PreparedFont {
   readonly widths: readonly number[];
   /** Unicode code points per subset id (empty for a glyph only used inside another glyph). */
   readonly unicode: readonly (readonly number[])[];
-  /** The TrueType subset, deflated, and its length before compression. */
-  readonly fontFile: Uint8Array;
-  readonly fontFileLength: number;
+  /** The TrueType subset as fontkit encodes it (all its glyphs). */
+  readonly program: Uint8Array;
+  /** The same, read for making sparse programs of it: the glyphs a document uses, under the same ids (sparse-font-program.ts). */
+  readonly sparse: SparseFontSource;
   /** The ToUnicode CMap, deflated. */
   readonly toUnicode: Uint8Array;
   /** The /W array, serialised. */
@@ -92,8 +96,8 @@ export function prepareFont(font: Font, characters: string = PREPARED_CHARACTERS
     glyphs,
     widths,
     unicode: codePoints,
-    fontFile: deflateSync(bytes, { level: 9 }),
-    fontFileLength: bytes.length,
+    program: bytes,
+    sparse: sparseFontSource(bytes),
     toUnicode: deflateSync(Buffer.from(toUnicodeCmap(codePoints), "latin1"), { level: 9 }),
     widthsPdf: widthsArray(widths),
     emptyGlyph: font.glyphForCodePoint(0x20).id,
