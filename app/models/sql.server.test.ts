@@ -12,8 +12,8 @@ it("a transaction whose connection the server ends between two statements fails 
   await admin.connect();
   try {
     const attempt = inTransaction(db, { maxWait: 1000, timeout: 5000 }, async (sql) => {
-      const [{ pid }] = await sql.query<{ pid: number }>("SELECT pg_backend_pid() AS pid", []);
-      await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+      const [row] = await sql.query<{ pid: number }>("SELECT pg_backend_pid() AS pid", []);
+      await admin.query("SELECT pg_terminate_backend($1)", [row!.pid]);
       // The server's FATAL arrives while no statement is running (an 'error' event on the client).
       await new Promise((resolve) => setTimeout(resolve, 200));
       await sql.query("SELECT 1", []);
