@@ -34,6 +34,21 @@ interface Page {
   margins: { top: number; bottom: number; left: number; right: number };
   images: Map<string, number>;
   annotations: string[];
+  /** The graphics state the page's operators have set so far (so an operator that would change nothing is not written). */
+  state: GraphicsState;
+  /** States saved by `q`, restored by `Q`. */
+  saved: GraphicsState[];
+  /** Whether a text object (BT) is open: text lines follow each other in one, until a graphics operator ends it. */
+  inText: boolean;
+  /** Index in `content` where the path being built began (-1: none), so colours and widths go before it. */
+  pathStart: number;
+}
+
+/** What the writer tracks of the PDF graphics state (§8.4): fill colour, font and size, character spacing. */
+interface GraphicsState {
+  fill: string | null;
+  font: string;
+  characterSpacing: number;
 }
 
 export interface CanvasOptions {
@@ -58,7 +73,10 @@ function PDFNumber(n: number): number {
   return fArray[0]!;
 }
 
-/** pdfkit's colour parsing for the forms we use (#rgb, #rrggbb): components 0–1, joined as pdfkit joins them. */
+/**
+ * A colour (#rgb, #rrggbb) as DeviceRGB components 0–1, with four decimals: pdfkit wrote 17
+ * significant digits, but any reader maps a component back to 8 bits (k / 255 ± 0.00005 is still k).
+ */
 const colours = new Map<string, string>();
 function rgb(colour: string): string {
   let c = colours.get(colour);
@@ -66,7 +84,7 @@ function rgb(colour: string): string {
     let hex = colour.replace(/^#/, "");
     if (hex.length === 3) hex = hex.replace(/(.)/g, "$1$1");
     const v = parseInt(hex, 16);
-    c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((x) => x / 255).join(" ");
+    c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((x) => String(Math.round((x / 255) * 1e4) / 1e4)).join(" ");
     colours.set(colour, c);
   }
   return c;
@@ -110,8 +128,17 @@ export class PdfCanvas {
 
   // ── Pages ─────────────────────────────────────────────────────────────────────────────────────
   addPage(): this {
-    // pdfkit starts every page's content by flipping the y axis, so coordinates run top-down.
-    this.page = { content: [`1 0 0 -1 0 ${this.height} cm`], margins: { ...this.options.margins }, images: new Map(), annotations: [] };
+    // Every page's content starts by flipping the y axis (as pdfkit's did), so coordinates run top-down.
+    this.page = {
+      content: [`1 0 0 -1 0 ${this.height} cm`],
+      margins: { ...this.options.margins },
+      images: new Map(),
+      annotations: [],
+      state: { fill: null, font: "", characterSpacing: 0 },
+      saved: [],
+      inText: false,
+      pathStart: -1,
+    };
     this.pages.push(this.page);
     this.x = this.page.margins.left;
     this.y = this.page.margins.top;
@@ -127,29 +154,64 @@ export class PdfCanvas {
     return this;
   }
 
+  /** A graphics operator (anything but text): ends an open text object first. */
   addContent(op: string): this {
-    this.page.content.push(op);
+    const page = this.page;
+    if (page.inText) {
+      page.content.push("ET");
+      page.inText = false;
+    }
+    page.content.push(op);
     return this;
   }
 
-  // ── Graphics (pdfkit's VectorMixin and ColorMixin, same operators) ─────────────────────────────
+  /** A path construction operator: remembers where the path began. */
+  private path(op: string): this {
+    const page = this.page;
+    if (page.inText) {
+      page.content.push("ET");
+      page.inText = false;
+    }
+    if (page.pathStart < 0) page.pathStart = page.content.length;
+    page.content.push(op);
+    return this;
+  }
+
+  /** A graphics state operator (colour, line width): before the path being built, if any (§8.5.2: no state change inside a path). */
+  private state(op: string): void {
+    const page = this.page;
+    if (page.pathStart >= 0) page.content.splice(page.pathStart++, 0, op);
+    else page.content.push(op);
+  }
+
+  /** A path painting operator: ends the path. */
+  private paint(op: string): this {
+    this.addContent(op);
+    this.page.pathStart = -1;
+    return this;
+  }
+
+  // ── Graphics (pdfkit's VectorMixin and ColorMixin; the same drawing with fewer operators) ──────
   save(): this {
+    const page = this.page;
+    page.saved.push({ ...page.state });
     return this.addContent("q");
   }
   restore(): this {
+    const page = this.page;
+    page.state = page.saved.pop() ?? { fill: null, font: "", characterSpacing: 0 };
     return this.addContent("Q");
   }
   rect(x: number, y: number, w: number, h: number): this {
-    return this.addContent(`${number(x)} ${number(y)} ${number(w)} ${number(h)} re`);
+    return this.path(`${number(x)} ${number(y)} ${number(w)} ${number(h)} re`);
   }
   roundedRect(x: number, y: number, w: number, h: number, r = 0): this {
     const limit = Math.min(0.5 * w, 0.5 * h);
     const rr = Math.max(0, Math.min(r || 0, limit));
     const cp = rr * (1.0 - KAPPA);
-    const c = this.page.content;
-    const m = (a: number, b: number) => c.push(`${number(a)} ${number(b)} m`);
-    const l = (a: number, b: number) => c.push(`${number(a)} ${number(b)} l`);
-    const bz = (a: number, b: number, d: number, e: number, f: number, g: number) => c.push(`${number(a)} ${number(b)} ${number(d)} ${number(e)} ${number(f)} ${number(g)} c`);
+    const m = (a: number, b: number) => this.path(`${number(a)} ${number(b)} m`);
+    const l = (a: number, b: number) => this.path(`${number(a)} ${number(b)} l`);
+    const bz = (a: number, b: number, d: number, e: number, f: number, g: number) => this.path(`${number(a)} ${number(b)} ${number(d)} ${number(e)} ${number(f)} ${number(g)} c`);
     m(x + rr, y);
     l(x + w - rr, y);
     if (rr > 0) bz(x + w - cp, y, x + w, y + cp, x + w, y + rr);
@@ -159,24 +221,31 @@ export class PdfCanvas {
     if (rr > 0) bz(x + cp, y + h, x, y + h - cp, x, y + h - rr);
     l(x, y + rr);
     if (rr > 0) bz(x, y + cp, x + cp, y, x + rr, y);
-    return this.addContent("h");
+    return this.path("h");
   }
+  /** The fill colour, written only when it changes (`rg`: DeviceRGB and the colour in one operator). */
   fillColor(colour: string): this {
-    this.fillColour = colour;
-    return this.addContent("/DeviceRGB cs").addContent(`${rgb(colour)} scn`);
+    const state = this.page.state;
+    if (state.fill !== colour) {
+      state.fill = colour;
+      this.state(`${rgb(colour)} rg`);
+    }
+    return this;
   }
   strokeColor(colour: string): this {
-    return this.addContent("/DeviceRGB CS").addContent(`${rgb(colour)} SCN`);
+    this.state(`${rgb(colour)} RG`);
+    return this;
   }
   lineWidth(w: number): this {
-    return this.addContent(`${number(w)} w`);
+    this.state(`${number(w)} w`);
+    return this;
   }
   fill(colour?: string): this {
     if (colour) this.fillColor(colour);
-    return this.addContent("f");
+    return this.paint("f");
   }
   stroke(): this {
-    return this.addContent("S");
+    return this.paint("S");
   }
   private transform(a: number, b: number, c: number, d: number, e: number, f: number) {
     if (a === 1 && b === 0 && c === 0 && d === 1 && e === 0 && f === 0) return;
@@ -289,7 +358,7 @@ export class PdfCanvas {
 
   /** pdfkit's document.widthOfString (horizontal scaling 100). */
   private widthOf(text: string, characterSpacing: number): number {
-    return ((this.font.shaping.widthOfString(text, this.fontSize) + characterSpacing * (text.length - 1)) * 100) / 100;
+    return ((this.font.shaping.line(text).width * (this.fontSize / 1000) + characterSpacing * (text.length - 1)) * 100) / 100;
   }
 
   text(value: string, x: number, y: number, options: CanvasTextOptions = {}): this {
@@ -351,12 +420,10 @@ export class PdfCanvas {
     // Fast path: no forced break, and the whole text fits with room to spare for kerning that the
     // breaker's pieces would lose at break opportunities inside words (after a hyphen, a slash…).
     if (options.align !== "center" && text.indexOf("\n") < 0) {
-      let spare = text.length * 1e-4;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32)) spare += 0.3 * this.fontSize;
-      }
-      if (this.widthOf(text, cs) + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
+      const shaped = this.font.shaping.line(text);
+      const spare = text.length * 1e-4 + shaped.breakable * 0.3 * this.fontSize;
+      const width = ((shaped.width * (this.fontSize / 1000) + cs * (text.length - 1)) * 100) / 100;
+      if (width + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
         if (text.length) this.line(text, 0, options, lineWidth, draw);
         return;
       }
@@ -503,16 +570,40 @@ export class PdfCanvas {
     if (text.length === 0) return;
     const cs = options.characterSpacing ?? 0;
     if (lineWidth) {
-      if (options.align === "right") x += lineWidth - this.widthOf(text.replace(/\s+$/, ""), cs);
+      if (options.align === "right") x += lineWidth - this.widthOf(/\s$/.test(text) ? text.replace(/\s+$/, "") : text, cs);
       else if (options.align === "center") x += lineWidth / 2 - textWidth / 2;
     }
     const size = this.fontSize;
     const font = this.font;
     const dy = (font.shaping.ascender / 1000) * size;
+    // pdfkit wrapped every line in "q 1 0 0 -1 0 H cm BT … ET Q" (flipping the page's y axis back) with
+    // its font, size and spacing; here consecutive lines share one text object, the font and spacing
+    // are written when they change, and the flip is in the text matrix (d = −1): the same placement.
+    const page = this.page;
+    const c = page.content;
+    if (!page.inText) {
+      c.push("BT");
+      page.inText = true;
+    }
+    const state = page.state;
+    const tf = font.tf(size);
+    if (state.font !== tf) {
+      c.push(tf);
+      state.font = tf;
+    }
+    if (state.characterSpacing !== cs) {
+      c.push(`${number(cs)} Tc`);
+      state.characterSpacing = cs;
+    }
+    c.push(`1 0 0 -1 ${number(x)} ${number(y + dy)} Tm`);
+    // The common case: the whole line's TJ made once per process (pdf-font.ts).
+    const shaped = font.shaping.line(text);
+    if (shaped.tj !== null) {
+      if (shaped.tj) c.push(shaped.tj);
+      font.usedLine(shaped);
+      return;
+    }
     y = this.height - y - dy;
-    const c = this.page.content;
-    c.push("q", `1 0 0 -1 0 ${this.height} cm`, "BT", `1 0 0 1 ${number(x)} ${number(y)} Tm`, `/${font.resourceName} ${number(size)} Tf`);
-    if (cs) c.push(`${number(cs)} Tc`);
     const scale = size / 1000;
     const commands: string[] = [];
     let hex = "";
@@ -541,13 +632,13 @@ export class PdfCanvas {
         const h = font.hex(glyphs[i]!);
         if (offsets && (offsets.x[i] || offsets.y[i])) {
           hex = flushTj(c, commands, hex, lastKerning);
-          c.push(`1 0 0 1 ${number(x + offsets.x[i]! * scale)} ${number(y + offsets.y[i]! * scale)} Tm`);
+          c.push(`1 0 0 -1 ${number(x + offsets.x[i]! * scale)} ${number(this.height - (y + offsets.y[i]! * scale))} Tm`);
           hex = flushTj(c, commands, h, kerning[i]!);
           lastKerning = kerning[i]!;
           hadOffset = true;
         } else {
           if (hadOffset) {
-            c.push(`1 0 0 1 ${number(x)} ${number(y)} Tm`);
+            c.push(`1 0 0 -1 ${number(x)} ${number(this.height - y)} Tm`);
             hadOffset = false;
           }
           hex += h;
@@ -561,7 +652,6 @@ export class PdfCanvas {
       }
     }
     flushTj(c, commands, hex, lastKerning);
-    c.push("ET", "Q");
   }
 
   // ── The file ─────────────────────────────────────────────────────────────────────────────────
@@ -607,6 +697,8 @@ export class PdfCanvas {
           xobjects ? `\n/XObject <<\n${xobjects}\n>>` : ""
         }\n>>${annots.length ? `\n/Annots [${annots.join(" ")}]` : ""}\n>>`,
       );
+      if (page.inText) page.content.push("ET");
+      page.inText = false;
       const content = Buffer.from(`${page.content.join("\n")}\n`, "latin1");
       if (this.options.contentLevel > 0) w.stream(contentsId, "/Filter /FlateDecode", deflateSync(content, { level: this.options.contentLevel }));
       else w.stream(contentsId, "", content);
@@ -627,7 +719,8 @@ const scratchWords: ShapedWord[] = [];
 
 /** pdfkit's flush in _fragment: the pending glyphs, then the TJ operator of what was gathered. Returns the emptied hex. */
 function flushTj(content: string[], commands: string[], hex: string, kerning: number): string {
-  if (hex) commands.push(`<${hex}> ${number(-kerning)}`);
+  // (pdfkit ended every TJ with an adjustment, even 0: left out when it is.)
+  if (hex) commands.push(kerning ? `<${hex}> ${number(-kerning)}` : `<${hex}>`);
   if (commands.length) {
     content.push(`[${commands.join(" ")}] TJ`);
     commands.length = 0;

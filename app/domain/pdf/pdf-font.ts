@@ -27,6 +27,25 @@ export interface ShapedWord {
 }
 
 const MAX_CACHED_WORDS = 20_000;
+const MAX_CACHED_LINES = 20_000;
+
+/**
+ * What a whole text (a line, as a layout writes it) needs, in this font at any size, kept per process:
+ * its width, the characters at which the line breaker could split a word, and its TJ operator. An
+ * invoice's labels, descriptions and many of its amounts repeat from invoice to invoice; each is
+ * then one lookup instead of a word-by-word walk. A pure function of font and text: what the cache
+ * holds never changes the bytes.
+ */
+export interface ShapedLine {
+  /** Width in 1/1000 em, summed word by word as widthOfString sums it (× size / 1000 for points). */
+  readonly width: number;
+  /** Characters other than ASCII letters, digits and space (where the breaker might split a word). */
+  readonly breakable: number;
+  /** The TJ operator showing the text, when all its glyphs are in the prepared subset and none is offset; else null. */
+  readonly tj: string | null;
+  /** The prepared ids the TJ uses, per word (for a document that ends up building a subset of its own). */
+  readonly ids: readonly Uint16Array[];
+}
 
 /** A font of the invoice: metrics, prepared subset, and the shaped-word cache of the process. */
 export class ShapingFont {
@@ -35,6 +54,8 @@ export class ShapingFont {
   readonly descender: number;
   readonly lineGap: number;
   private words = new Map<string, ShapedWord>();
+  private lines = new Map<string, ShapedLine>();
+  private readonly lineWords: ShapedWord[] = [];
   /** The prepared objects, serialised once per object number they were placed at. */
   private readonly preparedObjects = new Map<number, PreparedObjects>();
 
@@ -112,6 +133,52 @@ export class ShapingFont {
     return count;
   }
 
+  /** A text's width, break characters and TJ operator (see ShapedLine), made once per process. */
+  line(text: string): ShapedLine {
+    let line = this.lines.get(text);
+    if (line === undefined) {
+      if (this.lines.size >= MAX_CACHED_LINES) this.lines = new Map();
+      let breakable = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32)) breakable++;
+      }
+      const words = this.lineWords;
+      const count = this.shapeWords(text, words);
+      let width = 0;
+      let tj: string | null = "";
+      const ids: Uint16Array[] = [];
+      // pdfkit's _fragment for words that all have their TJ pieces (the words' pieces joined, the
+      // hex run between two kerning adjustments continued across words).
+      const commands: string[] = [];
+      let hex = "";
+      let lastKerning = 0;
+      for (let k = 0; k < count; k++) {
+        const word = words[k]!;
+        width += word.width;
+        const piece = word.tj;
+        if (!piece) tj = null;
+        if (tj === null) continue;
+        ids.push(piece!.ids);
+        if (piece!.kerned.length) {
+          commands.push(hex ? `<${hex}${piece!.kerned[0]!.slice(1)}` : piece!.kerned[0]!);
+          for (let j = 1; j < piece!.kerned.length; j++) commands.push(piece!.kerned[j]!);
+          hex = piece!.tail;
+        } else hex += piece!.tail;
+        if (word.glyphs.length) lastKerning = piece!.tailKerning;
+      }
+      if (tj !== null) {
+        // (pdfkit ended every TJ with an adjustment, even 0: left out when it is.)
+        if (hex) commands.push(lastKerning ? `<${hex}> ${pdfNumber(-lastKerning)}` : `<${hex}>`);
+        tj = commands.length ? `[${commands.join(" ")}] TJ` : "";
+      }
+      words.length = 0;
+      line = { width, breakable, tj, ids: tj === null ? [] : ids };
+      this.lines.set(text, line);
+    }
+    return line;
+  }
+
   /** Width of a text in points at a size, with pdfkit's arithmetic (EmbeddedFont.widthOfString). */
   widthOfString(text: string, size: number): number {
     let width = 0;
@@ -157,9 +224,26 @@ export class DocumentFont {
     this.used = new Uint8Array(shaping.prepared.glyphs.length);
   }
 
+  private readonly tfs = new Map<number, string>();
+
+  /** The Tf operator selecting this font at a size. */
+  tf(size: number): string {
+    let op = this.tfs.get(size);
+    if (op === undefined) this.tfs.set(size, (op = `/${this.resourceName} ${pdfNumber(size)} Tf`));
+    return op;
+  }
+
+  /** Lines written from their ShapedLine: their ids are marked used only if the document needs a subset of its own. */
+  private readonly lines: ShapedLine[] = [];
+
   /** Marks prepared ids as used by this document (for its own subset, should it need one). */
   markUsed(ids: Uint16Array): void {
     for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
+  }
+
+  /** Notes a line written whole from its ShapedLine. */
+  usedLine(line: ShapedLine): void {
+    this.lines.push(line);
   }
 
   /** The 4 hex digits of a glyph's id in this document's font. */
@@ -181,6 +265,7 @@ export class DocumentFont {
   /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
   objects(first: number): PreparedObjects {
     if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
+    for (const line of this.lines) for (const ids of line.ids) this.markUsed(ids);
     const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
     return fontObjects(this.shaping, first, this.resourceName, {
       fontFile: deflateSync(own.fontFile, { level: 1 }),
