@@ -246,6 +246,39 @@ describe("the writer's text wrapping is pdfkit's", () => {
     expect(compared).toBe(350);
   }, 60_000); // 700 small documents: seconds on a busy machine
 
+  it("continues text that reaches the bottom margin on a new page, in the same font and colour, as pdfkit does (twice: the second time the process knows the text's wrapped lines, which must not be replayed across a page break)", () => {
+    const value = "Tafellamp „Lumière” messing, handgemaakt — ".repeat(12);
+    const options: CanvasTextOptions = { width: 120, lineGap: 1.5 };
+    const doc = new PDFDocument({ size: "A4", margins: { top: 48, bottom: 48, left: 48, right: 48 }, font: null as unknown as string, autoFirstPage: true });
+    doc.registerFont("f", invoiceFonts().regular as unknown as PDFKit.Mixins.PDFFontSource);
+    const theirs: string[][] = [[]];
+    doc.on("pageAdded", () => theirs.push([]));
+    (doc as unknown as { addContent(op: string): unknown }).addContent = (op: string) => theirs[theirs.length - 1]!.push(op);
+    doc.font("f").fontSize(9).fillColor("#5f6b7a");
+    doc.text(value, 60, 700, { lineBreak: true, ...options });
+    expect(theirs.length).toBeGreaterThan(1);
+    for (let round = 0; round < 2; round++) {
+      const canvas = new PdfCanvas({
+        size: { width: 595.28, height: 841.89 },
+        margins: { top: 48, bottom: 48, left: 48, right: 48 },
+        fonts: shapingInvoiceFonts(),
+        lang: "en",
+        contentLevel: 0,
+        info: { Title: "", Author: "", Subject: "", Creator: "", Producer: "", CreationDate: createdAt, ModDate: createdAt },
+      });
+      canvas.addPage();
+      canvas.setFont("regular", 9).fillColor("#5f6b7a");
+      canvas.text(value, 60, 700, { lineBreak: true, ...options });
+      const { count } = canvas.bufferedPageRange();
+      expect(count).toBe(theirs.length);
+      for (let i = 0; i < count; i++) {
+        canvas.switchToPage(i);
+        const draw = (ops: string[]) => drawing(`1 0 0 -1 0 841.89 cm\n${ops.join("\n")}`, { glyphs: false });
+        expect(draw(canvas.page.content.slice(1)), `page ${i + 1}, round ${round + 1}`).toEqual(draw(theirs[i]!));
+      }
+    }
+  });
+
   it("shortens a table header with an ellipsis as pdfkit does (height-limited text)", () => {
     for (const width of [20, 30, 45, 60]) {
       const options: CanvasTextOptions = { width, height: 20, ellipsis: true, align: "right" };

@@ -96,6 +96,11 @@ interface BreakWord {
   readonly bk: Break;
 }
 const breakCaches = new WeakMap<ShapingFont, Map<string, readonly BreakWord[]>>();
+interface WrappedLine {
+  readonly text: string;
+  readonly width: number;
+}
+const wrapCaches = new WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>();
 const MAX_CACHED_TEXTS = 5_000;
 
 const KAPPA = (4.0 * (Math.sqrt(2) - 1.0)) / 3.0;
@@ -118,6 +123,8 @@ export class PdfCanvas {
   private images: { label: string; image: PreparedImage }[] = [];
   private readonly height: number;
   private readonly width: number;
+  /** Lines recorded instead of drawn (wrappedLines). */
+  private recording: WrappedLine[] | null = null;
 
   constructor(private readonly options: CanvasOptions) {
     this.width = options.size.width;
@@ -225,6 +232,7 @@ export class PdfCanvas {
   }
   /** The fill colour, written only when it changes (`rg`: DeviceRGB and the colour in one operator). */
   fillColor(colour: string): this {
+    this.fillColour = colour; // (pdfkit's document-wide last fill colour, which text continued on a new page keeps)
     const state = this.page.state;
     if (state.fill !== colour) {
       state.fill = colour;
@@ -383,6 +391,10 @@ export class PdfCanvas {
 
   /** pdfkit's LineWrapper "line" event: the line drawn (or only measured), then the next line's y. */
   private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean): void {
+    if (this.recording) {
+      this.recording.push({ text, width: textWidth });
+      return;
+    }
     if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth);
     this.y += this.lineHeight(true) + (options.lineGap || 0);
   }
@@ -391,7 +403,9 @@ export class PdfCanvas {
   private continueOnNewPage(height: number | undefined): boolean {
     if (height != null) return false;
     const colour = this.fillColour;
+    const x = this.x;
     this.addPage();
+    this.x = x; // (the wrapper goes on at its own x: LineWrapper.nextSection sets document.x = startX)
     if (colour) this.fillColor(colour);
     return true;
   }
@@ -429,7 +443,51 @@ export class PdfCanvas {
       }
     }
 
-    // The general path (text that wraps or may wrap), closures and all.
+    // Text that wraps: its lines depend on font, size, spacing, width and text only, unless a page
+    // break or an ellipsis intervenes. The lines are worked out once per process (the general path
+    // below, recording instead of drawing) and replayed when it is certain that no page break
+    // falls inside the text (y after every line, as the general path checks it, stays within maxY).
+    if (!(height != null && options.ellipsis)) {
+      const lines = this.wrappedLines(text, cs, lineWidth);
+      const step = this.lineHeight(true) + (options.lineGap || 0);
+      const lh = this.lineHeight(true);
+      let y = this.y;
+      let safe = true;
+      for (let i = 0; i < lines.length && safe; i++) {
+        y += step;
+        if (PDFNumber(y + lh) > maxY) safe = false;
+      }
+      if (safe) {
+        for (let i = 0; i < lines.length; i++) this.line(lines[i]!.text, lines[i]!.width, options, lineWidth, draw);
+        return;
+      }
+    }
+    this.wrapWords(text, options, lineWidth, draw, maxY);
+  }
+
+  /** The lines of a text wrapped at a width without page breaks (see wrap), kept per process. */
+  private wrappedLines(text: string, cs: number, lineWidth: number): readonly WrappedLine[] {
+    let cache = wrapCaches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) wrapCaches.set(this.font.shaping, (cache = new Map()));
+    const key = `${this.fontSize} ${cs} ${lineWidth} ${text}`;
+    let lines = cache.get(key);
+    if (!lines) {
+      this.recording = [];
+      try {
+        this.wrapWords(text, { characterSpacing: cs, height: Infinity }, lineWidth, false, Infinity);
+        lines = this.recording;
+      } finally {
+        this.recording = null;
+      }
+      cache.set(key, lines);
+    }
+    return lines;
+  }
+
+  /** pdfkit's LineWrapper.wrap from its first word, for text that wraps (or ends with an ellipsis, or breaks across pages). */
+  private wrapWords(text: string, options: CanvasTextOptions, lineWidth: number, draw: boolean, maxY: number): void {
+    const cs = options.characterSpacing ?? 0;
+    const height = options.height;
     const nextSection = (): boolean => {
       if (!this.continueOnNewPage(height)) return false;
       maxY = PDFNumber(this.height - this.page.margins.bottom);
