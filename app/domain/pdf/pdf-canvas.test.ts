@@ -41,6 +41,12 @@ function pageContents(pdf: Buffer): string[] {
   return out;
 }
 
+/** A literal string's bytes (§7.3.4.2 escapes). */
+function unescapeLiteral(body: string): string {
+  const named: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" };
+  return body.replace(/\\([0-7]{1,3}|[\s\S])/g, (_, c: string) => (/^[0-7]/.test(c) ? String.fromCharCode(parseInt(c, 8)) : (named[c] ?? c)));
+}
+
 type Matrix = [number, number, number, number, number, number];
 const multiply = (m: Matrix, n: Matrix): Matrix => [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]];
 const r3 = (n: number) => String(Math.round(n * 1000) / 1000 + 0);
@@ -52,7 +58,7 @@ const r3 = (n: number) => String(Math.round(n * 1000) / 1000 + 0);
  */
 function drawing(content: string, { glyphs = true }: { glyphs?: boolean } = {}): string[] {
   const out: string[] = [];
-  const tokens = content.match(/\[|\]|<[0-9a-fA-F]*>|\/[^\s/[\]<>()]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'"*]+/g) ?? [];
+  const tokens = content.match(/\((?:\\[\s\S]|[^\\)])*\)|\[|\]|<[0-9a-fA-F]*>|\/[^\s/[\]<>()]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'"*]+/g) ?? [];
   interface State { ctm: Matrix; fill: string; stroke: string; font: string; size: number; tc: number; lw: number }
   let gs: State = { ctm: [1, 0, 0, 1, 0, 0], fill: "0 0 0", stroke: "0 0 0", font: "", size: 0, tc: 0, lw: 1 };
   const stack: State[] = [];
@@ -87,6 +93,7 @@ function drawing(content: string, { glyphs = true }: { glyphs?: boolean } = {}):
       array = null;
     } else if (/^[-+.\d]/.test(token)) (array ?? operands).push(Number(token));
     else if (token.startsWith("<") || token.startsWith("/")) (array ?? operands).push(token);
+    else if (token.startsWith("(")) (array ?? operands).push(`<${Buffer.from(unescapeLiteral(token.slice(1, -1)), "latin1").toString("hex")}>`);
     else {
       const n = nums();
       switch (token) {

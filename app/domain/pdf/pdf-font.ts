@@ -170,7 +170,7 @@ export class ShapingFont {
       if (tj !== null) {
         // (pdfkit ended every TJ with an adjustment, even 0: left out when it is.)
         if (hex) commands.push(lastKerning ? `<${hex}> ${pdfNumber(-lastKerning)}` : `<${hex}>`);
-        tj = commands.length ? `[${commands.join(" ")}] TJ` : "";
+        tj = commands.length ? `[${commands.join(" ").replace(/<([0-9a-f]+)>/g, (_, hex: string) => literalCodes(hex))}] TJ` : "";
       }
       words.length = 0;
       line = { width, breakable, tj, ids: tj === null ? [] : ids };
@@ -277,6 +277,23 @@ export class DocumentFont {
 }
 
 const n6 = (n: number) => String(Math.round(n * 1e6) / 1e6);
+
+/**
+ * Two-byte glyph codes (given as hex) as a literal string (PDF 32000-1 §7.3.4.2): the codes' own
+ * bytes, half the length of the hex string, with the three delimiters and the carriage return
+ * escaped (a reader would turn an unescaped CR into LF). Bytes 0x80–0xFF stay as they are: page
+ * contents are written as latin1, byte for byte.
+ */
+function literalCodes(hex: string): string {
+  let out = "(";
+  for (let i = 0; i < hex.length; i += 2) {
+    const byte = parseInt(hex.slice(i, i + 2), 16);
+    if (byte === 0x28 || byte === 0x29 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte === 0x0d) out += "\\r";
+    else out += String.fromCharCode(byte);
+  }
+  return `${out})`;
+}
 
 /**
  * A TrueType font as PDF objects (PDF 32000-1 §9.7, a Type0 font with one CIDFontType2 descendant,
