@@ -103,6 +103,7 @@ function drawing(content: string, { glyphs = true }: { glyphs?: boolean } = {}):
         case "BT": tm = [1, 0, 0, 1, 0, 0]; break;
         case "ET": break;
         case "Tm": tm = n as Matrix; break;
+        case "Td": tm = multiply([1, 0, 0, 1, n[0]!, n[1]!], tm); break;
         case "Tf": gs.font = operands[0] as string; gs.size = n[1]!; break;
         case "Tc": gs.tc = n[0]!; break;
         case "TJ": show(operands[0] as (string | number)[]); break;

@@ -40,6 +40,9 @@ interface Page {
   saved: GraphicsState[];
   /** Whether a text object (BT) is open: text lines follow each other in one, until a graphics operator ends it. */
   inText: boolean;
+  /** In an open text object, where the current line starts (the numbers as written), so the next line can move relative to it; NaN: unknown. */
+  lineX: number;
+  lineY: number;
   /** Index in `content` where the path being built began (-1: none), so colours and widths go before it. */
   pathStart: number;
 }
@@ -144,6 +147,8 @@ export class PdfCanvas {
       state: { fill: null, font: "", characterSpacing: 0 },
       saved: [],
       inText: false,
+      lineX: NaN,
+      lineY: NaN,
       pathStart: -1,
     };
     this.pages.push(this.page);
@@ -642,6 +647,7 @@ export class PdfCanvas {
     if (!page.inText) {
       c.push("BT");
       page.inText = true;
+      page.lineX = NaN;
     }
     const state = page.state;
     const tf = font.tf(size);
@@ -653,7 +659,15 @@ export class PdfCanvas {
       c.push(`${number(cs)} Tc`);
       state.characterSpacing = cs;
     }
-    c.push(`1 0 0 -1 ${number(x)} ${number(y + dy)} Tm`);
+    // The first line of a text object sets the text matrix; the next ones move from the line before
+    // (Td: x and y relative to the start of the previous line, y down the page since d = −1 — the
+    // same position to within 10⁻¹² pt, in half the bytes).
+    const lineX = number(x);
+    const lineY = number(y + dy);
+    if (page.lineX === page.lineX) c.push(`${number(lineX - page.lineX)} ${number(page.lineY - lineY)} Td`);
+    else c.push(`1 0 0 -1 ${lineX} ${lineY} Tm`);
+    page.lineX = lineX;
+    page.lineY = lineY;
     // The common case: the whole line's TJ made once per process (pdf-font.ts).
     const shaped = font.shaping.line(text);
     if (shaped.tj !== null) {
@@ -694,6 +708,7 @@ export class PdfCanvas {
           hex = flushTj(c, commands, h, kerning[i]!);
           lastKerning = kerning[i]!;
           hadOffset = true;
+          page.lineX = NaN; // (the text matrix now sits at a mark's offset)
         } else {
           if (hadOffset) {
             c.push(`1 0 0 -1 ${number(x)} ${number(this.height - y)} Tm`);
