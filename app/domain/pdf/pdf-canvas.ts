@@ -633,7 +633,11 @@ export class PdfCanvas {
     if (text.length === 0) return;
     const cs = options.characterSpacing ?? 0;
     if (lineWidth) {
-      if (options.align === "right") x += lineWidth - this.widthOf(/\s$/.test(text) ? text.replace(/\s+$/, "") : text, cs);
+      if (options.align === "right") {
+        // (A text ending in whitespace is measured without it, as pdfkit measures it.)
+        const last = text.charCodeAt(text.length - 1);
+        x += lineWidth - this.widthOf(last <= 32 || last === 0xa0 || last >= 0x1680 ? text.replace(/\s+$/, "") : text, cs);
+      }
       else if (options.align === "center") x += lineWidth / 2 - textWidth / 2;
     }
     const size = this.fontSize;
