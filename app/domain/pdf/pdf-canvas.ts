@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { deflateSync } from "node:zlib";
 import { ObjectIndex, type PreparedImage } from "./prepared-image";
-import { DocumentFont, type ShapedWord, type ShapingFont } from "./pdf-font";
+import { DocumentFont, type ShapedLine, type ShapedWord, type ShapingFont } from "./pdf-font";
 import { fileIdentifier, PdfRef, PdfWriter, pdfDate, pdfNumber as number, pdfString, serialize } from "./pdf-writer";
 
 /**
@@ -395,12 +395,12 @@ export class PdfCanvas {
   }
 
   /** pdfkit's LineWrapper "line" event: the line drawn (or only measured), then the next line's y. */
-  private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean): void {
+  private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean, shaped?: ShapedLine): void {
     if (this.recording) {
       this.recording.push({ text, width: textWidth });
       return;
     }
-    if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth);
+    if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth, shaped);
     this.y += this.lineHeight(true) + (options.lineGap || 0);
   }
 
@@ -443,7 +443,7 @@ export class PdfCanvas {
       const spare = text.length * 1e-4 + shaped.breakable * 0.3 * this.fontSize;
       const width = ((shaped.width * (this.fontSize / 1000) + cs * (text.length - 1)) * 100) / 100;
       if (width + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
-        if (text.length) this.line(text, 0, options, lineWidth, draw);
+        if (text.length) this.line(text, 0, options, lineWidth, draw, shaped);
         return;
       }
     }
@@ -628,15 +628,22 @@ export class PdfCanvas {
   }
 
   /** pdfkit's _fragment: one line of text at a position, aligned in its line, as a TJ with the kerning adjustments. */
-  private fragment(text: string, x: number, y: number, options: CanvasTextOptions, lineWidth: number, textWidth: number): void {
-    if (text.indexOf("\n") >= 0) text = text.replace(/\n/g, "");
+  private fragment(text: string, x: number, y: number, options: CanvasTextOptions, lineWidth: number, textWidth: number, shaped?: ShapedLine): void {
+    if (text.indexOf("\n") >= 0) {
+      text = text.replace(/\n/g, "");
+      shaped = undefined;
+    }
     if (text.length === 0) return;
     const cs = options.characterSpacing ?? 0;
     if (lineWidth) {
       if (options.align === "right") {
         // (A text ending in whitespace is measured without it, as pdfkit measures it.)
         const last = text.charCodeAt(text.length - 1);
-        x += lineWidth - this.widthOf(last <= 32 || last === 0xa0 || last >= 0x1680 ? text.replace(/\s+$/, "") : text, cs);
+        if (last <= 32 || last === 0xa0 || last >= 0x1680) x += lineWidth - this.widthOf(text.replace(/\s+$/, ""), cs);
+        else {
+          shaped ??= this.font.shaping.line(text);
+          x += lineWidth - ((shaped.width * (this.fontSize / 1000) + cs * (text.length - 1)) * 100) / 100;
+        }
       }
       else if (options.align === "center") x += lineWidth / 2 - textWidth / 2;
     }
@@ -673,7 +680,7 @@ export class PdfCanvas {
     page.lineX = lineX;
     page.lineY = lineY;
     // The common case: the whole line's TJ made once per process (pdf-font.ts).
-    const shaped = font.shaping.line(text);
+    shaped ??= font.shaping.line(text);
     if (shaped.tj !== null) {
       if (shaped.tj) c.push(shaped.tj);
       font.usedLine(shaped);
