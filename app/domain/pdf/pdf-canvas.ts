@@ -104,6 +104,7 @@ interface WrappedLine {
   readonly width: number;
 }
 const wrapCaches = new WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>();
+const limitedCaches = new WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>();
 const MAX_CACHED_TEXTS = 5_000;
 
 const KAPPA = (4.0 * (Math.sqrt(2) - 1.0)) / 3.0;
@@ -396,11 +397,8 @@ export class PdfCanvas {
 
   /** pdfkit's LineWrapper "line" event: the line drawn (or only measured), then the next line's y. */
   private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean, shaped?: ShapedLine): void {
-    if (this.recording) {
-      this.recording.push({ text, width: textWidth });
-      return;
-    }
-    if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth, shaped);
+    if (this.recording) this.recording.push({ text, width: textWidth });
+    else if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth, shaped);
     this.y += this.lineHeight(true) + (options.lineGap || 0);
   }
 
@@ -452,7 +450,15 @@ export class PdfCanvas {
     // break or an ellipsis intervenes. The lines are worked out once per process (the general path
     // below, recording instead of drawing) and replayed when it is certain that no page break
     // falls inside the text (y after every line, as the general path checks it, stays within maxY).
-    if (!(height != null && options.ellipsis)) {
+    if (height != null && maxY !== Infinity) {
+      // Height-limited text (a table header) never continues on a new page: its lines, the ellipsis
+      // included, depend on its y and the limit too, which repeat from page to page. (Measuring,
+      // with an infinite height, is the case below.)
+      const lines = this.limitedLines(text, options, cs, lineWidth, maxY);
+      for (let i = 0; i < lines.length; i++) this.line(lines[i]!.text, lines[i]!.width, options, lineWidth, draw);
+      return;
+    }
+    {
       const lines = this.wrappedLines(text, cs, lineWidth);
       const step = this.lineHeight(true) + (options.lineGap || 0);
       const lh = this.lineHeight(true);
@@ -470,6 +476,27 @@ export class PdfCanvas {
     this.wrapWords(text, options, lineWidth, draw, maxY);
   }
 
+  /** The lines of a height-limited text at this y (see wrap), kept per process. */
+  private limitedLines(text: string, options: CanvasTextOptions, cs: number, lineWidth: number, maxY: number): readonly WrappedLine[] {
+    let cache = limitedCaches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) limitedCaches.set(this.font.shaping, (cache = new Map()));
+    const key = `${this.fontSize} ${cs} ${lineWidth} ${this.y} ${maxY} ${options.ellipsis ?? ""} ${options.lineGap ?? 0} ${text}`;
+    let lines = cache.get(key);
+    if (!lines) {
+      const y = this.y;
+      this.recording = [];
+      try {
+        this.wrapWords(text, options, lineWidth, false, maxY);
+        lines = this.recording;
+      } finally {
+        this.recording = null;
+        this.y = y;
+      }
+      cache.set(key, lines);
+    }
+    return lines;
+  }
+
   /** The lines of a text wrapped at a width without page breaks (see wrap), kept per process. */
   private wrappedLines(text: string, cs: number, lineWidth: number): readonly WrappedLine[] {
     let cache = wrapCaches.get(this.font.shaping);
@@ -477,12 +504,14 @@ export class PdfCanvas {
     const key = `${this.fontSize} ${cs} ${lineWidth} ${text}`;
     let lines = cache.get(key);
     if (!lines) {
+      const y = this.y;
       this.recording = [];
       try {
         this.wrapWords(text, { characterSpacing: cs, height: Infinity }, lineWidth, false, Infinity);
         lines = this.recording;
       } finally {
         this.recording = null;
+        this.y = y;
       }
       cache.set(key, lines);
     }
