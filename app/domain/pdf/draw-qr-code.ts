@@ -135,6 +135,9 @@ interface VersionPlan {
   masks: Uint8Array[];
   /** The same, packed (see `pack`), and the words per packed row. */
   packedMasks: { rows: Int32Array; columns: Int32Array }[];
+  /** The template packed, and each data module's place in the packed matrices: (row word, bit, column word, bit) per module in placement order. */
+  packedTemplate: { rows: Int32Array; columns: Int32Array };
+  orderPacked: Int32Array;
   words: number;
   /** Positions of the format-information bits in the packed matrices (see formatPositions). */
   format: Int32Array;
@@ -186,6 +189,12 @@ function planFor(version: number): VersionPlan {
       order: Int32Array.from(order),
       masks,
       packedMasks: masks.map((mask) => pack(mask, n, wordsPerRow(n))),
+      packedTemplate: pack(template, n, wordsPerRow(n)),
+      orderPacked: Int32Array.from(order.flatMap((i) => {
+        const [r, c] = [Math.floor(i / n), i % n];
+        const W = wordsPerRow(n);
+        return [r * W + (c >>> 5), 1 << (c & 31), c * W + (r >>> 5), 1 << (r & 31)];
+      })),
       words: wordsPerRow(n),
       format: formatPositions(n, wordsPerRow(n)),
     };
@@ -408,13 +417,20 @@ export function qrMatrix(payload: string): { size: number; modules: Uint8Array }
   const plan = planFor(version);
   const n = plan.size;
   const words = codewords(bytes, plan);
+  // The data bits into the template, as bytes and packed (by rows and by columns) at once.
   const unmasked = plan.template.slice();
-  const order = plan.order;
-  const bitCount = words.length * 8;
-  for (let k = 0; k < order.length && k < bitCount; k++) unmasked[order[k]!] = (words[k >> 3]! >>> (7 - (k & 7))) & 1;
-  // Each mask's symbol, packed: the unmasked symbol's words XOR the mask's, then that mask's format information.
   const W = plan.words;
-  const base = pack(unmasked, n, W);
+  const base = { rows: plan.packedTemplate.rows.slice(), columns: plan.packedTemplate.columns.slice() };
+  const { order, orderPacked } = plan;
+  const bitCount = Math.min(order.length, words.length * 8);
+  for (let k = 0; k < bitCount; k++) {
+    if (!((words[k >> 3]! >>> (7 - (k & 7))) & 1)) continue;
+    unmasked[order[k]!] = 1;
+    const q = k * 4;
+    base.rows[orderPacked[q]!]! |= orderPacked[q + 1]!;
+    base.columns[orderPacked[q + 2]!]! |= orderPacked[q + 3]!;
+  }
+  // Each mask's symbol, packed: the unmasked symbol's words XOR the mask's, then that mask's format information.
   const rows = new Int32Array(base.rows.length);
   const columns = new Int32Array(base.columns.length);
   let best = 0;
