@@ -233,7 +233,7 @@ export class DocumentFont {
     return op;
   }
 
-  /** Lines written from their ShapedLine: their ids are marked used only if the document needs a subset of its own. */
+  /** Lines written from their ShapedLine: their ids are marked used when the document's fonts are written. */
   private readonly lines: ShapedLine[] = [];
 
   /** Marks prepared ids as used by this document (for its own subset, should it need one). */
@@ -264,8 +264,10 @@ export class DocumentFont {
 
   /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
   objects(first: number): PreparedObjects {
-    if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
+    // (Every used id marked, also when the prepared block is written as it is: `used` always says
+    // which glyphs the document shows — a subset of its own, or anything else built from it, relies on it.)
     for (const line of this.lines) for (const ids of line.ids) this.markUsed(ids);
+    if (!this.extra.length) return this.shaping.preparedBlock(first, this.resourceName);
     const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
     return fontObjects(this.shaping, first, this.resourceName, {
       fontFile: deflateSync(own.fontFile, { level: 1 }),
