@@ -113,7 +113,7 @@ export function categorise(profile: { nodes: { id: number; callFrame: { url: str
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const category = ({ url, functionName }: { url: string; functionName: string }): string | null => {
     if (functionName === "(idle)" || functionName === "(program)" || url.startsWith("node:inspector")) return null; // the profiler itself
-    if (/qrcode|dijkstrajs|draw-qr-code/.test(url)) return "QR code (qrcode package: segments, Reed–Solomon; our mask search)";
+    if (/qrcode|dijkstrajs|draw-qr-code/.test(url)) return "QR code (our byte-mode encoder: Reed–Solomon, mask search; its rectangles)";
     // zlib's native deflate shows as its binding's writeSync (no URL) under node:zlib's processChunkSync.
     if (/zlib/.test(url) || (!url && functionName === "writeSync")) return "zlib (page contents)";
     if (/fontkit|restructure|prepared-font|unicode-properties/.test(url)) return "fonts (shaping, glyph ids, per-document subsets)";

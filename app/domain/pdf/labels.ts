@@ -207,6 +207,24 @@ const LOCALES: Record<Language, string> = { nl: "nl-BE", fr: "fr-BE", en: "en-GB
 
 /** Formats a decimal string ("1234.5") with the language's separators, without floats. */
 export function formatDecimal(value: string, language: Language, minFractionDigits = 2): string {
+  // A plain decimal ("-1234.50"), as amounts cross the border: the same result without regular
+  // expressions (a table row formats five numbers); anything else the general way below.
+  if (PLAIN_DECIMAL.test(value)) {
+    const negative = value.charCodeAt(0) === 45;
+    const start = negative ? 1 : 0;
+    const dot = value.indexOf(".");
+    const intEnd = dot < 0 ? value.length : dot;
+    let intStart = start;
+    while (intStart < intEnd - 1 && value.charCodeAt(intStart) === 48) intStart++;
+    let fracEnd = value.length;
+    if (dot >= 0) while (fracEnd > dot + 1 && value.charCodeAt(fracEnd - 1) === 48) fracEnd--;
+    let frac = dot < 0 ? "" : value.slice(dot + 1, fracEnd);
+    if (frac.length < minFractionDigits) frac = frac.padEnd(minFractionDigits, "0");
+    const group = language === "en" ? "," : language === "fr" ? "\u202f" : ".";
+    let grouped = value.slice(intStart, intEnd);
+    for (let i = grouped.length - 3; i > 0; i -= 3) grouped = `${grouped.slice(0, i)}${group}${grouped.slice(i)}`;
+    return `${negative ? "-" : ""}${grouped}${frac ? (language === "en" ? "." : ",") + frac : ""}`;
+  }
   const negative = value.trim().startsWith("-");
   const [intPart = "0", fracPart = ""] = value.trim().replace(/^[-+]/, "").split(".");
   let frac = fracPart.replace(/0+$/, "");
@@ -216,6 +234,8 @@ export function formatDecimal(value: string, language: Language, minFractionDigi
   const grouped = intPart.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, group);
   return `${negative ? "-" : ""}${grouped}${frac ? decimal + frac : ""}`;
 }
+
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 
 export function formatMoney(value: string, currency: string, language: Language): string {
   const amount = formatDecimal(value, language, 2);

@@ -172,8 +172,8 @@ describe("the logo cache", () => {
   });
 });
 
-describe("the QR mask search", () => {
-  it("chooses the mask the qrcode package chooses (ISO/IEC 18004 penalty rules), module for module", () => {
+describe("the QR encoder (our own, byte mode, level M)", () => {
+  it("gives the symbol the qrcode package gives: version, data and error correction codewords, the mask it chooses (ISO/IEC 18004 penalty rules), module for module", () => {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 \n.-/:+€łőč";
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

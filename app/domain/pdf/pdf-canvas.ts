@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { deflateSync } from "node:zlib";
 import { ObjectIndex, type PreparedImage } from "./prepared-image";
-import { DocumentFont, type ShapedWord, type ShapingFont } from "./pdf-font";
+import { DocumentFont, type ShapedLine, type ShapedWord, type ShapingFont } from "./pdf-font";
 import { fileIdentifier, PdfRef, PdfWriter, pdfDate, pdfNumber as number, pdfString, serialize } from "./pdf-writer";
 
 /**
@@ -34,6 +34,24 @@ interface Page {
   margins: { top: number; bottom: number; left: number; right: number };
   images: Map<string, number>;
   annotations: string[];
+  /** The graphics state the page's operators have set so far (so an operator that would change nothing is not written). */
+  state: GraphicsState;
+  /** States saved by `q`, restored by `Q`. */
+  saved: GraphicsState[];
+  /** Whether a text object (BT) is open: text lines follow each other in one, until a graphics operator ends it. */
+  inText: boolean;
+  /** In an open text object, where the current line starts (the numbers as written), so the next line can move relative to it; NaN: unknown. */
+  lineX: number;
+  lineY: number;
+  /** Index in `content` where the path being built began (-1: none), so colours and widths go before it. */
+  pathStart: number;
+}
+
+/** What the writer tracks of the PDF graphics state (§8.4): fill colour, font and size, character spacing. */
+interface GraphicsState {
+  fill: string | null;
+  font: string;
+  characterSpacing: number;
 }
 
 export interface CanvasOptions {
@@ -58,7 +76,10 @@ function PDFNumber(n: number): number {
   return fArray[0]!;
 }
 
-/** pdfkit's colour parsing for the forms we use (#rgb, #rrggbb): components 0–1, joined as pdfkit joins them. */
+/**
+ * A colour (#rgb, #rrggbb) as DeviceRGB components 0–1, with four decimals: pdfkit wrote 17
+ * significant digits, but any reader maps a component back to 8 bits (k / 255 ± 0.00005 is still k).
+ */
 const colours = new Map<string, string>();
 function rgb(colour: string): string {
   let c = colours.get(colour);
@@ -66,7 +87,7 @@ function rgb(colour: string): string {
     let hex = colour.replace(/^#/, "");
     if (hex.length === 3) hex = hex.replace(/(.)/g, "$1$1");
     const v = parseInt(hex, 16);
-    c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((x) => x / 255).join(" ");
+    c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((x) => String(Math.round((x / 255) * 1e4) / 1e4)).join(" ");
     colours.set(colour, c);
   }
   return c;
@@ -78,6 +99,12 @@ interface BreakWord {
   readonly bk: Break;
 }
 const breakCaches = new WeakMap<ShapingFont, Map<string, readonly BreakWord[]>>();
+interface WrappedLine {
+  readonly text: string;
+  readonly width: number;
+}
+const wrapCaches = new WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>();
+const limitedCaches = new WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>();
 const MAX_CACHED_TEXTS = 5_000;
 
 const KAPPA = (4.0 * (Math.sqrt(2) - 1.0)) / 3.0;
@@ -100,6 +127,8 @@ export class PdfCanvas {
   private images: { label: string; image: PreparedImage }[] = [];
   private readonly height: number;
   private readonly width: number;
+  /** Lines recorded instead of drawn (wrappedLines). */
+  private recording: WrappedLine[] | null = null;
 
   constructor(private readonly options: CanvasOptions) {
     this.width = options.size.width;
@@ -110,8 +139,19 @@ export class PdfCanvas {
 
   // ── Pages ─────────────────────────────────────────────────────────────────────────────────────
   addPage(): this {
-    // pdfkit starts every page's content by flipping the y axis, so coordinates run top-down.
-    this.page = { content: [`1 0 0 -1 0 ${this.height} cm`], margins: { ...this.options.margins }, images: new Map(), annotations: [] };
+    // Every page's content starts by flipping the y axis (as pdfkit's did), so coordinates run top-down.
+    this.page = {
+      content: [`1 0 0 -1 0 ${this.height} cm`],
+      margins: { ...this.options.margins },
+      images: new Map(),
+      annotations: [],
+      state: { fill: null, font: "", characterSpacing: 0 },
+      saved: [],
+      inText: false,
+      lineX: NaN,
+      lineY: NaN,
+      pathStart: -1,
+    };
     this.pages.push(this.page);
     this.x = this.page.margins.left;
     this.y = this.page.margins.top;
@@ -127,29 +167,64 @@ export class PdfCanvas {
     return this;
   }
 
+  /** A graphics operator (anything but text): ends an open text object first. */
   addContent(op: string): this {
-    this.page.content.push(op);
+    const page = this.page;
+    if (page.inText) {
+      page.content.push("ET");
+      page.inText = false;
+    }
+    page.content.push(op);
     return this;
   }
 
-  // ── Graphics (pdfkit's VectorMixin and ColorMixin, same operators) ─────────────────────────────
+  /** A path construction operator: remembers where the path began. */
+  private path(op: string): this {
+    const page = this.page;
+    if (page.inText) {
+      page.content.push("ET");
+      page.inText = false;
+    }
+    if (page.pathStart < 0) page.pathStart = page.content.length;
+    page.content.push(op);
+    return this;
+  }
+
+  /** A graphics state operator (colour, line width): before the path being built, if any (§8.5.2: no state change inside a path). */
+  private state(op: string): void {
+    const page = this.page;
+    if (page.pathStart >= 0) page.content.splice(page.pathStart++, 0, op);
+    else page.content.push(op);
+  }
+
+  /** A path painting operator: ends the path. */
+  private paint(op: string): this {
+    this.addContent(op);
+    this.page.pathStart = -1;
+    return this;
+  }
+
+  // ── Graphics (pdfkit's VectorMixin and ColorMixin; the same drawing with fewer operators) ──────
   save(): this {
+    const page = this.page;
+    page.saved.push({ ...page.state });
     return this.addContent("q");
   }
   restore(): this {
+    const page = this.page;
+    page.state = page.saved.pop() ?? { fill: null, font: "", characterSpacing: 0 };
     return this.addContent("Q");
   }
   rect(x: number, y: number, w: number, h: number): this {
-    return this.addContent(`${number(x)} ${number(y)} ${number(w)} ${number(h)} re`);
+    return this.path(`${number(x)} ${number(y)} ${number(w)} ${number(h)} re`);
   }
   roundedRect(x: number, y: number, w: number, h: number, r = 0): this {
     const limit = Math.min(0.5 * w, 0.5 * h);
     const rr = Math.max(0, Math.min(r || 0, limit));
     const cp = rr * (1.0 - KAPPA);
-    const c = this.page.content;
-    const m = (a: number, b: number) => c.push(`${number(a)} ${number(b)} m`);
-    const l = (a: number, b: number) => c.push(`${number(a)} ${number(b)} l`);
-    const bz = (a: number, b: number, d: number, e: number, f: number, g: number) => c.push(`${number(a)} ${number(b)} ${number(d)} ${number(e)} ${number(f)} ${number(g)} c`);
+    const m = (a: number, b: number) => this.path(`${number(a)} ${number(b)} m`);
+    const l = (a: number, b: number) => this.path(`${number(a)} ${number(b)} l`);
+    const bz = (a: number, b: number, d: number, e: number, f: number, g: number) => this.path(`${number(a)} ${number(b)} ${number(d)} ${number(e)} ${number(f)} ${number(g)} c`);
     m(x + rr, y);
     l(x + w - rr, y);
     if (rr > 0) bz(x + w - cp, y, x + w, y + cp, x + w, y + rr);
@@ -159,24 +234,32 @@ export class PdfCanvas {
     if (rr > 0) bz(x + cp, y + h, x, y + h - cp, x, y + h - rr);
     l(x, y + rr);
     if (rr > 0) bz(x, y + cp, x + cp, y, x + rr, y);
-    return this.addContent("h");
+    return this.path("h");
   }
+  /** The fill colour, written only when it changes (`rg`: DeviceRGB and the colour in one operator). */
   fillColor(colour: string): this {
-    this.fillColour = colour;
-    return this.addContent("/DeviceRGB cs").addContent(`${rgb(colour)} scn`);
+    this.fillColour = colour; // (pdfkit's document-wide last fill colour, which text continued on a new page keeps)
+    const state = this.page.state;
+    if (state.fill !== colour) {
+      state.fill = colour;
+      this.state(`${rgb(colour)} rg`);
+    }
+    return this;
   }
   strokeColor(colour: string): this {
-    return this.addContent("/DeviceRGB CS").addContent(`${rgb(colour)} SCN`);
+    this.state(`${rgb(colour)} RG`);
+    return this;
   }
   lineWidth(w: number): this {
-    return this.addContent(`${number(w)} w`);
+    this.state(`${number(w)} w`);
+    return this;
   }
   fill(colour?: string): this {
     if (colour) this.fillColor(colour);
-    return this.addContent("f");
+    return this.paint("f");
   }
   stroke(): this {
-    return this.addContent("S");
+    return this.paint("S");
   }
   private transform(a: number, b: number, c: number, d: number, e: number, f: number) {
     if (a === 1 && b === 0 && c === 0 && d === 1 && e === 0 && f === 0) return;
@@ -289,7 +372,7 @@ export class PdfCanvas {
 
   /** pdfkit's document.widthOfString (horizontal scaling 100). */
   private widthOf(text: string, characterSpacing: number): number {
-    return ((this.font.shaping.widthOfString(text, this.fontSize) + characterSpacing * (text.length - 1)) * 100) / 100;
+    return ((this.font.shaping.line(text).width * (this.fontSize / 1000) + characterSpacing * (text.length - 1)) * 100) / 100;
   }
 
   text(value: string, x: number, y: number, options: CanvasTextOptions = {}): this {
@@ -313,8 +396,9 @@ export class PdfCanvas {
   }
 
   /** pdfkit's LineWrapper "line" event: the line drawn (or only measured), then the next line's y. */
-  private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean): void {
-    if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth);
+  private line(text: string, textWidth: number, options: CanvasTextOptions, lineWidth: number, draw: boolean, shaped?: ShapedLine): void {
+    if (this.recording) this.recording.push({ text, width: textWidth });
+    else if (draw) this.fragment(text, this.x, this.y, options, lineWidth, textWidth, shaped);
     this.y += this.lineHeight(true) + (options.lineGap || 0);
   }
 
@@ -322,7 +406,9 @@ export class PdfCanvas {
   private continueOnNewPage(height: number | undefined): boolean {
     if (height != null) return false;
     const colour = this.fillColour;
+    const x = this.x;
     this.addPage();
+    this.x = x; // (the wrapper goes on at its own x: LineWrapper.nextSection sets document.x = startX)
     if (colour) this.fillColor(colour);
     return true;
   }
@@ -351,18 +437,91 @@ export class PdfCanvas {
     // Fast path: no forced break, and the whole text fits with room to spare for kerning that the
     // breaker's pieces would lose at break opportunities inside words (after a hyphen, a slash…).
     if (options.align !== "center" && text.indexOf("\n") < 0) {
-      let spare = text.length * 1e-4;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32)) spare += 0.3 * this.fontSize;
-      }
-      if (this.widthOf(text, cs) + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
-        if (text.length) this.line(text, 0, options, lineWidth, draw);
+      const shaped = this.font.shaping.line(text);
+      const spare = text.length * 1e-4 + shaped.breakable * 0.3 * this.fontSize;
+      const width = ((shaped.width * (this.fontSize / 1000) + cs * (text.length - 1)) * 100) / 100;
+      if (width + cs * (text.length ? 1 : 0) + spare <= lineWidth || text.length === 0) {
+        if (text.length) this.line(text, 0, options, lineWidth, draw, shaped);
         return;
       }
     }
 
-    // The general path (text that wraps or may wrap), closures and all.
+    // Text that wraps: its lines depend on font, size, spacing, width and text only, unless a page
+    // break or an ellipsis intervenes. The lines are worked out once per process (the general path
+    // below, recording instead of drawing) and replayed when it is certain that no page break
+    // falls inside the text (y after every line, as the general path checks it, stays within maxY).
+    if (height != null && maxY !== Infinity) {
+      // Height-limited text (a table header) never continues on a new page: its lines, the ellipsis
+      // included, depend on its y and the limit too, which repeat from page to page. (Measuring,
+      // with an infinite height, is the case below.)
+      const lines = this.limitedLines(text, options, cs, lineWidth, maxY);
+      for (let i = 0; i < lines.length; i++) this.line(lines[i]!.text, lines[i]!.width, options, lineWidth, draw);
+      return;
+    }
+    {
+      const lines = this.wrappedLines(text, cs, lineWidth);
+      const step = this.lineHeight(true) + (options.lineGap || 0);
+      const lh = this.lineHeight(true);
+      let y = this.y;
+      let safe = true;
+      for (let i = 0; i < lines.length && safe; i++) {
+        y += step;
+        if (PDFNumber(y + lh) > maxY) safe = false;
+      }
+      if (safe) {
+        for (let i = 0; i < lines.length; i++) this.line(lines[i]!.text, lines[i]!.width, options, lineWidth, draw);
+        return;
+      }
+    }
+    this.wrapWords(text, options, lineWidth, draw, maxY);
+  }
+
+  /** The lines of a height-limited text at this y (see wrap), kept per process. */
+  private limitedLines(text: string, options: CanvasTextOptions, cs: number, lineWidth: number, maxY: number): readonly WrappedLine[] {
+    let cache = limitedCaches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) limitedCaches.set(this.font.shaping, (cache = new Map()));
+    const key = `${this.fontSize} ${cs} ${lineWidth} ${this.y} ${maxY} ${options.ellipsis ?? ""} ${options.lineGap ?? 0} ${text}`;
+    let lines = cache.get(key);
+    if (!lines) {
+      const y = this.y;
+      this.recording = [];
+      try {
+        this.wrapWords(text, options, lineWidth, false, maxY);
+        lines = this.recording;
+      } finally {
+        this.recording = null;
+        this.y = y;
+      }
+      cache.set(key, lines);
+    }
+    return lines;
+  }
+
+  /** The lines of a text wrapped at a width without page breaks (see wrap), kept per process. */
+  private wrappedLines(text: string, cs: number, lineWidth: number): readonly WrappedLine[] {
+    let cache = wrapCaches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) wrapCaches.set(this.font.shaping, (cache = new Map()));
+    const key = `${this.fontSize} ${cs} ${lineWidth} ${text}`;
+    let lines = cache.get(key);
+    if (!lines) {
+      const y = this.y;
+      this.recording = [];
+      try {
+        this.wrapWords(text, { characterSpacing: cs, height: Infinity }, lineWidth, false, Infinity);
+        lines = this.recording;
+      } finally {
+        this.recording = null;
+        this.y = y;
+      }
+      cache.set(key, lines);
+    }
+    return lines;
+  }
+
+  /** pdfkit's LineWrapper.wrap from its first word, for text that wraps (or ends with an ellipsis, or breaks across pages). */
+  private wrapWords(text: string, options: CanvasTextOptions, lineWidth: number, draw: boolean, maxY: number): void {
+    const cs = options.characterSpacing ?? 0;
+    const height = options.height;
     const nextSection = (): boolean => {
       if (!this.continueOnNewPage(height)) return false;
       maxY = PDFNumber(this.height - this.page.margins.bottom);
@@ -498,21 +657,65 @@ export class PdfCanvas {
   }
 
   /** pdfkit's _fragment: one line of text at a position, aligned in its line, as a TJ with the kerning adjustments. */
-  private fragment(text: string, x: number, y: number, options: CanvasTextOptions, lineWidth: number, textWidth: number): void {
-    if (text.indexOf("\n") >= 0) text = text.replace(/\n/g, "");
+  private fragment(text: string, x: number, y: number, options: CanvasTextOptions, lineWidth: number, textWidth: number, shaped?: ShapedLine): void {
+    if (text.indexOf("\n") >= 0) {
+      text = text.replace(/\n/g, "");
+      shaped = undefined;
+    }
     if (text.length === 0) return;
     const cs = options.characterSpacing ?? 0;
     if (lineWidth) {
-      if (options.align === "right") x += lineWidth - this.widthOf(text.replace(/\s+$/, ""), cs);
+      if (options.align === "right") {
+        // (A text ending in whitespace is measured without it, as pdfkit measures it.)
+        const last = text.charCodeAt(text.length - 1);
+        if (last <= 32 || last === 0xa0 || last >= 0x1680) x += lineWidth - this.widthOf(text.replace(/\s+$/, ""), cs);
+        else {
+          shaped ??= this.font.shaping.line(text);
+          x += lineWidth - ((shaped.width * (this.fontSize / 1000) + cs * (text.length - 1)) * 100) / 100;
+        }
+      }
       else if (options.align === "center") x += lineWidth / 2 - textWidth / 2;
     }
     const size = this.fontSize;
     const font = this.font;
     const dy = (font.shaping.ascender / 1000) * size;
+    // pdfkit wrapped every line in "q 1 0 0 -1 0 H cm BT … ET Q" (flipping the page's y axis back) with
+    // its font, size and spacing; here consecutive lines share one text object, the font and spacing
+    // are written when they change, and the flip is in the text matrix (d = −1): the same placement.
+    const page = this.page;
+    const c = page.content;
+    if (!page.inText) {
+      c.push("BT");
+      page.inText = true;
+      page.lineX = NaN;
+    }
+    const state = page.state;
+    const tf = font.tf(size);
+    if (state.font !== tf) {
+      c.push(tf);
+      state.font = tf;
+    }
+    if (state.characterSpacing !== cs) {
+      c.push(`${number(cs)} Tc`);
+      state.characterSpacing = cs;
+    }
+    // The first line of a text object sets the text matrix; the next ones move from the line before
+    // (Td: x and y relative to the start of the previous line, y down the page since d = −1 — the
+    // same position to within 10⁻¹² pt, in half the bytes).
+    const lineX = number(x);
+    const lineY = number(y + dy);
+    if (page.lineX === page.lineX) c.push(`${number(lineX - page.lineX)} ${number(page.lineY - lineY)} Td`);
+    else c.push(`1 0 0 -1 ${lineX} ${lineY} Tm`);
+    page.lineX = lineX;
+    page.lineY = lineY;
+    // The common case: the whole line's TJ made once per process (pdf-font.ts).
+    shaped ??= font.shaping.line(text);
+    if (shaped.tj !== null) {
+      if (shaped.tj) c.push(shaped.tj);
+      font.usedLine(shaped);
+      return;
+    }
     y = this.height - y - dy;
-    const c = this.page.content;
-    c.push("q", `1 0 0 -1 0 ${this.height} cm`, "BT", `1 0 0 1 ${number(x)} ${number(y)} Tm`, `/${font.resourceName} ${number(size)} Tf`);
-    if (cs) c.push(`${number(cs)} Tc`);
     const scale = size / 1000;
     const commands: string[] = [];
     let hex = "";
@@ -541,13 +744,14 @@ export class PdfCanvas {
         const h = font.hex(glyphs[i]!);
         if (offsets && (offsets.x[i] || offsets.y[i])) {
           hex = flushTj(c, commands, hex, lastKerning);
-          c.push(`1 0 0 1 ${number(x + offsets.x[i]! * scale)} ${number(y + offsets.y[i]! * scale)} Tm`);
+          c.push(`1 0 0 -1 ${number(x + offsets.x[i]! * scale)} ${number(this.height - (y + offsets.y[i]! * scale))} Tm`);
           hex = flushTj(c, commands, h, kerning[i]!);
           lastKerning = kerning[i]!;
           hadOffset = true;
+          page.lineX = NaN; // (the text matrix now sits at a mark's offset)
         } else {
           if (hadOffset) {
-            c.push(`1 0 0 1 ${number(x)} ${number(y)} Tm`);
+            c.push(`1 0 0 -1 ${number(x)} ${number(this.height - y)} Tm`);
             hadOffset = false;
           }
           hex += h;
@@ -561,7 +765,6 @@ export class PdfCanvas {
       }
     }
     flushTj(c, commands, hex, lastKerning);
-    c.push("ET", "Q");
   }
 
   // ── The file ─────────────────────────────────────────────────────────────────────────────────
@@ -607,6 +810,8 @@ export class PdfCanvas {
           xobjects ? `\n/XObject <<\n${xobjects}\n>>` : ""
         }\n>>${annots.length ? `\n/Annots [${annots.join(" ")}]` : ""}\n>>`,
       );
+      if (page.inText) page.content.push("ET");
+      page.inText = false;
       const content = Buffer.from(`${page.content.join("\n")}\n`, "latin1");
       if (this.options.contentLevel > 0) w.stream(contentsId, "/Filter /FlateDecode", deflateSync(content, { level: this.options.contentLevel }));
       else w.stream(contentsId, "", content);
@@ -627,7 +832,8 @@ const scratchWords: ShapedWord[] = [];
 
 /** pdfkit's flush in _fragment: the pending glyphs, then the TJ operator of what was gathered. Returns the emptied hex. */
 function flushTj(content: string[], commands: string[], hex: string, kerning: number): string {
-  if (hex) commands.push(`<${hex}> ${number(-kerning)}`);
+  // (pdfkit ended every TJ with an adjustment, even 0: left out when it is.)
+  if (hex) commands.push(kerning ? `<${hex}> ${number(-kerning)}` : `<${hex}>`);
   if (commands.length) {
     content.push(`[${commands.join(" ")}] TJ`);
     commands.length = 0;

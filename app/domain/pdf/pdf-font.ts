@@ -28,6 +28,25 @@ export interface ShapedWord {
 }
 
 const MAX_CACHED_WORDS = 20_000;
+const MAX_CACHED_LINES = 20_000;
+
+/**
+ * What a whole text (a line, as a layout writes it) needs, in this font at any size, kept per process:
+ * its width, the characters at which the line breaker could split a word, and its TJ operator. An
+ * invoice's labels, descriptions and many of its amounts repeat from invoice to invoice; each is
+ * then one lookup instead of a word-by-word walk. A pure function of font and text: what the cache
+ * holds never changes the bytes.
+ */
+export interface ShapedLine {
+  /** Width in 1/1000 em, summed word by word as widthOfString sums it (× size / 1000 for points). */
+  readonly width: number;
+  /** Characters other than ASCII letters, digits and space (where the breaker might split a word). */
+  readonly breakable: number;
+  /** The TJ operator showing the text, when all its glyphs are in the prepared subset and none is offset; else null. */
+  readonly tj: string | null;
+  /** The prepared ids the TJ uses, per word (for a document that ends up building a subset of its own). */
+  readonly ids: readonly Uint16Array[];
+}
 
 /** A font of the invoice: metrics, prepared subset, and the shaped-word cache of the process. */
 export class ShapingFont {
@@ -44,6 +63,8 @@ export class ShapingFont {
   private readonly sparseBlocks = new Map<string, PreparedObjects>();
   /** The objects around the font program (they do not depend on the glyphs used), by object number and resource name. */
   private readonly sparseFrames = new Map<string, (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects>();
+  private lines = new Map<string, ShapedLine>();
+  private readonly lineWords: ShapedWord[] = [];
 
   constructor(
     readonly font: Font,
@@ -117,6 +138,52 @@ export class ShapingFont {
     }
     if (last < n) out[count++] = this.word(last === 0 ? text : text.slice(last));
     return count;
+  }
+
+  /** A text's width, break characters and TJ operator (see ShapedLine), made once per process. */
+  line(text: string): ShapedLine {
+    let line = this.lines.get(text);
+    if (line === undefined) {
+      if (this.lines.size >= MAX_CACHED_LINES) this.lines = new Map();
+      let breakable = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32)) breakable++;
+      }
+      const words = this.lineWords;
+      const count = this.shapeWords(text, words);
+      let width = 0;
+      let tj: string | null = "";
+      const ids: Uint16Array[] = [];
+      // pdfkit's _fragment for words that all have their TJ pieces (the words' pieces joined, the
+      // hex run between two kerning adjustments continued across words).
+      const commands: string[] = [];
+      let hex = "";
+      let lastKerning = 0;
+      for (let k = 0; k < count; k++) {
+        const word = words[k]!;
+        width += word.width;
+        const piece = word.tj;
+        if (!piece) tj = null;
+        if (tj === null) continue;
+        ids.push(piece!.ids);
+        if (piece!.kerned.length) {
+          commands.push(hex ? `<${hex}${piece!.kerned[0]!.slice(1)}` : piece!.kerned[0]!);
+          for (let j = 1; j < piece!.kerned.length; j++) commands.push(piece!.kerned[j]!);
+          hex = piece!.tail;
+        } else hex += piece!.tail;
+        if (word.glyphs.length) lastKerning = piece!.tailKerning;
+      }
+      if (tj !== null) {
+        // (pdfkit ended every TJ with an adjustment, even 0: left out when it is.)
+        if (hex) commands.push(lastKerning ? `<${hex}> ${pdfNumber(-lastKerning)}` : `<${hex}>`);
+        tj = commands.length ? `[${commands.join(" ").replace(/<([0-9a-f]+)>/g, (_, hex: string) => literalCodes(hex))}] TJ` : "";
+      }
+      words.length = 0;
+      line = { width, breakable, tj, ids: tj === null ? [] : ids };
+      this.lines.set(text, line);
+    }
+    return line;
   }
 
   /** Width of a text in points at a size, with pdfkit's arithmetic (EmbeddedFont.widthOfString). */
@@ -203,9 +270,26 @@ export class DocumentFont {
     this.used = new Uint8Array(shaping.prepared.glyphs.length);
   }
 
+  private readonly tfs = new Map<number, string>();
+
+  /** The Tf operator selecting this font at a size. */
+  tf(size: number): string {
+    let op = this.tfs.get(size);
+    if (op === undefined) this.tfs.set(size, (op = `/${this.resourceName} ${pdfNumber(size)} Tf`));
+    return op;
+  }
+
+  /** Lines written from their ShapedLine: their ids are marked used when the document's fonts are written (objects()). */
+  private readonly lines: ShapedLine[] = [];
+
   /** Marks prepared ids as used by this document (its font program carries their outlines only). */
   markUsed(ids: Uint16Array): void {
     for (let i = 0; i < ids.length; i++) this.used[ids[i]!] = 1;
+  }
+
+  /** Notes a line written whole from its ShapedLine. */
+  usedLine(line: ShapedLine): void {
+    this.lines.push(line);
   }
 
   /** The 4 hex digits of a glyph's id in this document's font. */
@@ -226,6 +310,9 @@ export class DocumentFont {
 
   /** The font's five objects at numbers first…first+4 (the Type0 font first): the prepared bytes, or a subset of this document's own. */
   objects(first: number): PreparedObjects {
+    // Every used id marked first, also those of lines written whole: the sparse program (or a subset of
+    // the document's own) carries the outlines of exactly these glyphs.
+    for (const line of this.lines) for (const ids of line.ids) this.markUsed(ids);
     if (!this.extra.length) return this.shaping.sparseBlock(first, this.resourceName, this.used);
     const own = documentSubset(this.shaping.font, this.shaping.prepared, this.used, this.extra);
     return fontObjects(this.shaping, first, this.resourceName, {
@@ -238,6 +325,23 @@ export class DocumentFont {
 }
 
 const n6 = (n: number) => String(Math.round(n * 1e6) / 1e6);
+
+/**
+ * Two-byte glyph codes (given as hex) as a literal string (PDF 32000-1 §7.3.4.2): the codes' own
+ * bytes, half the length of the hex string, with the three delimiters and the carriage return
+ * escaped (a reader would turn an unescaped CR into LF). Bytes 0x80–0xFF stay as they are: page
+ * contents are written as latin1, byte for byte.
+ */
+function literalCodes(hex: string): string {
+  let out = "(";
+  for (let i = 0; i < hex.length; i += 2) {
+    const byte = parseInt(hex.slice(i, i + 2), 16);
+    if (byte === 0x28 || byte === 0x29 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte === 0x0d) out += "\\r";
+    else out += String.fromCharCode(byte);
+  }
+  return `${out})`;
+}
 
 /**
  * A TrueType font as PDF objects (PDF 32000-1 §9.7, a Type0 font with one CIDFontType2 descendant,

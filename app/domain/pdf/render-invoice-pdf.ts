@@ -73,9 +73,9 @@ export async function renderInvoicePdf(invoice: IssuedInvoice, options: RenderPd
 /** zlib level for page contents (see decision 029 for the measurement). */
 const CONTENT_LEVEL = 1;
 
+/** Text in a font, size and colour (the canvas ignores the extra options; lineBreak defaults to true there). */
 function text(doc: Doc, value: string, x: number, y: number, opts: CanvasTextOptions & { font?: "regular" | "bold"; size?: number; color?: string } = {}) {
-  const { font = "regular", size = 9, color = TEXT, ...rest } = opts;
-  doc.setFont(font, size).fillColor(color).text(value, x, y, { lineBreak: true, ...rest });
+  doc.setFont(opts.font ?? "regular", opts.size ?? 9).fillColor(opts.color ?? TEXT).text(value, x, y, opts);
 }
 
 function header(doc: Doc, inv: IssuedInvoice, L: PdfLabels, title: string, accent: string, logo: PreparedImage | null): number {
@@ -178,17 +178,43 @@ function lineTable(
     const d = COLS.description;
     text(doc, line.description, MARGIN + d.x + 6, top, { size: 9, width: d.w - 12 });
     if (line.sku) text(doc, line.sku, MARGIN + d.x + 6, doc.y + 1, { size: 7, color: GREY, width: d.w - 12 });
-    const right = (col: keyof typeof COLS, value: string, bold = false) =>
-      text(doc, value, MARGIN + COLS[col].x + 4, top, { size: 9, font: bold ? "bold" : "regular", width: COLS[col].w - 10, align: "right" });
-    right("quantity", number(line.quantity));
-    right("unitPrice", formatDecimal(dec(line.unitPriceNet).toDecimalPlaces(4).toString(), inv.language, 2));
-    right("discount", dec(line.discountAmount).isZero() ? "–" : money(line.discountAmount).replace(` ${inv.currency}`, "").replace(`${inv.currency} `, ""));
-    right("vatRate", line.vatCategory === "S" || line.vatCategory === "Z" ? `${number(line.vatRate)} %` : line.vatCategory);
-    right("total", formatDecimal(line.lineNet, inv.language, 2), true);
+    rightCell(doc, "quantity", top, number(line.quantity));
+    rightCell(doc, "unitPrice", top, unitPrice(line.unitPriceNet, inv.language));
+    rightCell(doc, "discount", top, isZero(line.discountAmount) ? "–" : money(line.discountAmount).replace(` ${inv.currency}`, "").replace(`${inv.currency} `, ""));
+    rightCell(doc, "vatRate", top, line.vatCategory === "S" || line.vatCategory === "Z" ? `${number(line.vatRate)} %` : line.vatCategory);
+    rightCell(doc, "total", top, formatDecimal(line.lineNet, inv.language, 2), true);
     y += rowHeight;
   });
   doc.rect(MARGIN, y, CONTENT_WIDTH, 0.8).fill(RULE);
   return y + 14;
+}
+
+/** The options of a right-aligned cell per column, regular and bold (made once, not per row). */
+const RIGHT_CELL = Object.fromEntries(
+  (Object.keys(COLS) as (keyof typeof COLS)[]).map((col) => [
+    col,
+    (["regular", "bold"] as const).map((font) => ({ size: 9, font, width: COLS[col].w - 10, align: "right" as const })),
+  ]),
+) as Record<keyof typeof COLS, { size: number; font: "regular" | "bold"; width: number; align: "right" }[]>;
+
+/** A right-aligned cell of a line row. */
+function rightCell(doc: Doc, col: keyof typeof COLS, top: number, value: string, bold = false) {
+  text(doc, value, MARGIN + COLS[col].x + 4, top, RIGHT_CELL[col][bold ? 1 : 0]);
+}
+
+/**
+ * The unit price to four decimals, formatted: decimal.js rounding per line was a tenth of a page's
+ * table; the result depends on the value and the language only, and a shop's prices repeat.
+ */
+const unitPriceRemembered = remembered((value, language) => formatDecimal(dec(value).toDecimalPlaces(4).toString(), language as IssuedInvoice["language"], 2));
+function unitPrice(value: string, language: IssuedInvoice["language"]): string {
+  return unitPriceRemembered(value, language);
+}
+
+/** Whether an amount is zero: a plain decimal string is read as it is; anything else through decimal.js. */
+function isZero(value: string): boolean {
+  if (/^[-+]?\d+(?:\.\d*)?$/.test(value)) return /^[-+]?0+(?:\.0*)?$/.test(value);
+  return dec(value).isZero();
 }
 
 function measureDescription(doc: Doc, line: InvoiceLineDraft): number {
