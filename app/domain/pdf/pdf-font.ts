@@ -61,8 +61,6 @@ export class ShapingFont {
    * the same glyphs, so most documents find theirs here.
    */
   private readonly sparseBlocks = new Map<string, PreparedObjects>();
-  /** The objects around the font program (they do not depend on the glyphs used), by object number and resource name. */
-  private readonly sparseFrames = new Map<string, (fontFile: Uint8Array, fontFileLength: number) => PreparedObjects>();
   private lines = new Map<string, ShapedLine>();
   private readonly lineWords: ShapedWord[] = [];
 
@@ -204,9 +202,8 @@ export class ShapingFont {
 
   /**
    * The five objects of the prepared font at numbers first…first+4 for a document that uses the
-   * prepared ids marked in `used`: the /W array and the ToUnicode CMap of the whole prepared subset
-   * (serialised once per process), and a font program with only the outlines of those glyphs, under
-   * the same ids (sparse-font-program.ts). Made once per distinct set and kept (at most
+   * prepared ids marked in `used`: a font program with only the outlines of those glyphs, under the
+   * same ids (sparse-font-program.ts), and the /W array and ToUnicode CMap of those glyphs only. Made once per distinct set and kept (at most
    * MAX_SPARSE_BLOCKS per font); the bytes depend on the set only.
    */
   sparseBlock(first: number, resourceName: string, used: Uint8Array): PreparedObjects {
@@ -217,13 +214,15 @@ export class ShapingFont {
       this.sparseBlocks.set(key, block);
       return block;
     }
-    let frame = this.sparseFrames.get(`${first} ${resourceName}`);
-    if (!frame) {
-      frame = fontObjectsFrame(this, first, resourceName, { widthsPdf: this.prepared.widthsPdf, toUnicode: this.prepared.toUnicode });
-      this.sparseFrames.set(`${first} ${resourceName}`, frame);
-    }
     const program = sparseFontProgram(this.prepared.sparse, used);
-    block = frame(deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }), program.length);
+    block = fontObjects(this, first, resourceName, {
+      fontFile: deflateSync(program, { level: SPARSE_PROGRAM_LEVEL }),
+      fontFileLength: program.length,
+      // The widths and the text mapping of the glyphs shown only (the whole prepared subset's /W array
+      // was 7.9 KB of every PDF, uncompressed): a glyph not shown needs neither.
+      widthsPdf: usedWidthsArray(this.prepared.widths, used),
+      toUnicode: deflateSync(Buffer.from(toUnicodeCmap(this.prepared.unicode.map((u, id) => (used[id] ? u : []))), "latin1"), { level: 9 }),
+    });
     if (this.sparseBlocks.size >= MAX_SPARSE_BLOCKS) this.sparseBlocks.delete(this.sparseBlocks.keys().next().value!);
     this.sparseBlocks.set(key, block);
     return block;
@@ -240,6 +239,22 @@ const MAX_SPARSE_BLOCKS = 64;
 
 /** zlib level of a sparse font program (glyph outlines compress little: level 1 is ~20 % faster for ~1.5 % more bytes, decision 029). */
 const SPARSE_PROGRAM_LEVEL = 9;
+
+/** A /W array (PDF 32000-1 §9.7.4.3) of the used ids only: one entry per run of consecutive used ids. */
+export function usedWidthsArray(widths: readonly number[], used: Uint8Array): string {
+  const runs: string[] = [];
+  for (let i = 0; i < used.length; ) {
+    if (!used[i]) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const run: string[] = [];
+    while (i < used.length && used[i]) run.push(n6(widths[i]!)), i++;
+    runs.push(`${start} [${run.join(" ")}]`);
+  }
+  return `[${runs.join(" ")}]`;
+}
 
 /** A set of used prepared ids (one byte per id, 0 or 1) as a short string: 16 ids per character. */
 function usedKey(used: Uint8Array): string {

@@ -287,3 +287,11 @@ describe("the invoice PDF with sparse font programs", () => {
     expect(again.offsets).toEqual(a.offsets);
   });
 });
+
+describe("the /W array of a document's glyphs", () => {
+  it("lists the widths of the used ids only, one entry per run of consecutive ids (PDF 32000-1 §9.7.4.3)", async () => {
+    const { usedWidthsArray } = await import("./pdf-font");
+    expect(usedWidthsArray([500, 278.3203125, 600, 700, 1000.5], Uint8Array.from([0, 1, 1, 0, 1]))).toBe("[1 [278.320313 600] 4 [1000.5]]");
+    expect(usedWidthsArray([500], Uint8Array.from([0]))).toBe("[]");
+  });
+});
