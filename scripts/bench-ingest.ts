@@ -198,8 +198,12 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
       result.busy = { backlog: ctx.backlog, workers: ctx.workers, runs: busy, windows, timelines: Object.fromEntries(ctx.busyRates.map((r) => [r, busy[r]!.map((run) => timelines.get(run) ?? null)])), loadAverageAfter: loadNow() };
     } finally {
       await Promise.all(workers.map((w) => stopChild(w, "SIGKILL", 0)));
-      // The rest of the backlog is not the pipeline section's work.
+      // The rest of the backlog is not the pipeline section's work: its rows and their waiting jobs go
+      // (left in Redis, the pipeline's workers would first work through thousands of jobs of missing rows).
       await db.webhookEvent.deleteMany({ where: { shopId: { in: [shopId, busyShopId] } } });
+      const { closeQueues, getQueue, QueueName } = await import("../app/queues.server");
+      await getQueue(QueueName.inbox).drain(true);
+      await closeQueues();
     }
   }
   return result;
