@@ -93,8 +93,6 @@ const EnvSchema = z.object({
    * web process, invoicing yields the CPU to the webhook acks (decision 031).
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  /** "idle": the worker's threads in Linux's SCHED_IDLE class (below every normal task); "normal": only WORKER_NICE. */
-  WORKER_SCHED: z.enum(["idle", "normal"]).default("normal"),
   /** A job still running after this long is failed and retried (a promise that never settles — e.g. a
    * database connection dropped mid-query — would otherwise hold its job "active" for ever, its lock
    * renewed, out of the reconciler's reach). Every job is idempotent. */

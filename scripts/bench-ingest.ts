@@ -172,7 +172,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     await send(1000, Math.ceil(ctx.backlog / 1000), { mix: true }, busyShop);
     const invoicesOf = () => db.document.count({ where: { format: "UBL", invoice: { shopId: { in: [shopId, busyShopId] } } } });
     const waiting = () => db.webhookEvent.count({ where: { shopId: { in: [shopId, busyShopId] }, status: "RECEIVED" } });
-    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) (nice ${stack.env.WORKER_NICE ?? "10, the default"}, scheduling ${stack.env.WORKER_SCHED ?? "normal, the default"}) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
+    out(`\nWebhook ingest, busy: ${ctx.backlog} mixed orders waiting in the inbox, ${ctx.workers} worker process(es) (nice ${stack.env.WORKER_NICE ?? "10, the default"}) invoicing them while the same load runs (the acknowledged orders are invoiced too)`);
     const workers: ChildProcess[] = Array.from({ length: ctx.workers }, () => stack.startWorker());
     try {
       // Until the workers are invoicing (their start-up is not the figure).

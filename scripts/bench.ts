@@ -54,8 +54,6 @@ const { values } = parseArgs({
     timeline: { type: "boolean", default: true },
     /** The workers' nice value (WORKER_NICE; empty: the project's default, 10; 0: normal priority). */
     "worker-nice": { type: "string", default: "" },
-    /** The workers' scheduling class (WORKER_SCHED: idle | normal; empty: the project's default). */
-    "worker-sched": { type: "string", default: "" },
     /** Node options of the web process instead of `npm run serve`'s (space-separated), e.g. "--single-threaded-gc". */
     "web-node-args": { type: "string" },
   },
@@ -99,7 +97,7 @@ if (sections.has("documents")) {
 if (sections.has("ingest") || sections.has("pipeline")) {
   const concurrency = Number(values.concurrency);
   const profileDir = values.profile ? mkdtempSync(path.join(tmpdir(), "facto-bench-prof-")) : null;
-  const stack = await startStack({ label: "bench", webNodeArgs: values["web-node-args"]?.split(" ").filter(Boolean), extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), WEB_PROCESSES: values["web-processes"]!, ...(values.timeline ? { INGEST_TIMELINE: "1" } : {}), ...(values["worker-nice"] ? { WORKER_NICE: values["worker-nice"] } : {}), ...(values["worker-sched"] ? { WORKER_SCHED: values["worker-sched"] } : {}), ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
+  const stack = await startStack({ label: "bench", webNodeArgs: values["web-node-args"]?.split(" ").filter(Boolean), extraEnv: { LOG_LEVEL: "error", WORKER_CONCURRENCY: String(concurrency), WEB_PROCESSES: values["web-processes"]!, ...(values.timeline ? { INGEST_TIMELINE: "1" } : {}), ...(values["worker-nice"] ? { WORKER_NICE: values["worker-nice"] } : {}), ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } });
   adoptStackEnv(stack.info);
   const db = createPrisma(stack.info.databaseUrl, 4);
   try {

@@ -3,7 +3,7 @@ import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { closeQueues, enqueue, getQueue, QueueName, redisConnection } from "~/queues.server";
-import { idleScheduling, lowerProcessPriority } from "~/utils/process-priority.server";
+import { lowerProcessPriority } from "~/utils/process-priority.server";
 import { runJob, type WorkerContext } from "./processors";
 
 /**
@@ -13,7 +13,6 @@ import { runJob, type WorkerContext } from "./processors";
 const config = env();
 // Invoicing yields the CPU to the web process's webhook acks on a shared machine (WORKER_NICE, decision 031).
 lowerProcessPriority(config.WORKER_NICE);
-const idle = config.WORKER_SCHED === "idle" && idleScheduling();
 const ctx: WorkerContext = { db: prisma, enqueue };
 const log = logger.child({ process: "worker", pid: process.pid });
 
@@ -59,7 +58,7 @@ const schedulerRefresh = setInterval(() => {
 }, config.RECONCILE_EVERY_MS);
 schedulerRefresh.unref();
 
-log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE, schedIdle: idle }, "worker started");
+log.info({ queues: Object.values(QueueName), concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE }, "worker started");
 
 let stopping = false;
 async function shutdown(signal: string) {

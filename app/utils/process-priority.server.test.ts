@@ -45,35 +45,3 @@ describe.runIf(process.platform === "linux")("lowerProcessPriority", () => {
     expect(lowerProcessPriority(0)).toBe(0);
   });
 });
-
-/** The scheduling policy of each thread of a process (field 41 of /proc/<pid>/task/<tid>/stat; 5 = SCHED_IDLE). */
-function threadPolicies(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38]);
-  });
-}
-
-describe.runIf(process.platform === "linux")("idleScheduling", () => {
-  it("puts every thread of a process in SCHED_IDLE, and threads it starts later inherit it", { timeout: 30_000 }, async () => {
-    const { idleScheduling } = await import("./process-priority.server");
-    // A child that starts more threads after it was moved (libuv's pool, on its first file system call).
-    const child = spawn(process.execPath, ["-e", `process.stdin.once("data", () => require("fs").readFile(__filename, () => console.log("more")))`], { stdio: ["pipe", "pipe", "inherit"] });
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(idleScheduling(child.pid!)).toBe(true);
-      child.stdin.write("go\n");
-      await new Promise((resolve) => child.stdout.once("data", resolve));
-      const policies = threadPolicies(child.pid!);
-      expect(policies.length).toBeGreaterThan(4);
-      expect(policies.every((p) => p === 5)).toBe(true);
-    } finally {
-      child.kill("SIGKILL");
-    }
-  });
-
-  it("answers false where it cannot (no such process)", async () => {
-    const { idleScheduling } = await import("./process-priority.server");
-    expect(idleScheduling(2 ** 22 + 12345)).toBe(false);
-  });
-});

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 
@@ -30,20 +29,4 @@ export function lowerProcessPriority(nice: number): number {
     }
   }
   return set;
-}
-
-/**
- * Moves every thread of this process into Linux's SCHED_IDLE class (`chrt`, util-linux): it runs only
- * on CPU time no normal task wants, and a normal task that wakes up (a web process's webhook, the
- * PostgreSQL backend writing it) takes the core at once instead of waiting for the scheduler to
- * preempt a merely "nice" task. Threads started later inherit it. Lowering needs no privilege.
- * Returns false where it cannot be done (not Linux, no chrt): the nice value still applies.
- */
-export function idleScheduling(pid = process.pid): boolean {
-  try {
-    execFileSync("chrt", ["--idle", "--all-tasks", "--pid", "0", String(pid)], { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
