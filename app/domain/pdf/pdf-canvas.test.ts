@@ -27,6 +27,18 @@ const golden = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..
 const update = process.env.FACTO_UPDATE_GOLDEN === "1";
 
 /** The decompressed content streams of a PDF's pages, in page order (this writer writes them in order). */
+/** An A4 canvas with pdfkit's margins and the invoice fonts, page contents uncompressed (what the comparisons with pdfkit use). */
+function a4Canvas(): PdfCanvas {
+  return new PdfCanvas({
+    size: { width: 595.28, height: 841.89 },
+    margins: { top: 48, bottom: 48, left: 48, right: 48 },
+    fonts: shapingInvoiceFonts(),
+    lang: "en",
+    contentLevel: 0,
+    info: { Title: "", Author: "", Subject: "", Creator: "", Producer: "", CreationDate: createdAt, ModDate: createdAt },
+  });
+}
+
 function pageContents(pdf: Buffer): string[] {
   const s = pdf.toString("latin1");
   const out: string[] = [];
@@ -200,14 +212,7 @@ describe("the writer's text wrapping is pdfkit's", () => {
   }
 
   function ourOps(value: string, size: number, bold: boolean, x: number, y: number, options: CanvasTextOptions): { ops: string[]; height: number } {
-    const canvas = new PdfCanvas({
-      size: { width: 595.28, height: 841.89 },
-      margins: { top: 48, bottom: 48, left: 48, right: 48 },
-      fonts: shapingInvoiceFonts(),
-      lang: "en",
-      contentLevel: 0,
-      info: { Title: "", Author: "", Subject: "", Creator: "", Producer: "", CreationDate: createdAt, ModDate: createdAt },
-    });
+    const canvas = a4Canvas();
     canvas.addPage();
     canvas.setFont(bold ? "bold" : "regular", size);
     const height = canvas.heightOfString(value, { width: options.width!, lineGap: options.lineGap });
@@ -266,14 +271,7 @@ describe("the writer's text wrapping is pdfkit's", () => {
     doc.text(value, 60, 700, { lineBreak: true, ...options });
     expect(theirs.length).toBeGreaterThan(1);
     for (let round = 0; round < 2; round++) {
-      const canvas = new PdfCanvas({
-        size: { width: 595.28, height: 841.89 },
-        margins: { top: 48, bottom: 48, left: 48, right: 48 },
-        fonts: shapingInvoiceFonts(),
-        lang: "en",
-        contentLevel: 0,
-        info: { Title: "", Author: "", Subject: "", Creator: "", Producer: "", CreationDate: createdAt, ModDate: createdAt },
-      });
+      const canvas = a4Canvas();
       canvas.addPage();
       canvas.setFont("regular", 9).fillColor("#5f6b7a");
       canvas.text(value, 60, 700, { lineBreak: true, ...options });

@@ -478,36 +478,25 @@ export class PdfCanvas {
 
   /** The lines of a height-limited text at this y (see wrap), kept per process. */
   private limitedLines(text: string, options: CanvasTextOptions, cs: number, lineWidth: number, maxY: number): readonly WrappedLine[] {
-    let cache = limitedCaches.get(this.font.shaping);
-    if (!cache || cache.size >= MAX_CACHED_TEXTS) limitedCaches.set(this.font.shaping, (cache = new Map()));
     const key = `${this.fontSize} ${cs} ${lineWidth} ${this.y} ${maxY} ${options.ellipsis ?? ""} ${options.lineGap ?? 0} ${text}`;
-    let lines = cache.get(key);
-    if (!lines) {
-      const y = this.y;
-      this.recording = [];
-      try {
-        this.wrapWords(text, options, lineWidth, false, maxY);
-        lines = this.recording;
-      } finally {
-        this.recording = null;
-        this.y = y;
-      }
-      cache.set(key, lines);
-    }
-    return lines;
+    return this.recordedLines(limitedCaches, key, () => this.wrapWords(text, options, lineWidth, false, maxY));
   }
 
   /** The lines of a text wrapped at a width without page breaks (see wrap), kept per process. */
   private wrappedLines(text: string, cs: number, lineWidth: number): readonly WrappedLine[] {
-    let cache = wrapCaches.get(this.font.shaping);
-    if (!cache || cache.size >= MAX_CACHED_TEXTS) wrapCaches.set(this.font.shaping, (cache = new Map()));
-    const key = `${this.fontSize} ${cs} ${lineWidth} ${text}`;
+    return this.recordedLines(wrapCaches, `${this.fontSize} ${cs} ${lineWidth} ${text}`, () => this.wrapWords(text, { characterSpacing: cs, height: Infinity }, lineWidth, false, Infinity));
+  }
+
+  /** The lines `wrap` records (drawing nothing, the position unchanged), kept per font under `key`. */
+  private recordedLines(caches: WeakMap<ShapingFont, Map<string, readonly WrappedLine[]>>, key: string, wrap: () => void): readonly WrappedLine[] {
+    let cache = caches.get(this.font.shaping);
+    if (!cache || cache.size >= MAX_CACHED_TEXTS) caches.set(this.font.shaping, (cache = new Map()));
     let lines = cache.get(key);
     if (!lines) {
       const y = this.y;
       this.recording = [];
       try {
-        this.wrapWords(text, { characterSpacing: cs, height: Infinity }, lineWidth, false, Infinity);
+        wrap();
         lines = this.recording;
       } finally {
         this.recording = null;
