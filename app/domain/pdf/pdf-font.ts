@@ -186,17 +186,11 @@ export class ShapingFont {
 
   /** Width of a text in points at a size, with pdfkit's arithmetic (EmbeddedFont.widthOfString). */
   widthOfString(text: string, size: number): number {
+    const words = this.lineWords;
+    const count = this.shapeWords(text, words);
     let width = 0;
-    let last = 0;
-    const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9) {
-        width += this.word(text.slice(last, i + 1)).width;
-        last = i + 1;
-      }
-    }
-    if (last < n) width += this.word(last === 0 ? text : text.slice(last)).width;
+    for (let k = 0; k < count; k++) width += words[k]!.width;
+    words.length = 0;
     return width * (size / 1000);
   }
 
