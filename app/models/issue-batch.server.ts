@@ -292,7 +292,9 @@ async function insertRows(sql: Sql, tables: [string, Row[]][]) {
     for (const row of rows) {
       const given = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
       const key = Object.keys(given).sort().join(",");
-      groups.set(key, [...(groups.get(key) ?? []), given]);
+      const group = groups.get(key);
+      if (group) group.push(given);
+      else groups.set(key, [given]);
     }
     for (const [key, group] of groups) {
       params.push(JSON.stringify(group));

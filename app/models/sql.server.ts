@@ -23,7 +23,8 @@ export function sqlOf(db: Db): Sql {
 export async function inTransaction(db: Db, limits: { maxWait: number; timeout: number }, work: (sql: Sql) => Promise<void>): Promise<void> {
   const pool = pgPoolOf(db);
   if (!pool) {
-    await db.$transaction(async (tx) => work({ query: (text, params) => (tx as unknown as Db).$queryRawUnsafe(text, ...params) }), limits);
+    // A transaction's client has no pool of its own (pgPoolOf): sqlOf runs its statements inside it.
+    await db.$transaction(async (tx) => work(sqlOf(tx as unknown as Db)), limits);
     return;
   }
   const client = await pool.connect();
