@@ -55,6 +55,20 @@ interface Pending {
   queuedAt: number;
 }
 
+/**
+ * A delivery's row: the one this statement inserted, else the one already in the inbox (a
+ * redelivery), looked up by the unique (provider, deliveryId) index only then — COALESCE evaluates
+ * its second argument only when the first is null. Written as a join, the look-up's plan depended on
+ * the table's statistics: planned while the inbox was small (a new database, or before autovacuum's
+ * first ANALYZE), the prepared statement kept a hash join over a sequential scan of the whole inbox
+ * for every batch — 0.6 ms of PostgreSQL CPU per webhook at 2,000 rows, 6.7 ms at 47,000 (decision 031,
+ * addendum 3). As subqueries no plan can scan the inbox for a delivery that was inserted.
+ */
+const EXISTING_OR_INSERTED = `
+       COALESCE(ins."id", (SELECT w."id" FROM "WebhookEvent" w WHERE w."provider" = i.provider::"WebhookProvider" AND w."deliveryId" = i.delivery_id)) AS id,
+       COALESCE(ins.status, (SELECT w."status"::text FROM "WebhookEvent" w WHERE w."provider" = i.provider::"WebhookProvider" AND w."deliveryId" = i.delivery_id)) AS status,
+       (ins."id" IS NOT NULL) AS inserted`;
+
 // One row per delivery, in the order given ($1…$5, $7 are parallel arrays, $6 the bodies as one JSON
 // array; n is the delivery's position).
 // The shop row is created on first contact as in storeWebhookEvent (app/models/webhook-event.server.ts).
@@ -84,12 +98,10 @@ WITH input AS (
   ON CONFLICT ("provider", "deliveryId") DO NOTHING
   RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
 )
-SELECT i.n::int AS n, (shop."id" IS NOT NULL) AS shop_found, shop."id" AS shop_id,
-       COALESCE(ins."id", old."id") AS id, COALESCE(ins.status, old."status"::text) AS status, (ins."id" IS NOT NULL) AS inserted
+SELECT i.n::int AS n, (shop."id" IS NOT NULL) AS shop_found, shop."id" AS shop_id, ${EXISTING_OR_INSERTED}
 FROM input i
 LEFT JOIN shop ON shop.platform = i.platform AND shop."domain" = i.domain
 LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
-LEFT JOIN "WebhookEvent" old ON old."provider" = i.provider::"WebhookProvider" AND old."deliveryId" = i.delivery_id
 ORDER BY i.n`;
 
 /**
@@ -113,14 +125,9 @@ WITH input AS (
   ON CONFLICT ("provider", "deliveryId") DO NOTHING
   RETURNING "id", "provider"::text AS provider, "deliveryId", "status"::text AS status
 )
-SELECT i.n::int AS n, true AS shop_found, i.shop_id,
-       COALESCE(ins."id", old."id") AS id, COALESCE(ins.status, old."status"::text) AS status, (ins."id" IS NOT NULL) AS inserted
+SELECT i.n::int AS n, true AS shop_found, i.shop_id, ${EXISTING_OR_INSERTED}
 FROM input i
 LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
-LEFT JOIN LATERAL (
-  SELECT w."id", w."status" FROM "WebhookEvent" w
-  WHERE ins."id" IS NULL AND w."provider" = i.provider::"WebhookProvider" AND w."deliveryId" = i.delivery_id
-) old ON true
 ORDER BY i.n`;
 
 /** At most this many shops remembered per process (then forgotten all at once and learnt again). */

@@ -87,4 +87,35 @@ describe("inbox group commit", () => {
     expect(stored.shopId).not.toBe(first.id);
     await db.webhookEvent.deleteMany({ where: { shopId: stored.shopId } });
   });
+
+  it("a new delivery never reads the inbox: whatever plan PostgreSQL picks, the existing row is looked up only on a redelivery", async () => {
+    // A plan made while the inbox looked small (a new database, before autovacuum's first ANALYZE)
+    // once scanned the whole inbox in every batch. With sequential scans the only way to read the
+    // table, neither statement may execute a scan of "WebhookEvent" for a delivery it inserts.
+    const shopDomain = `plan-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const writer = new InboxBatchWriter(pgBatchQuery(pool), { maxInFlight: 1 });
+    const first = await writer.store({ platform: "SHOPIFY", shopDomain, provider: "SHOPIFY", deliveryId: randomUUID(), topic: "app/scopes_update", rawJson: "{}", triggeredAt: null });
+    const shopId = (await db.shop.findFirstOrThrow({ where: { domain: shopDomain } })).id;
+    const client = await pool.connect();
+    const plan = async (sql: string, deliveryId: string, known: boolean) => {
+      const args = [["SHOPIFY"], [shopDomain], ["SHOPIFY"], [deliveryId], ["app/scopes_update"], "[{}]", [null], ...(known ? [[shopId]] : [])];
+      const rows = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`, args)).rows;
+      return rows.map((r) => r["QUERY PLAN"]).filter((line) => line.includes('on "WebhookEvent"') && !line.includes("Insert on"));
+    };
+    try {
+      await client.query("BEGIN");
+      await client.query("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off");
+      for (const [sql, known] of [[INBOX_BATCH_SQL, false], [INBOX_KNOWN_SHOPS_SQL, true]] as const) {
+        const scans = await plan(sql, randomUUID(), known);
+        expect(scans.length).toBeGreaterThan(0); // the look-up is in the plan…
+        for (const scan of scans) expect(scan).toContain("(never executed)"); // …and not run for a new delivery
+        const again = await plan(sql, (await db.webhookEvent.findUniqueOrThrow({ where: { id: first!.id } })).deliveryId, known);
+        expect(again.some((scan) => !scan.includes("never executed"))).toBe(true); // a redelivery reads its row
+      }
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+      await db.webhookEvent.deleteMany({ where: { shop: { domain: shopDomain } } });
+    }
+  });
 });
