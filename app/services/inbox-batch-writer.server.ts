@@ -130,6 +130,25 @@ FROM input i
 LEFT JOIN ins ON ins.provider = i.provider AND ins."deliveryId" = i.delivery_id
 ORDER BY i.n`;
 
+/**
+ * A batch of one delivery of a known shop — the common case while the machine keeps up (p50 one row
+ * per statement at 500 webhooks/s) — is a plain one-row INSERT: no arrays to unnest, no CTE. Measured
+ * on this machine, PostgreSQL CPU per statement 0.48–0.55 ms against 0.83–0.84 ms for the same row
+ * through INBOX_KNOWN_SHOPS_SQL, and 0.3–0.4 ms less wall time (decision 031, addendum 3). It returns
+ * no row when the delivery is already in the inbox: INBOX_EXISTING_SQL then reads that row (a second
+ * statement, only for a redelivery; ON CONFLICT DO NOTHING waited for a concurrent first delivery to
+ * commit, so its row is visible to the look-up).
+ */
+export const INBOX_ONE_SQL = `
+INSERT INTO "WebhookEvent" ("id", "shopId", "provider", "deliveryId", "topic", "payload", "triggeredAt")
+VALUES (gen_random_uuid(), $1::uuid, $2::"WebhookProvider", $3, $4, $5::jsonb, ($6::timestamptz AT TIME ZONE 'UTC')::timestamp(3))
+ON CONFLICT ("provider", "deliveryId") DO NOTHING
+RETURNING 1 AS n, true AS shop_found, "shopId" AS shop_id, "id", "status"::text AS status, true AS inserted`;
+
+export const INBOX_EXISTING_SQL = `
+SELECT 1 AS n, true AS shop_found, $1::uuid AS shop_id, w."id", w."status"::text AS status, false AS inserted
+FROM "WebhookEvent" w WHERE w."provider" = $2::"WebhookProvider" AND w."deliveryId" = $3`;
+
 /** At most this many shops remembered per process (then forgotten all at once and learnt again). */
 const MAX_KNOWN_SHOPS = 10_000;
 
@@ -186,8 +205,11 @@ export class InboxBatchWriter {
     const allKnown = shopIds.every((id) => id !== null);
     try {
       const sent = performance.now();
-      const values = columns(batch.map((p) => p.event));
-      rows = allKnown ? await this.query(INBOX_KNOWN_SHOPS_SQL, [...values, shopIds]) : await this.query(INBOX_BATCH_SQL, values);
+      if (allKnown && batch.length === 1) rows = await this.writeOne(batch[0]!.event, shopIds[0]!);
+      else {
+        const values = columns(batch.map((p) => p.event));
+        rows = allKnown ? await this.query(INBOX_KNOWN_SHOPS_SQL, [...values, shopIds]) : await this.query(INBOX_BATCH_SQL, values);
+      }
       this.timeline?.batch(batch.map((p) => p.queuedAt), sent, performance.now());
     } catch (error) {
       const sqlClass = sqlStateClass(error);
@@ -235,6 +257,14 @@ export class InboxBatchWriter {
       p.resolve({ id: row.id, status: row.status, inserted });
     }
   }
+
+  /** One delivery of a known shop: INBOX_ONE_SQL, and the existing row only when it was there already. */
+  private async writeOne(e: NewWebhookEvent, shopId: string): Promise<BatchRow[]> {
+    const inserted = await this.query(INBOX_ONE_SQL, [shopId, e.provider, e.deliveryId, e.topic, e.rawJson, e.triggeredAt ? e.triggeredAt.toISOString() : null]);
+    if (inserted.length) return inserted;
+    const existing = await this.query(INBOX_EXISTING_SQL, [shopId, e.provider, e.deliveryId]);
+    return existing.length ? existing : [{ n: 1, shop_found: true, shop_id: shopId, id: null, status: null, inserted: false }];
+  }
 }
 
 const shopKey = (e: NewWebhookEvent) => `${e.platform}\u0000${e.shopDomain}`;
@@ -258,9 +288,16 @@ function sqlStateClass(error: unknown): string | null {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : null;
 }
 
+const STATEMENT_NAMES = new Map([
+  [INBOX_BATCH_SQL, "facto-inbox-batch"],
+  [INBOX_KNOWN_SHOPS_SQL, "facto-inbox-known-shops"],
+  [INBOX_ONE_SQL, "facto-inbox-one"],
+  [INBOX_EXISTING_SQL, "facto-inbox-existing"],
+]);
+
 /** The statements on a `pg` pool, each prepared once per connection (named queries). */
 export function pgBatchQuery(pool: pg.Pool): BatchQuery {
-  return async (text, values) => (await pool.query<BatchRow>({ name: text === INBOX_KNOWN_SHOPS_SQL ? "facto-inbox-known-shops" : "facto-inbox-batch", text, values })).rows;
+  return async (text, values) => (await pool.query<BatchRow>({ name: STATEMENT_NAMES.get(text), text, values })).rows;
 }
 
 declare global {

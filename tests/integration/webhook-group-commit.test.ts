@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
-import { INBOX_BATCH_SQL, INBOX_KNOWN_SHOPS_SQL, InboxBatchWriter, pgBatchQuery, type BatchQuery } from "~/services/inbox-batch-writer.server";
+import { INBOX_BATCH_SQL, INBOX_EXISTING_SQL, INBOX_KNOWN_SHOPS_SQL, INBOX_ONE_SQL, InboxBatchWriter, pgBatchQuery, type BatchQuery } from "~/services/inbox-batch-writer.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { adoptStackEnv } from "../support/stack";
 
@@ -70,6 +70,34 @@ describe("inbox group commit", () => {
     for (const [i, id] of deliveries.entries()) if (bodies[i]!.eventId !== null) expect(bodies[i]!.eventId).toBe(byDelivery.get(id));
   });
 
+  it("one delivery of a known shop is a plain one-row insert; a redelivery reads the stored row; two at once store it once", async () => {
+    const statements: string[] = [];
+    const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
+    const writer = new InboxBatchWriter(query, { maxInFlight: 2 });
+    const shopDomain = `one-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const event = (deliveryId: string) => ({ platform: "SHOPIFY" as const, shopDomain, provider: "SHOPIFY" as const, deliveryId, topic: "orders/create", rawJson: JSON.stringify({ id: deliveryId, "ł€ß": "čő" }), triggeredAt: new Date("2026-11-29T10:00:00.456Z") });
+    await writer.store(event(randomUUID())); // the shop is made and remembered
+    const id = randomUUID();
+    const stored = await writer.store(event(id));
+    expect(stored).toEqual({ id: expect.any(String), status: "RECEIVED", inserted: true });
+    expect(statements.slice(1)).toEqual([INBOX_ONE_SQL]);
+    const row = await db.webhookEvent.findUniqueOrThrow({ where: { id: stored!.id }, include: { shop: true } });
+    expect(row).toMatchObject({ deliveryId: id, topic: "orders/create", provider: "SHOPIFY", payload: { id, "ł€ß": "čő" }, triggeredAt: new Date("2026-11-29T10:00:00.456Z") });
+    expect(row.shop.domain).toBe(shopDomain);
+
+    statements.length = 0;
+    expect(await writer.store(event(id))).toEqual({ id: stored!.id, status: "RECEIVED", inserted: false });
+    expect(statements).toEqual([INBOX_ONE_SQL, INBOX_EXISTING_SQL]);
+
+    // Two writers, the same new id in each: one inserts, the other waits for its commit and reads it.
+    const twin = randomUUID();
+    const [a, b] = await Promise.all([writer.store(event(twin)), new Promise((r) => setImmediate(r)).then(() => writer.store(event(twin)))]);
+    expect([a?.inserted, b?.inserted].sort()).toEqual([false, true]);
+    expect(a?.id).toBe(b?.id);
+    expect(await db.webhookEvent.count({ where: { shop: { domain: shopDomain } } })).toBe(3);
+    await db.webhookEvent.deleteMany({ where: { shop: { domain: shopDomain } } });
+  });
+
   it("a shop the writer knew that is gone (a foreign key fails): forgotten, the batch written again in full, nothing lost", async () => {
     const statements: string[] = [];
     const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
@@ -81,7 +109,7 @@ describe("inbox group commit", () => {
     await db.shop.delete({ where: { id: first.id } }); // its inbox row goes with it (cascade)
     const again = await writer.store(event("after-delete"));
     expect(again?.inserted).toBe(true);
-    expect(statements).toEqual([INBOX_BATCH_SQL, INBOX_KNOWN_SHOPS_SQL, INBOX_BATCH_SQL]);
+    expect(statements).toEqual([INBOX_BATCH_SQL, INBOX_ONE_SQL, INBOX_BATCH_SQL]);
     const stored = await db.webhookEvent.findUniqueOrThrow({ where: { id: again!.id }, include: { shop: true } });
     expect(stored.shop.domain).toBe(shopDomain);
     expect(stored.shopId).not.toBe(first.id);
