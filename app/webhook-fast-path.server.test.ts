@@ -1,12 +1,12 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "~/db.server";
 import { InboxBatchWriter, type BatchQuery, type BatchRow } from "~/services/inbox-batch-writer.server";
 import type { IngestTimeline } from "~/services/ingest-timeline.server";
 import { MAX_WEBHOOK_BYTES } from "~/services/webhook-intake.server";
-import { createWebhookIngest } from "./webhook-fast-path.server";
+import { batchedEnqueue, createWebhookIngest } from "./webhook-fast-path.server";
 
 const SECRET = "shpss_test";
 const servers: Server[] = [];
@@ -92,5 +92,39 @@ describe("the webhook door (app/webhook-fast-path.server.ts)", () => {
     expect(writer.batchSizes.reduce((a, b) => a + b, 0)).toBe(1); // only the signed orders/paid above
     // Not a store's webhook: the rest of the web server answers.
     expect(await (await fetch(`${url}/app`)).text()).toBe("app");
+  });
+});
+
+describe("batchedEnqueue", () => {
+  it("sends the ids that arrive within the window in one call, a full batch at once, and logs a failed send without throwing", async () => {
+    vi.useFakeTimers();
+    try {
+      const sent: string[][] = [];
+      let fail = false;
+      const enqueue = batchedEnqueue(async (ids) => {
+        sent.push(ids);
+        if (fail) throw new Error("Redis is down");
+      }, 10);
+      enqueue("a");
+      await vi.advanceTimersByTimeAsync(5);
+      enqueue("b");
+      expect(sent).toEqual([]);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(sent).toEqual([["a", "b"]]);
+      for (let i = 0; i < 256; i++) enqueue(`x${i}`);
+      expect(sent).toHaveLength(2); // 256 ids: sent without waiting for the window
+      expect(sent[1]).toHaveLength(256);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(sent).toHaveLength(2); // no empty call after a full batch
+      fail = true;
+      enqueue("c");
+      await vi.advanceTimersByTimeAsync(10);
+      expect(sent.at(-1)).toEqual(["c"]);
+      enqueue("d"); // the writer still works after a failed send
+      await vi.advanceTimersByTimeAsync(10);
+      expect(sent.at(-1)).toEqual(["d"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
