@@ -51,5 +51,5 @@ export default async function handleRequest(
 }
 
 // The one door for the stores' webhooks (app/web-server.ts reaches it through the build).
-export { handleWebhookDelivery } from "./webhook-fast-path.server";
+export { handleWebhookDelivery, warmWebhookDoor } from "./webhook-fast-path.server";
 export { ingestTimeline } from "./services/ingest-timeline.server";

@@ -154,11 +154,19 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
   await getQueue(JobQueue[name]).add(name, data, { ...jobOptionsFor(name), jobId: id, ...options });
 }
 
-/** Adds many jobs of one kind in one round trip to Redis (BullMQ addBulk), each with its deterministic id. */
+/** Jobs up to this many are plain adds; more go in one addBulk. */
+export const ADD_BULK_FROM = 33;
+
+/**
+ * Adds many jobs of one kind, each with its deterministic id. A few are plain adds: for addBulk
+ * ioredis builds a Pipeline object that copies every BullMQ script onto itself (~7.5 kB, ~20 µs of
+ * CPU), and in the web process these outlived the young generation — with the webhooks' jobs sent
+ * every 10 ms they made half of what was promoted, the scavenges 8–13 ms instead of 3–5, and the
+ * heap grew ~30 MB per 20 s towards a major GC (decision 031, addendum 3). Many (a backlog) go in
+ * one addBulk, one round trip.
+ */
 export async function enqueueMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
-  if (payloads.length === 0) return;
-  // One job: a plain add (ioredis builds a whole Pipeline object for addBulk, ~20 µs of CPU).
-  if (payloads.length === 1) return enqueue(name, payloads[0]!);
+  if (payloads.length < ADD_BULK_FROM) return void (await Promise.all(payloads.map((payload) => enqueue(name, payload))));
   const jobs = payloads.map((payload) => {
     const data = JobPayloads[name].parse(payload);
     const id = (jobId[name] as (p: JobPayload<N>) => string)(data as JobPayload<N>);

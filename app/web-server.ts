@@ -24,7 +24,7 @@ import { responseSecurityHeaders } from "./utils/security-headers.server";
  */
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & {
-  entry: { module: { handleWebhookDelivery: (req: IncomingMessage, res: ServerResponse) => boolean; ingestTimeline: () => { snapshot: () => unknown } | null } };
+  entry: { module: { handleWebhookDelivery: (req: IncomingMessage, res: ServerResponse) => boolean; warmWebhookDoor: () => Promise<void>; ingestTimeline: () => { snapshot: () => unknown } | null } };
 };
 
 const app = express();
@@ -93,6 +93,7 @@ else server.listen(port, listening);
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 function listening() {
+  void build.entry.module.warmWebhookDoor();
   logger.info({ url: `http://${process.env.HOST ?? "localhost"}:${port}` }, "web server listening");
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

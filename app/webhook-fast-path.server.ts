@@ -5,8 +5,8 @@ import { env } from "~/env.server";
 import { AppError } from "~/errors/app-error";
 import { logger } from "~/logger.server";
 import type { NewWebhookEvent, StoredWebhookEvent } from "~/models/webhook-event.server";
-import { enqueueMany } from "~/queues.server";
-import { processInboxWriter } from "~/services/inbox-batch-writer.server";
+import { enqueueMany, getQueue, JobQueue } from "~/queues.server";
+import { processInboxWriter, warmInboxWriter } from "~/services/inbox-batch-writer.server";
 import { ingestTimeline, type IngestTimeline } from "~/services/ingest-timeline.server";
 import { shopifyInboxEvent } from "~/services/receive-shopify-webhook.server";
 import { receiveWooWebhook } from "~/services/receive-woo-webhook.server";
@@ -180,4 +180,17 @@ export function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse)
     timeline: ingestTimeline(),
   });
   return processIngest(req, res);
+}
+
+/**
+ * The web process calls this at start-up: the inbox writer's PostgreSQL connections and the Redis
+ * connection of the webhook jobs' queue are opened before the first webhook arrives instead of by it.
+ * A failure is logged; the first webhook tries again (and answers 5xx if PostgreSQL is still away).
+ */
+export async function warmWebhookDoor(): Promise<void> {
+  try {
+    await Promise.all([warmInboxWriter(env().DATABASE_URL), getQueue(JobQueue["process-webhook"]).waitUntilReady()]);
+  } catch (err) {
+    logger.warn({ err }, "could not open the webhook inbox's connections at start-up; the first webhook will try again");
+  }
 }

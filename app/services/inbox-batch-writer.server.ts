@@ -308,6 +308,17 @@ declare global {
 /** How the writer's connections are named in pg_stat_activity (the bench reads their CPU time). */
 export const INBOX_WRITER_APPLICATION_NAME = "facto-inbox-writer";
 
+/**
+ * Opens the writer's connections now (the web process calls it at start-up): after a deploy the first
+ * webhooks would otherwise wait for new PostgreSQL connections before their answers.
+ */
+export async function warmInboxWriter(databaseUrl: string): Promise<void> {
+  processInboxWriter(databaseUrl);
+  const { pool } = globalThis.__factoInboxWriter!;
+  const clients = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
 /** The web process's writer: its own small pool beside Prisma's, created on first use. */
 export function processInboxWriter(databaseUrl: string): InboxBatchWriter {
   if (!globalThis.__factoInboxWriter) {

@@ -69,6 +69,8 @@ export function createIngestTimeline(): IngestTimeline {
         batches: { count: batches.sizes.length, size: percentiles(batches.sizes) },
         eventLoopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
         gc: { count: gc.count, totalMs: gc.totalMs, pauseMs: percentiles(gc.pauses), longestByKind: gc.longestByKind },
+        // What a full GC has to mark: the V8 heap now (a major GC's pause grows with it).
+        heapUsedMb: Number((process.memoryUsage().heapUsed / 1048576).toFixed(1)),
       };
       phases = emptyPhases();
       batches = { sizes: [] };

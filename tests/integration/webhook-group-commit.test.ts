@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrisma, type Db } from "~/db.server";
-import { INBOX_BATCH_SQL, INBOX_EXISTING_SQL, INBOX_KNOWN_SHOPS_SQL, INBOX_ONE_SQL, InboxBatchWriter, pgBatchQuery, type BatchQuery } from "~/services/inbox-batch-writer.server";
+import { INBOX_BATCH_SQL, INBOX_EXISTING_SQL, INBOX_KNOWN_SHOPS_SQL, INBOX_ONE_SQL, InboxBatchWriter, INBOX_WRITER_APPLICATION_NAME, pgBatchQuery, warmInboxWriter, type BatchQuery } from "~/services/inbox-batch-writer.server";
+import { ADD_BULK_FROM, enqueueMany, getQueue, JobQueue } from "~/queues.server";
 import { sendShopifyWebhook } from "../fakes/send-webhook";
 import { adoptStackEnv } from "../support/stack";
 
@@ -144,6 +145,31 @@ describe("inbox group commit", () => {
       await client.query("ROLLBACK");
       client.release();
       await db.webhookEvent.deleteMany({ where: { shop: { domain: shopDomain } } });
+    }
+  });
+
+  it("the web process's start-up opens the writer's connections before the first webhook", async () => {
+    const countWriters = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()`, [INBOX_WRITER_APPLICATION_NAME])).rows[0]!.n;
+    const before = await countWriters();
+    expect(globalThis.__factoInboxWriter).toBeUndefined(); // nothing in this process opened it yet
+    try {
+      await warmInboxWriter(stack.databaseUrl);
+      expect(globalThis.__factoInboxWriter!.pool.idleCount).toBe(2);
+      expect(await countWriters()).toBe(before + 2);
+    } finally {
+      await globalThis.__factoInboxWriter?.pool.end();
+      globalThis.__factoInboxWriter = undefined;
+    }
+  });
+
+  it("enqueueMany adds every job once with its deterministic id, whether a few (plain adds) or many (one addBulk)", async () => {
+    const queue = getQueue(JobQueue["process-webhook"]);
+    for (const count of [3, ADD_BULK_FROM + 7]) {
+      const ids = Array.from({ length: count }, () => randomUUID());
+      await enqueueMany("process-webhook", ids.map((eventId) => ({ eventId })));
+      await enqueueMany("process-webhook", ids.slice(0, 2).map((eventId) => ({ eventId }))); // again: kept as they are
+      const jobs = await Promise.all(ids.map((id) => queue.getJob(`webhook-${id}`)));
+      expect(jobs.map((j) => j?.data)).toEqual(ids.map((eventId) => ({ eventId })));
     }
   });
 });
