@@ -24,6 +24,8 @@ export interface IngestBenchContext {
   out: (line?: string) => void;
   rates: number[];
   seconds: number;
+  /** Seconds of the same load sent before each measured run and not measured (JIT warm-up of the web process and of the generator). */
+  warmup: number;
   repeat: number;
   busyRates: number[];
   backlog: number;
@@ -42,6 +44,7 @@ interface Timeline {
   batches: { count: number; size: Phase };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   gc: { count: number; totalMs: number; pauseMs: Phase; longestByKind: Record<string, number> };
+  heapUsedMb?: number;
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,7 +74,7 @@ function timelineLines(runs: Run[], timelines: Timeline[]): string[] {
   lines.push(
     `web process, p50/p99 ms: ${["bodyRead", "checked", "waitForWriter", "statement", "stored", "answered", "total"].map(phase).join(", ")} ` +
       `(stored = checked → committed: waitForWriter + statement incl. COMMIT); rows/statement p50 ${m(timelines.map((t) => t.batches.size?.p50))} p99 ${m(timelines.map((t) => t.batches.size?.p99))}`,
-    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}); CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook, its PostgreSQL backends ${median(runs.map((r) => r.pgCpuMsPerWebhook ?? 0)).toFixed(3)} ms per webhook`,
+    `web process: event-loop delay p99 ${m(timelines.map((t) => t.eventLoopDelayMs.p99))} ms (max ${m(timelines.map((t) => t.eventLoopDelayMs.max))}), GC ${m(timelines.map((t) => t.gc.count))} pauses, ${m(timelines.map((t) => t.gc.totalMs))} ms in all, longest ${m(timelines.map((t) => t.gc.pauseMs?.max))} ms (${timelines.map((t) => JSON.stringify(t.gc.longestByKind)).join(" ")}), heap ${timelines.map((t) => t.heapUsedMb ?? "?").join(" / ")} MB; CPU ${(median(timelines.map((t) => t.cpuMsPerRequest ?? 0))).toFixed(3)} ms per webhook, its PostgreSQL backends ${median(runs.map((r) => r.pgCpuMsPerWebhook ?? 0)).toFixed(3)} ms per webhook`,
   );
   return lines;
 }
@@ -141,13 +144,15 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     await timelineOf(); // from here on
     const pgBefore = await inboxWriterBackendCpuMs(db);
     const backgroundBefore = await postgresBackground(db);
-    const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop: domain, rate, seconds, "first-id": firstId, ...extra });
+    const warm = ctx.warmup > 0 && !extra.mix ? { warmup: ctx.warmup, ...(ctx.timeline ? { "after-warmup": `${stack.info.appUrl}/__ingest-timeline` } : {}) } : {};
+    const run = await load({ url: stack.info.appUrl, secret: stack.info.shopifyApiSecret, shop: domain, rate, seconds, "first-id": firstId, ...warm, ...extra });
     firstId = run.lastId! + 1;
     const pgAfter = await inboxWriterBackendCpuMs(db);
     const backgroundAfter = await postgresBackground(db);
     run.checkpoints = backgroundAfter.checkpoints - backgroundBefore.checkpoints;
     run.inboxVacuums = backgroundAfter.inboxVacuums - backgroundBefore.inboxVacuums;
-    if (pgAfter.size) run.pgCpuMsPerWebhook = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0) / Math.max(1, run.ok!);
+    // (the warm-up's webhooks included: PostgreSQL's CPU is read around the whole run)
+    if (pgAfter.size) run.pgCpuMsPerWebhook = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0) / Math.max(1, run.ok! + (run.warmupOk ?? 0));
     const timeline = await timelineOf();
     if (timeline) timelines.set(run, timeline);
     return run;
@@ -157,7 +162,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
   const result: Record<string, unknown> = {};
 
   // 1. Quiet: the web process alone (the workers are stopped by the caller).
-  out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
+  out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate${ctx.warmup ? ` after ${ctx.warmup} s of the same load not measured (warm-up)` : ""}, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
   out(`  WAL flush on this disk now: ${await commitLatency(stack.info.databaseUrl)}`);
   const quiet: Record<number, Run[]> = {};
   for (let round = 0; round < ctx.repeat; round++) for (const rate of ctx.rates) (quiet[rate] ??= []).push(await send(rate, ctx.seconds));
@@ -167,7 +172,7 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
     for (const line of targetLines(rate, quiet[rate]!)) out(`      ${line}`);
   }
   const stored = await db.webhookEvent.count({ where: { shopId } });
-  const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok!, 0);
+  const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok! + (r.warmupOk ?? 0), 0);
   out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
   // Group commit at work: the rows of one statement share its transaction's now() as receivedAt.
   const [batches] = await db.$queryRaw<{ statements: bigint; mean: number; p99: number; max: number }[]>`

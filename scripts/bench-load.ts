@@ -25,12 +25,17 @@ const { values } = parseArgs({
     "first-id": { type: "string", default: "10000000" },
     "max-connections": { type: "string", default: "256" },
     mix: { type: "boolean", default: false },
+    /** Seconds of the same load sent first and not measured (the server's and this process's JIT, connections). */
+    warmup: { type: "string", default: "0" },
+    /** GET this URL after the warm-up (the bench resets the web process's timeline with it). */
+    "after-warmup": { type: "string" },
   },
 });
 const target = new URL(`${values.url}/webhooks/shopify/orders/create`);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
-const total = rate * seconds;
+const warmupTotal = Math.round(rate * Number(values.warmup));
+const total = warmupTotal + rate * seconds;
 let next = Number(values["first-id"]);
 
 const requests = Array.from({ length: total }, () => {
@@ -55,6 +60,8 @@ interface Connection {
   socket: Socket;
   busy: boolean;
   dueAt: number;
+  /** The request it carries is part of the warm-up (not measured). */
+  warmup: boolean;
   buffer: Buffer;
 }
 const latencies: number[] = [];
@@ -63,19 +70,27 @@ const sendLags: number[] = [];
 const statuses = new Map<number, number>();
 let errors = 0;
 let done = 0;
+let warmupOk = 0;
+let warmupFailed = 0;
 let sentCount = 0;
 const idle: Connection[] = [];
 const all: Connection[] = [];
 const backlog: { index: number; dueAt: number }[] = [];
-let finish: () => void;
-const finished = new Promise<void>((resolve) => (finish = resolve));
+/** Called after every answer: resolves the current phase once all its requests are answered. */
+let finish: () => void = () => {};
 
 function complete(c: Connection, status: number) {
-  latencies.push(performance.now() - c.dueAt);
-  statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  if (c.warmup) {
+    if (status >= 200 && status < 300) warmupOk++;
+    else warmupFailed++;
+  } else {
+    latencies.push(performance.now() - c.dueAt);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
   c.busy = false;
   c.buffer = Buffer.alloc(0);
-  if (++done === total) finish();
+  done++;
+  finish();
   const waiting = backlog.shift();
   if (waiting) send(c, waiting.index, waiting.dueAt);
   else idle.push(c);
@@ -92,15 +107,17 @@ function onData(c: Connection, chunk: Buffer) {
 }
 
 function open(): Connection {
-  const c: Connection = { socket: connect(Number(target.port), target.hostname), busy: false, dueAt: 0, buffer: Buffer.alloc(0) };
+  const c: Connection = { socket: connect(Number(target.port), target.hostname), busy: false, dueAt: 0, warmup: false, buffer: Buffer.alloc(0) };
   c.socket.setNoDelay(true);
   c.socket.on("data", (chunk: Buffer) => onData(c, chunk));
   // A connection the server closed (or reset) loses the request it carried: counted as an error.
   const gone = () => {
     if (c.busy) {
-      errors++;
+      if (c.warmup) warmupFailed++;
+      else errors++;
       c.busy = false;
-      if (++done === total) finish();
+      done++;
+  finish();
     }
     const i = all.indexOf(c);
     if (i >= 0) all.splice(i, 1);
@@ -116,8 +133,11 @@ function open(): Connection {
 function send(c: Connection, index: number, dueAt: number) {
   c.busy = true;
   c.dueAt = dueAt;
-  sentCount++;
-  sendLags.push(performance.now() - dueAt);
+  c.warmup = index < warmupTotal;
+  if (!c.warmup) {
+    sentCount++;
+    sendLags.push(performance.now() - dueAt);
+  }
   c.socket.write(requests[index]!);
 }
 
@@ -131,17 +151,30 @@ function dispatch(index: number, dueAt: number) {
 for (let i = 0; i < Math.min(Number(values["max-connections"]), Math.max(4, Math.ceil(rate / 50))); i++) idle.push(open());
 await new Promise((r) => setTimeout(r, 300));
 
+/** Sends requests [from, to) at the rate from now on; resolves when every one of them was answered (or failed). */
+async function sendAtRate(from: number, to: number, limitSeconds: number): Promise<number> {
+  const started = performance.now();
+  let index = from;
+  const doneBefore = done;
+  const answered = new Promise<void>((resolve) => (finish = () => done - doneBefore >= to - from && resolve()));
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const due = Math.min(to, from + Math.floor(((now - started) / 1000) * rate) + 1);
+    for (; index < due; index++) dispatch(index, started + ((index - from) * 1000) / rate);
+    if (index >= to) clearInterval(timer);
+  }, 1);
+  await Promise.race([answered, new Promise((r) => setTimeout(r, (limitSeconds + 60) * 1000))]);
+  clearInterval(timer);
+  return started;
+}
+
+if (warmupTotal > 0) {
+  await sendAtRate(0, warmupTotal, Number(values.warmup));
+  if (values["after-warmup"]) await fetch(values["after-warmup"]).then((r) => r.arrayBuffer());
+}
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
-const started = performance.now();
-let index = 0;
-const timer = setInterval(() => {
-  const now = performance.now();
-  const due = Math.min(total, Math.floor(((now - started) / 1000) * rate) + 1);
-  for (; index < due; index++) dispatch(index, started + (index * 1000) / rate);
-  if (index >= total) clearInterval(timer);
-}, 1);
-await Promise.race([finished, new Promise((r) => setTimeout(r, (seconds + 60) * 1000))]);
+const started = await sendAtRate(warmupTotal, total, seconds);
 const elapsed = (performance.now() - started) / 1000;
 for (const c of all) c.socket.destroy();
 
@@ -150,7 +183,8 @@ sendLags.sort((a, b) => a - b);
 const pctOf = (xs: number[], p: number) => Number((xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0).toFixed(1));
 const pct = (p: number) => pctOf(latencies, p);
 const ok = [...statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);
+const measured = latencies.length + errors;
 process.stdout.write(
-  `${JSON.stringify({ rate, seconds, sent: sentCount, achieved: done / elapsed, ok, non2xx: done - ok - errors, errors, timeouts: total - done, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100), connections: all.length, lastId: next - 1, sendLagP50: pctOf(sendLags, 50), sendLagP99: pctOf(sendLags, 99), loopDelayP99: Number((loopDelay.percentile(99) / 1e6).toFixed(1)), loopDelayMax: Number((loopDelay.max / 1e6).toFixed(1)) })}\n`,
+  `${JSON.stringify({ rate, seconds, warmupSeconds: Number(values.warmup), warmupOk, warmupFailed, sent: sentCount, achieved: measured / elapsed, ok, non2xx: latencies.length - ok, errors, timeouts: rate * seconds - measured, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100), connections: all.length, lastId: next - 1, sendLagP50: pctOf(sendLags, 50), sendLagP99: pctOf(sendLags, 99), loopDelayP99: Number((loopDelay.percentile(99) / 1e6).toFixed(1)), loopDelayMax: Number((loopDelay.max / 1e6).toFixed(1)) })}\n`,
 );
 process.exit(0);

@@ -14,7 +14,7 @@ import { adoptStackEnv, ROOT, startStack, stopChild, waitFor, type Stack } from 
 import { profileInProcess, summarizeProfile, summarizeProfileDir } from "./bench-profile";
 
 /**
- * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30
+ * npm run bench [-- --only documents,ingest,pipeline,sync,bank,after-issue --rates 100,500,1000 --seconds 30 --warmup 3
  *                  --orders 10000 --pipeline-rate 100 --workers 1,2,4 --lag-workers 2 --concurrency 8
  *                  --profile-orders 200 --cpu-prof --skus 10000 --pdf-rounds 7 --pdf-profile bench/results/pdf.cpuprofile
  *                  --repeat 1 --busy-rates 100,500 --backlog 3000 --profile --web-processes 1 --no-timeline --worker-nice 10 --web-node-args=--single-threaded-gc]
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     only: { type: "string", default: "documents,ingest,pipeline,sync" },
     rates: { type: "string", default: "100,500,1000" },
     seconds: { type: "string", default: "30" },
+    /** Ingest: seconds of the same load before each measured run, not measured (0: none). */
+    warmup: { type: "string", default: "3" },
     orders: { type: "string", default: "10000" },
     "pipeline-rate": { type: "string", default: "100" },
     /** Worker process counts: a backlog is drained with each (throughput), then orders at --pipeline-rate (lag) with --lag-workers ("" and 0: the profile alone). */
@@ -112,6 +114,7 @@ if (sections.has("ingest") || sections.has("pipeline")) {
         out,
         rates: values.rates!.split(",").map(Number),
         seconds: Number(values.seconds),
+        warmup: Number(values.warmup),
         repeat: Number(values.repeat),
         busyRates: values["busy-rates"] ? values["busy-rates"].split(",").map(Number) : [],
         backlog: Number(values.backlog),
