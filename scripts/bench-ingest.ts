@@ -162,25 +162,27 @@ export async function benchIngest(ctx: IngestBenchContext): Promise<Record<strin
   const result: Record<string, unknown> = {};
 
   // 1. Quiet: the web process alone (the workers are stopped by the caller).
-  out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate${ctx.warmup ? ` after ${ctx.warmup} s of the same load not measured (warm-up)` : ""}, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
-  out(`  WAL flush on this disk now: ${await commitLatency(stack.info.databaseUrl)}`);
-  const quiet: Record<number, Run[]> = {};
-  for (let round = 0; round < ctx.repeat; round++) for (const rate of ctx.rates) (quiet[rate] ??= []).push(await send(rate, ctx.seconds));
-  for (const rate of ctx.rates) {
-    out(`  ${runLine(rate, quiet[rate]!)}`);
-    for (const line of details(quiet[rate]!)) out(`      ${line}`);
-    for (const line of targetLines(rate, quiet[rate]!)) out(`      ${line}`);
+  if (ctx.rates.length) {
+    out(`\nWebhook ingest, quiet (workers stopped): signed orders/create for ${ctx.seconds} s at each rate${ctx.warmup ? ` after ${ctx.warmup} s of the same load not measured (warm-up)` : ""}, ${ctx.repeat} run(s) each, medians (scripts/bench-load.ts in its own process; ack latency in ms from the moment each request was due); load average before: ${loadNow()}`);
+    out(`  WAL flush on this disk now: ${await commitLatency(stack.info.databaseUrl)}`);
+    const quiet: Record<number, Run[]> = {};
+    for (let round = 0; round < ctx.repeat; round++) for (const rate of ctx.rates) (quiet[rate] ??= []).push(await send(rate, ctx.seconds));
+    for (const rate of ctx.rates) {
+      out(`  ${runLine(rate, quiet[rate]!)}`);
+      for (const line of details(quiet[rate]!)) out(`      ${line}`);
+      for (const line of targetLines(rate, quiet[rate]!)) out(`      ${line}`);
+    }
+    const stored = await db.webhookEvent.count({ where: { shopId } });
+    const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok! + (r.warmupOk ?? 0), 0);
+    out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
+    // Group commit at work: the rows of one statement share its transaction's now() as receivedAt.
+    const [batches] = await db.$queryRaw<{ statements: bigint; mean: number; p99: number; max: number }[]>`
+      WITH b AS (SELECT count(*) AS n FROM "WebhookEvent" WHERE "shopId" = ${shopId}::uuid GROUP BY "receivedAt")
+      SELECT count(*) AS statements, avg(n)::float8 AS mean, percentile_cont(0.99) WITHIN GROUP (ORDER BY n)::float8 AS p99, max(n)::float8 AS max FROM b`;
+    out(`  inbox statements: ${batches!.statements} for ${stored} rows — ${batches!.mean.toFixed(2)} rows per statement on average, p99 ${batches!.p99}, max ${batches!.max}`);
+    result.quiet = { timelines: Object.fromEntries(ctx.rates.map((r) => [r, quiet[r]!.map((run) => timelines.get(run) ?? null)])), runs: quiet, stored, acknowledged, rowsPerStatement: { mean: batches!.mean, p99: batches!.p99, max: batches!.max }, loadAverageAfter: loadNow() };
+    await db.webhookEvent.deleteMany({ where: { shopId } });
   }
-  const stored = await db.webhookEvent.count({ where: { shopId } });
-  const acknowledged = Object.values(quiet).flat().reduce((n, r) => n + r.ok! + (r.warmupOk ?? 0), 0);
-  out(`  every acknowledged webhook is in the inbox: ${stored} stored, ${acknowledged} acknowledged (${stored >= acknowledged ? "yes" : "NO"})`);
-  // Group commit at work: the rows of one statement share its transaction's now() as receivedAt.
-  const [batches] = await db.$queryRaw<{ statements: bigint; mean: number; p99: number; max: number }[]>`
-    WITH b AS (SELECT count(*) AS n FROM "WebhookEvent" WHERE "shopId" = ${shopId}::uuid GROUP BY "receivedAt")
-    SELECT count(*) AS statements, avg(n)::float8 AS mean, percentile_cont(0.99) WITHIN GROUP (ORDER BY n)::float8 AS p99, max(n)::float8 AS max FROM b`;
-  out(`  inbox statements: ${batches!.statements} for ${stored} rows — ${batches!.mean.toFixed(2)} rows per statement on average, p99 ${batches!.p99}, max ${batches!.max}`);
-  result.quiet = { timelines: Object.fromEntries(ctx.rates.map((r) => [r, quiet[r]!.map((run) => timelines.get(run) ?? null)])), runs: quiet, stored, acknowledged, rowsPerStatement: { mean: batches!.mean, p99: batches!.p99, max: batches!.max }, loadAverageAfter: loadNow() };
-  await db.webhookEvent.deleteMany({ where: { shopId } });
 
   // 2. Busy: a backlog of mixed orders is invoiced by worker processes while webhooks keep arriving.
   if (ctx.busyRates.length && ctx.backlog > 0) {

@@ -112,7 +112,7 @@ if (sections.has("ingest") || sections.has("pipeline")) {
         db,
         load,
         out,
-        rates: values.rates!.split(",").map(Number),
+        rates: values.rates!.split(",").filter(Boolean).map(Number),
         seconds: Number(values.seconds),
         warmup: Number(values.warmup),
         repeat: Number(values.repeat),
