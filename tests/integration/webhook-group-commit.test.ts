@@ -26,11 +26,16 @@ afterAll(async () => {
   await pool.end();
 });
 
+/** A writer on the test's pool that records the statements it runs. */
+function recordingWriter(maxInFlight: number): { statements: string[]; writer: InboxBatchWriter } {
+  const statements: string[] = [];
+  const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
+  return { statements, writer: new InboxBatchWriter(query, { maxInFlight }) };
+}
+
 describe("inbox group commit", () => {
   it("writes concurrent deliveries (duplicates in the batch and already stored) in one statement, each once", async () => {
-    const statements: string[] = [];
-    const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
-    const writer = new InboxBatchWriter(query, { maxInFlight: 1 });
+    const { statements, writer } = recordingWriter(1);
     const shopDomain = `group-${randomUUID().slice(0, 8)}.myshopify.com`;
     const event = (deliveryId: string) => ({ platform: "SHOPIFY" as const, shopDomain, provider: "SHOPIFY" as const, deliveryId, topic: "app/scopes_update", rawJson: JSON.stringify({ id: deliveryId, "ł€ß": "čő" }), triggeredAt: new Date("2026-11-29T10:00:00.123Z") });
     const before = await writer.store(event("early"));
@@ -72,9 +77,7 @@ describe("inbox group commit", () => {
   });
 
   it("one delivery of a known shop is a plain one-row insert; a redelivery reads the stored row; two at once store it once", async () => {
-    const statements: string[] = [];
-    const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
-    const writer = new InboxBatchWriter(query, { maxInFlight: 2 });
+    const { statements, writer } = recordingWriter(2);
     const shopDomain = `one-${randomUUID().slice(0, 8)}.myshopify.com`;
     const event = (deliveryId: string) => ({ platform: "SHOPIFY" as const, shopDomain, provider: "SHOPIFY" as const, deliveryId, topic: "orders/create", rawJson: JSON.stringify({ id: deliveryId, "ł€ß": "čő" }), triggeredAt: new Date("2026-11-29T10:00:00.456Z") });
     await writer.store(event(randomUUID())); // the shop is made and remembered
@@ -100,9 +103,7 @@ describe("inbox group commit", () => {
   });
 
   it("a shop the writer knew that is gone (a foreign key fails): forgotten, the batch written again in full, nothing lost", async () => {
-    const statements: string[] = [];
-    const query: BatchQuery = (text, values) => (statements.push(text), pgBatchQuery(pool)(text, values));
-    const writer = new InboxBatchWriter(query, { maxInFlight: 1 });
+    const { statements, writer } = recordingWriter(1);
     const shopDomain = `gone-${randomUUID().slice(0, 8)}.myshopify.com`;
     const event = (deliveryId: string) => ({ platform: "SHOPIFY" as const, shopDomain, provider: "SHOPIFY" as const, deliveryId, topic: "app/scopes_update", rawJson: JSON.stringify({ id: deliveryId }), triggeredAt: null });
     expect((await writer.store(event(randomUUID())))?.inserted).toBe(true);
