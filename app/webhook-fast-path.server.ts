@@ -144,8 +144,8 @@ let processIngest: ((req: IncomingMessage, res: ServerResponse) => boolean) | un
 
 /**
  * The processing jobs of the deliveries stored within ENQUEUE_WINDOW_MS of each other go to Redis
- * together (one addBulk, one write). The answers never wait for it; a lost enqueue is the
- * reconciler's. One job per webhook was ~15 % of the web process's CPU at 500 webhooks/s (BullMQ's
+ * together, in one enqueueMany (plain adds for a few, one addBulk for many: app/queues.server.ts).
+ * The answers never wait for it; a lost enqueue is the reconciler's. One job per webhook was ~15 % of the web process's CPU at 500 webhooks/s (BullMQ's
  * job building and one socket write each) and as much again in Redis (decision 031, addendum 3);
  * the window adds at most 10 ms to an order's way to its invoice.
  */

@@ -117,7 +117,7 @@ function open(): Connection {
       else errors++;
       c.busy = false;
       done++;
-  finish();
+      finish();
     }
     const i = all.indexOf(c);
     if (i >= 0) all.splice(i, 1);
